@@ -1,0 +1,2 @@
+// Placeholder until the framework lands: re-exports are added here.
+export {};
