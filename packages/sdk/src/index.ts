@@ -12,3 +12,4 @@ export * from './logical/system-view.js';
 export * from './framework/types.js';
 export * from './framework/index.js';
 export * from './storage/list-children.js';
+// The external-plugin runtime (gRPC, TLS) is a separate entry point: import from '@coffer/sdk/plugin/index.js'.

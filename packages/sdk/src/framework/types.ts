@@ -99,4 +99,9 @@ export interface FrameworkBackendOptions {
   runningVersion?: string;
   /** Called by the core's periodic function (tidy, rotation). */
   periodic?: (req: { storage: Storage }) => Promise<void>;
+  /**
+   * Auth methods: renew a token this method issued (the request carries
+   * `auth`, including its internalData). Without it such renewals are refused.
+   */
+  authRenew?: OperationCallback;
 }

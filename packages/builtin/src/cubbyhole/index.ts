@@ -1,0 +1,2 @@
+export { cubbyholeFactory } from './backend.js';
+export { cubbyholePrefix } from './token-prefix.js';

@@ -1,0 +1,200 @@
+import { CofferError, isCofferError, makeRequest, type Logger, type Request, type Response, type SystemView } from '@coffer/sdk';
+import type { MountEntry } from '../mounts/mount-entry.js';
+import type { AclDecision, AclPort, AuditPort, LeasePort, TokenInfo, TokenPort } from './ports.js';
+import type { IncomingRequest, PipelineResult, RenderedAuth } from './pipeline-types.js';
+import type { Route, Router } from './router.js';
+import type { ResponseWrapper } from './wrapping.js';
+
+export interface RequestHandlerDeps {
+  router: Router;
+  tokens: TokenPort;
+  acl: AclPort;
+  leases: LeasePort;
+  audit: AuditPort;
+  wrapper: ResponseWrapper;
+  logger: Logger;
+  isSealed: () => boolean;
+  /** Lease TTL defaults of a mount after tuning. */
+  mountTtls: (entry: MountEntry) => { defaultTtl: number; maxTtl: number };
+  /** Error recorded for a mount whose backend could not start (missing plugin, bad checksum). */
+  mountError: (entry: MountEntry) => string | undefined;
+  systemViewFor: (entry: MountEntry) => SystemView;
+}
+
+/** Sys paths whose Vault responses also carry the data at the top level of the body. */
+const LEGACY_TOP_LEVEL = [/^sys\/mounts\/?$/, /^sys\/auth\/?$/, /^sys\/policy\/?$/, /^sys\/audit\/?$/, /^sys\/capabilities(-self|-accessor)?$/, /^sys\/mounts\/.+\/tune$/, /^sys\/auth\/.+\/tune$/, /^sys\/key-status$/];
+
+/**
+ * The request pipeline: authenticate → authorize (existence check decides
+ * create vs update) → audit the request → route → register lease / issue
+ * token → wrap → audit the response. One error path: everything throws
+ * CofferError and the transport renders it.
+ */
+export class RequestHandler {
+  /** ACL decisions of in-flight requests, for backends that must know about sudo (token create). */
+  private readonly decisions = new WeakMap<Request, AclDecision>();
+
+  constructor(private readonly deps: RequestHandlerDeps) {}
+
+  decisionFor(req: Request): AclDecision | undefined {
+    return this.decisions.get(req);
+  }
+
+  async handle(incoming: IncomingRequest): Promise<PipelineResult> {
+    if (this.deps.isSealed()) throw new CofferError('sealed', 'Vault is sealed');
+    const route = this.deps.router.match(incoming.path);
+    if (!route) {
+      throw new CofferError('unsupported_path', `no handler for route "${incoming.path}". route entry not found.`);
+    }
+    const relative = incoming.path.length >= route.path.length ? incoming.path.slice(route.path.length) : '';
+    const unauthenticated = route.unauthenticatedPaths.matches(relative);
+
+    let token: TokenInfo | undefined;
+    if (!unauthenticated || (incoming.token && route.path === 'sys/' && relative.startsWith('wrapping/'))) {
+      if (!incoming.token) throw new CofferError('permission_denied', 'permission denied');
+      token = await this.deps.tokens.check(incoming.token, incoming.connection?.remoteAddress);
+    }
+
+    const req = makeRequest({
+      id: incoming.id,
+      operation: incoming.operation,
+      path: relative,
+      data: incoming.data,
+      storage: route.storage,
+      mountPoint: route.path,
+      mountType: route.entry.type,
+      mountAccessor: route.entry.accessor,
+      clientToken: token?.id ?? '',
+      clientTokenAccessor: token?.accessor ?? '',
+      clientTokenRemainingUses: token && token.numUses > 0 ? token.numUses - 1 : 0,
+      displayName: token?.displayName ?? '',
+      entityId: token?.entityId ?? '',
+      policies: token?.policies ?? [],
+      headers: incoming.headers,
+      connection: incoming.connection,
+      unauthenticated,
+      wrapInfo: incoming.wrapTtl ? { ttl: incoming.wrapTtl, format: incoming.wrapFormat ?? '' } : undefined,
+    });
+
+    const mountError = this.deps.mountError(route.entry);
+
+    if (token) {
+      await this.resolveCreateOrUpdate(route, req, mountError);
+      const decision = await this.deps.acl.authorize(token.policies, {
+        path: incoming.path,
+        operation: req.operation,
+        data: req.data,
+        wrapTtl: incoming.wrapTtl,
+      });
+      const needsSudo = route.rootPaths.matches(relative);
+      if (!decision.allowed || (needsSudo && !decision.rootPrivs)) {
+        await this.auditDenied(token, req);
+        throw new CofferError('permission_denied', 'permission denied', { errors: ['1 error occurred:\n\t* permission denied\n\n'] });
+      }
+      this.decisions.set(req, decision);
+    }
+
+    await this.deps.audit.logRequest({ token, request: req });
+
+    let lastUse = false;
+    if (token) lastUse = await this.deps.tokens.use(token);
+    try {
+      return await this.dispatch(route, req, token, incoming);
+    } catch (err) {
+      await this.deps.audit.logResponse({ token, request: req, error: isCofferError(err) ? err.message : 'internal error' }).catch(() => undefined);
+      throw err;
+    } finally {
+      if (lastUse && token) await this.deps.tokens.revoke(token.id).catch((e: unknown) => this.deps.logger.warn({ err: String(e) }, 'revoking a used-up token failed'));
+    }
+  }
+
+  private async dispatch(route: Route, req: Request, token: TokenInfo | undefined, incoming: IncomingRequest): Promise<PipelineResult> {
+    const mountError = this.deps.mountError(route.entry);
+    if (mountError) throw new CofferError('unavailable', `mount "${route.path}" is not available: ${mountError}`);
+
+    let response = await route.backend.handleRequest(req);
+    const result: PipelineResult = {
+      requestId: req.id,
+      response,
+      mountType: route.entry.type,
+      mergeDataIntoBody: LEGACY_TOP_LEVEL.some((re) => re.test(incoming.path)),
+    };
+    const ttls = this.deps.mountTtls(route.entry);
+
+    if (response?.secret) {
+      const lease = await this.deps.leases.registerSecret({
+        path: incoming.path,
+        clientToken: req.clientToken,
+        response,
+        defaultTtl: ttls.defaultTtl,
+        maxTtl: ttls.maxTtl,
+      });
+      result.leaseId = lease.leaseId;
+      result.leaseDuration = lease.ttl;
+      result.renewable = lease.renewable;
+    }
+
+    if (response?.auth && !response.auth.clientToken && route.entry.table === 'auth' && route.entry.type !== 'token') {
+      result.auth = await this.deps.tokens.issueFromAuth({
+        auth: response.auth,
+        path: incoming.path,
+        mountAccessor: route.entry.accessor,
+        mountType: route.entry.type,
+        defaultTtl: ttls.defaultTtl,
+        maxTtl: ttls.maxTtl,
+        tokenType: route.entry.config.token_type,
+      });
+    } else if (response?.auth?.clientToken) {
+      result.auth = authBlockFrom(response);
+    }
+
+    // Response wrapping: asked for by the client (header) or by the backend (sys/wrapping/wrap).
+    const wrapTtl = response?.wrapInfo?.ttl ?? req.wrapInfo?.ttl;
+    if (wrapTtl && response && !isWrappingExempt(incoming.path)) {
+      result.wrapInfo = await this.deps.wrapper.wrap({ result, ttl: wrapTtl, creationPath: incoming.path, parent: token });
+      response = { ...response };
+    }
+
+    await this.deps.audit.logResponse({ token, request: req, response: result.wrapInfo ? { data: { wrap_info: result.wrapInfo } } : response, auth: result.auth });
+    return result;
+  }
+
+  /** POST/PUT arrive as update; a path with an existence check that says "absent" makes it create. */
+  private async resolveCreateOrUpdate(route: Route, req: Request, mountError: string | undefined): Promise<void> {
+    if (req.operation !== 'update' || mountError) return;
+    const check = await route.backend.handleExistenceCheck(req).catch((err: unknown) => {
+      // An unsupported path is reported by the handler itself, after authorization.
+      if (isCofferError(err) && (err.code === 'unsupported_path' || err.code === 'unsupported_operation')) return { checkFound: false, exists: false };
+      throw err;
+    });
+    if (check.checkFound && !check.exists) req.operation = 'create';
+  }
+
+  private async auditDenied(token: TokenInfo, req: Request): Promise<void> {
+    await this.deps.audit.logRequest({ token, request: req, error: 'permission denied' }).catch(() => undefined);
+  }
+}
+
+/** Unwrapping and wrapping-lookups must never wrap their own answer. */
+function isWrappingExempt(path: string): boolean {
+  return path === 'sys/wrapping/unwrap' || path === 'sys/wrapping/lookup';
+}
+
+function authBlockFrom(response: Response): RenderedAuth {
+  const auth = response.auth!;
+  return {
+    client_token: auth.clientToken ?? '',
+    accessor: auth.accessor ?? '',
+    policies: auth.policies,
+    token_policies: auth.tokenPolicies ?? auth.policies,
+    ...(auth.identityPolicies ? { identity_policies: auth.identityPolicies } : {}),
+    metadata: Object.keys(auth.metadata ?? {}).length ? auth.metadata : null,
+    lease_duration: auth.ttl,
+    renewable: auth.renewable,
+    entity_id: auth.entityId ?? '',
+    token_type: auth.tokenType === 'batch' ? 'batch' : 'service',
+    orphan: auth.orphan ?? false,
+    mfa_requirement: null,
+    num_uses: auth.numUses ?? 0,
+  };
+}

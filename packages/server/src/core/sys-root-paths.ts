@@ -1,0 +1,36 @@
+/**
+ * sys/ paths that need sudo on top of the usual capability, as in Vault.
+ * Relative to the sys/ mount.
+ */
+export const SYS_ROOT_PATHS = [
+  'auth/*',
+  'remount',
+  'audit',
+  'audit/*',
+  'raw',
+  'raw/*',
+  'rotate',
+  'seal',
+  'step-down',
+  'config/*',
+  'plugins/catalog/*',
+  'plugins/reload/backend',
+  'plugins/pins/*',
+  'revoke-prefix/*',
+  'revoke-force/*',
+  'leases/revoke-prefix/*',
+  'leases/revoke-force/*',
+  'leases/lookup/*',
+  'internal/inspect/*',
+];
+
+/** sys/ paths reachable without a token. */
+export const SYS_UNAUTHENTICATED_PATHS = [
+  'wrapping/lookup',
+  'health',
+  'seal-status',
+  'init',
+  'leader',
+  'internal/ui/mounts',
+  'internal/ui/mounts/*',
+];

@@ -1,0 +1,154 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { CofferError, isCofferError, parseDuration, type Logger } from '@coffer/sdk';
+import type { IncomingRequest, PipelineResult } from '../core/pipeline-types.js';
+import { renderEnvelope, renderErrors } from './envelope.js';
+import { operationFor, queryData } from './operation.js';
+import { parseJsonBody, readBody } from './read-body.js';
+
+export interface LifecycleCall {
+  method: string;
+  /** Path after /v1/. */
+  path: string;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+  token: string;
+}
+
+export interface HttpHandlerDeps {
+  handle(req: IncomingRequest): Promise<PipelineResult>;
+  /** Endpoints that work while sealed; undefined when the path is not one of them. */
+  lifecycle(call: LifecycleCall): Promise<{ status: number; body: unknown } | undefined>;
+  isLifecyclePath(path: string): boolean;
+  maxRequestSize: () => number;
+  logger: Logger;
+  /** Serves /ui and other non-API paths; returns false when it did not handle the request. */
+  serveOther?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+/** The HTTP transport: parse, hand to the core, render Vault's envelope. Nothing else. */
+export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(deps, req, res).catch((err: unknown) => {
+      deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'unhandled error in http handler');
+      if (!res.headersSent) sendError(res, new CofferError('internal', 'internal error'));
+      else res.destroy();
+    });
+  };
+}
+
+async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (!url.pathname.startsWith('/v1/')) {
+    if (deps.serveOther?.(req, res)) return;
+    if (url.pathname === '/' ) {
+      res.writeHead(307, { Location: '/ui/' }).end();
+      return;
+    }
+    sendError(res, new CofferError('unsupported_path', ''), []);
+    return;
+  }
+  const path = decodeURIComponent(url.pathname.slice('/v1/'.length)).replace(/^\/+/, '');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const token = tokenFrom(req);
+  try {
+    const bodyAllowed = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
+    const raw = bodyAllowed ? await readBody(req, deps.maxRequestSize()) : Buffer.alloc(0);
+    const body = raw.length > 0 ? parseJsonBody(raw) : {};
+
+    if (deps.isLifecyclePath(path)) {
+      const answer = await deps.lifecycle({ method, path, query: url.searchParams, body, token });
+      if (answer) {
+        sendJson(res, answer.status, answer.body, method === 'HEAD');
+        return;
+      }
+    }
+
+    const operation = operationFor(method, url.searchParams);
+    const data = method === 'GET' || method === 'LIST' || method === 'HEAD' ? queryData(url.searchParams) : { ...queryData(url.searchParams), ...body };
+    const wrapTtlHeader = header(req, 'x-vault-wrap-ttl');
+    const incoming: IncomingRequest = {
+      id: randomUUID(),
+      operation,
+      path,
+      data,
+      token,
+      headers: headersOf(req),
+      connection: { remoteAddress: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort },
+      wrapTtl: wrapTtlHeader ? parseWrapTtl(wrapTtlHeader) : undefined,
+      wrapFormat: header(req, 'x-vault-wrap-format') === 'jwt' ? 'jwt' : '',
+    };
+    const result = await deps.handle(incoming);
+    sendResult(res, result, method === 'HEAD');
+  } catch (err) {
+    if (isCofferError(err)) {
+      sendError(res, err);
+      // A body that was too large is left unread: close the connection instead of draining it.
+      if (err.code === 'request_too_large') res.setHeader('Connection', 'close');
+      return;
+    }
+    deps.logger.error({ path, method, err: err instanceof Error ? err.message : String(err) }, 'request failed');
+    sendError(res, new CofferError('internal', 'internal error'));
+  }
+}
+
+function parseWrapTtl(value: string): number {
+  const ttl = parseDuration(value);
+  if (ttl <= 0) throw new CofferError('invalid_request', 'X-Vault-Wrap-TTL must be a positive duration such as "5m" or "300"');
+  return ttl;
+}
+
+function tokenFrom(req: IncomingMessage): string {
+  const direct = header(req, 'x-vault-token');
+  if (direct) return direct;
+  const authz = header(req, 'authorization');
+  if (authz && /^bearer\s+/i.test(authz)) return authz.replace(/^bearer\s+/i, '').trim();
+  return '';
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function headersOf(req: IncomingMessage): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v : [v];
+  }
+  return out;
+}
+
+function sendResult(res: ServerResponse, result: PipelineResult, headOnly: boolean): void {
+  const response = result.response;
+  const data = response?.data;
+  // Raw HTTP answers (sys/metrics text, sys/health-like codes): Vault's http_* keys.
+  if (data && data['http_status_code'] !== undefined && !result.wrapInfo) {
+    const status = Number(data['http_status_code']);
+    const rawBody = data['http_raw_body'];
+    const contentType = String(data['http_content_type'] ?? 'application/json');
+    res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+    res.end(headOnly ? undefined : typeof rawBody === 'string' || Buffer.isBuffer(rawBody) ? rawBody : JSON.stringify(rawBody ?? {}));
+    return;
+  }
+  const empty = !response || (data === undefined && !response.auth && !response.secret && !(response.warnings?.length) && !result.auth);
+  if (empty && !result.wrapInfo) {
+    res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
+    return;
+  }
+  for (const [k, v] of Object.entries(response?.headers ?? {})) res.setHeader(k, v);
+  sendJson(res, response?.statusCode ?? 200, renderEnvelope(result), headOnly);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headOnly = false): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+  res.end(headOnly ? undefined : text);
+}
+
+function sendError(res: ServerResponse, err: CofferError, errors = err.errors): void {
+  const text = renderErrors(errors);
+  res.writeHead(err.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,288 @@
+/**
+ * Vault's clients send `LIST /v1/... HTTP/1.1`, and Node's HTTP parser
+ * (llhttp) refuses any method it does not know. RequestFramer follows the
+ * HTTP/1.1 request framing of one connection's incoming bytes (request head up
+ * to the empty line, then a Content-Length or chunked body, then the next
+ * request) and turns a `LIST` at the start of a request line into `LINK`, a
+ * method of the same length that llhttp accepts. Bytes inside bodies are never
+ * touched. It records, request by request, whether it rewrote the method, so
+ * that the request object can report 'LIST' again (see list-method-request.ts).
+ *
+ * When the framing stops being HTTP/1.1 (CONNECT, an accepted Upgrade) or the
+ * bytes are malformed, the framer steps aside for good: llhttp rejects
+ * malformed input by itself and closes the connection.
+ */
+
+const CR = 0x0d;
+const LF = 0x0a;
+const LIST_PREFIX = Buffer.from('LIST ', 'latin1');
+const N = 0x4e;
+const K = 0x4b;
+/** Longer lines than this are far past llhttp's header limit; llhttp will reject them. */
+const MAX_LINE_BYTES = 1024 * 1024;
+
+const enum State {
+  /** Before a request line; llhttp skips empty lines here. */
+  Start,
+  /** Inside the request head (request line and header lines). */
+  Head,
+  /** Inside a body framed by Content-Length. */
+  FixedBody,
+  /** On a chunk-size line. */
+  ChunkSize,
+  /** Inside chunk data. */
+  ChunkData,
+  /** On the CRLF that closes chunk data. */
+  ChunkDataEnd,
+  /** On trailer lines after the last chunk. */
+  Trailers,
+  /** No longer HTTP/1.1 framing: pass every byte through untouched. */
+  PassThrough,
+}
+
+export interface RequestFramerOptions {
+  /**
+   * Whether the server will take over the connection for a request carrying
+   * `Connection: upgrade` (Node upgrades only when an 'upgrade' listener exists).
+   */
+  upgradeAccepted?: () => boolean;
+}
+
+export class RequestFramer {
+  private state: State = State.Start;
+  /** Bytes held back because they may be the start of "LIST " split across reads. */
+  private held: Buffer | null = null;
+  /** Start of a line that continues in the next read. */
+  private partialLine: Buffer | null = null;
+  private remaining = 0;
+  private headLine = 0;
+  private contentLength = 0;
+  private chunked = false;
+  private badContentLength = false;
+  private badTransferEncoding = false;
+  private connect = false;
+  private upgradeHeader = false;
+  private connectionUpgrade = false;
+  /** One entry per request whose first bytes were seen: true when LIST was rewritten. */
+  private readonly rewrites: boolean[] = [];
+  private readonly upgradeAccepted: () => boolean;
+
+  constructor(options: RequestFramerOptions = {}) {
+    this.upgradeAccepted = options.upgradeAccepted ?? (() => false);
+  }
+
+  /** True once the framer has stopped following HTTP/1.1 framing. */
+  get passingThrough(): boolean {
+    return this.state === State.PassThrough;
+  }
+
+  /**
+   * Feeds one read. Returns the bytes to hand to the HTTP parser now (the same
+   * buffer, possibly rewritten in place), or null when everything is held back.
+   */
+  process(chunk: Buffer): Buffer | null {
+    if (this.state === State.PassThrough) return chunk;
+    let buf = chunk;
+    if (this.held !== null) {
+      buf = Buffer.concat([this.held, chunk]);
+      this.held = null;
+    }
+    const end = this.scan(buf);
+    if (end === buf.length) return buf;
+    // scan() stopped early to hold back a possible "LIST " prefix.
+    this.held = Buffer.from(buf.subarray(end));
+    return end === 0 ? null : buf.subarray(0, end);
+  }
+
+  /** At end of input: the bytes still held back, if any. */
+  flush(): Buffer | null {
+    const held = this.held;
+    this.held = null;
+    return held;
+  }
+
+  /** Whether the next request (in arrival order) was a LIST; call once per request. */
+  takeRewrite(): boolean {
+    return this.rewrites.shift() ?? false;
+  }
+
+  /** Stop following the framing (for example once a connection is upgraded). */
+  passThrough(): void {
+    this.state = State.PassThrough;
+    this.partialLine = null;
+  }
+
+  /** Walks buf from the start; returns where it stopped (buf.length unless holding back). */
+  private scan(buf: Buffer): number {
+    let i = 0;
+    const len = buf.length;
+    while (i < len) {
+      switch (this.state) {
+        case State.Start: {
+          const b = buf[i]!;
+          if (b === CR || b === LF) {
+            i++;
+            break;
+          }
+          const available = len - i;
+          if (available < LIST_PREFIX.length) {
+            if (buf.compare(LIST_PREFIX, 0, available, i, len) === 0) return i; // maybe LIST: wait
+            this.beginRequest(false);
+            break;
+          }
+          const isList = buf.compare(LIST_PREFIX, 0, LIST_PREFIX.length, i, i + LIST_PREFIX.length) === 0;
+          if (isList) {
+            buf[i + 2] = N;
+            buf[i + 3] = K;
+          }
+          this.beginRequest(isList);
+          break;
+        }
+        case State.Head:
+        case State.ChunkSize:
+        case State.ChunkDataEnd:
+        case State.Trailers: {
+          const lf = buf.indexOf(LF, i);
+          if (lf === -1) {
+            this.keepPartialLine(buf.subarray(i));
+            return len;
+          }
+          let line = buf.subarray(i, lf);
+          if (this.partialLine !== null) {
+            line = Buffer.concat([this.partialLine, line]);
+            this.partialLine = null;
+          }
+          if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
+          i = lf + 1;
+          this.onLine(line);
+          break;
+        }
+        case State.FixedBody:
+        case State.ChunkData: {
+          const take = Math.min(this.remaining, len - i);
+          i += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.state = this.state === State.FixedBody ? State.Start : State.ChunkDataEnd;
+          break;
+        }
+        case State.PassThrough:
+          return len;
+      }
+    }
+    return len;
+  }
+
+  private beginRequest(rewritten: boolean): void {
+    this.rewrites.push(rewritten);
+    this.state = State.Head;
+    this.headLine = 0;
+    this.contentLength = 0;
+    this.chunked = false;
+    this.badContentLength = false;
+    this.badTransferEncoding = false;
+    this.connect = false;
+    this.upgradeHeader = false;
+    this.connectionUpgrade = false;
+  }
+
+  private keepPartialLine(part: Buffer): void {
+    const size = (this.partialLine?.length ?? 0) + part.length;
+    if (size > MAX_LINE_BYTES) {
+      this.passThrough();
+      return;
+    }
+    // Copy: the read buffer is handed on to the parser and may be reused.
+    this.partialLine = this.partialLine === null ? Buffer.from(part) : Buffer.concat([this.partialLine, part]);
+  }
+
+  private onLine(line: Buffer): void {
+    switch (this.state) {
+      case State.Head:
+        if (line.length === 0) this.endOfHead();
+        else if (this.headLine++ === 0) this.connect = line.toString('latin1', 0, 8) === 'CONNECT ';
+        else this.onHeaderLine(line);
+        return;
+      case State.ChunkSize: {
+        const size = parseChunkSize(line);
+        if (size === null) this.passThrough();
+        else if (size === 0) this.state = State.Trailers;
+        else {
+          this.remaining = size;
+          this.state = State.ChunkData;
+        }
+        return;
+      }
+      case State.ChunkDataEnd:
+        if (line.length === 0) this.state = State.ChunkSize;
+        else this.passThrough();
+        return;
+      case State.Trailers:
+        if (line.length === 0) this.state = State.Start;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onHeaderLine(line: Buffer): void {
+    // Only four headers matter for framing; test the first byte before decoding.
+    const first = line[0]! | 0x20;
+    if (first !== 0x63 /* c */ && first !== 0x74 /* t */ && first !== 0x75 /* u */) return;
+    const colon = line.indexOf(0x3a);
+    if (colon <= 0) return;
+    const name = line.toString('latin1', 0, colon).toLowerCase();
+    switch (name) {
+      case 'content-length': {
+        const value = line.toString('latin1', colon + 1).trim();
+        if (!/^\d{1,15}$/.test(value)) this.badContentLength = true;
+        else this.contentLength = Number(value);
+        return;
+      }
+      case 'transfer-encoding': {
+        // Later Transfer-Encoding lines continue the list; the final coding decides.
+        const codings = line.toString('latin1', colon + 1).split(',');
+        this.chunked = codings[codings.length - 1]!.trim().toLowerCase() === 'chunked';
+        this.badTransferEncoding = !this.chunked; // llhttp refuses a request body it cannot frame
+        return;
+      }
+      case 'connection':
+        if (/(^|,)\s*upgrade\s*(,|$)/i.test(line.toString('latin1', colon + 1))) this.connectionUpgrade = true;
+        return;
+      case 'upgrade':
+        this.upgradeHeader = true;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private endOfHead(): void {
+    if (this.connect || (this.upgradeHeader && this.connectionUpgrade && this.upgradeAccepted())) {
+      // The rest of the connection belongs to another protocol.
+      this.passThrough();
+    } else if (this.badContentLength || this.badTransferEncoding) {
+      this.passThrough();
+    } else if (this.chunked) {
+      this.state = State.ChunkSize;
+    } else if (this.contentLength > 0) {
+      this.remaining = this.contentLength;
+      this.state = State.FixedBody;
+    } else {
+      this.state = State.Start;
+    }
+  }
+}
+
+/** The size on a chunk-size line (hex, then optional `;extensions`), or null when malformed. */
+function parseChunkSize(line: Buffer): number | null {
+  let end = 0;
+  while (end < line.length && isHexDigit(line[end]!)) end++;
+  if (end === 0 || end > 12) return null;
+  const rest = line.toString('latin1', end).trimStart();
+  if (rest !== '' && rest[0] !== ';') return null;
+  return Number.parseInt(line.toString('latin1', 0, end), 16);
+}
+
+function isHexDigit(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
+}

@@ -1,0 +1,226 @@
+import { CofferError, StorageView, clearPrefix, getJson, putJson, type Logger, type Storage, type SystemView } from '@coffer/sdk';
+import type { Router, Route } from '../core/router.js';
+import type { BackendSource, ResolvedBackend } from './backend-source.js';
+import { newMountEntry, normaliseMountPath, routerPath, storagePrefix, type MountEntry, type MountTableName } from './mount-entry.js';
+
+const TABLE_KEYS: Record<MountTableName, string> = { mounts: 'core/mounts', auth: 'core/auth' };
+
+/** Paths a user may never mount over or remove, as in Vault. */
+const PROTECTED_PREFIXES = ['sys/', 'auth/token/', 'cubbyhole/', 'identity/'];
+
+export interface MountManagerDeps {
+  barrier: Storage;
+  router: Router;
+  source: BackendSource;
+  systemViewFor: (entry: MountEntry) => SystemView;
+  logger: Logger;
+  /** Revoke every lease under a router path before the mount goes away. */
+  revokeLeasesUnder: (routerPathPrefix: string) => Promise<void>;
+  /** Mounts created at first unseal (sys/, cubbyhole/, token/ …). */
+  defaultMounts: () => MountEntry[];
+  /** Some mounts (sys/, token/) keep their data outside the usual per-UUID view. */
+  storageFor?: (entry: MountEntry) => Storage | undefined;
+}
+
+export interface RunningInfo {
+  version: string;
+  sha256: string;
+  /** Set when the mount failed to start (missing plugin, wrong checksum): requests to it get this error. */
+  error?: string;
+}
+
+/**
+ * Owns the mount and auth tables: persists them in the barrier, builds each
+ * mount's backend through the BackendSource, and keeps the router in step.
+ */
+export class MountManager {
+  private readonly tables: Record<MountTableName, MountEntry[]> = { mounts: [], auth: [] };
+  private readonly running = new Map<string, RunningInfo>();
+
+  constructor(private readonly deps: MountManagerDeps) {}
+
+  /** Load both tables (creating the defaults on first unseal) and start every mount. */
+  async load(): Promise<void> {
+    for (const table of ['mounts', 'auth'] as const) {
+      const stored = await getJson<{ entries: MountEntry[] }>(this.deps.barrier, TABLE_KEYS[table]);
+      this.tables[table] = stored?.entries ?? [];
+    }
+    if (this.tables.mounts.length === 0 && this.tables.auth.length === 0) {
+      for (const entry of this.deps.defaultMounts()) this.tables[entry.table].push(entry);
+      await this.persist('mounts');
+      await this.persist('auth');
+    }
+    for (const table of ['mounts', 'auth'] as const) {
+      for (const entry of this.tables[table]) {
+        // A mount whose plugin cannot start must not stop the server from unsealing.
+        try {
+          await this.start(entry);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          this.deps.logger.error({ mount: routerPath(entry), type: entry.type, err: message }, 'failed to start mount; requests to it will fail until it is fixed and reloaded');
+          this.running.set(routerPath(entry), { version: '', sha256: '', error: message });
+        }
+      }
+    }
+  }
+
+  /** Tear every backend down (seal). */
+  async unload(): Promise<void> {
+    for (const route of this.deps.router.all()) {
+      await route.backend.cleanup().catch((err: unknown) => this.deps.logger.warn({ mount: route.path, err: String(err) }, 'cleanup failed'));
+      this.deps.router.unmount(route.path);
+    }
+    this.tables.mounts = [];
+    this.tables.auth = [];
+    this.running.clear();
+  }
+
+  list(table: MountTableName): MountEntry[] {
+    return [...this.tables[table]].sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  find(table: MountTableName, path: string): MountEntry | undefined {
+    const p = normaliseMountPath(path);
+    return this.tables[table].find((e) => e.path === p);
+  }
+
+  findByRouterPath(path: string): MountEntry | undefined {
+    const p = normaliseMountPath(path);
+    return [...this.tables.mounts, ...this.tables.auth].find((e) => routerPath(e) === p);
+  }
+
+  findByAccessor(accessor: string): MountEntry | undefined {
+    return [...this.tables.mounts, ...this.tables.auth].find((e) => e.accessor === accessor);
+  }
+
+  runningInfo(entry: MountEntry): RunningInfo {
+    return this.running.get(routerPath(entry)) ?? { version: '', sha256: '' };
+  }
+
+  storageOf(entry: MountEntry): Storage {
+    return this.deps.storageFor?.(entry) ?? new StorageView(this.deps.barrier, storagePrefix(entry));
+  }
+
+  async enable(table: MountTableName, path: string, type: string, fields: Partial<MountEntry>): Promise<MountEntry> {
+    const mountPath = normaliseMountPath(path);
+    if (mountPath === '/' || mountPath.includes('..')) throw new CofferError('invalid_request', `invalid mount path "${path}"`);
+    const entry = newMountEntry(table, mountPath, type, fields);
+    const full = routerPath(entry);
+    if (!fields.builtin_required && PROTECTED_PREFIXES.some((p) => full.startsWith(p) || p.startsWith(full))) {
+      throw new CofferError('invalid_request', `cannot mount at "${full}": the path is reserved`);
+    }
+    const conflict = this.deps.router.all().find((r) => full.startsWith(r.path) || r.path.startsWith(full));
+    if (conflict || this.findByRouterPath(full)) {
+      throw new CofferError('invalid_request', `path is already in use at ${conflict?.path ?? full}`);
+    }
+    // Start first: a backend that cannot start leaves no row in the table.
+    await this.start(entry);
+    this.tables[table].push(entry);
+    try {
+      await this.persist(table);
+    } catch (err) {
+      this.tables[table] = this.tables[table].filter((e) => e !== entry);
+      await this.stop(entry);
+      throw err;
+    }
+    return entry;
+  }
+
+  async disable(table: MountTableName, path: string): Promise<void> {
+    const entry = this.find(table, path);
+    if (!entry) return; // Vault: disabling a path that is not mounted succeeds.
+    if (entry.builtin_required) throw new CofferError('invalid_request', `cannot unmount "${routerPath(entry)}"`);
+    await this.deps.revokeLeasesUnder(routerPath(entry));
+    await this.stop(entry);
+    this.tables[table] = this.tables[table].filter((e) => e !== entry);
+    await this.persist(table);
+    // Disabling erases the mount's data, as Vault does (the docs warn users about it).
+    await clearPrefix(this.deps.barrier, storagePrefix(entry));
+  }
+
+  async tune(entry: MountEntry, changes: Omit<Partial<MountEntry>, 'config'> & { config?: Partial<MountEntry['config']> }): Promise<void> {
+    const previous = structuredClone(entry);
+    if (changes.config) Object.assign(entry.config, changes.config);
+    if (changes.description !== undefined) entry.description = changes.description;
+    if (changes.options) entry.options = { ...entry.options, ...changes.options };
+    if (changes.plugin_version !== undefined) entry.plugin_version = changes.plugin_version;
+    try {
+      await this.persist(entry.table);
+    } catch (err) {
+      Object.assign(entry, previous);
+      throw err;
+    }
+  }
+
+  /** Move a mount to a new path; its data stays (it is keyed by UUID). */
+  async remount(from: string, to: string): Promise<MountEntry> {
+    const entry = this.findByRouterPath(from);
+    if (!entry) throw new CofferError('invalid_request', `no mount at "${normaliseMountPath(from)}"`);
+    if (entry.builtin_required) throw new CofferError('invalid_request', `cannot remount "${routerPath(entry)}"`);
+    const target = normaliseMountPath(to);
+    const targetIsAuth = target.startsWith('auth/');
+    if (targetIsAuth !== (entry.table === 'auth')) {
+      throw new CofferError('invalid_request', 'cannot move a mount between the secrets and auth tables');
+    }
+    if (this.findByRouterPath(target) || this.deps.router.all().some((r) => target.startsWith(r.path) || r.path.startsWith(target))) {
+      throw new CofferError('invalid_request', `path already in use at "${target}"`);
+    }
+    await this.deps.revokeLeasesUnder(routerPath(entry));
+    const route = this.deps.router.get(routerPath(entry));
+    this.deps.router.unmount(routerPath(entry));
+    const oldPath = entry.path;
+    entry.path = targetIsAuth ? target.slice('auth/'.length) : target;
+    try {
+      await this.persist(entry.table);
+    } catch (err) {
+      entry.path = oldPath;
+      if (route) this.deps.router.mount(entry, route.backend, route.storage);
+      throw err;
+    }
+    if (route) this.deps.router.mount(entry, route.backend, route.storage);
+    const info = this.running.get(routerPath({ ...entry, path: oldPath }));
+    if (info) this.running.set(routerPath(entry), info);
+    return entry;
+  }
+
+  /** Build a fresh backend for an existing mount (used by plugin reload) without routing to it yet. */
+  async build(entry: MountEntry): Promise<ResolvedBackend> {
+    const storage = this.storageOf(entry);
+    const resolved = await this.deps.source.create(entry, {
+      storage,
+      system: this.deps.systemViewFor(entry),
+      logger: this.deps.logger.child({ mount: routerPath(entry) }),
+      config: { ...entry.options },
+      backendUuid: entry.uuid,
+    });
+    await resolved.backend.initialize({ storage });
+    return resolved;
+  }
+
+  /** Route new requests to a freshly built backend (reload); returns the old route's backend. */
+  swap(entry: MountEntry, resolved: ResolvedBackend): Route['backend'] | undefined {
+    const path = routerPath(entry);
+    const old = this.deps.router.get(path);
+    if (old) this.deps.router.replaceBackend(path, resolved.backend);
+    else this.deps.router.mount(entry, resolved.backend, this.storageOf(entry));
+    this.running.set(path, { version: resolved.runningVersion, sha256: resolved.runningSha256 });
+    return old?.backend;
+  }
+
+  private async start(entry: MountEntry): Promise<void> {
+    const resolved = await this.build(entry);
+    this.deps.router.mount(entry, resolved.backend, this.storageOf(entry));
+    this.running.set(routerPath(entry), { version: resolved.runningVersion, sha256: resolved.runningSha256 });
+  }
+
+  private async stop(entry: MountEntry): Promise<void> {
+    const route = this.deps.router.get(routerPath(entry));
+    this.deps.router.unmount(routerPath(entry));
+    this.running.delete(routerPath(entry));
+    await route?.backend.cleanup().catch((err: unknown) => this.deps.logger.warn({ mount: routerPath(entry), err: String(err) }, 'cleanup failed'));
+  }
+
+  private async persist(table: MountTableName): Promise<void> {
+    await putJson(this.deps.barrier, TABLE_KEYS[table], { type: table, entries: this.tables[table] });
+  }
+}

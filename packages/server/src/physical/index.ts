@@ -1,0 +1,5 @@
+export type { PhysicalBackend, PhysicalFactory } from './types.js';
+export { createPhysical, supportedPhysicalTypes } from './registry.js';
+export { InmemBackend, openInmem } from './inmem.js';
+export { FileBackend, openFile } from './file.js';
+export { SqliteBackend, openSqlite, SQLITE_FILE_NAME } from './sqlite.js';

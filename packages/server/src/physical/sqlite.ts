@@ -1,0 +1,149 @@
+import * as fs from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { CofferError, type Logger, type StorageEntry, type Transactional, type TxnOp } from '@coffer/sdk';
+import type { PhysicalBackend } from './types.js';
+import { asBuffer, checkEntry, checkOps } from './entry-check.js';
+import { requirePath, warnUnknownKeys } from './config-keys.js';
+import { prepareDirectory } from './storage-directory.js';
+import { listByOrderedSeek } from './ordered-list.js';
+
+/** The database file inside the configured directory. */
+export const SQLITE_FILE_NAME = 'coffer.db';
+
+const SCHEMA = 'CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL)';
+
+/**
+ * The recommended single-machine storage: one SQLite file in WAL mode with
+ * synchronous=FULL, so every acknowledged write has reached the disk and
+ * survives a crash (even a power cut). Transactional.
+ *
+ * Keys sort by SQLite's BINARY collation, i.e. by UTF-8 bytes (Unicode code
+ * point order); list/listPage walk the primary-key index and seek past each
+ * folder, so listing never loads a folder's keys into memory.
+ */
+export class SqliteBackend implements PhysicalBackend, Transactional {
+  readonly name = 'sqlite';
+  private readonly getStmt: Database.Statement<[string], Buffer>;
+  private readonly putStmt: Database.Statement<[string, Buffer]>;
+  private readonly deleteStmt: Database.Statement<[string]>;
+  private readonly seekFromStmt: Database.Statement<[string], string>;
+  private readonly seekAfterStmt: Database.Statement<[string], string>;
+  private readonly applyOps: (ops: TxnOp[]) => void;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly file: string,
+  ) {
+    this.getStmt = db.prepare<[string], Buffer>('SELECT value FROM kv WHERE key = ?').pluck();
+    this.putStmt = db.prepare<[string, Buffer]>(
+      'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+    this.deleteStmt = db.prepare<[string]>('DELETE FROM kv WHERE key = ?');
+    this.seekFromStmt = db.prepare<[string], string>('SELECT key FROM kv WHERE key >= ? ORDER BY key').pluck();
+    this.seekAfterStmt = db.prepare<[string], string>('SELECT key FROM kv WHERE key > ? ORDER BY key').pluck();
+    this.applyOps = db.transaction((ops: TxnOp[]) => {
+      for (const op of ops) {
+        if (op.op === 'put') this.putStmt.run(op.entry.key, asBuffer(op.entry.value));
+        else this.deleteStmt.run(op.key);
+      }
+    });
+  }
+
+  async get(key: string): Promise<StorageEntry | null> {
+    this.assertOpen();
+    const value = this.getStmt.get(key);
+    return value === undefined ? null : { key, value: Buffer.isBuffer(value) ? value : Buffer.from(value ?? []) };
+  }
+
+  async put(entry: StorageEntry): Promise<void> {
+    checkEntry(entry);
+    this.assertOpen();
+    this.putStmt.run(entry.key, asBuffer(entry.value));
+  }
+
+  async delete(key: string): Promise<void> {
+    this.assertOpen();
+    this.deleteStmt.run(key);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    return this.listPage(prefix, '', 0);
+  }
+
+  async listPage(prefix: string, after: string, limit: number): Promise<string[]> {
+    this.assertOpen();
+    const seek = (from: string, inclusive: boolean): Iterable<string> =>
+      (inclusive ? this.seekFromStmt : this.seekAfterStmt).iterate(from);
+    return listByOrderedSeek(seek, prefix, after, limit);
+  }
+
+  /** All operations or none: they run in one SQLite transaction. */
+  async transaction(ops: TxnOp[]): Promise<void> {
+    checkOps(ops);
+    this.assertOpen();
+    this.applyOps(ops);
+  }
+
+  async close(): Promise<void> {
+    // Closing the last connection checkpoints the WAL into the database file.
+    if (this.db.open) this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (!this.db.open) throw new CofferError('unavailable', `sqlite storage "${this.file}" is closed`);
+  }
+}
+
+export async function openSqlite(config: Record<string, string>, logger: Logger): Promise<SqliteBackend> {
+  warnUnknownKeys('sqlite', config, ['path'], logger);
+  const dir = resolve(requirePath('sqlite', config));
+  await prepareDirectory('sqlite', dir);
+  const file = join(dir, SQLITE_FILE_NAME);
+  // SQLite would create the file (and its -wal/-shm companions, which copy its
+  // mode) world-readable; ciphertext or not, only the server's user should read it.
+  await createPrivateFile(file);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { timeout: 5000 });
+    // The first statement reads the file header: a corrupt or foreign file fails here.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (String(mode).toLowerCase() !== 'wal') {
+      throw new Error(`the database refused WAL journal mode (it reports "${String(mode)}")`);
+    }
+    db.pragma('synchronous = FULL');
+    db.exec(SCHEMA);
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (err) {
+    if (db?.open) db.close();
+    throw sqliteOpenError(file, err);
+  }
+  logger.info({ path: file }, 'sqlite storage opened');
+  return new SqliteBackend(db, file);
+}
+
+async function createPrivateFile(file: string): Promise<void> {
+  try {
+    await (await fs.open(file, 'wx', 0o600)).close();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw sqliteOpenError(file, err);
+  }
+}
+
+/** Turns SQLite's terse open errors into a message that names the file and says what to do. */
+function sqliteOpenError(file: string, err: unknown): CofferError {
+  const code = String((err as { code?: unknown })?.code ?? '');
+  const detail = err instanceof Error ? err.message : String(err);
+  let advice: string;
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    advice = 'the file is not a SQLite database or is corrupt; restore it from a backup, or move it aside to start with empty storage';
+  } else if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    advice = 'another process holds the database locked; stop it (is another Coffer server using the same path?)';
+  } else if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_IOERR')) {
+    advice = "check that the file and its directory exist and are readable and writable by the Coffer server's user";
+  } else {
+    advice = 'check the file and its directory, or restore the file from a backup';
+  }
+  return new CofferError('unavailable', `sqlite storage: cannot open "${file}" (${detail}): ${advice}`, { cause: err });
+}

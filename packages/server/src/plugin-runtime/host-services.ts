@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { CofferError, pluginProtocol, type Storage, type SystemView } from '@coffer/sdk';
+
+/**
+ * The server's side of the services a plugin calls back: each mount's
+ * Storage and SystemView, on a unix socket in a private directory, over
+ * mutual TLS (the server's one-time identity serves; only the plugin's
+ * certificate is accepted). One per plugin process; calls name the storage
+ * or backend, and only ids handed to this process resolve.
+ *
+ * Nothing here logs a storage value.
+ */
+export class HostServices {
+  private readonly storages = new Map<string, Storage>();
+  private readonly systemViews = new Map<string, SystemView>();
+
+  private constructor(
+    private readonly server: grpc.Server,
+    private readonly dir: string,
+    readonly address: string,
+  ) {}
+
+  static async start(identity: pluginProtocol.TlsIdentity, pluginCertDer: Buffer): Promise<HostServices> {
+    const dir = mkdtempSync(join(tmpdir(), 'coffer-host-'));
+    const address = join(dir, 'host.sock');
+    const server = new grpc.Server();
+    const services = new HostServices(server, dir, address);
+    const proto = pluginProtocol.loadPluginProtocol();
+    server.addService(proto.Storage.service, pluginProtocol.unaryHandlers(services.storageImpl(), pluginCertDer));
+    server.addService(proto.SystemView.service, pluginProtocol.unaryHandlers(services.systemViewImpl(), pluginCertDer));
+    try {
+      await new Promise<void>((resolve, reject) =>
+        server.bindAsync(
+          pluginProtocol.unixTarget(address),
+          pluginProtocol.serverCredentials(identity, pluginProtocol.certDerToPem(pluginCertDer)),
+          (err) => (err ? reject(err) : resolve()),
+        ),
+      );
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    return services;
+  }
+
+  /** Makes a storage reachable by the plugin; returns the id it will name it by. */
+  registerStorage(storage: Storage): string {
+    const id = randomUUID();
+    this.storages.set(id, storage);
+    return id;
+  }
+
+  releaseStorage(id: string): void {
+    this.storages.delete(id);
+  }
+
+  registerSystemView(backendId: string, system: SystemView): void {
+    this.systemViews.set(backendId, system);
+  }
+
+  releaseSystemView(backendId: string): void {
+    this.systemViews.delete(backendId);
+  }
+
+  close(): void {
+    this.server.forceShutdown();
+    this.storages.clear();
+    this.systemViews.clear();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private storage(id: string): Storage {
+    const storage = this.storages.get(id);
+    if (!storage) throw new CofferError('invalid_request', `unknown storage_id "${id}": use one the server handed out`);
+    return storage;
+  }
+
+  private systemView(id: string): SystemView {
+    const system = this.systemViews.get(id);
+    if (!system) throw new CofferError('invalid_request', `unknown backend_id "${id}": use the one of your Setup`);
+    return system;
+  }
+
+  private storageImpl() {
+    return {
+      Get: async (req: pluginProtocol.StorageGetRequest): Promise<pluginProtocol.StorageGetReply> => {
+        const entry = await this.storage(req.storage_id).get(req.key);
+        return { entry: entry ? { key: entry.key, value: entry.value, seal_wrap: entry.sealWrap ?? false } : null };
+      },
+      Put: async (req: pluginProtocol.StoragePutRequest): Promise<pluginProtocol.ErrorReply> => {
+        if (!req.entry) throw new CofferError('invalid_request', 'Put needs an entry');
+        const storage = this.storage(req.storage_id);
+        await storage.put({ key: req.entry.key, value: Buffer.from(req.entry.value), ...(req.entry.seal_wrap ? { sealWrap: true } : {}) });
+        return {};
+      },
+      Delete: async (req: pluginProtocol.StorageDeleteRequest): Promise<pluginProtocol.ErrorReply> => {
+        await this.storage(req.storage_id).delete(req.key);
+        return {};
+      },
+      List: async (req: pluginProtocol.StorageListRequest): Promise<pluginProtocol.StorageListReply> => ({
+        keys: await this.storage(req.storage_id).list(req.prefix),
+      }),
+      ListPage: async (req: pluginProtocol.StorageListPageRequest): Promise<pluginProtocol.StorageListReply> => ({
+        keys: await this.storage(req.storage_id).listPage(req.prefix, req.after, req.limit),
+      }),
+    };
+  }
+
+  private systemViewImpl() {
+    type Ref = pluginProtocol.BackendRef;
+    return {
+      DefaultLeaseTTL: async (ref: Ref) => ({ ttl: await this.systemView(ref.backend_id).defaultLeaseTtl() }),
+      MaxLeaseTTL: async (ref: Ref) => ({ ttl: await this.systemView(ref.backend_id).maxLeaseTtl() }),
+      Tainted: async (ref: Ref) => ({ value: await this.systemView(ref.backend_id).tainted() }),
+      CachingDisabled: async (ref: Ref) => ({ value: await this.systemView(ref.backend_id).cachingDisabled() }),
+      LocalMount: async (ref: Ref) => ({ value: await this.systemView(ref.backend_id).localMount() }),
+      PluginEnv: async (ref: Ref) => {
+        const env = await this.systemView(ref.backend_id).pluginEnv();
+        return { coffer_version: env.coffer_version, vault_version: env.vault_version };
+      },
+      ResponseWrapData: async (req: pluginProtocol.ResponseWrapDataRequest): Promise<pluginProtocol.ResponseWrapDataReply> => {
+        const data = pluginProtocol.decodeJsonObject(req.data, 'data');
+        const info = await this.systemView(req.backend_id).responseWrapData(data, req.ttl, req.jwt);
+        return { wrap_info: pluginProtocol.wrapInfoToWire(info) };
+      },
+      GeneratePasswordFromPolicy: async (req: pluginProtocol.GeneratePasswordRequest): Promise<pluginProtocol.GeneratePasswordReply> => {
+        const system = this.systemView(req.backend_id);
+        if (!system.generatePasswordFromPolicy) {
+          throw new CofferError('unsupported_operation', 'this server does not generate passwords from policies');
+        }
+        return { password: await system.generatePasswordFromPolicy(req.policy_name) };
+      },
+    };
+  }
+}

@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { pluginProtocol, type Logger } from '@coffer/sdk';
+import { preview, readHandshake } from './handshake-reader.js';
+import { PluginLaunchError } from './launch-error.js';
+import { forEachLine, logPluginLine } from './output-lines.js';
+import { buildPluginEnv, type PluginEnvInput } from './plugin-env.js';
+import { PluginProcess } from './plugin-process.js';
+
+export interface LaunchOptions {
+  /** Absolute path of the executable, already checked by the caller (plugin_directory, sha256). */
+  command: string;
+  args?: readonly string[];
+  /** The catalog entry's env (["K=V", …] or an object); the server's own env is not passed on. */
+  env?: PluginEnvInput;
+  /** Used in logs and error messages, e.g. "my-plugin" or "secret/my-plugin/v1.2.0". */
+  name: string;
+  logger: Logger;
+  /** How long the plugin may take to print its handshake line. */
+  handshakeTimeoutMs?: number;
+  /** How long kill() waits after SIGTERM before SIGKILL. */
+  killGraceMs?: number;
+}
+
+const STDERR_TAIL = 2048;
+
+/**
+ * Starts a plugin process and connects to it (docs/plugin-protocol.md):
+ * exec with the magic cookie and a one-time client certificate, read the
+ * handshake line, pin the plugin's certificate, dial its unix socket with
+ * mutual TLS. Its stderr is logged line by line under the plugin's name.
+ *
+ * Fails with a PluginLaunchError (a CofferError) saying what went wrong;
+ * a plugin that is still running then is killed.
+ */
+export async function launchPlugin(options: LaunchOptions): Promise<PluginProcess> {
+  const { command, name } = options;
+  const timeoutMs = options.handshakeTimeoutMs ?? 10_000;
+  const logger = options.logger.child({ plugin: name });
+  const hostIdentity = await pluginProtocol.generateTlsIdentity();
+
+  // stdin stays an open pipe we never write to: the SDK exits when it closes,
+  // so a plugin does not outlive a server that died without stopping it.
+  const child = spawn(command, [...(options.args ?? [])], {
+    env: buildPluginEnv(options.env, hostIdentity.certPem),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // A spawn error may come without an 'exit'.
+    child.once('error', () => resolve({ code: child.exitCode, signal: child.signalCode }));
+  });
+  child.stdin?.on('error', () => undefined); // EPIPE once the plugin is gone
+
+  let stderrTail = '';
+  const pluginLog = logger.child({ stream: 'stderr' });
+  forEachLine(child.stderr!, (line) => {
+    stderrTail = `${stderrTail}${line}\n`.slice(-STDERR_TAIL);
+    logPluginLine(pluginLog, line);
+  });
+
+  const fail = async (err: PluginLaunchError): Promise<never> => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      child.kill('SIGKILL');
+      await exit;
+    }
+    logger.error({ failure: err.failure }, err.message);
+    throw err;
+  };
+
+  let output;
+  try {
+    output = await readHandshake(child, { name, command, timeoutMs, stderrTail: () => stderrTail });
+  } catch (err) {
+    return fail(err as PluginLaunchError);
+  }
+
+  let handshake: pluginProtocol.Handshake;
+  try {
+    handshake = pluginProtocol.parseHandshakeLine(output.line);
+  } catch (err) {
+    return fail(
+      new PluginLaunchError(
+        'bad-handshake',
+        `plugin "${name}" did not print a Coffer handshake line (${(err as Error).message}); it printed: ${preview(output.line)}`,
+      ),
+    );
+  }
+  const problem = incompatibility(handshake);
+  if (problem) return fail(new PluginLaunchError('incompatible', `plugin "${name}" ${problem}`));
+  let pluginCertDer: Buffer;
+  try {
+    pluginProtocol.certDerToPem(handshake.serverCertDer);
+    pluginCertDer = handshake.serverCertDer;
+  } catch {
+    return fail(new PluginLaunchError('bad-handshake', `plugin "${name}" sent a server certificate that is not a DER X.509 certificate`));
+  }
+
+  // From here on, stdout is just more log output.
+  const stdoutLog = logger.child({ stream: 'stdout' });
+  forEachLine(child.stdout!, (line) => stdoutLog.debug({}, line), output.rest);
+
+  logger.debug({ pid: child.pid, protocol: handshake.appVersion }, 'plugin started');
+  return new PluginProcess({
+    name,
+    child,
+    exit,
+    logger,
+    hostIdentity,
+    pluginCertDer,
+    socketPath: handshake.address,
+    protocolVersion: handshake.appVersion,
+    killGraceMs: options.killGraceMs ?? 2000,
+  });
+}
+
+/** Why a well-formed handshake cannot be served, or undefined. */
+function incompatibility(h: pluginProtocol.Handshake): string | undefined {
+  if (h.coreVersion !== pluginProtocol.CORE_PROTOCOL_VERSION) {
+    return `uses handshake format ${h.coreVersion}; Coffer reads format ${pluginProtocol.CORE_PROTOCOL_VERSION}`;
+  }
+  if (h.appVersion !== pluginProtocol.APP_PROTOCOL_VERSION) {
+    const vaultHint = h.appVersion >= 3 && h.appVersion <= 5 ? ' (protocols 3 to 5 are HashiCorp Vault\'s: rebuild the plugin with @coffer/sdk)' : '';
+    return `speaks plugin protocol ${h.appVersion}; Coffer speaks ${pluginProtocol.APP_PROTOCOL_VERSION}${vaultHint}`;
+  }
+  if (h.network !== 'unix') return `listens on network "${h.network}"; Coffer plugins must listen on a unix socket`;
+  if (!h.address.startsWith('/')) return `gave socket address "${h.address}"; it must be an absolute path`;
+  if (h.protocol !== 'grpc') return `speaks "${h.protocol}"; Coffer plugins speak grpc`;
+  if (h.serverCertDer.length === 0) return 'sent no server certificate; Coffer requires mutual TLS';
+  return undefined;
+}

@@ -1,0 +1,103 @@
+/** Request and response bodies of the seal lifecycle, field for field as Vault's. */
+
+/** sys/seal-status (also the answer to sys/unseal). */
+export interface SealStatus {
+  type: 'shamir';
+  initialized: boolean;
+  sealed: boolean;
+  t: number;
+  n: number;
+  progress: number;
+  /** The current unseal attempt's nonce; empty when no share has been given. */
+  nonce: string;
+  version: string;
+  build_date: string;
+  migration: boolean;
+  cluster_name?: string;
+  cluster_id?: string;
+  recovery_seal: boolean;
+  storage_type?: string;
+}
+
+export interface InitRequest {
+  secret_shares: number;
+  secret_threshold: number;
+  stored_shares?: number;
+  pgp_keys?: string[];
+  root_token_pgp_key?: string;
+  recovery_shares?: number;
+  recovery_threshold?: number;
+  recovery_pgp_keys?: string[];
+}
+
+export interface InitResponse {
+  keys: string[];
+  keys_base64: string[];
+  root_token: string;
+}
+
+export interface UnsealRequest {
+  /** One key share, hex or base64. */
+  key?: string;
+  reset?: boolean;
+  migrate?: boolean;
+}
+
+/** A key share for a rekey or generate-root attempt. */
+export interface KeyUpdateRequest {
+  key: string;
+  nonce: string;
+}
+
+export interface RekeyInitRequest {
+  secret_shares: number;
+  secret_threshold: number;
+  stored_shares?: number;
+  pgp_keys?: string[];
+  backup?: boolean;
+  require_verification?: boolean;
+}
+
+/** sys/rekey/init (GET) and sys/rekey/update before the threshold is reached. */
+export interface RekeyStatus {
+  nonce: string;
+  started: boolean;
+  t: number;
+  n: number;
+  progress: number;
+  required: number;
+  pgp_fingerprints: string[] | null;
+  backup: boolean;
+  verification_required: boolean;
+}
+
+/** sys/rekey/update once the threshold is reached: the new shares. */
+export interface RekeyResult {
+  nonce: string;
+  complete: true;
+  keys: string[];
+  keys_base64: string[];
+  pgp_fingerprints: string[] | null;
+  backup: boolean;
+  verification_required: boolean;
+}
+
+export interface GenerateRootInitRequest {
+  otp?: string;
+  pgp_key?: string;
+}
+
+/** sys/generate-root/attempt and sys/generate-root/update. */
+export interface GenerateRootStatus {
+  nonce: string;
+  started: boolean;
+  progress: number;
+  required: number;
+  complete: boolean;
+  encoded_token: string;
+  encoded_root_token: string;
+  pgp_fingerprint: string;
+  /** Only in the answer to the init that generated it. */
+  otp: string;
+  otp_length: number;
+}
