@@ -1,7 +1,9 @@
 import type { BackendFactory } from '@coffer/sdk';
 import { cubbyholeFactory } from './cubbyhole/index.js';
+import { kvFactory } from './kv/index.js';
 
 export { cubbyholeFactory, cubbyholePrefix } from './cubbyhole/index.js';
+export { kvFactory } from './kv/index.js';
 
 /** A built-in engine or auth method as the plugin catalog lists it. */
 export interface BuiltinPlugin {
@@ -11,9 +13,12 @@ export interface BuiltinPlugin {
   /** Semantic version of the code; the catalog shows it as vX.Y.Z+builtin. */
   version: string;
   deprecationStatus: 'supported' | 'deprecated' | 'pending-removal' | 'removed';
+  /** Core singletons (cubbyhole) are mountable only by the core and not listed in the catalog. */
+  hidden?: boolean;
 }
 
 /** Every built-in, in one list: the catalog, the mount table and `coffer plugin list` all read it. */
 export const builtinPlugins: BuiltinPlugin[] = [
-  { type: 'secret', name: 'cubbyhole', factory: cubbyholeFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'secret', name: 'cubbyhole', factory: cubbyholeFactory, version: '0.1.0', deprecationStatus: 'supported', hidden: true },
+  { type: 'secret', name: 'kv', factory: kvFactory, version: '0.1.0', deprecationStatus: 'supported' },
 ];

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Copies the .proto files of this folder into src/plugin/proto-sources.ts.
+// Copies the .proto files of this folder into src/plugin/proto-sources.ts,
+// and into the appendix of docs/plugin-protocol.md (between its
+// `<!-- proto:begin -->` and `<!-- proto:end -->` markers).
 //
 // Why embed: a plugin is shipped as ONE bundled file (the catalog's sha256
 // must cover all of its code), so the protocol definition cannot be read from
@@ -13,6 +15,9 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const protoDir = join(here, 'coffer', 'plugin', 'v1');
 const target = join(here, '..', 'src', 'plugin', 'proto-sources.ts');
+const doc = join(here, '..', '..', '..', 'docs', 'plugin-protocol.md');
+const BEGIN = '<!-- proto:begin -->';
+const END = '<!-- proto:end -->';
 
 const files = readdirSync(protoDir).filter((f) => f.endsWith('.proto')).sort();
 const entries = files.map((f) => {
@@ -27,18 +32,41 @@ ${entries.join('\n')}
 };
 `;
 
-if (process.argv.includes('--check')) {
-  let current = '';
+const appendix = files
+  .map((f) => {
+    const name = relative(here, join(protoDir, f)).split('\\').join('/');
+    return `### ${name}\n\n\`\`\`proto\n${readFileSync(join(protoDir, f), 'utf8').trimEnd()}\n\`\`\``;
+  })
+  .join('\n\n');
+
+function withAppendix(markdown) {
+  const start = markdown.indexOf(BEGIN);
+  const end = markdown.indexOf(END);
+  if (start === -1 || end < start) throw new Error(`${doc} lacks the ${BEGIN} / ${END} markers`);
+  return `${markdown.slice(0, start + BEGIN.length)}\n\n${appendix}\n\n${markdown.slice(end)}`;
+}
+
+const read = (path) => {
   try {
-    current = readFileSync(target, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
-    // missing counts as stale
+    return '';
   }
-  if (current !== text) {
-    console.error(`${relative(process.cwd(), target)} is stale: run node packages/sdk/proto/embed.mjs`);
+};
+
+const currentDoc = read(doc);
+const outputs = [
+  [target, text],
+  [doc, withAppendix(currentDoc)],
+];
+
+if (process.argv.includes('--check')) {
+  const stale = outputs.filter(([path, wanted]) => read(path) !== wanted).map(([path]) => relative(process.cwd(), path));
+  if (stale.length > 0) {
+    console.error(`stale: ${stale.join(', ')}: run node packages/sdk/proto/embed.mjs`);
     process.exit(1);
   }
 } else {
-  writeFileSync(target, text);
-  console.log(`wrote ${relative(process.cwd(), target)} (${files.length} files)`);
+  for (const [path, wanted] of outputs) writeFileSync(path, wanted);
+  console.log(`wrote ${outputs.map(([path]) => relative(process.cwd(), path)).join(', ')} (${files.length} .proto files)`);
 }

@@ -42,3 +42,9 @@ export function argCountError(ctx: Context, expected: string, min: number, max: 
   }
   return undefined;
 }
+
+/** Prints "<what>: <error>" and returns the API-error exit code. */
+export function apiFailure(ctx: Context, what: string, err: unknown): number {
+  ctx.ui.error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+  return EXIT_API;
+}

@@ -29,13 +29,14 @@ function section(title: string, specs: FlagSpec[]): string {
 }
 
 export function commandHelp(command: Command): string {
+  // The command's own flags first: they are what a reader is looking for.
   const parts = [command.help.trim()];
-  if (command.flagSets.includes('http')) parts.push(section('HTTP Options', HTTP_FLAGS));
+  if (command.flags && command.flags.length > 0) parts.push(section('Command Options', command.flags));
   const output: FlagSpec[] = [];
   if (command.flagSets.includes('field')) output.push(FIELD_FLAG);
   if (command.flagSets.includes('format')) output.push(FORMAT_FLAG);
   if (output.length > 0) parts.push(section('Output Options', output));
-  if (command.flags && command.flags.length > 0) parts.push(section('Command Options', command.flags));
+  if (command.flagSets.includes('http')) parts.push(section('HTTP Options', HTTP_FLAGS));
   return parts.join('\n\n');
 }
 

@@ -92,7 +92,7 @@ async function runCommand(command: Command, argv: string[], io: Io): Promise<num
   }
   const ui = new Ui(io, format);
   const curlMode = parsed.flags.bool('output-curl-string');
-  ui.silenceErrors = curlMode;
+  if (curlMode) ui.holdErrors();
   const ctx = new Context(io, ui, parsed.flags, parsed.args);
 
   let code: number;
@@ -101,9 +101,13 @@ async function runCommand(command: Command, argv: string[], io: Io): Promise<num
   } catch (err) {
     code = reportError(ui, err);
   }
-  if (curlMode && ctx.capturedCurl) {
-    ui.output(ctx.capturedCurl);
-    return 0;
+  if (curlMode) {
+    const curl = ctx.capturedCurl;
+    ui.releaseErrors(!curl);
+    if (curl) {
+      ui.output(curl);
+      return 0;
+    }
   }
   return code;
 }

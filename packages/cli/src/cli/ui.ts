@@ -3,8 +3,12 @@
 import type { Io } from './io.js';
 
 export class Ui {
-  /** Set while -output-curl-string is active: errors from the aborted request are not shown. */
-  silenceErrors = false;
+  /**
+   * With -output-curl-string the request is not sent, so the command reports
+   * a failure we do not want shown; errors are held back until we know
+   * whether a cURL command was produced.
+   */
+  private heldErrors: string[] | undefined;
 
   constructor(
     private readonly io: Io,
@@ -22,11 +26,27 @@ export class Ui {
   }
 
   warn(text: string): void {
-    if (!this.silenceErrors) this.io.stderr.write(text + '\n');
+    this.stderr(text + '\n');
   }
 
   error(text: string): void {
-    if (!this.silenceErrors) this.io.stderr.write(text + '\n');
+    this.stderr(text + '\n');
+  }
+
+  holdErrors(): void {
+    this.heldErrors = [];
+  }
+
+  /** Writes held-back errors (keep=true) or drops them. */
+  releaseErrors(keep: boolean): void {
+    const held = this.heldErrors ?? [];
+    this.heldErrors = undefined;
+    if (keep) for (const text of held) this.io.stderr.write(text);
+  }
+
+  private stderr(text: string): void {
+    if (this.heldErrors) this.heldErrors.push(text);
+    else this.io.stderr.write(text);
   }
 
   /**
@@ -44,6 +64,6 @@ export class Ui {
 
   /** Prompt text on stderr (so piped stdout stays clean). */
   prompt(text: string): void {
-    this.io.stderr.write(text);
+    this.stderr(text);
   }
 }

@@ -2,8 +2,7 @@
 // (the same pre-flight request Vault's CLI makes), and turning a user path
 // like "secret/foo" into the KV v2 API path "secret/data/foo".
 import { posix } from 'node:path';
-import type { ApiClient } from '../api/client.js';
-import { ResponseError } from '../api/errors.js';
+import { throwIfError, type ApiClient } from '../api/client.js';
 import { parseSecret } from '../api/secret.js';
 import type { Ui } from '../cli/ui.js';
 
@@ -39,13 +38,7 @@ export interface KvMount {
 export async function kvPreflight(client: ApiClient, path: string): Promise<KvMount> {
   const response = await client.send('GET', `sys/internal/ui/mounts/${path}`, { noWrap: true, noCurl: true });
   if (response.statusCode === 404) return { mountPath: '', version: 1 };
-  if (response.statusCode >= 400) {
-    try {
-      (await import('../api/client.js')).throwIfError(response);
-    } catch (err) {
-      throw err as ResponseError;
-    }
-  }
+  throwIfError(response);
   const secret = parseSecret(response.body);
   if (!secret) throw new Error('nil response from pre-flight request');
   const data = secret.data ?? {};

@@ -13,7 +13,7 @@ import {
   VAULT_MAGIC_COOKIE_VALUE,
 } from './constants.js';
 import { formatHandshakeLine } from './handshake.js';
-import { certPemToDer, generateTlsIdentity, serverCredentials, unixTarget, type TlsIdentity } from './tls.js';
+import { MESSAGE_SIZE_OPTIONS, certPemToDer, generateTlsIdentity, serverCredentials, unixTarget, type TlsIdentity } from './tls.js';
 
 /** What a service registration needs to know about the connection. */
 export interface PluginServerContext {
@@ -66,7 +66,7 @@ export async function startPluginServer(
   const identity = await generateTlsIdentity();
   const dir = mkdtempSync(join(tmpdir(), 'coffer-plugin-'));
   const socketPath = join(dir, 'plugin.sock');
-  const server = new grpc.Server();
+  const server = new grpc.Server(MESSAGE_SIZE_OPTIONS);
   register(server, { identity, hostCertPem, hostCertDer });
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(unixTarget(socketPath), serverCredentials(identity, hostCertPem), (err) => (err ? reject(err) : resolve()));

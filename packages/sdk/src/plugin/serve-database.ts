@@ -9,7 +9,7 @@ import { loadPluginProtocol } from './proto.js';
  * each configured connection its own instance (recommended), or a single
  * object that every connection shares.
  *
- *   import { serveDatabase } from '@coffer/sdk';
+ *   import { serveDatabase } from '@coffer/sdk/plugin/index.js';
  *   serveDatabase(() => new MyDatabase());
  */
 export async function serveDatabase(db: DatabasePlugin | DatabasePluginFactory, options: PluginServerOptions = {}): Promise<void> {

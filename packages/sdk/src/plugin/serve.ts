@@ -20,7 +20,7 @@ export interface ServeOptions extends PluginServerOptions {
  * the server. Resolves once the plugin is listening; the process then lives
  * until the server stops it.
  *
- *   import { serve } from '@coffer/sdk';
+ *   import { serve } from '@coffer/sdk/plugin/index.js';
  *   import { factory } from './backend.js';
  *   serve(factory);
  *

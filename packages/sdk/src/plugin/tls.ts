@@ -1,6 +1,6 @@
 import { KeyObject, X509Certificate, randomBytes, webcrypto } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { TLS_SERVER_NAME } from './constants.js';
 
 /**
@@ -14,7 +14,7 @@ export interface TlsIdentity {
   keyPem: string;
 }
 
-type SelfSignedParams = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0];
+type SelfSignedParams = Parameters<typeof X509.X509CertificateGenerator.createSelfSigned>[0];
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 // The certificate lives as long as the process; it must not expire under a
@@ -22,7 +22,20 @@ const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as con
 // written anywhere, so a long validity costs nothing.
 const VALIDITY_MS = 10 * 365 * 24 * 3600 * 1000;
 
+/**
+ * @peculiar/x509 needs a Reflect metadata polyfill loaded before it, and
+ * pulls in a DI container: load both only when a certificate is made, so that
+ * importing the SDK costs nothing and changes no global for backends that
+ * never launch or serve a plugin.
+ */
+let x509Module: Promise<typeof X509> | undefined;
+function loadX509(): Promise<typeof X509> {
+  x509Module ??= import('reflect-metadata').then(() => import('@peculiar/x509'));
+  return x509Module;
+}
+
 export async function generateTlsIdentity(): Promise<TlsIdentity> {
+  const x509 = await loadX509();
   const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const serial = randomBytes(16);
   serial[0]! &= 0x7f; // a positive serial number
@@ -47,7 +60,7 @@ export async function generateTlsIdentity(): Promise<TlsIdentity> {
         new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: TLS_SERVER_NAME }]),
       ],
     },
-    webcrypto as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[1],
+    webcrypto as unknown as Parameters<typeof X509.X509CertificateGenerator.createSelfSigned>[1],
   );
   const keyPem = KeyObject.from(keys.privateKey as unknown as Parameters<typeof KeyObject.from>[0])
     .export({ type: 'pkcs8', format: 'pem' })
@@ -84,10 +97,22 @@ export function channelCredentials(own: TlsIdentity, peerCertDer: Buffer): grpc.
   });
 }
 
-/** Channel options that make TLS name checks use the certificates' fixed name. */
+/**
+ * Message size limits for both directions of every plugin connection. gRPC's
+ * default 4 MiB receive cap would fail large storage values and responses;
+ * both ends are trusted, local processes (the binary's sha256 was checked),
+ * so the limits are lifted, as Vault does for its plugins.
+ */
+export const MESSAGE_SIZE_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': -1,
+  'grpc.max_send_message_length': -1,
+};
+
+/** Channel options: TLS name checks use the certificates' fixed name; no size caps. */
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.ssl_target_name_override': TLS_SERVER_NAME,
   'grpc.default_authority': TLS_SERVER_NAME,
+  ...MESSAGE_SIZE_OPTIONS,
 };
 
 /** The gRPC target of a unix socket path. */

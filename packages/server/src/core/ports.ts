@@ -17,6 +17,8 @@ export interface TokenInfo {
   issueTime: number;
   ttl: number;
   orphan: boolean;
+  /** Where this token's cubbyhole lives (a random id, so revoking by salted id can still find it). */
+  cubbyholeId?: string;
 }
 
 export interface TokenPort {

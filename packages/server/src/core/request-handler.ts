@@ -64,7 +64,8 @@ export class RequestHandler {
       mountPoint: route.path,
       mountType: route.entry.type,
       mountAccessor: route.entry.accessor,
-      clientToken: token?.id ?? '',
+      // The cubbyhole engine keys storage by the token's cubbyhole id, never by the token itself (as Vault's router does).
+      clientToken: route.entry.type === 'cubbyhole' ? (token?.cubbyholeId ?? '') : (token?.id ?? ''),
       clientTokenAccessor: token?.accessor ?? '',
       clientTokenRemainingUses: token && token.numUses > 0 ? token.numUses - 1 : 0,
       displayName: token?.displayName ?? '',
@@ -121,7 +122,15 @@ export class RequestHandler {
     };
     const ttls = this.deps.mountTtls(route.entry);
 
-    if (response?.secret) {
+    if (response?.secret?.leaseId) {
+      // A renewal answers with the lease it renewed: nothing new to register.
+      result.leaseId = response.secret.leaseId;
+      result.leaseDuration = response.secret.ttl;
+      result.renewable = response.secret.renewable;
+    } else if (response?.secret && isPassthroughKv(route.entry)) {
+      // Vault's kv (and generic) mounts report a TTL hint but never register a lease, unless leased_passthrough is on.
+      result.leaseDuration = response.secret.ttl || ttls.defaultTtl;
+    } else if (response?.secret) {
       const lease = await this.deps.leases.registerSecret({
         path: incoming.path,
         clientToken: req.clientToken,
@@ -144,7 +153,8 @@ export class RequestHandler {
         maxTtl: ttls.maxTtl,
         tokenType: route.entry.config.token_type,
       });
-    } else if (response?.auth?.clientToken) {
+    } else if (response?.auth && (response.auth.clientToken || route.entry.type === 'token')) {
+      // The token store answers with tokens it created itself (or, for renew-accessor, with no token at all).
       result.auth = authBlockFrom(response);
     }
 
@@ -173,6 +183,10 @@ export class RequestHandler {
   private async auditDenied(token: TokenInfo, req: Request): Promise<void> {
     await this.deps.audit.logRequest({ token, request: req, error: 'permission denied' }).catch(() => undefined);
   }
+}
+
+function isPassthroughKv(entry: MountEntry): boolean {
+  return (entry.type === 'kv' || entry.type === 'generic') && entry.options['leased_passthrough'] !== 'true';
 }
 
 /** Unwrapping and wrapping-lookups must never wrap their own answer. */

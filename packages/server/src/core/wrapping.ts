@@ -15,7 +15,7 @@ interface StoredWrapInfo {
 export interface ResponseWrapperDeps {
   tokens: TokenPort;
   /** The cubbyhole of a token: wrapped responses live in the wrapping token's own cubbyhole, so they vanish with it. */
-  cubbyholeOf: (token: string) => Storage;
+  cubbyholeOf: (token: string) => Promise<Storage>;
   now?: () => Date;
 }
 
@@ -29,7 +29,7 @@ export class ResponseWrapper {
   async wrap(input: { result: PipelineResult; ttl: number; creationPath: string; parent?: TokenInfo }): Promise<WrapInfo> {
     const { token, accessor } = await this.deps.tokens.createWrappingToken({ ttl: input.ttl, creationPath: input.creationPath, parent: input.parent });
     const creationTime = (this.deps.now?.() ?? new Date()).toISOString();
-    const cubbyhole = this.deps.cubbyholeOf(token);
+    const cubbyhole = await this.deps.cubbyholeOf(token);
     const inner = renderEnvelope({ ...input.result, wrapInfo: undefined });
     await putJson(cubbyhole, RESPONSE_KEY, inner);
     await putJson(cubbyhole, INFO_KEY, { creation_path: input.creationPath, creation_time: creationTime, creation_ttl: input.ttl } satisfies StoredWrapInfo);
@@ -49,7 +49,7 @@ export class ResponseWrapper {
     await this.deps.tokens.check(wrappingToken, undefined).catch(() => {
       throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
     });
-    const cubbyhole = this.deps.cubbyholeOf(wrappingToken);
+    const cubbyhole = await this.deps.cubbyholeOf(wrappingToken);
     const stored = await getJson<Record<string, unknown>>(cubbyhole, RESPONSE_KEY);
     if (!stored) throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
     await this.deps.tokens.revoke(wrappingToken);
@@ -60,7 +60,7 @@ export class ResponseWrapper {
     await this.deps.tokens.check(wrappingToken, undefined).catch(() => {
       throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
     });
-    const info = await getJson<StoredWrapInfo>(this.deps.cubbyholeOf(wrappingToken), INFO_KEY);
+    const info = await getJson<StoredWrapInfo>(await this.deps.cubbyholeOf(wrappingToken), INFO_KEY);
     if (!info) throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
     return info;
   }
@@ -70,7 +70,7 @@ export class ResponseWrapper {
     const info = await this.lookup(wrappingToken);
     const stored = await this.unwrap(wrappingToken);
     const { token, accessor } = await this.deps.tokens.createWrappingToken({ ttl: info.creation_ttl, creationPath: info.creation_path, parent });
-    const cubbyhole = this.deps.cubbyholeOf(token);
+    const cubbyhole = await this.deps.cubbyholeOf(token);
     const creationTime = (this.deps.now?.() ?? new Date()).toISOString();
     await putJson(cubbyhole, RESPONSE_KEY, stored);
     await putJson(cubbyhole, INFO_KEY, { ...info, creation_time: creationTime });

@@ -373,6 +373,8 @@ class LeaseManager implements ExpirationManager {
   }
 
   async expireNow(leaseId: string): Promise<void> {
+    // Being revoked right now: writing it back could resurrect a lease that is about to vanish.
+    if (this.inflight.has(leaseId)) return;
     const le = await this.load(leaseId);
     if (!le) return;
     const now = this.now();

@@ -29,6 +29,29 @@ const syncField = {
 export function leasePaths(expiration: ExpirationManager): PathDefinition[] {
   return [
     {
+      pattern: 'leases/lookup',
+      fields: { lease_id: leaseIdField },
+      operations: {
+        // LIST without a trailing slash lists the top level, as the slash form does.
+        list: {
+          summary: 'List the top-level lease ID prefixes.',
+          callback: async () => ({ data: { keys: await expiration.listByPrefix('') } }),
+        },
+        update: {
+          summary: "Read a lease's issue time, expiry, last renewal and TTL.",
+          callback: async (_req, d) => {
+            const leaseId = d.get<string>('lease_id');
+            if (!leaseId) throw new CofferError('invalid_request', 'lease_id must be specified');
+            const info = await expiration.lookup(leaseId);
+            if (!info) throw new CofferError('invalid_request', 'invalid lease');
+            return { data: { ...info } };
+          },
+        },
+      },
+      helpSynopsis: 'View or list lease metadata.',
+      helpDescription: 'Looks up one lease by its ID.',
+    },
+    {
       pattern: 'leases/lookup/(?<prefix>.*)',
       fields: {
         prefix: { type: 'string', description: 'The lease ID prefix to list under.' },
@@ -46,24 +69,6 @@ export function leasePaths(expiration: ExpirationManager): PathDefinition[] {
       },
       helpSynopsis: 'List leases by prefix.',
       helpDescription: 'Lists the lease IDs directly under a prefix; folders end with "/". Needs sudo.',
-    },
-    {
-      pattern: 'leases/lookup',
-      fields: { lease_id: leaseIdField },
-      operations: {
-        update: {
-          summary: "Read a lease's issue time, expiry, last renewal and TTL.",
-          callback: async (_req, d) => {
-            const leaseId = d.get<string>('lease_id');
-            if (!leaseId) throw new CofferError('invalid_request', 'lease_id must be specified');
-            const info = await expiration.lookup(leaseId);
-            if (!info) throw new CofferError('invalid_request', 'invalid lease');
-            return { data: { ...info } };
-          },
-        },
-      },
-      helpSynopsis: 'View or list lease metadata.',
-      helpDescription: 'Looks up one lease by its ID.',
     },
     {
       pattern: '(?:leases/)?renew(?:/(?<url_lease_id>.+))?',

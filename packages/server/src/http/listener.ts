@@ -75,6 +75,9 @@ export async function createListener(options: ListenerOptions): Promise<Listener
     connectionsCheckingInterval: checkingInterval(headersTimeout, requestTimeout),
     ...(options.maxHeaderSize !== undefined ? { maxHeaderSize: options.maxHeaderSize } : {}),
   });
+  // A client that half-closes after its request (shutdown of its sending
+  // side, as `nc -N` does) still gets its response; then the connection closes.
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   let closing = false;
   const handler = options.handler;
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -23,5 +23,5 @@ export function builtinSource(core: CoreBackends): BackendSource {
 }
 
 export function isBuiltinType(kind: 'secret' | 'auth', type: string): boolean {
-  return builtinPlugins.some((p) => p.name === type && (p.type === kind || (kind === 'secret' && p.type === 'database')));
+  return builtinPlugins.some((p) => !p.hidden && p.name === type && (p.type === kind || (kind === 'secret' && p.type === 'database')));
 }

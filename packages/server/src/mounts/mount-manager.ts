@@ -150,6 +150,11 @@ export class MountManager {
       Object.assign(entry, previous);
       throw err;
     }
+    // Options are the backend's configuration (kv version=2 upgrades the data on initialize): rebuild it.
+    if (changes.options && JSON.stringify(previous.options) !== JSON.stringify(entry.options)) {
+      const old = this.swap(entry, await this.build(entry));
+      await old?.cleanup().catch((err: unknown) => this.deps.logger.warn({ mount: routerPath(entry), err: String(err) }, 'cleanup failed'));
+    }
   }
 
   /** Move a mount to a new path; its data stays (it is keyed by UUID). */

@@ -1,6 +1,5 @@
 import {
   CofferError,
-  pluginProtocol,
   type Backend,
   type BackendConfig,
   type BackendType,
@@ -10,6 +9,7 @@ import {
   type SpecialPaths,
   type Storage,
 } from '@coffer/sdk';
+import { pluginProtocol } from '@coffer/sdk/plugin/index.js';
 import type { HostServices } from './host-services.js';
 
 /** What a client needs of the process it talks to. */

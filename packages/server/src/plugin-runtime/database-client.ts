@@ -1,5 +1,5 @@
+import { CofferError } from '@coffer/sdk';
 import {
-  CofferError,
   pluginProtocol,
   type DatabaseInitializeRequest,
   type DatabaseInitializeResponse,
@@ -8,7 +8,7 @@ import {
   type NewUserRequest,
   type NewUserResponse,
   type UpdateUserRequest,
-} from '@coffer/sdk';
+} from '@coffer/sdk/plugin/index.js';
 import type { PluginCaller } from './backend-client.js';
 
 /**

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { CofferError, pluginProtocol, type Storage, type SystemView } from '@coffer/sdk';
+import { CofferError, type Storage, type SystemView } from '@coffer/sdk';
+import { pluginProtocol } from '@coffer/sdk/plugin/index.js';
 
 /**
  * The server's side of the services a plugin calls back: each mount's
@@ -27,7 +28,7 @@ export class HostServices {
   static async start(identity: pluginProtocol.TlsIdentity, pluginCertDer: Buffer): Promise<HostServices> {
     const dir = mkdtempSync(join(tmpdir(), 'coffer-host-'));
     const address = join(dir, 'host.sock');
-    const server = new grpc.Server();
+    const server = new grpc.Server(pluginProtocol.MESSAGE_SIZE_OPTIONS);
     const services = new HostServices(server, dir, address);
     const proto = pluginProtocol.loadPluginProtocol();
     server.addService(proto.Storage.service, pluginProtocol.unaryHandlers(services.storageImpl(), pluginCertDer));

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { pluginProtocol, type Logger } from '@coffer/sdk';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { type Logger } from '@coffer/sdk';
+import { pluginProtocol } from '@coffer/sdk/plugin/index.js';
 import { preview, readHandshake } from './handshake-reader.js';
 import { PluginLaunchError } from './launch-error.js';
 import { forEachLine, logPluginLine } from './output-lines.js';
@@ -22,6 +23,8 @@ export interface LaunchOptions {
 }
 
 const STDERR_TAIL = 2048;
+/** How long the last output of an exited plugin (a crash's stack trace) may take to arrive. */
+const STDIO_DRAIN_MS = 1000;
 
 /**
  * Starts a plugin process and connects to it (docs/plugin-protocol.md):
@@ -45,7 +48,10 @@ export async function launchPlugin(options: LaunchOptions): Promise<PluginProces
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('exit', (code, signal) => {
+      releaseStdio(child, STDIO_DRAIN_MS);
+      resolve({ code, signal });
+    });
     // A spawn error may come without an 'exit'.
     child.once('error', () => resolve({ code: child.exitCode, signal: child.signalCode }));
   });
@@ -63,6 +69,8 @@ export async function launchPlugin(options: LaunchOptions): Promise<PluginProces
       child.kill('SIGKILL');
       await exit;
     }
+    // A process it started may still hold the pipes open; we are done with them.
+    releaseStdio(child, 0);
     logger.error({ failure: err.failure }, err.message);
     throw err;
   };
@@ -127,4 +135,21 @@ function incompatibility(h: pluginProtocol.Handshake): string | undefined {
   if (h.protocol !== 'grpc') return `speaks "${h.protocol}"; Coffer plugins speak grpc`;
   if (h.serverCertDer.length === 0) return 'sent no server certificate; Coffer requires mutual TLS';
   return undefined;
+}
+
+/**
+ * Closes our ends of a plugin's pipes once its output has drained or after
+ * `graceMs`: a process the plugin started (and left behind) would otherwise
+ * hold them open, and keep the server's event loop busy, for its lifetime.
+ */
+function releaseStdio(child: ChildProcess, graceMs: number): void {
+  const destroy = () => {
+    child.stdin?.destroy();
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  };
+  if (graceMs <= 0) return destroy();
+  const timer = setTimeout(destroy, graceMs);
+  timer.unref();
+  child.once('close', () => clearTimeout(timer));
 }

@@ -1,4 +1,4 @@
-import { pluginProtocol } from '@coffer/sdk';
+import { pluginProtocol } from '@coffer/sdk/plugin/index.js';
 
 /**
  * The few variables of the server's own environment a plugin inherits. The

@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import { CofferError, pluginProtocol, type Backend, type BackendConfig, type BackendType, type Logger } from '@coffer/sdk';
+import { CofferError, type Backend, type BackendConfig, type BackendType, type Logger } from '@coffer/sdk';
+import { pluginProtocol } from '@coffer/sdk/plugin/index.js';
 import { PluginBackend, type PluginCaller } from './backend-client.js';
 import { PluginDatabase } from './database-client.js';
 import { HostServices } from './host-services.js';
@@ -271,8 +272,9 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
   private onExit(raw: { code: number | null; signal: NodeJS.Signals | null }): PluginExitInfo {
     const info: PluginExitInfo = { ...raw, requested: this.killRequested };
     this.exitInfo = info;
+    // Closes the one shared channel. (Not Database.close(): the generated
+    // client's `close` is the Database service's Close RPC.)
     this.clients.Backend.close();
-    this.clients.Database.close();
     void this.hostServices?.then((h) => h.close()).catch(() => undefined);
     if (info.requested) this.logger.debug({ code: info.code, signal: info.signal }, 'plugin stopped');
     else this.logger.warn({ code: info.code, signal: info.signal }, 'plugin exited unexpectedly');

@@ -474,3 +474,21 @@ test('a configured cluster name is used and stored', async () => {
   assert.equal(status.cluster_name, 'prod-eu');
   assert.deepEqual(h.manager.clusterInfo(), { name: 'prod-eu', id: status.cluster_id });
 });
+
+test('a failed seal-config write during init can be retried', async () => {
+  const h = harness();
+  const realPut = h.physical.put.bind(h.physical);
+  let failOnce = true;
+  h.physical.put = async (entry) => {
+    if (entry.key === SEAL_CONFIG_PATH && failOnce) {
+      failOnce = false;
+      throw new Error('disk full');
+    }
+    return realPut(entry);
+  };
+  await assert.rejects(h.manager.init({ secret_shares: 1, secret_threshold: 1 }), /disk full/);
+  assert.equal(await h.manager.initialized(), false);
+  assert.equal(await h.physical.get(KEYRING_PATH), null);
+  const { keys } = await h.manager.init({ secret_shares: 1, secret_threshold: 1 });
+  assert.equal((await h.manager.submitUnsealKey({ key: keys[0] })).sealed, false);
+});

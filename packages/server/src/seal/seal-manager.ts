@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CofferError, type Logger, type Storage } from '@coffer/sdk';
 import type { AesGcmBarrier, KeyStatus } from '../barrier/aes-gcm.js';
+import { KEYRING_PATH } from '../barrier/paths.js';
 import { loadClusterInfo, type ClusterInfo } from './cluster-info.js';
 import { RootGeneration } from './generate-root.js';
 import { checkKeyShareLength, decodeKeyShare, KeyShareCollector, splitUnsealKey, wipeAll } from './key-shares.js';
@@ -175,13 +176,19 @@ class ShamirSealManager implements SealManager {
         shares = await splitUnsealKey(unsealKey, request.secret_shares, request.secret_threshold);
         await this.barrier.initialize(rootKey);
         // written last: the seal config is what marks Vault as initialized
-        await writeSealConfig(this.physical, {
-          type: 'shamir',
-          secret_shares: request.secret_shares,
-          secret_threshold: request.secret_threshold,
-          stored_shares: 1,
-          wrapped_root_key: wrapRootKey(unsealKey, rootKey),
-        });
+        try {
+          await writeSealConfig(this.physical, {
+            type: 'shamir',
+            secret_shares: request.secret_shares,
+            secret_threshold: request.secret_threshold,
+            stored_shares: 1,
+            wrapped_root_key: wrapRootKey(unsealKey, rootKey),
+          });
+        } catch (err) {
+          // remove the keyring made a moment ago, or a retry would refuse to initialize over it
+          await this.physical.delete(KEYRING_PATH).catch(() => undefined);
+          throw err;
+        }
         this.logger.info({ shares: request.secret_shares, threshold: request.secret_threshold }, 'vault initialized');
 
         // As Vault: unseal once to set the core up and mint the root token, then seal again.

@@ -1,5 +1,6 @@
 import { createBackend, type Backend } from '@coffer/sdk';
 import { SYS_ROOT_PATHS, SYS_UNAUTHENTICATED_PATHS } from '../core/sys-root-paths.js';
+import { leaseRootPaths } from '../expiration/index.js';
 import type { SysDeps } from './deps.js';
 import { capabilitiesPaths } from './paths-capabilities.js';
 import { internalUiPaths } from './paths-internal-ui.js';
@@ -26,6 +27,6 @@ export function createSystemBackend(deps: SysDeps): Backend {
       ...sealPaths(deps),
       ...deps.extraPaths,
     ],
-    pathsSpecial: { root: SYS_ROOT_PATHS, unauthenticated: SYS_UNAUTHENTICATED_PATHS },
+    pathsSpecial: { root: [...new Set([...SYS_ROOT_PATHS, ...leaseRootPaths])], unauthenticated: SYS_UNAUTHENTICATED_PATHS },
   });
 }

@@ -1,7 +1,8 @@
 // A secrets engine written with the SDK's path framework and turned into an
 // external plugin with one serve() call. The plugin-runtime tests bundle it
 // with scripts/build-plugin.mjs and run it as a real process.
-import { CofferError, createBackend, getJson, putJson, serve, type BackendFactory, type ErrorCode } from '@coffer/sdk';
+import { CofferError, createBackend, getJson, putJson, type BackendFactory, type ErrorCode } from '@coffer/sdk';
+import { serve } from '@coffer/sdk/plugin/index.js';
 
 const factory: BackendFactory = async (conf) => {
   const backend = createBackend({

@@ -1,6 +1,7 @@
 // A database plugin for the plugin protocol tests: it keeps "users" in
 // memory, one map per connection (instance), and reports what it was given.
-import { CofferError, serveDatabase, type DatabasePlugin } from '@coffer/sdk';
+import { CofferError } from '@coffer/sdk';
+import { serveDatabase, type DatabasePlugin } from '@coffer/sdk/plugin/index.js';
 
 class MemoryDatabase implements DatabasePlugin {
   private config: Record<string, unknown> = {};

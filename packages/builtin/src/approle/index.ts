@@ -1,0 +1,1 @@
+export { approleFactory, createApproleBackend, type ApproleOptions } from './backend.js';

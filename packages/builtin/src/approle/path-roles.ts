@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CofferError,
+  createFieldData,
+  formatDuration,
+  genericNameRegex,
+  listResponse,
+  type FieldData,
+  type FieldSchema,
+  type PathDefinition,
+  type Request,
+  type Response,
+} from '@coffer/sdk';
+import {
+  legacyFieldSchema,
+  parseCidrList,
+  parseTokenFields,
+  sanitizePolicies,
+  tokenFieldSchemas,
+  tokenParamsData,
+  upgradeLegacyValue,
+} from '../token-fields/index.js';
+import { ROLES_LOCK, roleNameField, type ApproleContext } from './context.js';
+import {
+  canonicalRoleName,
+  deleteRoleEntry,
+  deleteRoleIdIndex,
+  hasConstraint,
+  listRoles,
+  newRoleEntry,
+  readRole,
+  writeRole,
+  type RoleEntry,
+} from './role-entry.js';
+import { flushRoleSecretIds } from './secret-id-store.js';
+
+export const roleFieldSchemas: Record<string, FieldSchema> = {
+  bind_secret_id: {
+    type: 'bool',
+    default: true,
+    description: 'Require a secret_id at login with this role. Defaults to true.',
+  },
+  secret_id_bound_cidrs: {
+    type: 'comma-string-slice',
+    description: 'CIDR blocks (comma-separated string or JSON list). When set, logins with this role are only accepted from these addresses.',
+  },
+  bound_cidr_list: legacyFieldSchema('comma-string-slice', 'secret_id_bound_cidrs'),
+  secret_id_num_uses: {
+    type: 'int',
+    description: 'How many logins a secret ID of this role allows before it is used up; 0 (the default) means unlimited.',
+  },
+  secret_id_ttl: {
+    type: 'duration',
+    description: 'How long a secret ID of this role stays valid; 0 (the default) means it does not expire.',
+  },
+  local_secret_ids: {
+    type: 'bool',
+    description: 'Keep the secret IDs of this role local to this cluster. Can only be set when the role is created.',
+  },
+  role_id: { type: 'string', description: 'The role ID, the public half of the login credentials. Defaults to a random UUID.' },
+  policies: legacyFieldSchema('comma-string-slice', 'token_policies'),
+  period: legacyFieldSchema('duration', 'token_period'),
+};
+
+export function pathRoles(ctx: ApproleContext): PathDefinition[] {
+  return [
+    {
+      pattern: 'role/?',
+      operations: {
+        list: { callback: async (req) => listResponse(await listRoles(req.storage)), summary: 'List the roles.' },
+      },
+      helpSynopsis: 'List the roles of this auth method.',
+      helpDescription: 'A LIST on this path returns the names of all roles (lower-cased).',
+      displayAttrs: { navigation: true, itemType: 'Role' },
+    },
+    {
+      pattern: `role/${genericNameRegex('role_name')}`,
+      fields: { role_name: roleNameField, ...roleFieldSchemas, ...tokenFieldSchemas() },
+      existenceCheck: async (req, d) => (await readRole(req.storage, d.get<string>('role_name'))) !== null,
+      operations: {
+        create: { callback: (req, d) => writeRoleFromRequest(ctx, req, d), summary: 'Create a role.' },
+        update: { callback: (req, d) => writeRoleFromRequest(ctx, req, d), summary: 'Update a role.' },
+        read: { callback: readRoleResponse, summary: 'Read a role.' },
+        delete: { callback: (req, d) => deleteRole(ctx, req, d), summary: 'Delete a role and all its secret IDs.' },
+      },
+      helpSynopsis: 'Create, read, update or delete a role.',
+      helpDescription:
+        'A role describes a machine or application that logs in with a role ID and (when bind_secret_id is true) a ' +
+        'secret ID issued for the role. Its fields set the limits on those secret IDs and the token_* settings of ' +
+        'the tokens the logins receive. An update changes only the fields it sends. Deleting a role destroys its ' +
+        'secret IDs.',
+      displayAttrs: { action: 'Create', itemType: 'Role' },
+    },
+  ];
+}
+
+async function writeRoleFromRequest(ctx: ApproleContext, req: Request, input: FieldData): Promise<Response | null> {
+  const name = canonicalRoleName(input.get<string>('role_name'));
+  const warnings: string[] = [];
+  // "default-service"/"default-batch" mean nothing for a role; Vault adjusts them with a warning.
+  let d = input;
+  const rawType = input.raw['token_type'];
+  if (rawType === 'default-service' || rawType === 'default-batch') {
+    const adjusted = rawType === 'default-service' ? 'service' : 'batch';
+    warnings.push(`${rawType} has no useful meaning; adjusting to ${adjusted}`);
+    d = createFieldData({ ...input.raw, token_type: adjusted }, input.schema);
+  }
+
+  return ctx.locks.run(ROLES_LOCK, async () => {
+    const existing = await readRole(req.storage, name);
+    if (!existing && req.operation !== 'create') throw new CofferError('unsupported_path', `role name "${name}" doesn't exist`);
+    const creating = existing === null;
+    const previousRoleId = existing?.role_id ?? '';
+    const role: RoleEntry = parseTokenFields(existing ?? newRoleEntry(), d);
+
+    const [local, hasLocal] = d.getOk<boolean>('local_secret_ids');
+    if (hasLocal) {
+      if (!creating) throw new CofferError('invalid_request', 'local_secret_ids can only be modified during role creation');
+      role.local_secret_ids = local ?? false;
+    }
+
+    const [roleId, hasRoleId] = d.getOk<string>('role_id');
+    if (hasRoleId) role.role_id = roleId ?? '';
+    else if (creating) role.role_id = randomUUID();
+    if (role.role_id === '') throw new CofferError('invalid_request', 'invalid role_id supplied, or failed to generate a role_id');
+
+    const [bind, hasBind] = d.getOk<boolean>('bind_secret_id');
+    if (hasBind) role.bind_secret_id = bind ?? true;
+
+    const [cidrs, hasCidrs] = firstOf<string[]>(d, 'secret_id_bound_cidrs', 'bound_cidr_list');
+    if (hasCidrs) role.secret_id_bound_cidrs = validatedCidrs(cidrs ?? [], 'secret_id_bound_cidrs');
+
+    const [numUses, hasNumUses] = d.getOk<number>('secret_id_num_uses');
+    if (hasNumUses) role.secret_id_num_uses = numUses ?? 0;
+    if (role.secret_id_num_uses < 0) throw new CofferError('invalid_request', 'secret_id_num_uses cannot be negative');
+
+    const [ttl, hasTtl] = d.getOk<number>('secret_id_ttl');
+    if (hasTtl) role.secret_id_ttl = ttl ?? 0;
+
+    const policies = upgradeLegacyValue(d, 'policies', 'token_policies', { old: role.policies, next: role.token_policies }, [], sanitizePolicies);
+    [role.policies, role.token_policies] = [policies.old, policies.next];
+    const period = upgradeLegacyValue(d, 'period', 'token_period', { old: role.period, next: role.token_period }, 0);
+    [role.period, role.token_period] = [period.old, period.next];
+
+    const maxLease = await ctx.system.maxLeaseTtl();
+    if (role.period > maxLease) {
+      throw new CofferError(
+        'invalid_request',
+        `period of "${formatDuration(role.period)}" is greater than the backend's maximum lease TTL of "${formatDuration(maxLease)}"`,
+      );
+    }
+    if (role.token_max_ttl > maxLease) {
+      warnings.push("token_max_ttl is greater than the backend mount's maximum TTL value; issued tokens' max TTL value will be truncated");
+    }
+
+    await writeRole(ctx, req.storage, name, role, previousRoleId);
+    return warnings.length > 0 ? { warnings } : null;
+  });
+}
+
+async function readRoleResponse(req: Request, d: FieldData): Promise<Response | null> {
+  const role = await readRole(req.storage, d.get<string>('role_name'));
+  if (!role) return null;
+  const data: Record<string, unknown> = {
+    bind_secret_id: role.bind_secret_id,
+    // Vault reports an unset list as null here.
+    secret_id_bound_cidrs: role.secret_id_bound_cidrs.length > 0 ? [...role.secret_id_bound_cidrs] : null,
+    secret_id_num_uses: role.secret_id_num_uses,
+    secret_id_ttl: role.secret_id_ttl,
+    local_secret_ids: role.local_secret_ids,
+    ...tokenParamsData(role),
+  };
+  if (role.period !== 0) data['period'] = role.period;
+  if (role.policies.length > 0) data['policies'] = [...role.policies];
+  const resp: Response = { data };
+  if (!hasConstraint(role)) {
+    resp.warnings = ['Role does not have any constraints set on it. Updates to this role will require a constraint to be set'];
+  }
+  return resp;
+}
+
+async function deleteRole(ctx: ApproleContext, req: Request, d: FieldData): Promise<null> {
+  const name = canonicalRoleName(d.get<string>('role_name'));
+  return ctx.locks.run(ROLES_LOCK, async () => {
+    const role = await readRole(req.storage, name);
+    if (!role) return null;
+    await flushRoleSecretIds(ctx, req.storage, name, role);
+    await deleteRoleIdIndex(ctx, req.storage, role.role_id);
+    await deleteRoleEntry(req.storage, name);
+    return null;
+  });
+}
+
+/** The value of the first of several fields the client sent (a new name before its deprecated alias). */
+export function firstOf<T>(d: FieldData, ...names: string[]): [T | undefined, boolean] {
+  for (const name of names) {
+    const [value, ok] = d.getOk<T>(name);
+    if (ok) return [value, true];
+  }
+  return [undefined, false];
+}
+
+/** CIDR blocks as the client wrote them (trimmed), after checking that each one parses. */
+export function validatedCidrs(values: readonly string[], field: string): string[] {
+  const kept = values.map((v) => v.trim()).filter((v) => v !== '');
+  parseCidrList(kept, field);
+  return kept;
+}

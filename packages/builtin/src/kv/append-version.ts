@@ -1,0 +1,46 @@
+import type { Response, Storage } from '@coffer/sdk';
+import { addVersion, deletionTimeFor, versionView, type KeyMetadata } from './key-metadata.js';
+import { DELETE_VERSION_AFTER_DISABLED, type MountConfig } from './mount-config.js';
+import { formatTime } from './time.js';
+import type { VersionedContext } from './versioned-context.js';
+import { deleteVersionsUpTo, putMetadata, putVersion } from './versioned-store.js';
+
+/**
+ * Store `data` as the key's next version and answer with that version's
+ * metadata. The caller holds the key's write lock.
+ *
+ * Order matters for crash safety: the version's data is written first and
+ * the metadata that makes it reachable second, so a failure in between
+ * leaves only an unreachable record that the next write overwrites. Old
+ * versions past max_versions are removed last; if that fails the write
+ * still stands, with a warning, and the next write finishes the cleanup.
+ */
+export async function appendVersion(
+  ctx: VersionedContext,
+  storage: Storage,
+  meta: KeyMetadata,
+  data: Record<string, unknown>,
+  config: MountConfig,
+): Promise<Response> {
+  const now = ctx.now();
+  const createdTime = formatTime(now);
+  const deletionTime =
+    config.delete_version_after === DELETE_VERSION_AFTER_DISABLED ? '' : deletionTimeFor(now, config.delete_version_after, meta.delete_version_after);
+  const version = meta.current_version + 1;
+
+  await putVersion(storage, meta.key, version, data, createdTime);
+  const vm = { created_time: createdTime, deletion_time: deletionTime, destroyed: false };
+  const trimUpTo = addVersion(meta, vm, config.max_versions);
+  await putMetadata(storage, meta);
+
+  const response: Response = { data: versionView(meta, version, vm) };
+  if (trimUpTo > 0) {
+    try {
+      await deleteVersionsUpTo(storage, meta.key, trimUpTo);
+    } catch (err) {
+      ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'removing old kv versions failed');
+      response.warnings = ['old versions past max_versions could not all be removed; the next write of this key will finish removing them'];
+    }
+  }
+  return response;
+}

@@ -1,0 +1,48 @@
+import { notFound, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { isGone, versionOf, versionView } from './key-metadata.js';
+import { subkeysOf } from './subkeys.js';
+import type { VersionedContext } from './versioned-context.js';
+import { getMetadata, getVersionData } from './versioned-store.js';
+
+export function subkeysPath(ctx: VersionedContext): PathDefinition {
+  return {
+    pattern: 'subkeys/(?<path>.*)',
+    displayAttrs: { operationPrefix: 'kv-v2' },
+    fields: {
+      path: { type: 'string', description: 'Path of the secret, relative to the mount.' },
+      version: { type: 'int', query: true, description: 'The version to describe. 0 or absent describes the current version.' },
+      depth: {
+        type: 'int',
+        query: true,
+        description: 'How deep to describe nested objects: objects at this depth (top-level keys are depth 1) are shown as null. 0 or absent: no limit.',
+      },
+    },
+    operations: {
+      read: { callback: (req, d) => readSubkeys(ctx, req, d), summary: 'Read the structure of a secret, without its values.' },
+    },
+    helpSynopsis: 'Read the structure of a secret with every value replaced by null.',
+    helpDescription: `
+Returns the keys of a version of a secret (the current one unless "version" is
+given), nested as in the secret, with every leaf value and every empty object
+replaced by null, so that a caller can learn what a secret holds without being
+able to read it. "depth" limits how far nested objects are followed.
+A deleted or destroyed version answers 404, with its metadata.
+`,
+  };
+}
+
+async function readSubkeys(ctx: VersionedContext, req: Request, d: FieldData): Promise<Response> {
+  const key = d.get<string>('path');
+  return ctx.locks.read(key, async () => {
+    const meta = await getMetadata(req.storage, key);
+    if (!meta) throw notFound();
+    const requested = d.get<number>('version');
+    const version = requested > 0 ? requested : meta.current_version;
+    const vm = versionOf(meta, version);
+    if (!vm) throw notFound();
+    const metadata = versionView(meta, version, vm);
+    if (isGone(vm, ctx.now())) return { data: { metadata, subkeys: null }, statusCode: 404 };
+    const data = await getVersionData(req.storage, key, version);
+    return { data: { metadata, subkeys: subkeysOf(data, d.get<number>('depth')) } };
+  });
+}

@@ -1,0 +1,117 @@
+import { CofferError, type FieldData, type PathDefinition, type Request } from '@coffer/sdk';
+import { deletionTimeFor, versionOf } from './key-metadata.js';
+import { DELETE_VERSION_AFTER_DISABLED } from './mount-config.js';
+import { formatTime, hasPassed } from './time.js';
+import type { VersionedContext } from './versioned-context.js';
+import { deleteVersion, getMetadata, putMetadata } from './versioned-store.js';
+
+const pathField = { type: 'string' as const, description: 'Path of the secret, relative to the mount.' };
+
+/** delete/, undelete/ and destroy/: act on chosen versions of a secret. */
+export function versionPaths(ctx: VersionedContext): PathDefinition[] {
+  return [
+    {
+      pattern: 'delete/(?<path>.*)',
+      displayAttrs: { operationPrefix: 'kv-v2' },
+      fields: {
+        path: pathField,
+        versions: { type: 'comma-int-slice', description: 'The versions to soft-delete. Their data is kept, but reads answer 404 until they are undeleted.' },
+      },
+      operations: { update: { callback: (req, d) => softDelete(ctx, req, d), summary: 'Soft-delete versions of a secret.' } },
+      helpSynopsis: 'Soft-delete chosen versions of a secret.',
+      helpDescription: `
+Marks the given versions as deleted: reads of them answer 404, but their data
+stays in storage and undelete/ brings them back. Versions that do not exist,
+are already deleted or are destroyed are left as they are.
+`,
+    },
+    {
+      pattern: 'undelete/(?<path>.*)',
+      displayAttrs: { operationPrefix: 'kv-v2' },
+      fields: {
+        path: pathField,
+        versions: { type: 'comma-int-slice', description: 'The versions to restore. Reads of them return their data again.' },
+      },
+      operations: { update: { callback: (req, d) => undelete(ctx, req, d), summary: 'Restore soft-deleted versions of a secret.' } },
+      helpSynopsis: 'Restore soft-deleted versions of a secret.',
+      helpDescription: `
+Clears the deletion mark of the given versions so that reads return their data
+again. Destroyed versions cannot be restored. If delete_version_after applies
+to the key, the restored versions get a new deletion time counted from now.
+`,
+    },
+    {
+      pattern: 'destroy/(?<path>.*)',
+      displayAttrs: { operationPrefix: 'kv-v2' },
+      fields: {
+        path: pathField,
+        versions: { type: 'comma-int-slice', description: 'The versions to destroy. Their data is removed for good.' },
+      },
+      operations: { update: { callback: (req, d) => destroy(ctx, req, d), summary: 'Permanently remove the data of versions of a secret.' } },
+      helpSynopsis: 'Permanently remove the data of chosen versions of a secret.',
+      helpDescription: `
+Removes the stored data of the given versions; this cannot be undone. The
+versions stay listed in the secret's metadata, marked as destroyed.
+`,
+    },
+  ];
+}
+
+function versionsOf(d: FieldData, missingMessage: string): number[] {
+  const versions = d.get<number[]>('versions');
+  if (versions.length === 0) throw new CofferError('invalid_request', missingMessage);
+  return versions;
+}
+
+async function softDelete(ctx: VersionedContext, req: Request, d: FieldData): Promise<null> {
+  const key = d.get<string>('path');
+  const versions = versionsOf(d, 'No version number provided');
+  await ctx.locks.write(key, async () => {
+    const meta = await getMetadata(req.storage, key);
+    if (!meta) return;
+    const now = ctx.now();
+    for (const n of versions) {
+      const vm = versionOf(meta, n);
+      if (!vm || vm.destroyed || hasPassed(vm.deletion_time, now)) continue;
+      vm.deletion_time = formatTime(now);
+    }
+    await putMetadata(req.storage, meta);
+  });
+  return null;
+}
+
+async function undelete(ctx: VersionedContext, req: Request, d: FieldData): Promise<null> {
+  const key = d.get<string>('path');
+  const versions = versionsOf(d, 'No version number provided');
+  const config = await ctx.config.get(req.storage);
+  await ctx.locks.write(key, async () => {
+    const meta = await getMetadata(req.storage, key);
+    if (!meta) return;
+    const now = ctx.now();
+    for (const n of versions) {
+      const vm = versionOf(meta, n);
+      if (!vm || vm.destroyed) continue;
+      vm.deletion_time =
+        config.delete_version_after === DELETE_VERSION_AFTER_DISABLED ? '' : deletionTimeFor(now, config.delete_version_after, meta.delete_version_after);
+    }
+    await putMetadata(req.storage, meta);
+  });
+  return null;
+}
+
+async function destroy(ctx: VersionedContext, req: Request, d: FieldData): Promise<null> {
+  const key = d.get<string>('path');
+  const versions = versionsOf(d, 'no version number provided');
+  await ctx.locks.write(key, async () => {
+    const meta = await getMetadata(req.storage, key);
+    if (!meta) return;
+    for (const n of versions) {
+      const vm = versionOf(meta, n);
+      if (vm && !vm.destroyed) vm.destroyed = true;
+    }
+    // Mark first, then remove: a failure in between leaves data nobody can read, never a "live" version without data.
+    await putMetadata(req.storage, meta);
+    for (const n of versions) if (n > 0) await deleteVersion(req.storage, key, n);
+  });
+  return null;
+}

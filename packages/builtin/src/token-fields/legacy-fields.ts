@@ -1,0 +1,37 @@
+import type { FieldData, FieldSchema, FieldType } from '@coffer/sdk';
+
+/** Description of a deprecated field that a token_* field replaced. */
+export function deprecationText(replacement: string): string {
+  return `Deprecated: use "${replacement}" instead. When both are given, "${replacement}" wins.`;
+}
+
+export function legacyFieldSchema(type: FieldType, replacement: string): FieldSchema {
+  return { type, description: deprecationText(replacement), deprecated: true };
+}
+
+/**
+ * Reconcile a deprecated field with the token_* field that replaced it, the
+ * way Vault's tokenutil.UpgradeValue does:
+ * - only the old field sent: both take its value;
+ * - the new field sent (already parsed into `current.next`): the old one
+ *   mirrors it if it was sent too, else it is cleared, so reads stop
+ *   reporting a stale legacy value.
+ * Returns the values to store for the old and the new field.
+ */
+export function upgradeLegacyValue<T>(
+  d: FieldData,
+  oldKey: string,
+  newKey: string,
+  current: { old: T; next: T },
+  zero: T,
+  convert: (raw: T) => T = (raw) => raw,
+): { old: T; next: T } {
+  const [, hasNew] = d.getOk(newKey);
+  const [oldRaw, hasOld] = d.getOk<T>(oldKey);
+  if (!hasNew) {
+    if (!hasOld) return current;
+    const value = convert(oldRaw as T);
+    return { old: value, next: value };
+  }
+  return { old: hasOld ? current.next : zero, next: current.next };
+}

@@ -1,0 +1,40 @@
+import { CofferError, genericNameRegex, type PathDefinition } from '@coffer/sdk';
+import { legacyFieldSchema, sanitizePolicies, tokenFieldSchemas } from '../token-fields/index.js';
+import { usernameField } from './context.js';
+import { readUser, writeUser } from './user-entry.js';
+
+export function pathUserPolicies(): PathDefinition {
+  return {
+    pattern: `users/${genericNameRegex('username')}/policies$`,
+    fields: {
+      username: usernameField,
+      policies: legacyFieldSchema('comma-string-slice', 'token_policies'),
+      token_policies: tokenFieldSchemas()['token_policies']!,
+    },
+    operations: {
+      update: {
+        callback: async (req, d) => {
+          const username = d.get<string>('username');
+          const user = await readUser(req.storage, username);
+          if (!user) throw new CofferError('invalid_request', 'username does not exist');
+          const [tokenPolicies, hasTokenPolicies] = d.getOk<string[]>('token_policies');
+          const [legacy, hasLegacy] = d.getOk<string[]>('policies');
+          if (hasTokenPolicies) {
+            user.token_policies = sanitizePolicies(tokenPolicies ?? []);
+            user.policies = hasLegacy ? [...user.token_policies] : [];
+          } else if (hasLegacy) {
+            user.policies = sanitizePolicies(legacy ?? []);
+            user.token_policies = [...user.policies];
+          }
+          await writeUser(req.storage, username, user);
+          return null;
+        },
+        summary: 'Replace the policies of a user.',
+      },
+    },
+    helpSynopsis: 'Replace the policies attached to tokens issued to a user.',
+    helpDescription:
+      'Sets "token_policies" of an existing user. Tokens the user already holds keep their policies, and can no longer ' +
+      'be renewed once the policies differ.',
+  };
+}

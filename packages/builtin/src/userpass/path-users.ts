@@ -1,0 +1,107 @@
+import { CofferError, genericNameRegex, listResponse, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import {
+  legacyFieldSchema,
+  normalizeCidrList,
+  parseTokenFields,
+  sanitizePolicies,
+  tokenFieldSchemas,
+  tokenParamsData,
+  upgradeLegacyValue,
+} from '../token-fields/index.js';
+import { usernameField, type UserpassContext } from './context.js';
+import { hashPassword } from './password-hash.js';
+import { deleteUser, listUsers, newUserEntry, readUser, writeUser, type UserEntry } from './user-entry.js';
+
+export function pathUsers(ctx: UserpassContext): PathDefinition[] {
+  return [
+    {
+      pattern: 'users/?',
+      operations: {
+        list: { callback: async (req) => listResponse(await listUsers(req.storage)), summary: 'List the users.' },
+      },
+      helpSynopsis: 'List the users that may log in with this auth method.',
+      helpDescription: 'A LIST on this path returns the names of all users (lower-cased).',
+      displayAttrs: { navigation: true, itemType: 'User' },
+    },
+    {
+      pattern: `users/${genericNameRegex('username')}`,
+      fields: {
+        username: usernameField,
+        password: {
+          type: 'string',
+          description: 'Password of the user. Required when the user is created; never returned by a read.',
+          displayAttrs: { sensitive: true },
+        },
+        policies: legacyFieldSchema('comma-string-slice', 'token_policies'),
+        ttl: legacyFieldSchema('duration', 'token_ttl'),
+        max_ttl: legacyFieldSchema('duration', 'token_max_ttl'),
+        bound_cidrs: legacyFieldSchema('comma-string-slice', 'token_bound_cidrs'),
+        ...tokenFieldSchemas(),
+      },
+      existenceCheck: async (req, d) => (await readUser(req.storage, d.get<string>('username'))) !== null,
+      operations: {
+        create: { callback: (req, d) => writeUserFromRequest(ctx, req, d), summary: 'Create a user.' },
+        update: { callback: (req, d) => writeUserFromRequest(ctx, req, d), summary: 'Update a user.' },
+        read: { callback: readUserResponse, summary: 'Read a user (without its password).' },
+        delete: {
+          callback: async (req, d) => {
+            await deleteUser(req.storage, d.get<string>('username'));
+            return null;
+          },
+          summary: 'Delete a user.',
+        },
+      },
+      helpSynopsis: 'Create, read, update or delete a user.',
+      helpDescription:
+        'Users log in at "login/<username>" with their password and receive a token carrying the token_* settings ' +
+        'stored here. A create needs "password"; an update changes only the fields it sends. Deleting a user does ' +
+        'not revoke the tokens it already obtained, but they can no longer be renewed.',
+      displayAttrs: { action: 'Create', itemType: 'User' },
+    },
+  ];
+}
+
+async function writeUserFromRequest(ctx: UserpassContext, req: Request, d: FieldData): Promise<Response | null> {
+  const username = d.get<string>('username');
+  const [password, hasPassword] = d.getOk<string>('password');
+  if (req.operation === 'create' && !password) throw new CofferError('invalid_request', 'missing password');
+
+  const existing = await readUser(req.storage, username);
+  const user: UserEntry = parseTokenFields(existing ?? newUserEntry(), d);
+
+  if (hasPassword) {
+    if (!password) throw new CofferError('invalid_request', 'missing password');
+    user.password_hash = await hashPassword(password, ctx.hashParams);
+  }
+
+  const policies = upgradeLegacyValue(d, 'policies', 'token_policies', { old: user.policies, next: user.token_policies }, [], sanitizePolicies);
+  [user.policies, user.token_policies] = [policies.old, policies.next];
+  const ttl = upgradeLegacyValue(d, 'ttl', 'token_ttl', { old: user.ttl, next: user.token_ttl }, 0);
+  [user.ttl, user.token_ttl] = [ttl.old, ttl.next];
+  const maxTtl = upgradeLegacyValue(d, 'max_ttl', 'token_max_ttl', { old: user.max_ttl, next: user.token_max_ttl }, 0);
+  [user.max_ttl, user.token_max_ttl] = [maxTtl.old, maxTtl.next];
+  const cidrs = upgradeLegacyValue(
+    d,
+    'bound_cidrs',
+    'token_bound_cidrs',
+    { old: user.bound_cidrs, next: user.token_bound_cidrs },
+    [],
+    (raw) => normalizeCidrList(raw, 'bound_cidrs'),
+  );
+  [user.bound_cidrs, user.token_bound_cidrs] = [cidrs.old, cidrs.next];
+
+  await writeUser(req.storage, username, user);
+  return null;
+}
+
+async function readUserResponse(req: Request, d: FieldData): Promise<Response | null> {
+  const user = await readUser(req.storage, d.get<string>('username'));
+  if (!user) return null;
+  const data = tokenParamsData(user);
+  // The deprecated names are reported only for users that were written with them.
+  if (user.ttl > 0) data['ttl'] = user.ttl;
+  if (user.max_ttl > 0) data['max_ttl'] = user.max_ttl;
+  if (user.policies.length > 0) data['policies'] = data['token_policies'];
+  if (user.bound_cidrs.length > 0) data['bound_cidrs'] = [...user.bound_cidrs];
+  return { data };
+}

@@ -1,0 +1,59 @@
+import { CLI_NAME } from '../cli/branding.js';
+import { apiFailure, type Command } from '../cli/command.js';
+import { DETAILED_FLAG } from '../cli/flag-sets.js';
+import { listKeys, outputData, outputList, outputSecret } from '../format/output.js';
+import { MOUNT_FLAG } from '../kv/common.js';
+import { ensureTrailingSlash, resolveKvPath } from '../kv/paths.js';
+
+export const kvListCommand: Command = {
+  name: 'kv list',
+  synopsis: 'List data or secrets',
+  help: `
+Usage: ${CLI_NAME} kv list [options] PATH
+
+  Lists data from the key-value store at the given path. This can be used to
+  list keys in a given secrets engine.
+
+      $ ${CLI_NAME} kv list -mount=secret my-app/
+      $ ${CLI_NAME} kv list secret/my-app/`,
+  flagSets: ['http', 'format'],
+  flags: [MOUNT_FLAG, DETAILED_FLAG],
+  async run(ctx) {
+    const mount = ctx.flags.string('mount');
+    if (ctx.args.length > 1 || (ctx.args.length < 1 && !mount)) {
+      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
+      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
+      return 1;
+    }
+    const client = ctx.client();
+    let kv;
+    try {
+      kv = await resolveKvPath(client, ctx.args[0] ?? '', mount);
+    } catch (err) {
+      ctx.ui.error((err as Error).message);
+      return 2;
+    }
+    const fullPath = kv.v2 ? kv.api('metadata') : ensureTrailingSlash(kv.v1Path);
+    let secret;
+    try {
+      secret = await client.list(fullPath);
+    } catch (err) {
+      return apiFailure(ctx, `Error listing ${fullPath}`, err);
+    }
+    const keys = listKeys(secret);
+    if (ctx.format !== 'table' && (!secret || !secret.data || !keys)) {
+      outputData(ctx.ui, {});
+      return 2;
+    }
+    if (!secret) {
+      ctx.ui.error(`No value found at ${fullPath}`);
+      return 2;
+    }
+    if (!secret.data) return outputSecret(ctx.ui, secret);
+    if (!keys) {
+      ctx.ui.error(`No entries found at ${fullPath}`);
+      return 2;
+    }
+    return outputList(ctx.ui, secret, ctx.flags.bool('detailed'));
+  },
+};

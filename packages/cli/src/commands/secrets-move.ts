@@ -1,0 +1,28 @@
+import { CLI_NAME } from '../cli/branding.js';
+import type { Command } from '../cli/command.js';
+import { ensureTrailingSlash } from '../kv/paths.js';
+import { moveMount } from '../mounts/move.js';
+
+export const secretsMoveCommand: Command = {
+  name: 'secrets move',
+  synopsis: 'Move a secrets engine to a new path',
+  help: `
+Usage: ${CLI_NAME} secrets move [options] SOURCE DESTINATION
+
+  Moves an existing secrets engine to a new path. Any leases from the old
+  secrets engine are revoked, but all configuration associated with the engine
+  is preserved.
+
+  Move the existing secrets engine at secret/ to generic/:
+
+      $ ${CLI_NAME} secrets move secret/ generic/`,
+  flagSets: ['http'],
+  async run(ctx) {
+    if (ctx.args.length !== 2) {
+      const which = ctx.args.length < 2 ? 'Not enough' : 'Too many';
+      ctx.ui.error(`${which} arguments (expected 2, got ${ctx.args.length})`);
+      return 1;
+    }
+    return moveMount(ctx, 'secrets engine', ensureTrailingSlash(ctx.args[0]!), ensureTrailingSlash(ctx.args[1]!));
+  },
+};

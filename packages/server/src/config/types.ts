@@ -1,0 +1,110 @@
+/** Coffer's server configuration: Vault's config file stanzas, decoded, typed and with defaults. */
+
+/** A `storage "TYPE" { … }` (or legacy `backend "TYPE" { … }`) stanza. */
+export interface StorageConfig {
+  type: string;
+  /** The stanza's keys; values that are not strings are JSON-encoded, as Vault passes them. */
+  config: Record<string, string>;
+}
+
+/** A `seal "TYPE" { … }` stanza (auto-unseal, or "shamir"). */
+export interface SealConfig {
+  type: string;
+  /** `disabled = true` marks the old seal during a seal migration. */
+  disabled: boolean;
+  config: Record<string, string>;
+}
+
+export type TlsVersion = 'tls10' | 'tls11' | 'tls12' | 'tls13';
+
+/** A `listener "tcp" { … }` stanza. */
+export interface ListenerConfig {
+  type: 'tcp';
+  /** host:port to listen on (default 127.0.0.1:8200). */
+  address: string;
+  /** Address for cluster (server to server) traffic, when set. */
+  clusterAddress?: string;
+  tlsDisable: boolean;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  tlsClientCaFile?: string;
+  tlsRequireAndVerifyClientCert: boolean;
+  tlsDisableClientCerts: boolean;
+  tlsMinVersion: TlsVersion;
+  tlsMaxVersion?: TlsVersion;
+  /** Largest request body in bytes (default 32 MiB); -1 means no limit. */
+  maxRequestSize: number;
+  /** Longest time a request may take, in seconds (default: default_max_request_duration, else 90). */
+  maxRequestDurationSeconds: number;
+  /** Idle keep-alive connections close after this many seconds (default 300). */
+  httpIdleTimeoutSeconds: number;
+  /** A request head must arrive within this many seconds (default 10). */
+  httpReadHeaderTimeoutSeconds: number;
+  /** A whole request must arrive within this many seconds (default 30). */
+  httpReadTimeoutSeconds: number;
+  /** The config file that declared this listener, for messages. */
+  sourceFile: string;
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+export type LogFormat = 'standard' | 'json';
+
+export interface ServerConfig {
+  /** Absent when no file has a storage stanza (fine for dev mode; the server decides). */
+  storage?: StorageConfig;
+  haStorage?: StorageConfig;
+  seals: SealConfig[];
+  listeners: ListenerConfig[];
+  apiAddr?: string;
+  clusterAddr?: string;
+  clusterName?: string;
+  /** Seconds (default 768h). */
+  defaultLeaseTtl: number;
+  /** Seconds (default 768h). */
+  maxLeaseTtl: number;
+  /** Seconds; the default for listeners' max_request_duration (default 90). */
+  defaultMaxRequestDurationSeconds: number;
+  pluginDirectory?: string;
+  disableMlock: boolean;
+  ui: boolean;
+  /** Enables sys/raw (Vault's raw_storage_endpoint). */
+  rawStorageEndpoint: boolean;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+export const DEFAULT_LISTENER_ADDRESS = '127.0.0.1:8200';
+export const DEFAULT_MAX_REQUEST_SIZE = 32 * 1024 * 1024;
+export const DEFAULT_MAX_REQUEST_DURATION_SECONDS = 90;
+export const DEFAULT_LEASE_TTL_SECONDS = 768 * 3600;
+export const DEFAULT_HTTP_IDLE_TIMEOUT_SECONDS = 300;
+export const DEFAULT_HTTP_READ_HEADER_TIMEOUT_SECONDS = 10;
+export const DEFAULT_HTTP_READ_TIMEOUT_SECONDS = 30;
+
+/**
+ * What one file says: everything it leaves out stays undefined, so that files
+ * merge like Vault's (a later file's setting wins; listeners and seals add up).
+ */
+export interface ConfigFragment {
+  storage?: StorageConfig;
+  haStorage?: StorageConfig;
+  seals: SealConfig[];
+  listeners: ListenerFragment[];
+  apiAddr?: string;
+  clusterAddr?: string;
+  clusterName?: string;
+  defaultLeaseTtl?: number;
+  maxLeaseTtl?: number;
+  defaultMaxRequestDurationSeconds?: number;
+  pluginDirectory?: string;
+  disableMlock?: boolean;
+  ui?: boolean;
+  rawStorageEndpoint?: boolean;
+  logLevel?: LogLevel;
+  logFormat?: LogFormat;
+}
+
+/** A listener before defaults: max_request_duration falls back to a top-level setting of any file. */
+export type ListenerFragment = Omit<ListenerConfig, 'maxRequestDurationSeconds'> & {
+  maxRequestDurationSeconds?: number;
+};

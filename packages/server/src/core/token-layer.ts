@@ -1,0 +1,62 @@
+import { CofferError, type Backend, type Logger, type Request } from '@coffer/sdk';
+import type { AesGcmBarrier } from '../barrier/index.js';
+import type { ExpirationManager, LeaseOwner } from '../expiration/index.js';
+import { StorageView } from '@coffer/sdk';
+import { createLeasePort, createTokenBackend, createTokenPort, createTokenStore, tokenInfoOf, type TokenStore } from '../token/index.js';
+import type { LeasePort, TokenInfo, TokenPort } from './ports.js';
+
+/** The token store with the adapters the pipeline and the sys backend use. */
+export interface TokenLayer {
+  store: TokenStore;
+  port: TokenPort;
+  leases: LeasePort;
+  /** The auth/token/ backend. */
+  backend: Backend;
+  createRootToken(id?: string): Promise<string>;
+  infoByAccessor(accessor: string): Promise<TokenInfo>;
+  leaseOwner(clientToken: string): Promise<LeaseOwner>;
+}
+
+export interface TokenLayerDeps {
+  barrier: AesGcmBarrier;
+  expiration: ExpirationManager;
+  logger: Logger;
+  /** The auth/token/ mount's TTLs after tuning. */
+  tokenMountTtls: () => { defaultTtl: number; maxTtl: number };
+  /** Wipe a token's cubbyhole when the token goes away. */
+  destroyCubbyhole: (cubbyholeId: string) => Promise<void>;
+  hasSudo: (req: Request) => boolean;
+  policyExists: (name: string) => Promise<boolean>;
+}
+
+export function createTokenLayer(deps: TokenLayerDeps): TokenLayer {
+  const store = createTokenStore({
+    storage: new StorageView(deps.barrier, 'sys/token/'),
+    expiration: deps.expiration,
+    blobCipher: deps.barrier,
+    logger: deps.logger,
+    ttlDefaults: deps.tokenMountTtls,
+    policyExists: deps.policyExists,
+    onRevoke: async (entry) => {
+      if (entry.cubbyholeId) await deps.destroyCubbyhole(entry.cubbyholeId);
+    },
+  });
+  return {
+    store,
+    port: createTokenPort(store),
+    leases: createLeasePort(deps.expiration, store),
+    backend: createTokenBackend(store, { hasSudo: deps.hasSudo, logger: deps.logger }),
+    async createRootToken(id) {
+      return (await store.createRootToken(id ? { id } : {})).id;
+    },
+    async infoByAccessor(accessor) {
+      const entry = await store.lookupByAccessor(accessor);
+      if (!entry) throw new CofferError('invalid_request', 'invalid accessor');
+      return tokenInfoOf(entry);
+    },
+    async leaseOwner(clientToken) {
+      const entry = clientToken ? await store.lookup(clientToken, { tainted: true }) : null;
+      return entry ? store.leaseOwner(entry) : { tokenKey: '', tokenType: 'service' };
+    },
+  };
+}

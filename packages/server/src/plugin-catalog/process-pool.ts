@@ -1,0 +1,158 @@
+import { CofferError, type Logger } from '@coffer/sdk';
+import { launchPlugin, type PluginProcess } from '../plugin-runtime/index.js';
+import type { CatalogEntry } from './catalog-entry.js';
+import type { PluginDirectory } from './plugin-directory.js';
+import { verifySha256 } from './sha256.js';
+
+/** What the pool needs of a running plugin process (the runtime's PluginProcess). */
+export type PooledProcess = Pick<PluginProcess, 'name' | 'isExited' | 'exited' | 'kill' | 'dispense' | 'dispenseDatabase'>;
+
+/** Starts a process for an already checked, absolute command. */
+export type Launcher = (spec: { command: string; args: string[]; env: string[]; name: string }) => Promise<PooledProcess>;
+
+export function runtimeLauncher(logger: Logger, handshakeTimeoutMs?: number): Launcher {
+  return (spec) => launchPlugin({ ...spec, logger, handshakeTimeoutMs });
+}
+
+/** One launched (or launching) process and the mounts that use it. */
+interface Slot {
+  /** Launch order: lets a reload ask for "a process started after this point". */
+  seq: number;
+  key: string;
+  process?: PooledProcess;
+  launching: Promise<PooledProcess>;
+  holders: Set<object>;
+  dead: boolean;
+}
+
+/**
+ * The running plugin processes. Mounts of the same catalog entry (same
+ * command, sha256, args and env) share one process: the runtime
+ * multiplexes backends over it. Before every launch the command is
+ * resolved inside plugin_directory again and the binary's sha256 is
+ * checked, so a binary swapped on disk is never run. A process is stopped
+ * when the last mount using it lets go.
+ */
+export class ProcessPool {
+  private readonly slots = new Map<string, Slot[]>();
+  private seq = 0;
+  private closed = false;
+
+  constructor(private readonly deps: { directory: PluginDirectory; launch: Launcher; logger: Logger }) {}
+
+  /** A marker: acquire(…, after = marker) will not reuse any process launched before it. */
+  mark(): number {
+    return this.seq;
+  }
+
+  /** Opens the pool again after a seal closed it. */
+  open(): void {
+    this.closed = false;
+  }
+
+  /**
+   * A live process for `entry`, shared with other holders when one exists
+   * that was launched after `after`; otherwise a new one.
+   */
+  async acquire(entry: CatalogEntry, holder: object, after = -1): Promise<PooledProcess> {
+    if (this.closed) throw new CofferError('sealed', 'Vault is sealed');
+    const key = keyOf(entry);
+    const slots = this.slots.get(key) ?? [];
+    let slot = [...slots].reverse().find((s) => !s.dead && s.seq > after && !s.process?.isExited);
+    if (!slot) slot = this.launch(key, entry);
+    slot.holders.add(holder);
+    try {
+      return await slot.launching;
+    } catch (err) {
+      slot.holders.delete(holder);
+      throw err;
+    }
+  }
+
+  /** The holder no longer uses `process`; the last one out stops it. */
+  async release(process: PooledProcess, holder: object): Promise<void> {
+    const slot = this.find(process);
+    if (!slot) return;
+    slot.holders.delete(holder);
+    if (slot.holders.size > 0) return;
+    this.remove(slot);
+    if (!process.isExited) {
+      this.deps.logger.debug({ plugin: process.name }, 'stopping plugin process: no mount uses it any more');
+      await process.kill();
+    }
+  }
+
+  /** The launch order number of a process (for logs and tests). */
+  seqOf(process: PooledProcess): number | undefined {
+    return this.find(process)?.seq;
+  }
+
+  /** Running processes, for tests and diagnostics. */
+  running(): { key: string; seq: number; holders: number; process?: PooledProcess }[] {
+    return [...this.slots.values()].flat().map((s) => ({ key: s.key, seq: s.seq, holders: s.holders.size, process: s.process }));
+  }
+
+  /** Seal: stop everything and refuse new launches until open(). */
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    const all = [...this.slots.values()].flat();
+    this.slots.clear();
+    await Promise.all(
+      all.map(async (slot) => {
+        const proc = await slot.launching.catch(() => undefined);
+        await proc?.kill().catch(() => undefined);
+      }),
+    );
+  }
+
+  private launch(key: string, entry: CatalogEntry): Slot {
+    const slot: Slot = { seq: ++this.seq, key, holders: new Set(), dead: false, launching: Promise.resolve(undefined as never) };
+    const name = displayName(entry);
+    slot.launching = (async () => {
+      const command = await this.deps.directory.resolve(entry.command);
+      await verifySha256(command, entry.sha256, name);
+      const proc = await this.deps.launch({ command, args: entry.args, env: entry.env, name });
+      if (this.closed) {
+        await proc.kill();
+        throw new CofferError('sealed', 'Vault is sealed');
+      }
+      slot.process = proc;
+      void proc.exited.then(() => this.onExit(slot));
+      return proc;
+    })();
+    slot.launching.catch(() => {
+      slot.dead = true;
+      this.remove(slot);
+    });
+    this.slots.set(key, [...(this.slots.get(key) ?? []), slot]);
+    return slot;
+  }
+
+  private onExit(slot: Slot): void {
+    slot.dead = true;
+    if (slot.holders.size === 0) this.remove(slot);
+  }
+
+  private find(process: PooledProcess): Slot | undefined {
+    for (const slots of this.slots.values()) {
+      const slot = slots.find((s) => s.process === process);
+      if (slot) return slot;
+    }
+    return undefined;
+  }
+
+  private remove(slot: Slot): void {
+    const rest = (this.slots.get(slot.key) ?? []).filter((s) => s !== slot);
+    if (rest.length > 0) this.slots.set(slot.key, rest);
+    else this.slots.delete(slot.key);
+  }
+}
+
+/** How a catalog entry is named in logs and errors: "secret/my-plugin/v1.2.0". */
+export function displayName(entry: CatalogEntry): string {
+  return `${entry.type}/${entry.name}${entry.version ? `/${entry.version}` : ''}`;
+}
+
+function keyOf(entry: CatalogEntry): string {
+  return JSON.stringify([entry.type, entry.name, entry.version, entry.command, entry.sha256, entry.args, entry.env]);
+}

@@ -1,0 +1,147 @@
+import { hostname } from 'node:os';
+import { CofferError, type Logger } from '@coffer/sdk';
+import { loadConfig, type ServerConfig } from '../config/index.js';
+import { Core } from '../core/core.js';
+import { COFFER_VERSION, VAULT_API_VERSION } from '../core/version.js';
+import { createHttpHandler } from '../http/handler.js';
+import { createListener, type Listener } from '../http/listener.js';
+import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
+import { createPhysical } from '../physical/index.js';
+import { createPluginSystem } from '../plugin-catalog/index.js';
+import { bootstrapDev, devBanner } from './dev-mode.js';
+import { createServerLogger } from './logger.js';
+import type { RunningServer, ServerOptions } from './options.js';
+
+const DEV_ADDRESS = '127.0.0.1:8200';
+const DAY = 24 * 3600;
+
+/** `coffer server`: load config, open storage, build the core, listen. */
+export async function runServer(opts: ServerOptions): Promise<RunningServer> {
+  const out = opts.out ?? process.stdout;
+  const { config, warnings } = opts.configPaths.length > 0 ? await loadConfig(opts.configPaths) : { config: undefined, warnings: [] as string[] };
+  if (!opts.dev && !config) throw new CofferError('invalid_request', 'no configuration given: use -config=FILE, or -dev for a development server');
+  const logger = createServerLogger(opts.logLevel ?? config?.logLevel ?? 'info', config?.logFormat === 'json' ? 'json' : 'standard');
+  for (const w of warnings) logger.warn({}, w);
+
+  const storage = opts.dev ? { type: 'inmem', config: {} } : config?.storage;
+  if (!storage) throw new CofferError('invalid_request', 'the configuration has no storage stanza: add for example storage "sqlite" { path = "/var/lib/coffer" }');
+  const physical = await createPhysical(storage.type, storage.config, logger.child({ component: 'storage' }));
+
+  const listenersConfig: ListenerSpec[] = opts.dev
+    ? [{ address: opts.devListenAddress ?? DEV_ADDRESS, maxRequestSize: DEFAULT_MAX_REQUEST_SIZE, maxRequestDurationSeconds: 90 }]
+    : (config?.listeners ?? []).map((l) => ({
+        address: l.address,
+        tls: l.tlsDisable ? undefined : { certFile: l.tlsCertFile!, keyFile: l.tlsKeyFile!, clientCaFile: l.tlsClientCaFile, requireClientCert: l.tlsRequireAndVerifyClientCert },
+        maxRequestSize: l.maxRequestSize,
+        maxRequestDurationSeconds: l.maxRequestDurationSeconds,
+      }));
+  if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
+
+  const plugins = createPluginSystem({
+    pluginDirectory: opts.devPluginDir ?? config?.pluginDirectory,
+    nodeId: `${hostname()}:${listenersConfig[0]!.address}`,
+    logger: logger.child({ component: 'plugins' }),
+  });
+  const core = new Core({
+    physical,
+    storageType: storage.type,
+    logger,
+    defaultLeaseTtl: config?.defaultLeaseTtl || 32 * DAY,
+    maxLeaseTtl: config?.maxLeaseTtl || 32 * DAY,
+    clusterName: config?.clusterName,
+    wrapSource: plugins.wrapSource,
+    extraSysPaths: plugins.extraSysPaths,
+    onUnsealed: plugins.onUnsealed,
+    onSealing: plugins.onSealing,
+    knownType: plugins.knownType,
+  });
+
+  const maxRequestSize = listenersConfig[0]!.maxRequestSize;
+  const handler = createHttpHandler({
+    handle: (req) => core.handle(req),
+    lifecycle: (call) => core.lifecycle(call),
+    isLifecyclePath: (path) => core.isLifecyclePath(path),
+    maxRequestSize: () => maxRequestSize,
+    logger: logger.child({ component: 'http' }),
+  });
+
+  const listeners: Listener[] = [];
+  try {
+    for (const spec of listenersConfig) {
+      listeners.push(
+        await createListener({
+          address: spec.address,
+          tls: spec.tls,
+          handler,
+          requestTimeoutMs: spec.maxRequestDurationSeconds > 0 ? spec.maxRequestDurationSeconds * 1000 : undefined,
+          logger: logger.child({ component: 'listener' }),
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.all(listeners.map((l) => l.close(0)));
+    await physical.close();
+    throw err;
+  }
+  const scheme = listenersConfig[0]!.tls ? 'https' : 'http';
+  const address = `${scheme}://${listeners[0]!.address}`;
+
+  out.write(startupBanner(address, storage.type, listenersConfig, logger === undefined ? 'info' : (opts.logLevel ?? config?.logLevel ?? 'info')));
+
+  let rootToken: string | undefined;
+  let unsealKey: string | undefined;
+  if (opts.dev) {
+    const dev = await bootstrapDev(core, { rootTokenId: opts.devRootTokenId, writeTokenHelper: !opts.noTokenHelper });
+    rootToken = dev.rootToken;
+    unsealKey = dev.unsealKey;
+    if (opts.devPluginDir) await plugins.registerDevPlugins(opts.devPluginDir, core);
+    out.write(devBanner(address, rootToken, unsealKey, opts.devPluginDir));
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await Promise.all(listeners.map((l) => l.close(2000)));
+      if (!core.isSealed()) await core.seal.seal().catch((err: unknown) => logger.warn({ err: String(err) }, 'seal on shutdown failed'));
+      await physical.close();
+    })();
+    return closing;
+  };
+  if (!opts.noSignalHandlers) installSignalHandlers(close, logger);
+  return { address, rootToken, unsealKey, close };
+}
+
+interface ListenerSpec {
+  address: string;
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string; requireClientCert?: boolean };
+  maxRequestSize: number;
+  maxRequestDurationSeconds: number;
+}
+
+function startupBanner(address: string, storageType: string, listeners: ListenerSpec[], logLevel: string): string {
+  const rows: [string, string][] = [
+    ['Api Address', address],
+    ...listeners.map((l, i): [string, string] => [`Listener ${i + 1}`, `tcp (addr: "${l.address}", max_request_duration: "${l.maxRequestDurationSeconds}s", max_request_size: "${l.maxRequestSize}", tls: "${l.tls ? 'enabled' : 'disabled'}")`]),
+    ['Log Level', logLevel],
+    ['Storage', storageType],
+    ['Version', `Coffer v${COFFER_VERSION} (Vault API ${VAULT_API_VERSION})`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return ['==> Coffer server configuration:', '', ...rows.map(([k, v]) => `${' '.repeat(width - k.length + 4)}${k}: ${v}`), '', '==> Coffer server started! Log data will stream in below:', '', ''].join('\n');
+}
+
+function installSignalHandlers(close: () => Promise<void>, logger: Logger): void {
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutdown triggered');
+    close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err: String(err) }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+export type { ServerConfig };

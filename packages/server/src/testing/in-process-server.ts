@@ -1,0 +1,77 @@
+import { silentLogger, type Logger } from '@coffer/sdk';
+import { Core, type CoreOptions } from '../core/core.js';
+import { createHttpHandler } from '../http/handler.js';
+import { createListener, type Listener } from '../http/listener.js';
+import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
+import { InmemBackend } from '../physical/index.js';
+import { bootstrapDev } from '../server/dev-mode.js';
+
+export interface InProcessServer {
+  core: Core;
+  address: string;
+  rootToken: string;
+  unsealKey: string;
+  /** fetch() against /v1/PATH with the root token unless another token is given. */
+  request(method: string, path: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A dev-mode server in the test's own process, on a free loopback port:
+ * the HTTP tests drive it over real sockets.
+ */
+export async function startInProcessServer(opts: { dev?: boolean; logger?: Logger; maxRequestSize?: number; core?: Partial<CoreOptions> } = {}): Promise<InProcessServer> {
+  const logger = opts.logger ?? silentLogger;
+  const physical = new InmemBackend();
+  const core = new Core({ physical, storageType: 'inmem', logger, defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600, ...opts.core });
+  const handler = createHttpHandler({
+    handle: (req) => core.handle(req),
+    lifecycle: (call) => core.lifecycle(call),
+    isLifecyclePath: (p) => core.isLifecyclePath(p),
+    maxRequestSize: () => opts.maxRequestSize ?? DEFAULT_MAX_REQUEST_SIZE,
+    logger,
+  });
+  const listener: Listener = await createListener({ address: '127.0.0.1:0', handler, logger });
+  const address = `http://${listener.address}`;
+  let rootToken = '';
+  let unsealKey = '';
+  if (opts.dev !== false) {
+    ({ rootToken, unsealKey } = await bootstrapDev(core, { writeTokenHelper: false }));
+  }
+  const server: InProcessServer = {
+    core,
+    address,
+    get rootToken() {
+      return rootToken;
+    },
+    set rootToken(v: string) {
+      rootToken = v;
+    },
+    unsealKey,
+    async request(method, path, body, o = {}) {
+      const headers: Record<string, string> = { ...(o.headers ?? {}) };
+      const token = o.token === undefined ? rootToken : o.token;
+      if (token) headers['X-Vault-Token'] = token;
+      if (body !== undefined) headers['Content-Type'] ??= 'application/json';
+      const res = await fetch(`${address}/v1/${path.replace(/^\//, '')}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = null;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        parsed = text;
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async close() {
+      await listener.close(0);
+      if (!core.isSealed()) await core.seal.seal().catch(() => undefined);
+      await physical.close();
+    },
+  };
+  return server;
+}
