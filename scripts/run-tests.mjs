@@ -2,13 +2,14 @@
 // Runs every *.test.ts under packages/ and test/ with Node's own test runner
 // (TypeScript loaded through tsx). Pass file paths or substrings to narrow.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const skipDirs = new Set(['node_modules', 'dist', '.git']);
 
 function findTests(dir, out) {
+  if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     if (skipDirs.has(name)) continue;
     const full = join(dir, name);

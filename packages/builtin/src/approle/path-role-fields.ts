@@ -10,7 +10,7 @@ import {
 } from '@coffer/sdk';
 import { normalizeCidrList, sanitizePolicies, tokenFieldSchemas } from '../token-fields/index.js';
 import { ROLES_LOCK, roleNameField, type ApproleContext } from './context.js';
-import { firstOf, roleFieldSchemas, validatedCidrs } from './path-roles.js';
+import { firstOf, roleFieldSchemas, validatedCidrs } from './role-fields.js';
 import { canonicalRoleName, readRole, writeRole, type RoleEntry } from './role-entry.js';
 
 /**

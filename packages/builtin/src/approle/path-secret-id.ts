@@ -12,7 +12,7 @@ import {
 import { cidrsAreSubset, tokenFieldSchemas } from '../token-fields/index.js';
 import { roleNameField, type ApproleContext } from './context.js';
 import { parseSecretIdMetadata } from './metadata.js';
-import { validatedCidrs } from './path-roles.js';
+import { validatedCidrs } from './role-fields.js';
 import { canonicalRoleName, readRole, type RoleEntry } from './role-entry.js';
 import { listAccessors, registerSecretId } from './secret-id-store.js';
 

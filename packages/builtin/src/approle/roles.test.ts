@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isCofferError, staticSystemView } from '@coffer/sdk';
+import { isCofferError, type FrameworkBackend, staticSystemView } from '@coffer/sdk';
 import { createTestBackend, type TestBackend } from '@coffer/sdk/testing/index.js';
 import { approleFactory } from './index.js';
 
@@ -204,6 +204,19 @@ describe('approle roles', () => {
     await rejects(t.write('role/nope/token-ttl', { token_ttl: 1 }), 'unsupported_path', 'role "nope" does not exist');
     assert.equal(await t.read('role/nope/token-ttl'), null);
     assert.equal(await t.delete('role/nope/token-ttl'), null);
+  });
+
+  it('describes every field and every path', async () => {
+    const t = await mount();
+    const paths = (t.backend as FrameworkBackend).paths;
+    assert.ok(paths.length > 0);
+    for (const path of paths) {
+      assert.ok((path.helpSynopsis ?? '').length > 10, `synopsis of ${path.pattern}`);
+      assert.ok((path.helpDescription ?? '').length > 30, `description of ${path.pattern}`);
+      for (const [name, field] of Object.entries(path.fields ?? {})) {
+        assert.ok((field.description ?? '').length > 10, `description of ${name} in ${path.pattern}`);
+      }
+    }
   });
 
   it('has help text on every path', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isCofferError, type BackendFactory, type InmemStorage } from '@coffer/sdk';
+import { isCofferError, type FrameworkBackend, type BackendFactory, type InmemStorage } from '@coffer/sdk';
 import { createTestBackend, type TestBackend } from '@coffer/sdk/testing/index.js';
 import { createUserpassBackend, userpassFactory } from './index.js';
 
@@ -136,6 +136,19 @@ describe('userpass users', () => {
     const t = await mount();
     await rejects(t.write('users/-bad', { password: 'p' }), 'unsupported_path');
     await rejects(t.write('users/bad.', { password: 'p' }), 'unsupported_path');
+  });
+
+  it('describes every field and every path', async () => {
+    const t = await mount();
+    const paths = (t.backend as FrameworkBackend).paths;
+    assert.ok(paths.length > 0);
+    for (const path of paths) {
+      assert.ok((path.helpSynopsis ?? '').length > 10, `synopsis of ${path.pattern}`);
+      assert.ok((path.helpDescription ?? '').length > 30, `description of ${path.pattern}`);
+      for (const [name, field] of Object.entries(path.fields ?? {})) {
+        assert.ok((field.description ?? '').length > 10, `description of ${name} in ${path.pattern}`);
+      }
+    }
   });
 
   it('has help text on every path', async () => {

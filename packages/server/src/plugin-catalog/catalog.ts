@@ -70,14 +70,15 @@ export class PluginCatalog {
    * What a mount of `name` runs. A pin wins over the mount's own version (as
    * in Vault, "even if the mount was configured with a different version").
    * With no version at all: the unversioned registration, else the
-   * built-in, else the newest registered version.
+   * built-in, else the newest registered version, else null (the caller
+   * decides what "not found" means, e.g. the server's own sys/ backend).
    */
-  async resolveForMount(type: PluginType, name: string, mountVersion: string): Promise<ResolvedPlugin> {
+  async resolveForMount(type: PluginType, name: string, mountVersion: string): Promise<ResolvedPlugin | null> {
     const pin = await this.pins.get(type, name);
     const version = pin ? pin.version : canonicalVersion(mountVersion);
     if (version !== '') {
       const found = await this.get(type, name, version);
-      if (!found) throw notFound(type, name, version, pin ? ' (the version pinned with sys/plugins/pins)' : '');
+      if (!found) throw notFound(type, name, version, pin ? ', pinned with sys/plugins/pins' : '');
       if (found.builtin) {
         const override = await this.store.get(type, name, '');
         if (override) {
@@ -89,8 +90,7 @@ export class PluginCatalog {
     const found = await this.get(type, name, '');
     if (found) return found;
     const newest = await this.newestVersion(type, name);
-    if (newest) return external(newest);
-    throw notFound(type, name, '', '');
+    return newest ? external(newest) : null;
   }
 
   /**
@@ -185,6 +185,5 @@ function builtinResolution(p: BuiltinPlugin): ResolvedPlugin {
 }
 
 function notFound(type: PluginType, name: string, version: string, why: string): CofferError {
-  const which = version ? ` (${type} plugin, version ${version}${why})` : ` (${type} plugin)`;
-  return new CofferError('invalid_request', `plugin not found in the catalog: ${name}${which}`);
+  return new CofferError('invalid_request', `plugin not found in the catalog: ${name} (${type} plugin, version ${version}${why})`);
 }

@@ -1,0 +1,36 @@
+import { where } from './errors.js';
+import type { SourceLocator } from './locate.js';
+import type { SettingRef } from './values.js';
+
+/** One config file being read: its name, a way to find lines, and the warnings so far. */
+export class FileContext {
+  readonly warnings: string[] = [];
+
+  constructor(
+    readonly file: string,
+    readonly locator: SourceLocator,
+  ) {}
+
+  warn(line: number | undefined, message: string): void {
+    this.warnings.push(`${where(this.file, line)}: ${message}`);
+  }
+
+  topLevel(key: string): SettingRef {
+    return { file: this.file, label: `"${key}"`, line: () => this.locator.topLevelKey(key) };
+  }
+
+  inBlock(block: BlockRef, key: string): SettingRef {
+    return {
+      file: this.file,
+      label: `"${key}" in ${block.name} "${block.label}"`,
+      line: () => this.locator.keyInBlock(block.line(), key),
+    };
+  }
+}
+
+/** A labelled block of the file, such as the second `listener "tcp"`. */
+export interface BlockRef {
+  name: string;
+  label: string;
+  line(): number | undefined;
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Starts the local services the test suite talks to, installing the ones a
+# fresh machine lacks (etcd and OpenLDAP come from Debian's packages). Every
+# step is best-effort: a test that needs a missing service skips with a clear
+# message, and under CI=true that skip fails the run.
+set -u
+
+log() { printf '[services] %s\n' "$*"; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && exec 3>&-; }
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1
+}
+
+# PostgreSQL, MariaDB, Redis, RabbitMQ: present on the machine image; start them if they stopped.
+if ! port_open 5432 && command -v pg_ctlcluster >/dev/null; then
+  log "starting PostgreSQL"; pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+fi
+if ! port_open 3306 && [ -x /usr/sbin/mariadbd ]; then
+  log "starting MariaDB"; start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || true
+fi
+if ! port_open 6379 && command -v redis-server >/dev/null; then
+  log "starting Redis"; redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /tmp || true
+fi
+if ! port_open 5672 && command -v rabbitmq-server >/dev/null; then
+  log "starting RabbitMQ"; rabbitmq-server -detached || true
+fi
+
+# etcd: from Debian's etcd-server package.
+if ! command -v etcd >/dev/null; then
+  log "installing etcd-server"; apt_install etcd-server etcd-client || log "etcd could not be installed"
+fi
+if command -v etcd >/dev/null && ! port_open 2379; then
+  log "starting etcd on 127.0.0.1:2379"
+  mkdir -p /tmp/coffer-etcd
+  nohup etcd --data-dir /tmp/coffer-etcd --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
+    --listen-peer-urls http://127.0.0.1:2380 >/tmp/coffer-etcd.log 2>&1 &
+fi
+
+# OpenLDAP: from Debian's slapd package.
+if ! command -v slapd >/dev/null; then
+  log "installing slapd"
+  echo "slapd slapd/no_configuration boolean true" | debconf-set-selections 2>/dev/null || true
+  apt_install slapd ldap-utils || log "slapd could not be installed"
+fi
+exit 0
