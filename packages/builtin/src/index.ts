@@ -1,9 +1,13 @@
 import type { BackendFactory } from '@coffer/sdk';
 import { cubbyholeFactory } from './cubbyhole/index.js';
 import { kvFactory } from './kv/index.js';
+import { userpassFactory } from './userpass/index.js';
+import { approleFactory } from './approle/index.js';
 
 export { cubbyholeFactory, cubbyholePrefix } from './cubbyhole/index.js';
 export { kvFactory } from './kv/index.js';
+export { userpassFactory } from './userpass/index.js';
+export { approleFactory } from './approle/index.js';
 
 /** A built-in engine or auth method as the plugin catalog lists it. */
 export interface BuiltinPlugin {
@@ -21,4 +25,6 @@ export interface BuiltinPlugin {
 export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'secret', name: 'cubbyhole', factory: cubbyholeFactory, version: '0.1.0', deprecationStatus: 'supported', hidden: true },
   { type: 'secret', name: 'kv', factory: kvFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'auth', name: 'userpass', factory: userpassFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'auth', name: 'approle', factory: approleFactory, version: '0.1.0', deprecationStatus: 'supported' },
 ];

@@ -1,7 +1,6 @@
 import { CLI_NAME, PRODUCT_NAME } from '../cli/branding.js';
 import type { Command } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
-import { wrapAtLength } from '../format/text-wrap.js';
 
 /** Options passed to @coffer/server's runServer. */
 export interface RunServerOptions {
@@ -11,6 +10,8 @@ export interface RunServerOptions {
   devPluginDir?: string;
   configPaths: string[];
   logLevel?: string;
+  /** The CLI handles SIGINT/SIGTERM itself (see waitForShutdown). */
+  noSignalHandlers?: boolean;
 }
 
 /** What runServer resolves to; the dev fields are printed when present. */
@@ -126,9 +127,8 @@ Usage: ${CLI_NAME} server [options]
       ctx.ui.error(`Error starting the server: ${(err as Error).message}`);
       return 1;
     }
-    if (options.dev) printDevBanner(ctx, server);
-    ctx.ui.output(`==> ${PRODUCT_NAME} server started! Log data will stream in below:\n`);
-
+    // runServer prints the configuration and dev-mode banners itself (only it
+    // knows the unseal key and root token), so nothing is printed here.
     await serverDeps.waitForShutdown();
     ctx.ui.output(`==> ${PRODUCT_NAME} shutdown triggered`);
     try {
@@ -145,7 +145,11 @@ function serverOptions(ctx: Context): RunServerOptions {
   const env = ctx.io.env;
   const pick = (flag: string, envName?: string): string | undefined =>
     (ctx.flags.isSet(flag) ? ctx.flags.string(flag) : envName ? env[envName] : undefined) || undefined;
-  const options: RunServerOptions = { dev: ctx.flags.bool('dev'), configPaths: ctx.flags.list('config') };
+  const options: RunServerOptions = {
+    dev: ctx.flags.bool('dev'),
+    configPaths: ctx.flags.list('config'),
+    noSignalHandlers: true,
+  };
   const rootToken = pick('dev-root-token-id', 'VAULT_DEV_ROOT_TOKEN_ID');
   const listen = pick('dev-listen-address', 'VAULT_DEV_LISTEN_ADDRESS');
   const pluginDir = pick('dev-plugin-dir');
@@ -155,38 +159,4 @@ function serverOptions(ctx: Context): RunServerOptions {
   if (pluginDir) options.devPluginDir = pluginDir;
   if (logLevel) options.logLevel = logLevel;
   return options;
-}
-
-function printDevBanner(ctx: Context, server: RunningServer): void {
-  // As in Vault's dev mode, the CLI on this machine is logged in already.
-  if (server.rootToken) {
-    try {
-      ctx.tokenHelper().store(server.rootToken);
-    } catch {
-      // Not fatal: the token is printed below.
-    }
-  }
-  const lines = [
-    wrapAtLength(
-      `WARNING! dev mode is enabled! In this mode, ${PRODUCT_NAME} runs entirely in-memory and starts unsealed with a single unseal key. The root token is already authenticated to the CLI, so you can immediately begin using ${PRODUCT_NAME}.`,
-    ),
-    '',
-    'You may need to set the following environment variables:',
-    '',
-    `    $ export VAULT_ADDR='${server.address}'`,
-    '',
-  ];
-  if (server.rootToken || server.unsealKey) {
-    lines.push(
-      wrapAtLength(
-        `The unseal key and root token are displayed below in case you want to seal/unseal ${PRODUCT_NAME} or re-authenticate.`,
-      ),
-      '',
-    );
-    if (server.unsealKey) lines.push(`Unseal Key: ${server.unsealKey}`);
-    if (server.rootToken) lines.push(`Root Token: ${server.rootToken}`);
-    lines.push('');
-  }
-  lines.push('Development mode should NOT be used in production installations!', '');
-  ctx.ui.output(lines.join('\n'));
 }

@@ -10,6 +10,8 @@ export function goYaml(value: unknown): string {
     lineWidth: 0,
     minContentWidth: 0,
     nullStr: 'null',
+    // YAML 1.1 rules quote strings such as "yes" or timestamps, as Go's yaml does.
+    version: '1.1',
   });
   return text.trim();
 }

@@ -25,6 +25,7 @@ export type Responder = FakeResponse | ((req: RecordedRequest) => FakeResponse);
 export class FakeVault {
   readonly requests: RecordedRequest[] = [];
   private readonly routes = new Map<string, Responder>();
+  private readonly prefixRoutes: Array<{ prefix: string; responder: Responder }> = [];
   private server: http.Server | undefined;
   address = '';
 
@@ -34,13 +35,12 @@ export class FakeVault {
     return this;
   }
 
-  /** Answers the KV pre-flight for a mount ("secret/", version "2" or "1"). */
-  kvMount(mount: string, version: '1' | '2', paths: string[] = []): this {
-    for (const p of [mount.replace(/\/$/, ''), ...paths]) {
-      this.on('GET', `sys/internal/ui/mounts/${p}`, {
-        body: { data: { path: mount, type: 'kv', options: { version } } },
-      });
-    }
+  /** Answers the KV pre-flight for every path under a mount ("secret/", version "2" or "1"). */
+  kvMount(mount: string, version: '1' | '2'): this {
+    this.prefixRoutes.push({
+      prefix: `GET /v1/sys/internal/ui/mounts/${mount.replace(/\/$/, '')}`,
+      responder: { body: { data: { path: mount, type: 'kv', options: { version } } } },
+    });
     return this;
   }
 
@@ -77,7 +77,10 @@ export class FakeVault {
           body,
         };
         this.requests.push(recorded);
-        const responder = this.routes.get(`${recorded.method} ${recorded.path}`);
+        const key = `${recorded.method} ${recorded.path}`;
+        const responder =
+          this.routes.get(key) ??
+          this.prefixRoutes.find((r) => key === r.prefix || key.startsWith(r.prefix + '/'))?.responder;
         const response = typeof responder === 'function' ? responder(recorded) : responder;
         const status = response?.status ?? (responder ? 200 : 404);
         const payload = response ? response.body : { errors: [] };

@@ -4,7 +4,7 @@ import type { SettingRef } from './values.js';
 
 /** One config file being read: its name, a way to find lines, and the warnings so far. */
 export class FileContext {
-  readonly warnings: string[] = [];
+  private readonly found: Array<{ line: number; message: string }> = [];
 
   constructor(
     readonly file: string,
@@ -12,7 +12,12 @@ export class FileContext {
   ) {}
 
   warn(line: number | undefined, message: string): void {
-    this.warnings.push(`${where(this.file, line)}: ${message}`);
+    this.found.push({ line: line ?? Number.MAX_SAFE_INTEGER, message: `${where(this.file, line)}: ${message}` });
+  }
+
+  /** The warnings in line order. */
+  get warnings(): string[] {
+    return [...this.found].sort((a, b) => a.line - b.line).map((w) => w.message);
   }
 
   topLevel(key: string): SettingRef {

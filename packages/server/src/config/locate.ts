@@ -21,7 +21,8 @@ export class SourceLocator {
 
   /** Line of a top-level key. */
   topLevelKey(key: string): number | undefined {
-    return this.find(keyPattern(key), 0, this.lines.length, (i) => this.depth[i] === this.topDepth);
+    // A one-line JSON document starts at depth 0 on the line of its keys.
+    return this.find(keyPattern(key), 0, this.lines.length, (i) => this.depth[i]! <= this.topDepth);
   }
 
   /** Line where the occurrence-th (0-based) top-level block `name` starts. */
@@ -29,7 +30,7 @@ export class SourceLocator {
     const header = blockPattern(name);
     let seen = 0;
     for (let i = 0; i < this.lines.length; i++) {
-      if (this.depth[i] !== this.topDepth || !header.test(stripComment(this.lines[i]!))) continue;
+      if (this.depth[i]! > this.topDepth || !header.test(stripComment(this.lines[i]!))) continue;
       if (seen++ === occurrence) return i + 1;
     }
     // JSON lists every block under one key; point at that key.

@@ -22,6 +22,9 @@ import { createTokenLayer, type TokenLayer } from './token-layer.js';
 import { REPORTED_VERSION } from './version.js';
 import { ResponseWrapper } from './wrapping.js';
 
+/** How often each mount's periodic function runs. */
+const PERIODIC_INTERVAL_MS = 60_000;
+
 export interface CoreOptions {
   physical: PhysicalBackend;
   storageType: string;
@@ -66,6 +69,7 @@ export class Core {
   readonly router = new Router();
   readonly logger: Logger;
   private state: UnsealedState | undefined;
+  private periodicTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly options: CoreOptions) {
     this.logger = options.logger;
@@ -232,6 +236,8 @@ export class Core {
       this.state = undefined;
       throw err;
     }
+    this.periodicTimer = setInterval(() => void this.runPeriodic(), PERIODIC_INTERVAL_MS);
+    this.periodicTimer.unref();
     logger.info({}, 'post-unseal setup complete');
   }
 
@@ -240,10 +246,21 @@ export class Core {
     if (!state) return;
     await this.options.onSealing?.(this).catch((err: unknown) => this.logger.warn({ err: String(err) }, 'plugin shutdown failed'));
     this.state = undefined;
+    clearInterval(this.periodicTimer);
     state.expiration.stop();
     await state.mounts.unload();
     await state.audit.unload();
     this.logger.info({}, 'sealed: every backend stopped');
+  }
+
+  /** Vault's rollback manager: every mount's periodic function (tidy, rotation) runs once a minute. */
+  private async runPeriodic(): Promise<void> {
+    for (const route of this.router.all()) {
+      if (this.isSealed()) return;
+      await callBackend(this.router, route.path, 'rollback', {}).catch((err: unknown) => {
+        this.logger.debug({ mount: route.path, err: err instanceof Error ? err.message : String(err) }, 'periodic function failed');
+      });
+    }
   }
 
   /** sys/seal arrives as a request: answer it first, then seal (so the response is not cut off). */
@@ -260,7 +277,10 @@ export class Core {
 
   private async openapi(req: Request): Promise<Record<string, unknown>> {
     const docs = [];
+    // Only the mounts the calling token can reach are described, as in Vault.
+    const acl = await this.unsealed().policies.acl(req.policies);
     for (const route of this.router.all()) {
+      if (!acl.hasMountAccess(route.path)) continue;
       const backend = route.backend as { paths?: PathDefinition[] };
       if (!backend.paths) {
         // External plugins answer a help request with their document.
@@ -269,8 +289,8 @@ export class Core {
         if (doc?.paths) docs.push(prefixOpenApiPaths({ paths: doc.paths } as never, route.path));
         continue;
       }
-      const doc = openApiDocument(backend.paths, { mountPath: route.path, backendType: route.backend.type, specialPaths: route.backend.specialPaths() });
-      docs.push(prefixOpenApiPaths(doc, route.path));
+      // Given the mount path, openApiDocument already writes full paths ("/secret/data/{path}").
+      docs.push(openApiDocument(backend.paths, { mountPath: route.path, backendType: route.backend.type, specialPaths: route.backend.specialPaths() }));
     }
     return mergeOpenApi(docs, { version: REPORTED_VERSION }) as unknown as Record<string, unknown>;
   }

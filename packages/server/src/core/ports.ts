@@ -43,6 +43,8 @@ export interface AclDecision {
 export interface AclPort {
   authorize(policies: string[], input: { path: string; operation: Operation; data?: Record<string, unknown>; wrapTtl?: number }): Promise<AclDecision>;
   capabilities(policies: string[], path: string): Promise<string[]>;
+  /** Whether the policies grant anything on the mount at `mountPath` or below it (mount listings). */
+  mountAccess(policies: string[], mountPath: string): Promise<boolean>;
 }
 
 export interface LeasePort {

@@ -54,6 +54,9 @@ export class RequestHandler {
       if (!incoming.token) throw new CofferError('permission_denied', 'permission denied');
       token = await this.deps.tokens.check(incoming.token, incoming.connection?.remoteAddress);
     }
+    // On unauthenticated paths Vault still hands a valid token to the backend (sys/internal/ui/mounts
+    // filters by it); it is neither authorized nor charged a use, and an invalid one is ignored.
+    const caller = token ?? (incoming.token ? await this.deps.tokens.check(incoming.token, incoming.connection?.remoteAddress).catch(() => undefined) : undefined);
 
     const req = makeRequest({
       id: incoming.id,
@@ -65,12 +68,12 @@ export class RequestHandler {
       mountType: route.entry.type,
       mountAccessor: route.entry.accessor,
       // The cubbyhole engine keys storage by the token's cubbyhole id, never by the token itself (as Vault's router does).
-      clientToken: route.entry.type === 'cubbyhole' ? (token?.cubbyholeId ?? '') : (token?.id ?? ''),
-      clientTokenAccessor: token?.accessor ?? '',
+      clientToken: route.entry.type === 'cubbyhole' ? (caller?.cubbyholeId ?? '') : (caller?.id ?? ''),
+      clientTokenAccessor: caller?.accessor ?? '',
       clientTokenRemainingUses: token && token.numUses > 0 ? token.numUses - 1 : 0,
-      displayName: token?.displayName ?? '',
-      entityId: token?.entityId ?? '',
-      policies: token?.policies ?? [],
+      displayName: caller?.displayName ?? '',
+      entityId: caller?.entityId ?? '',
+      policies: caller?.policies ?? [],
       headers: incoming.headers,
       connection: incoming.connection,
       unauthenticated,
@@ -114,6 +117,9 @@ export class RequestHandler {
     if (mountError) throw new CofferError('unavailable', `mount "${route.path}" is not available: ${mountError}`);
 
     let response = await route.backend.handleRequest(req);
+    // Vault answers a read or list that found nothing with 404 and an empty error list.
+    if (!response && (req.operation === 'read' || req.operation === 'list')) throw new CofferError('not_found', '');
+    if (req.operation === 'list' && !req.wrapInfo && isEmptyList(response)) throw new CofferError('not_found', '');
     const result: PipelineResult = {
       requestId: req.id,
       response,
@@ -145,7 +151,7 @@ export class RequestHandler {
 
     if (response?.auth && !response.auth.clientToken && route.entry.table === 'auth' && route.entry.type !== 'token') {
       result.auth = await this.deps.tokens.issueFromAuth({
-        auth: response.auth,
+        auth: { ...response.auth, displayName: loginDisplayName(route.entry, response.auth.displayName) },
         path: incoming.path,
         mountAccessor: route.entry.accessor,
         mountType: route.entry.type,
@@ -183,6 +189,22 @@ export class RequestHandler {
   private async auditDenied(token: TokenInfo, req: Request): Promise<void> {
     await this.deps.audit.logRequest({ token, request: req, error: 'permission denied' }).catch(() => undefined);
   }
+}
+
+/** Vault prefixes login tokens' display names with the auth mount ("userpass-alice"). */
+function loginDisplayName(entry: MountEntry, name: string): string {
+  const mount = entry.path.replace(/\/$/, '').replace(/\//g, '-');
+  return name ? `${mount}-${name}` : mount;
+}
+
+/** A list answer with no keys (and nothing else to say) is a 404, as a read that found nothing (Vault's rule). */
+function isEmptyList(response: Response | null): boolean {
+  if (!response || response.warnings?.length) return false;
+  const data = response.data ?? {};
+  if (Object.keys(data).length === 0) return true;
+  const keys = data['keys'];
+  if (keys === undefined || keys === null) return false;
+  return Array.isArray(keys) && keys.length === 0;
 }
 
 function isPassthroughKv(entry: MountEntry): boolean {

@@ -4,6 +4,7 @@ import { CofferError, isCofferError, parseDuration, type Logger } from '@coffer/
 import type { IncomingRequest, PipelineResult } from '../core/pipeline-types.js';
 import { renderEnvelope, renderErrors } from './envelope.js';
 import { operationFor, queryData } from './operation.js';
+import { patchContentTypeRefusal } from './patch-content-type.js';
 import { parseJsonBody, readBody } from './read-body.js';
 
 export interface LifecycleCall {
@@ -51,6 +52,14 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
   const path = decodeURIComponent(url.pathname.slice('/v1/'.length)).replace(/^\/+/, '');
   const method = (req.method ?? 'GET').toUpperCase();
   const token = tokenFrom(req);
+  if (method === 'PATCH') {
+    // As in Vault: checked before the body is read or the token looked at.
+    const refusal = patchContentTypeRefusal(header(req, 'content-type'));
+    if (refusal) {
+      sendStatus(res, refusal.status, [refusal.message]);
+      return;
+    }
+  }
   try {
     const bodyAllowed = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
     const raw = bodyAllowed ? await readBody(req, deps.maxRequestSize()) : Buffer.alloc(0);
@@ -70,7 +79,8 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     const incoming: IncomingRequest = {
       id: randomUUID(),
       operation,
-      path,
+      // A list is always of a folder: Vault adds the trailing "/" before the ACL sees the path (so "cubbyhole/*" covers LIST cubbyhole).
+      path: operation === 'list' && !path.endsWith('/') ? `${path}/` : path,
       data,
       token,
       headers: headersOf(req),
@@ -79,6 +89,11 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
       wrapFormat: header(req, 'x-vault-wrap-format') === 'jwt' ? 'jwt' : '',
     };
     const result = await deps.handle(incoming);
+    // Vault answers help requests with the help document itself ({help, openapi, see_also}), unenveloped.
+    if (operation === 'help' && result.response?.data) {
+      sendJson(res, 200, result.response.data, method === 'HEAD');
+      return;
+    }
     sendResult(res, result, method === 'HEAD');
   } catch (err) {
     if (isCofferError(err)) {
@@ -148,7 +163,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headOnly =
 }
 
 function sendError(res: ServerResponse, err: CofferError, errors = err.errors): void {
+  sendStatus(res, err.status, errors);
+}
+
+/** An error body with a status no CofferError code maps to (415). */
+function sendStatus(res: ServerResponse, status: number, errors: string[]): void {
   const text = renderErrors(errors);
-  res.writeHead(err.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -1,7 +1,6 @@
 import { CofferError, type Logger } from '@coffer/sdk';
 import { launchPlugin, type PluginProcess } from '../plugin-runtime/index.js';
 import type { CatalogEntry } from './catalog-entry.js';
-import type { PluginDirectory } from './plugin-directory.js';
 import { verifySha256 } from './sha256.js';
 
 /** What the pool needs of a running plugin process (the runtime's PluginProcess). */
@@ -38,7 +37,14 @@ export class ProcessPool {
   private seq = 0;
   private closed = false;
 
-  constructor(private readonly deps: { directory: PluginDirectory; launch: Launcher; logger: Logger }) {}
+  constructor(
+    private readonly deps: {
+      /** plugin_directory's check (PluginDirectory.resolve): the command's real path, inside the directory. */
+      resolveCommand: (command: string) => Promise<string>;
+      launch: Launcher;
+      logger: Logger;
+    },
+  ) {}
 
   /** A marker: acquire(…, after = marker) will not reuse any process launched before it. */
   mark(): number {
@@ -109,7 +115,7 @@ export class ProcessPool {
     const slot: Slot = { seq: ++this.seq, key, holders: new Set(), dead: false, launching: Promise.resolve(undefined as never) };
     const name = displayName(entry);
     slot.launching = (async () => {
-      const command = await this.deps.directory.resolve(entry.command);
+      const command = await this.deps.resolveCommand(entry.command);
       await verifySha256(command, entry.sha256, name);
       const proc = await this.deps.launch({ command, args: entry.args, env: entry.env, name });
       if (this.closed) {

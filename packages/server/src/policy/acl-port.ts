@@ -9,5 +9,6 @@ export function policyAclPort(store: PolicyStore): AclPort {
   return {
     authorize: async (policies, input) => (await store.acl(policies)).allowOperation(input),
     capabilities: async (policies, path) => (await store.acl(policies)).capabilities(path),
+    mountAccess: async (policies, mountPath) => (await store.acl(policies)).hasMountAccess(mountPath),
   };
 }

@@ -129,6 +129,31 @@ export class ACL {
     return capabilityNames(permissions?.capabilities ?? 0);
   }
 
+  /**
+   * Whether the policies grant anything at all on a mount or below it (Vault's
+   * hasMountAccess): mount listings show a token only the mounts it can use.
+   */
+  hasMountAccess(mountPath: string): boolean {
+    if (this.isRoot) return true;
+    const path = stripLeadingSlashes(mountPath);
+    if (!this.capabilities(path).includes('deny')) return true;
+    const grants = (p: Permissions): boolean => (p.capabilities & DENY_BIT) === 0 && (p.capabilities & ~DENY_BIT) !== 0;
+    for (const [rule, p] of this.exactRules) if (rule.startsWith(path) && grants(p)) return true;
+    for (const [rule, p] of this.prefixRules) if (rule.startsWith(path) && grants(p)) return true;
+    // A "+" rule such as "secret/+/app" reaches into the mount when its leading segments fit the mount path.
+    const mountParts = path.split('/').filter((part) => part !== '');
+    for (const rule of this.segmentRules) {
+      if (!grants(rule.permissions)) continue;
+      const fits = mountParts.every((part, i) => {
+        const rulePart = rule.parts[i];
+        if (rulePart === undefined) return rule.isPrefix && i === rule.parts.length;
+        return rulePart === '+' || rulePart === part || (rule.isPrefix && i === rule.parts.length - 1 && part.startsWith(rulePart));
+      });
+      if (fits) return true;
+    }
+    return false;
+  }
+
   private insert(rule: PathRules): void {
     const tree = rule.hasSegmentWildcards ? this.segmentRuleMap : rule.isPrefix ? this.prefixRules : this.exactRules;
     const existing = tree.get(rule.path);

@@ -1,5 +1,5 @@
 import { CofferError, type PathDefinition } from '@coffer/sdk';
-import { routerPath } from '../mounts/mount-entry.js';
+import { routerPath, type MountEntry } from '../mounts/mount-entry.js';
 import type { SysDeps } from './deps.js';
 import { mountView } from './mount-views.js';
 
@@ -16,7 +16,7 @@ export function internalUiPaths(deps: SysDeps): PathDefinition[] {
         read: async (req, d) => {
           const path = d.get<string>('path');
           const entry = deps.mounts.findByRouterPath(longestMountPrefix(deps, path));
-          if (!entry || !req.clientToken) throw new CofferError('permission_denied', `preflight capability check returned 403, please ensure client's policies grant access to path "${path}/"`);
+          if (!entry || !req.clientToken || !(await deps.acl.mountAccess(req.policies, routerPath(entry)))) throw new CofferError('permission_denied', `preflight capability check returned 403, please ensure client's policies grant access to path "${path}/"`);
           return { data: { ...mountView(entry, deps.mounts), path: routerPath(entry) } };
         },
       },
@@ -28,11 +28,14 @@ export function internalUiPaths(deps: SysDeps): PathDefinition[] {
         read: async (req) => {
           const secret: Record<string, unknown> = {};
           const auth: Record<string, unknown> = {};
+          // A token sees the mounts its policies reach; anyone sees those tuned listing_visibility=unauth.
+          const visible = async (entry: MountEntry): Promise<boolean> =>
+            entry.config.listing_visibility === 'unauth' || (req.clientToken !== '' && (await deps.acl.mountAccess(req.policies, routerPath(entry))));
           for (const entry of deps.mounts.list('mounts')) {
-            if (req.clientToken || entry.config.listing_visibility === 'unauth') secret[entry.path] = mountView(entry, deps.mounts);
+            if (await visible(entry)) secret[entry.path] = mountView(entry, deps.mounts);
           }
           for (const entry of deps.mounts.list('auth')) {
-            if (req.clientToken || entry.config.listing_visibility === 'unauth') auth[entry.path] = mountView(entry, deps.mounts);
+            if (await visible(entry)) auth[entry.path] = mountView(entry, deps.mounts);
           }
           return { data: { secret, auth } };
         },

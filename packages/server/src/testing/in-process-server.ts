@@ -3,7 +3,7 @@ import { Core, type CoreOptions } from '../core/core.js';
 import { createHttpHandler } from '../http/handler.js';
 import { createListener, type Listener } from '../http/listener.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
-import { InmemBackend } from '../physical/index.js';
+import { InmemBackend, type PhysicalBackend } from '../physical/index.js';
 import { bootstrapDev } from '../server/dev-mode.js';
 
 export interface InProcessServer {
@@ -20,10 +20,21 @@ export interface InProcessServer {
  * A dev-mode server in the test's own process, on a free loopback port:
  * the HTTP tests drive it over real sockets.
  */
-export async function startInProcessServer(opts: { dev?: boolean; logger?: Logger; maxRequestSize?: number; core?: Partial<CoreOptions> } = {}): Promise<InProcessServer> {
+export async function startInProcessServer(
+  opts: {
+    dev?: boolean;
+    logger?: Logger;
+    maxRequestSize?: number;
+    core?: Partial<CoreOptions>;
+    /** Physical storage to run on (default: a fresh inmem backend); close() closes it. */
+    physical?: PhysicalBackend;
+    /** The storage type reported by sys/seal-status (default: "inmem", or the given one). */
+    storageType?: string;
+  } = {},
+): Promise<InProcessServer> {
   const logger = opts.logger ?? silentLogger;
-  const physical = new InmemBackend();
-  const core = new Core({ physical, storageType: 'inmem', logger, defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600, ...opts.core });
+  const physical = opts.physical ?? new InmemBackend();
+  const core = new Core({ physical, storageType: opts.storageType ?? 'inmem', logger, defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600, ...opts.core });
   const handler = createHttpHandler({
     handle: (req) => core.handle(req),
     lifecycle: (call) => core.lifecycle(call),
@@ -52,7 +63,9 @@ export async function startInProcessServer(opts: { dev?: boolean; logger?: Logge
       const headers: Record<string, string> = { ...(o.headers ?? {}) };
       const token = o.token === undefined ? rootToken : o.token;
       if (token) headers['X-Vault-Token'] = token;
-      if (body !== undefined) headers['Content-Type'] ??= 'application/json';
+      // Like Vault's api client: PATCH sends a JSON merge patch, everything else JSON.
+      const hasContentType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
+      if (body !== undefined && !hasContentType) headers['Content-Type'] = method.toUpperCase() === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
       const res = await fetch(`${address}/v1/${path.replace(/^\//, '')}`, {
         method,
         headers,

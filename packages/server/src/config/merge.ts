@@ -1,0 +1,55 @@
+import { formatDuration, invalidRequest } from '@coffer/sdk';
+import {
+  DEFAULT_LEASE_TTL_SECONDS,
+  DEFAULT_MAX_REQUEST_DURATION_SECONDS,
+  type ConfigFragment,
+  type ServerConfig,
+} from './types.js';
+
+/**
+ * Merges files as Vault does: a setting in a later file wins, a later storage
+ * stanza replaces an earlier one, listeners and seals add up.
+ */
+export function mergeFragments(base: ConfigFragment, next: ConfigFragment): ConfigFragment {
+  const merged: ConfigFragment = { ...base, seals: [...base.seals, ...next.seals], listeners: [...base.listeners, ...next.listeners] };
+  for (const [key, value] of Object.entries(next) as Array<[keyof ConfigFragment, unknown]>) {
+    if (key === 'seals' || key === 'listeners' || value === undefined) continue;
+    (merged as unknown as Record<string, unknown>)[key] = value;
+  }
+  return merged;
+}
+
+/** The merged settings with Vault's defaults filled in. */
+export function finalizeConfig(fragment: ConfigFragment): ServerConfig {
+  // Vault treats a zero TTL as "use the default".
+  const defaultLeaseTtl = fragment.defaultLeaseTtl || DEFAULT_LEASE_TTL_SECONDS;
+  const maxLeaseTtl = fragment.maxLeaseTtl || DEFAULT_LEASE_TTL_SECONDS;
+  if (defaultLeaseTtl > maxLeaseTtl) {
+    throw invalidRequest(
+      `default_lease_ttl (${formatDuration(defaultLeaseTtl)}) is longer than max_lease_ttl (${formatDuration(maxLeaseTtl)}); ` +
+        'lower default_lease_ttl or raise max_lease_ttl',
+    );
+  }
+  const defaultMaxRequestDurationSeconds = fragment.defaultMaxRequestDurationSeconds || DEFAULT_MAX_REQUEST_DURATION_SECONDS;
+  return {
+    ...(fragment.storage !== undefined ? { storage: fragment.storage } : {}),
+    ...(fragment.haStorage !== undefined ? { haStorage: fragment.haStorage } : {}),
+    seals: fragment.seals,
+    listeners: fragment.listeners.map((l) => ({
+      ...l,
+      maxRequestDurationSeconds: l.maxRequestDurationSeconds ?? defaultMaxRequestDurationSeconds,
+    })),
+    ...(fragment.apiAddr !== undefined ? { apiAddr: fragment.apiAddr } : {}),
+    ...(fragment.clusterAddr !== undefined ? { clusterAddr: fragment.clusterAddr } : {}),
+    ...(fragment.clusterName !== undefined ? { clusterName: fragment.clusterName } : {}),
+    defaultLeaseTtl,
+    maxLeaseTtl,
+    defaultMaxRequestDurationSeconds,
+    ...(fragment.pluginDirectory !== undefined ? { pluginDirectory: fragment.pluginDirectory } : {}),
+    disableMlock: fragment.disableMlock ?? false,
+    ui: fragment.ui ?? false,
+    rawStorageEndpoint: fragment.rawStorageEndpoint ?? false,
+    logLevel: fragment.logLevel ?? 'info',
+    logFormat: fragment.logFormat ?? 'standard',
+  };
+}

@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RequestFramer } from './list-method-framing.js';
+
+/** Feeds the framer the stream cut at the given positions; returns the bytes it passed on and the rewrite flags. */
+function run(stream: string, cuts: number[], options?: ConstructorParameters<typeof RequestFramer>[0]): { out: string; rewrites: boolean[] } {
+  const framer = new RequestFramer(options);
+  const input = Buffer.from(stream, 'latin1');
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (const cut of [...cuts, input.length]) {
+    const piece = Buffer.from(input.subarray(start, cut));
+    start = cut;
+    const out = framer.process(piece);
+    if (out !== null) parts.push(Buffer.from(out));
+  }
+  const held = framer.flush();
+  if (held !== null) parts.push(held);
+  const rewrites: boolean[] = [];
+  for (let i = 0; i < 10; i++) rewrites.push(framer.takeRewrite());
+  return { out: Buffer.concat(parts).toString('latin1'), rewrites };
+}
+
+const chunk = (s: string): string => `${Buffer.byteLength(s, 'latin1').toString(16)}\r\n${s}\r\n`;
+const body1 = 'LIST /v1/in-body HTTP/1.1\r\n\r\n';
+const stream = [
+  '\r\n', // an empty line before a request is allowed
+  'LIST /v1/a/ HTTP/1.1\r\nHost: x\r\n\r\n',
+  `PUT /v1/b HTTP/1.1\r\nHost: x\r\ncontent-length: ${body1.length}\r\n\r\n${body1}`,
+  'POST /v1/c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n',
+  chunk('LIST /v1/x HTTP/1.1\r\n'),
+  chunk('\r\n0\r\n\r\nLIST '),
+  '0;ext=1\r\nTrailer-Field: LIST\r\n\r\n',
+  'GET /v1/d HTTP/1.1\r\nHost: x\r\n\r\n',
+  'LIST /v1/e/ HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nLIST ',
+].join('');
+const expected = stream
+  .replace('LIST /v1/a/', 'LINK /v1/a/')
+  .replace('LIST /v1/e/', 'LINK /v1/e/');
+const expectedRewrites = [true, false, false, false, true, false, false, false, false, false];
+
+test('rewrites LIST request lines only, in one piece', () => {
+  const { out, rewrites } = run(stream, []);
+  assert.equal(out, expected);
+  assert.deepEqual(rewrites, expectedRewrites);
+});
+
+test('the result is the same wherever the stream is cut', () => {
+  for (let cut = 1; cut < stream.length; cut++) {
+    const { out, rewrites } = run(stream, [cut]);
+    assert.equal(out, expected, `cut at ${cut}`);
+    assert.deepEqual(rewrites, expectedRewrites, `cut at ${cut}`);
+  }
+});
+
+test('the result is the same when every byte arrives alone', () => {
+  const cuts = Array.from({ length: stream.length - 1 }, (_, i) => i + 1);
+  const { out, rewrites } = run(stream, cuts);
+  assert.equal(out, expected);
+  assert.deepEqual(rewrites, expectedRewrites);
+});
+
+test('an accepted upgrade or a CONNECT hands the rest of the connection over untouched', () => {
+  const upgrade = 'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\r\nLIST /v1/a HTTP/1.1\r\n\r\n';
+  assert.equal(run(upgrade, [], { upgradeAccepted: () => true }).out, upgrade);
+  assert.equal(run(upgrade, [], { upgradeAccepted: () => false }).out, upgrade.replace('LIST /v1/a', 'LINK /v1/a'));
+  const connect = 'CONNECT a:443 HTTP/1.1\r\nHost: a\r\n\r\nLIST /v1/a HTTP/1.1\r\n\r\n';
+  assert.equal(run(connect, []).out, connect);
+});
+
+test('malformed framing makes the framer step aside instead of guessing', () => {
+  const bad = 'POST /v1/a HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\nLIST /v1/b HTTP/1.1\r\n\r\n';
+  assert.equal(run(bad, []).out, bad);
+  const badChunk = 'POST /v1/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nLIST /v1/b HTTP/1.1\r\n\r\n';
+  assert.equal(run(badChunk, []).out, badChunk);
+});
+
+test('a lone partial "LIS" at the end of input is passed on at flush', () => {
+  const { out } = run('LIS', []);
+  assert.equal(out, 'LIS');
+});

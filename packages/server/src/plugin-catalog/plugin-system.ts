@@ -1,0 +1,167 @@
+import { StorageView, type Backend, type Logger, type PathDefinition, type Storage } from '@coffer/sdk';
+import type { BuiltinPlugin } from '@coffer/builtin';
+import type { BackendSource } from '../mounts/backend-source.js';
+import type { MountEntry, MountTableName } from '../mounts/mount-entry.js';
+import { runPluginMetadata } from '../plugin-runtime/index.js';
+import { PluginCatalog } from './catalog.js';
+import { openDatabasePlugin, type OpenedDatabasePlugin } from './database-plugins.js';
+import { registerDevPlugins, type DevPluginReport } from './dev-plugins.js';
+import { DrainableBackend } from './drainable-backend.js';
+import { ExternalBackend } from './external-backend.js';
+import { MountReloader, type ReloadMounts, type ReloadRouter } from './mount-reloader.js';
+import { catalogPaths } from './paths-catalog.js';
+import { pinPaths } from './paths-pins.js';
+import { reloadPaths } from './paths-reload.js';
+import { PluginDirectory } from './plugin-directory.js';
+import { PluginReloadService, type ReloadAsk, type ReloadReport } from './plugin-reload.js';
+import { PluginSource } from './plugin-source.js';
+import { ProcessPool, runtimeLauncher, type Launcher } from './process-pool.js';
+import { prepareRegistration, type PluginInspector } from './registration.js';
+import { RELOAD_PREFIX, ReloadStore } from './reload-store.js';
+
+/** What the plugin system needs of the Core (the Core satisfies it). */
+export interface PluginHost {
+  readonly barrier: Storage;
+  readonly router: ReloadRouter & { all(): { backend: Backend }[] };
+  /** Throws while sealed. */
+  readonly mounts: ReloadMounts & { find(table: MountTableName, path: string): MountEntry | undefined };
+}
+
+export interface PluginSystemOptions {
+  /** plugin_directory from the server configuration; without it external plugins are refused. */
+  pluginDirectory?: string;
+  /** This node's id in reload results, e.g. "<hostname>|<api_addr>". */
+  nodeId: string;
+  logger: Logger;
+  /** How long a reload waits for in-flight requests on the old backend (default 30 s). */
+  drainTimeoutMs?: number;
+  /** How long a plugin may take to print its handshake line (default 10 s). */
+  handshakeTimeoutMs?: number;
+  /** Poll the storage for global reloads made by other nodes every this many ms (0, the default: never). */
+  globalReloadPollMs?: number;
+  /** Tests: replace how processes are started and how binaries are inspected, and the built-in list. */
+  launch?: Launcher;
+  inspect?: PluginInspector;
+  builtins?: readonly BuiltinPlugin[];
+}
+
+export interface PluginSystem {
+  /** CoreOptions.wrapSource */
+  wrapSource(builtin: BackendSource, core: PluginHost): BackendSource;
+  /** CoreOptions.extraSysPaths: sys/plugins/catalog…, sys/plugins/pins…, sys/plugins/reload… */
+  extraSysPaths(core: PluginHost): PathDefinition[];
+  /** CoreOptions.onUnsealed */
+  onUnsealed(core: PluginHost): Promise<void>;
+  /** CoreOptions.onSealing: cleans up external mounts and stops every plugin process. */
+  onSealing(core: PluginHost): Promise<void>;
+  /** CoreOptions.knownType: true when the catalog has the plugin (so `secrets enable my-plugin` works). */
+  knownType(kind: 'secret' | 'auth', type: string): Promise<boolean>;
+  /** Dev mode: `dir` becomes the plugin directory and every executable in it is registered. Call once unsealed. */
+  registerDevPlugins(dir: string): Promise<DevPluginReport>;
+  /** A reload, as sys/plugins/reload/backend does it. */
+  reload(ask: ReloadAsk): Promise<ReloadReport>;
+  /** Applies global reloads other nodes stored since this node unsealed (see plugin-reload.ts). */
+  pickUpGlobalReloads(): Promise<number>;
+  /** For the database secrets engine: a connection of an external database plugin, or null if `name` is not one. */
+  openDatabasePlugin(name: string, version?: string): Promise<OpenedDatabasePlugin | null>;
+  /** The catalog (throws before the first unseal). */
+  catalog(): PluginCatalog;
+}
+
+/**
+ * The plugin catalog, external plugin processes and reloads, wired into
+ * the Core through its option hooks:
+ *
+ *   const plugins = createPluginSystem({ pluginDirectory, nodeId, logger });
+ *   new Core({ ...options, ...plugins });   // wrapSource, extraSysPaths, onUnsealed, onSealing, knownType
+ */
+export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
+  const logger = options.logger.child({ component: 'plugins' });
+  let directory = new PluginDirectory(options.pluginDirectory);
+  let host: PluginHost | undefined;
+  let catalog: PluginCatalog | undefined;
+  let unsealedAt = new Date();
+  let poller: NodeJS.Timeout | undefined;
+
+  const pool = new ProcessPool({
+    resolveCommand: (command) => directory.resolve(command),
+    launch: options.launch ?? runtimeLauncher(logger, options.handshakeTimeoutMs),
+    logger,
+  });
+  const inspect: PluginInspector =
+    options.inspect ?? ((command, args, env, name) => runPluginMetadata(command, args, [...env], { name, logger, handshakeTimeoutMs: options.handshakeTimeoutMs }));
+
+  const attach = (core: PluginHost): PluginCatalog => {
+    if (host !== core || !catalog) {
+      host = core;
+      catalog = new PluginCatalog({ barrier: core.barrier, builtins: options.builtins });
+    }
+    return catalog;
+  };
+  const needCatalog = (): PluginCatalog => {
+    if (!catalog) throw new Error('the plugin catalog is not available before the first unseal');
+    return catalog;
+  };
+  const needHost = (): PluginHost => {
+    if (!host) throw new Error('the plugin system is not attached to a core yet');
+    return host;
+  };
+
+  let source: PluginSource | undefined;
+  const reloader = (): MountReloader =>
+    new MountReloader({ mounts: () => needHost().mounts, router: () => needHost().router, source: source!, pool, logger, drainTimeoutMs: options.drainTimeoutMs });
+  const reloads = (): PluginReloadService =>
+    new PluginReloadService({ reloader: reloader(), store: () => new ReloadStore(new StorageView(needHost().barrier, RELOAD_PREFIX)), nodeId: options.nodeId, logger });
+  const register = async (input: Parameters<typeof prepareRegistration>[0]) => {
+    const entry = await prepareRegistration(input, { directory, inspect });
+    await needCatalog().register(entry);
+    logger.info({ plugin: entry.name, type: entry.type, version: entry.version }, 'registered plugin');
+    return entry;
+  };
+
+  return {
+    wrapSource(builtin, core) {
+      const cat = attach(core);
+      pool.open();
+      source = new PluginSource(builtin, { catalog: cat, pool, logger, isNewMount: (entry) => core.mounts.find(entry.table, entry.path) !== entry });
+      return source;
+    },
+    extraSysPaths(core) {
+      attach(core);
+      return [...catalogPaths({ catalog: needCatalog, register }), ...pinPaths({ catalog: needCatalog }), ...reloadPaths({ reloads })];
+    },
+    async onUnsealed(core) {
+      attach(core);
+      unsealedAt = new Date();
+      if (options.globalReloadPollMs && options.globalReloadPollMs > 0) {
+        poller = setInterval(() => {
+          reloads()
+            .pickUpGlobalReloads(unsealedAt)
+            .catch((err: unknown) => logger.warn({ err: String(err) }, 'checking for global plugin reloads failed'));
+        }, options.globalReloadPollMs);
+        poller.unref();
+      }
+    },
+    async onSealing(core) {
+      if (poller) clearInterval(poller);
+      poller = undefined;
+      // Tell every external mount to clean up while its process still runs, then stop the processes.
+      const externals = core.router.all().map((r) => r.backend).filter((b) => b instanceof DrainableBackend && b.inner instanceof ExternalBackend);
+      await Promise.all(externals.map((b) => b.cleanup().catch((err: unknown) => logger.warn({ err: String(err) }, 'plugin cleanup at seal failed'))));
+      await pool.closeAll();
+    },
+    async knownType(kind, type) {
+      if (!catalog) return false;
+      return catalog.exists(kind, type);
+    },
+    async registerDevPlugins(dir) {
+      // As in Vault, -dev-plugin-dir becomes the plugin directory.
+      directory = new PluginDirectory(dir);
+      return registerDevPlugins({ directory, catalog: needCatalog(), inspect, logger });
+    },
+    reload: (ask) => reloads().reload(ask),
+    pickUpGlobalReloads: () => reloads().pickUpGlobalReloads(unsealedAt),
+    openDatabasePlugin: (name, version) => openDatabasePlugin({ catalog: needCatalog(), pool }, name, version),
+    catalog: needCatalog,
+  };
+}
