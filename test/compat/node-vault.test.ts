@@ -75,6 +75,9 @@ test('policies and tokens', async () => {
   assert.match((await vault.getPolicy({ name: 'kv-reader' })).rules, /kv1\/team/);
   const created = await vault.tokenCreate({ policies: ['kv-reader'], ttl: '1h' });
   const token = created.auth.client_token as string;
+  // node-vault's token-creating calls switch the client to the new token (tokenSource): switch back.
+  assert.equal(vault.token, token);
+  vault.token = rootToken;
   assert.deepEqual(created.auth.policies.sort(), ['default', 'kv-reader']);
   const reader = nodeVault({ apiVersion: 'v1', endpoint: server.address, token });
   assert.equal((await reader.read('kv1/team/db')).data.password, 'v1-secret');
@@ -93,18 +96,25 @@ test('userpass login', async () => {
   const login = await vault.userpassLogin({ username: 'alice', password: 'wonderland' });
   assert.match(login.auth.client_token, /^hvs\./);
   assert.ok(login.auth.policies.includes('kv-reader'));
+  // node-vault's login helpers switch the client to the new token, as a user's app would.
+  assert.equal(vault.token, login.auth.client_token);
+  vault.token = rootToken;
   const auths = await vault.auths();
   assert.equal(auths['userpass/'].type, 'userpass');
   await assert.rejects(vault.userpassLogin({ username: 'alice', password: 'wrong' }), (err: any) => err.response?.statusCode === 400);
+  vault.token = rootToken;
 });
 
 test('approle login', async () => {
   await vault.enableAuth({ mount_point: 'approle', type: 'approle' });
-  await vault.addApproleRole({ role_name: 'ci', token_policies: 'kv-reader' });
+  // node-vault sends only the fields its schema knows: the legacy `policies` field.
+  await vault.addApproleRole({ role_name: 'ci', policies: 'kv-reader' });
   const roleId = (await vault.getApproleRoleId({ role_name: 'ci' })).data.role_id;
   const secretId = (await vault.getApproleRoleSecret({ role_name: 'ci' })).data.secret_id;
   const login = await vault.approleLogin({ role_id: roleId, secret_id: secretId });
   assert.ok(login.auth.policies.includes('kv-reader'));
+  assert.equal(vault.token, login.auth.client_token);
+  vault.token = rootToken;
 });
 
 test('response wrapping and unwrap', async () => {

@@ -84,12 +84,14 @@ describe('auth/token/create over HTTP', () => {
     assert.equal((await s.request('POST', 'auth/token/lookup', { token })).status, 403);
   });
 
-  it('a denied request does not use up a limited-use token', async () => {
-    const res = await s.request('POST', 'auth/token/create', { policies: ['p1'], num_uses: 1 });
+  it('a denied request uses up a use too (as in Vault: no free probing)', async () => {
+    const res = await s.request('POST', 'auth/token/create', { policies: ['p1'], num_uses: 2 });
     const token = res.body.auth.client_token;
     assert.equal((await s.request('GET', 'secret/data/p2/x', undefined, { token })).status, 403);
     assert.equal((await s.request('GET', 'secret/data/p1/x', undefined, { token })).status, 200);
     assert.equal((await s.request('GET', 'secret/data/p1/x', undefined, { token })).status, 403);
+    const lookup = await s.request('POST', 'auth/token/lookup', { token });
+    assert.equal(lookup.status, 403, 'the token is gone');
   });
 
   it('a limited-use token cannot create child tokens', async () => {

@@ -48,6 +48,26 @@ function readRawLine(ctx: Context): Promise<string> {
   });
 }
 
+/** Reads up to the first newline (or end of input) without waiting for EOF. */
 function readLine(ctx: Context): Promise<string> {
-  return ctx.readStdin().then((text) => text.split(/\r?\n/)[0] ?? '');
+  const stdin = ctx.io.stdin;
+  return new Promise<string>((resolve, reject) => {
+    let text = '';
+    const finish = (): void => {
+      stdin.removeListener('data', onData);
+      stdin.removeListener('end', finish);
+      stdin.removeListener('error', onError);
+      stdin.pause();
+      resolve(text.split(/\r?\n/)[0] ?? '');
+    };
+    const onData = (chunk: string | Buffer): void => {
+      text += String(chunk);
+      if (text.includes('\n')) finish();
+    };
+    const onError = (err: Error): void => reject(err);
+    stdin.on('data', onData);
+    stdin.once('end', finish);
+    stdin.once('error', onError);
+    stdin.resume();
+  });
 }

@@ -176,10 +176,13 @@ export class Core {
       policyExists: async (name) => (await policies.get(name)) !== null,
     });
     // Wrapped responses live in the wrapping token's own cubbyhole, so they vanish with it.
+    // The wrapper validates (and uses) the wrapping token itself; here a token on its last use, pending
+    // revocation, must still find its cubbyhole (unwrapping with the wrapping token as the request token).
     const cubbyholeOf = async (token: string): Promise<Storage> => {
-      const info = await tokens.port.check(token, undefined);
-      if (!info.cubbyholeId) throw new CofferError('internal', 'token has no cubbyhole');
-      return new StorageView(cubbyholeStorage(), cubbyholePrefix(info.cubbyholeId));
+      const entry = await tokens.store.lookup(token, { tainted: true });
+      if (!entry) throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
+      if (!entry.cubbyholeId) throw new CofferError('internal', 'token has no cubbyhole');
+      return new StorageView(cubbyholeStorage(), cubbyholePrefix(entry.cubbyholeId));
     };
 
     const wrapper = new ResponseWrapper({ tokens: tokens.port, cubbyholeOf });

@@ -22,7 +22,7 @@ export interface RequestHandlerDeps {
 }
 
 /** Sys paths whose Vault responses also carry the data at the top level of the body. */
-const LEGACY_TOP_LEVEL = [/^sys\/mounts\/?$/, /^sys\/auth\/?$/, /^sys\/policy\/?$/, /^sys\/audit\/?$/, /^sys\/capabilities(-self|-accessor)?$/, /^sys\/mounts\/.+\/tune$/, /^sys\/auth\/.+\/tune$/, /^sys\/key-status$/];
+const LEGACY_TOP_LEVEL = [/^sys\/mounts\/?$/, /^sys\/auth\/?$/, /^sys\/policy(\/.+)?\/?$/, /^sys\/audit\/?$/, /^sys\/capabilities(-self|-accessor)?$/, /^sys\/mounts\/.+\/tune$/, /^sys\/auth\/.+\/tune$/, /^sys\/key-status$/];
 
 /**
  * The request pipeline: authenticate → authorize (existence check decides
@@ -50,7 +50,7 @@ export class RequestHandler {
     const unauthenticated = route.unauthenticatedPaths.matches(relative);
 
     let token: TokenInfo | undefined;
-    if (!unauthenticated || (incoming.token && route.path === 'sys/' && relative.startsWith('wrapping/'))) {
+    if (!unauthenticated) {
       if (!incoming.token) throw new CofferError('permission_denied', 'permission denied');
       token = await this.deps.tokens.check(incoming.token, incoming.connection?.remoteAddress);
     }
@@ -93,6 +93,8 @@ export class RequestHandler {
       const needsSudo = route.rootPaths.matches(relative);
       if (!decision.allowed || (needsSudo && !decision.rootPrivs)) {
         await this.auditDenied(token, req);
+        // Vault charges a use even for a denied request, so a limited-use token cannot probe for free.
+        await this.useDenied(token);
         throw new CofferError('permission_denied', 'permission denied', { errors: ['1 error occurred:\n\t* permission denied\n\n'] });
       }
       this.decisions.set(req, decision);
@@ -184,6 +186,11 @@ export class RequestHandler {
       throw err;
     });
     if (check.checkFound && !check.exists) req.operation = 'create';
+  }
+
+  private async useDenied(token: TokenInfo): Promise<void> {
+    const lastUse = await this.deps.tokens.use(token).catch(() => false);
+    if (lastUse) await this.deps.tokens.revoke(token.id).catch((e: unknown) => this.deps.logger.warn({ err: String(e) }, 'revoking a used-up token failed'));
   }
 
   private async auditDenied(token: TokenInfo, req: Request): Promise<void> {

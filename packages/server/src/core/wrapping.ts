@@ -44,11 +44,22 @@ export class ResponseWrapper {
     };
   }
 
-  /** Read the wrapped answer and revoke the wrapping token (single use). */
-  async unwrap(wrappingToken: string): Promise<Record<string, unknown>> {
-    await this.deps.tokens.check(wrappingToken, undefined).catch(() => {
-      throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
-    });
+  /**
+   * Read the wrapped answer and revoke the wrapping token (single use).
+   * `usedByRequest`: the wrapping token is the request's own token, already
+   * checked and charged its single use by the pipeline. Otherwise the use is
+   * charged here, atomically, so two concurrent unwraps cannot both succeed.
+   */
+  async unwrap(wrappingToken: string, opts: { usedByRequest?: boolean } = {}): Promise<Record<string, unknown>> {
+    if (!opts.usedByRequest) {
+      try {
+        const info = await this.deps.tokens.check(wrappingToken, undefined);
+        if (!isWrappingToken(info)) throw new Error('not a wrapping token');
+        await this.deps.tokens.use(info);
+      } catch {
+        throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
+      }
+    }
     const cubbyhole = await this.deps.cubbyholeOf(wrappingToken);
     const stored = await getJson<Record<string, unknown>>(cubbyhole, RESPONSE_KEY);
     if (!stored) throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
@@ -57,9 +68,8 @@ export class ResponseWrapper {
   }
 
   async lookup(wrappingToken: string): Promise<StoredWrapInfo> {
-    await this.deps.tokens.check(wrappingToken, undefined).catch(() => {
-      throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
-    });
+    const valid = await this.deps.tokens.check(wrappingToken, undefined).then(isWrappingToken, () => false);
+    if (!valid) throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
     const info = await getJson<StoredWrapInfo>(await this.deps.cubbyholeOf(wrappingToken), INFO_KEY);
     if (!info) throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
     return info;
@@ -76,4 +86,9 @@ export class ResponseWrapper {
     await putJson(cubbyhole, INFO_KEY, { ...info, creation_time: creationTime });
     return { token, accessor, ttl: info.creation_ttl, creation_time: creationTime, creation_path: info.creation_path };
   }
+}
+
+/** Only tokens minted for wrapping (the response-wrapping policy alone) can be unwrapped. */
+export function isWrappingToken(info: Pick<TokenInfo, 'policies'>): boolean {
+  return info.policies.length === 1 && info.policies[0] === 'response-wrapping';
 }

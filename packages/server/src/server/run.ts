@@ -94,7 +94,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     const dev = await bootstrapDev(core, { rootTokenId: opts.devRootTokenId, writeTokenHelper: !opts.noTokenHelper });
     rootToken = dev.rootToken;
     unsealKey = dev.unsealKey;
-    if (opts.devPluginDir) await plugins.registerDevPlugins(opts.devPluginDir, core);
+    if (opts.devPluginDir) await plugins.registerDevPlugins(opts.devPluginDir);
     out.write(devBanner(address, rootToken, unsealKey, opts.devPluginDir));
   }
 

@@ -1,4 +1,5 @@
 import { CofferError, type PathDefinition } from '@coffer/sdk';
+import { isWrappingToken } from '../core/wrapping.js';
 import type { SysDeps } from './deps.js';
 
 /** sys/wrapping/*: wrap, unwrap, lookup, rewrap. */
@@ -22,7 +23,9 @@ export function wrappingPaths(deps: SysDeps): PathDefinition[] {
         update: async (req, d) => {
           const token = d.get<string>('token') || req.clientToken;
           if (!token) throw new CofferError('invalid_request', 'no wrapping token given: pass it as "token" or as the request token');
-          const body = await deps.wrapper.unwrap(token);
+          // The wrapping token as the request's own token was already checked and charged its single use.
+          const usedByRequest = token === req.clientToken && isWrappingToken(req);
+          const body = await deps.wrapper.unwrap(token, { usedByRequest });
           // The wrapped answer is returned exactly as it was rendered when it was wrapped.
           return { data: { http_status_code: 200, http_content_type: 'application/json', http_raw_body: JSON.stringify({ ...body, request_id: req.id }) } };
         },
