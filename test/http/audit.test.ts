@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { makeRequest } from '@coffer/sdk';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
 
 let server: InProcessServer;
@@ -106,7 +107,6 @@ describe('sys/audit', () => {
   });
 
   test('file_path=stdout is accepted and writes JSON lines to standard output', async () => {
-    await enableFile('out', 'stdout');
     const captured: string[] = [];
     const original = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -118,12 +118,13 @@ describe('sys/audit', () => {
       return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof process.stdout.write;
     try {
+      await enableFile('out', 'stdout');
       const res = await server.request('GET', 'sys/mounts/secret');
       assert.equal(res.status, 200);
+      await disable('out');
     } finally {
       process.stdout.write = original;
     }
-    await disable('out');
     const lines = captured.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditLine);
     const forMount = lines.filter((l) => l.request.path === 'sys/mounts/secret');
     assert.deepEqual(forMount.map((l) => l.type), ['request', 'response']);
@@ -306,14 +307,7 @@ describe('failing closed', () => {
   async function storedVersion(): Promise<number> {
     const route = server.core.router.match('secret/metadata/guarded');
     assert.ok(route);
-    const res = await route.backend.handleRequest({
-      ...({} as never),
-      id: 'test',
-      operation: 'read',
-      path: 'metadata/guarded',
-      data: {},
-      storage: route.storage,
-    } as never);
+    const res = await route.backend.handleRequest(makeRequest({ operation: 'read', path: 'metadata/guarded', storage: route.storage }));
     return (res!.data as { current_version: number }).current_version;
   }
 
@@ -365,8 +359,9 @@ describe('failing closed', () => {
     const read = await server.request('GET', 'secret/data/guarded');
     assert.equal(read.status, 200);
     assert.ok(fs.readFileSync(good, 'utf8').includes('"path":"secret/data/guarded"'));
-    await disable('good');
+    // The broken device first: disabling the last working one would leave nothing to record the answer.
     await disable('diskfull');
+    await disable('good');
   });
 
   test('a device that breaks while running (its reader goes away): 500 and no data', async (t) => {

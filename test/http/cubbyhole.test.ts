@@ -148,6 +148,7 @@ describe('cubbyhole isolation', () => {
     const batch = await createToken({ type: 'batch' });
     const res = await server.request('POST', 'cubbyhole/x', { v: 1 }, { token: batch.id });
     assert.equal(res.status, 400);
+    assert.match(res.body.errors[0], /service tokens/);
     assert.deepEqual(await allKeys(cubbyholeStorage()), before);
   });
 });

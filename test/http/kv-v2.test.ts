@@ -476,6 +476,9 @@ describe('kv v2 subkeys', () => {
     assert.deepEqual(res.body.data.subkeys, { foo: null, bar: null, quux: null });
     const two = await server.request('GET', 'sub2/subkeys/s?version=1&depth=2');
     assert.deepEqual(two.body.data.subkeys, { foo: null, bar: { baz: null, deeper: null }, quux: null });
+    const negative = await server.request('GET', 'sub2/subkeys/s?depth=-1');
+    assert.equal(negative.status, 400);
+    assert.equal(negative.body.errors.length, 1);
   });
 
   test('without version, the current version', async () => {

@@ -3,7 +3,8 @@ import { cubbyholePrefix } from './token-prefix.js';
 
 /** Each token's private storage: only the token that wrote a value can read it, and it dies with the token. */
 function viewFor(req: Request): StorageView {
-  if (!req.clientToken) throw new CofferError('invalid_request', 'the cubbyhole is per token: the request has no client token');
+  // Batch tokens have no cubbyhole (the core passes no cubbyhole id for them), as in Vault.
+  if (!req.clientToken) throw new CofferError('invalid_request', 'cubbyhole operations are only supported by service tokens: this request\'s token (a batch token, or none) has no cubbyhole');
   return new StorageView(req.storage, cubbyholePrefix(req.clientToken));
 }
 

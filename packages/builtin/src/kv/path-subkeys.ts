@@ -1,4 +1,4 @@
-import { notFound, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, notFound, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
 import { isGone, versionOf, versionView } from './key-metadata.js';
 import { subkeysOf } from './subkeys.js';
 import type { VersionedContext } from './versioned-context.js';
@@ -33,6 +33,7 @@ A deleted or destroyed version answers 404, with its metadata.
 
 async function readSubkeys(ctx: VersionedContext, req: Request, d: FieldData): Promise<Response> {
   const key = d.get<string>('path');
+  if (d.get<number>('depth') < 0) throw new CofferError('invalid_request', 'depth must be a non-negative integer: 0 (or no depth) shows every level');
   return ctx.locks.read(key, async () => {
     const meta = await getMetadata(req.storage, key);
     if (!meta) throw notFound();

@@ -82,7 +82,8 @@ Usage: ${CLI_NAME} plugin reload [options]
     let reloadId = '';
     try {
       const secret = await ctx.client().secret('PUT', path, { body });
-      reloadId = String(secret?.data?.reload_id ?? '');
+      // As Vault's client does: only a global reload reports its reload_id (a local one is done when it returns).
+      if (scope === 'global') reloadId = String(secret?.data?.reload_id ?? '');
     } catch (err) {
       return apiFailure(ctx, 'Error reloading plugin/mounts', err);
     }

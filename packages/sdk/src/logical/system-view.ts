@@ -1,3 +1,13 @@
+import type { DatabasePlugin } from '../plugin/database.js';
+
+export interface OpenedDatabasePlugin {
+  database: DatabasePlugin;
+  /** The catalog version ('' for an unversioned registration). */
+  version: string;
+  sha256: string;
+  close(): Promise<void>;
+}
+
 /**
  * What a backend may ask of the server it runs in. Every call is async
  * because for an external plugin it crosses a process boundary.
@@ -14,6 +24,14 @@ export interface SystemView {
   pluginEnv(): Promise<{ coffer_version: string; vault_version: string }>;
   /** Wrap arbitrary data in a single-use wrapping token. */
   responseWrapData(data: Record<string, unknown>, ttlSeconds: number, jwt: boolean): Promise<import('./response.js').WrapInfo>;
+  /**
+   * Open one connection of a database plugin from the catalog (external
+   * plugins; pins and versions resolved as for mounts, sha256 checked before
+   * launch). Null when `name` is not an external plugin, so the engine can
+   * fall back to plugins it carries itself. Absent where plugins cannot be
+   * launched (e.g. inside an external plugin).
+   */
+  openDatabasePlugin?(name: string, version: string): Promise<OpenedDatabasePlugin | null>;
   /** Generate a password from a named password policy (if supported). */
   generatePasswordFromPolicy?(policyName: string): Promise<string>;
 }

@@ -72,8 +72,15 @@ export class AuditBroker implements AuditPort {
     if (!DEVICE_TYPES[type]) throw new CofferError('invalid_request', `unknown audit device type "${type}": supported types are ${Object.keys(DEVICE_TYPES).join(', ')}`);
     const entry: AuditTableEntry = { path: devicePath, type, description, options, local, uuid: randomUUID() };
     const enabled = await this.open(entry);
-    // Vault tests a new device with a write before accepting it.
-    await enabled.device.write('');
+    // Vault tests a new device with a write before accepting it; a device that cannot write is bad input, not a server fault.
+    try {
+      await enabled.device.write('');
+    } catch (err) {
+      await enabled.device.close().catch(() => undefined);
+      await this.barrier.delete(SALT_PREFIX + entry.uuid).catch(() => undefined);
+      const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+      throw new CofferError('invalid_request', `audit device "${devicePath}" failed its test write (${reason}); check that its destination is writable`);
+    }
     this.devices.set(devicePath, enabled);
     try {
       await this.persist();

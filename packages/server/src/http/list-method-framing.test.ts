@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RequestFramer } from './list-method-framing.js';
 
-/** Feeds the framer the stream cut at the given positions; returns the bytes it passed on and the rewrite flags. */
+/** Feeds the framer the stream cut at the given positions; returns the bytes as rewritten and the rewrite flags. */
 function run(stream: string, cuts: number[], options?: ConstructorParameters<typeof RequestFramer>[0]): { out: string; rewrites: boolean[] } {
   const framer = new RequestFramer(options);
   const input = Buffer.from(stream, 'latin1');
@@ -11,11 +11,9 @@ function run(stream: string, cuts: number[], options?: ConstructorParameters<typ
   for (const cut of [...cuts, input.length]) {
     const piece = Buffer.from(input.subarray(start, cut));
     start = cut;
-    const out = framer.process(piece);
-    if (out !== null) parts.push(Buffer.from(out));
+    framer.process(piece);
+    parts.push(piece);
   }
-  const held = framer.flush();
-  if (held !== null) parts.push(held);
   const rewrites: boolean[] = [];
   for (let i = 0; i < 10; i++) rewrites.push(framer.takeRewrite());
   return { out: Buffer.concat(parts).toString('latin1'), rewrites };
@@ -75,7 +73,13 @@ test('malformed framing makes the framer step aside instead of guessing', () => 
   assert.equal(run(badChunk, []).out, badChunk);
 });
 
-test('a lone partial "LIS" at the end of input is passed on at flush', () => {
-  const { out } = run('LIS', []);
-  assert.equal(out, 'LIS');
+test('a request line that was invalid stays invalid, even split between reads', () => {
+  // "LISK" is no method; rewriting its S must not produce a valid LINK.
+  for (const cuts of [[], [3], [1, 2, 3]]) {
+    const { out, rewrites } = run('LISK /v1/a HTTP/1.1\r\n\r\n', cuts);
+    assert.equal(out.slice(0, 4), 'LIN!', `cuts ${cuts.join(',')}`);
+    assert.equal(rewrites[0], false);
+  }
+  assert.equal(run('LINK /v1/a HTTP/1.1\r\n\r\n', [2]).out.slice(0, 4), 'LINK', 'a genuine LINK is left alone');
+  assert.equal(run('LISTEN /v1/a HTTP/1.1\r\n\r\n', []).out.slice(0, 6), 'LINKEN', 'llhttp still refuses this');
 });

@@ -4,9 +4,13 @@
  * HTTP/1.1 request framing of one connection's incoming bytes (request head up
  * to the empty line, then a Content-Length or chunked body, then the next
  * request) and turns a `LIST` at the start of a request line into `LINK`, a
- * method of the same length that llhttp accepts. Bytes inside bodies are never
- * touched. It records, request by request, whether it rewrote the method, so
- * that the request object can report 'LIST' again (see list-method-request.ts).
+ * method of the same length that llhttp accepts, in place, before the parser
+ * sees the bytes. Bytes inside bodies are never touched. It records, request
+ * by request, whether it rewrote the method, so that the request object can
+ * report 'LIST' again (see list-method-request.ts).
+ *
+ * Nothing is held back: a request line split between reads ("LI" | "ST /")
+ * is rewritten piece by piece, since llhttp reads methods incrementally too.
  *
  * When the framing stops being HTTP/1.1 (CONNECT, an accepted Upgrade) or the
  * bytes are malformed, the framer steps aside for good: llhttp rejects
@@ -15,9 +19,14 @@
 
 const CR = 0x0d;
 const LF = 0x0a;
-const LIST_PREFIX = Buffer.from('LIST ', 'latin1');
+const L = 0x4c;
+const I = 0x49;
+const S = 0x53;
+const T = 0x54;
 const N = 0x4e;
 const K = 0x4b;
+/** A byte no method contains: keeps a request invalid that was invalid before the rewrite. */
+const INVALID = 0x21;
 /** Longer lines than this are far past llhttp's header limit; llhttp will reject them. */
 const MAX_LINE_BYTES = 1024 * 1024;
 
@@ -50,8 +59,8 @@ export interface RequestFramerOptions {
 
 export class RequestFramer {
   private state: State = State.Start;
-  /** Bytes held back because they may be the start of "LIST " split across reads. */
-  private held: Buffer | null = null;
+  /** How many bytes of "LIST" the current request line has matched so far (0 to 3). */
+  private matched = 0;
   /** Start of a line that continues in the next read. */
   private partialLine: Buffer | null = null;
   private remaining = 0;
@@ -76,29 +85,9 @@ export class RequestFramer {
     return this.state === State.PassThrough;
   }
 
-  /**
-   * Feeds one read. Returns the bytes to hand to the HTTP parser now (the same
-   * buffer, possibly rewritten in place), or null when everything is held back.
-   */
-  process(chunk: Buffer): Buffer | null {
-    if (this.state === State.PassThrough) return chunk;
-    let buf = chunk;
-    if (this.held !== null) {
-      buf = Buffer.concat([this.held, chunk]);
-      this.held = null;
-    }
-    const end = this.scan(buf);
-    if (end === buf.length) return buf;
-    // scan() stopped early to hold back a possible "LIST " prefix.
-    this.held = Buffer.from(buf.subarray(end));
-    return end === 0 ? null : buf.subarray(0, end);
-  }
-
-  /** At end of input: the bytes still held back, if any. */
-  flush(): Buffer | null {
-    const held = this.held;
-    this.held = null;
-    return held;
+  /** Feeds one read, rewriting it in place; the buffer then goes on to the HTTP parser. */
+  process(buf: Buffer): void {
+    if (this.state !== State.PassThrough) this.scan(buf);
   }
 
   /** Whether the next request (in arrival order) was a LIST; call once per request. */
@@ -112,30 +101,47 @@ export class RequestFramer {
     this.partialLine = null;
   }
 
-  /** Walks buf from the start; returns where it stopped (buf.length unless holding back). */
-  private scan(buf: Buffer): number {
+  private scan(buf: Buffer): void {
     let i = 0;
     const len = buf.length;
     while (i < len) {
       switch (this.state) {
         case State.Start: {
           const b = buf[i]!;
-          if (b === CR || b === LF) {
-            i++;
-            break;
+          switch (this.matched) {
+            case 0:
+              if (b === CR || b === LF) i++; // llhttp skips empty lines before a request
+              else if (b === L) {
+                this.matched = 1;
+                i++;
+              } else this.beginRequest(false);
+              break;
+            case 1:
+              if (b === I) {
+                this.matched = 2;
+                i++;
+              } else this.beginRequest(false);
+              break;
+            case 2:
+              if (b === S) {
+                // No llhttp method starts with "LIS", so turning it into "LIN" now cannot make
+                // a valid request out of an invalid one; the next byte decides.
+                buf[i] = N;
+                this.matched = 3;
+                i++;
+              } else this.beginRequest(false);
+              break;
+            default:
+              if (b === T) {
+                buf[i] = K;
+                i++;
+                this.beginRequest(true);
+              } else {
+                // "LIS" + something else was invalid; do not let "LIN" + "K" turn it into LINK.
+                if (b === K) buf[i] = INVALID;
+                this.beginRequest(false);
+              }
           }
-          const available = len - i;
-          if (available < LIST_PREFIX.length) {
-            if (buf.compare(LIST_PREFIX, 0, available, i, len) === 0) return i; // maybe LIST: wait
-            this.beginRequest(false);
-            break;
-          }
-          const isList = buf.compare(LIST_PREFIX, 0, LIST_PREFIX.length, i, i + LIST_PREFIX.length) === 0;
-          if (isList) {
-            buf[i + 2] = N;
-            buf[i + 3] = K;
-          }
-          this.beginRequest(isList);
           break;
         }
         case State.Head:
@@ -145,7 +151,7 @@ export class RequestFramer {
           const lf = buf.indexOf(LF, i);
           if (lf === -1) {
             this.keepPartialLine(buf.subarray(i));
-            return len;
+            return;
           }
           let line = buf.subarray(i, lf);
           if (this.partialLine !== null) {
@@ -166,14 +172,14 @@ export class RequestFramer {
           break;
         }
         case State.PassThrough:
-          return len;
+          return;
       }
     }
-    return len;
   }
 
   private beginRequest(rewritten: boolean): void {
     this.rewrites.push(rewritten);
+    this.matched = 0;
     this.state = State.Head;
     this.headLine = 0;
     this.contentLength = 0;

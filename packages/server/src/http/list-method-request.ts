@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type net from 'node:net';
-import { ListMethodStream } from './list-method-stream.js';
+import { takeListRewrite } from './list-method-socket.js';
 
 const rewrittenKey = Symbol('coffer.listRewritten');
 const methodKey = Symbol('coffer.method');
@@ -18,7 +18,7 @@ export class ListAwareIncomingMessage extends http.IncomingMessage {
 
   constructor(socket: net.Socket) {
     super(socket);
-    this[rewrittenKey] = socket instanceof ListMethodStream ? socket.takeListRewrite() : false;
+    this[rewrittenKey] = takeListRewrite(socket);
   }
 }
 

@@ -2,10 +2,11 @@ import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { invalidRequest, silentLogger, type Logger } from '@coffer/sdk';
+import { createConnectionTurns } from './connection-turns.js';
 import { formatHostPort, parseListenAddress } from './listener-address.js';
 import { loadTlsOptions, type ListenerTlsOptions } from './listener-tls.js';
 import { ListAwareIncomingMessage } from './list-method-request.js';
-import { ListMethodStream } from './list-method-stream.js';
+import { attachListRewriter } from './list-method-socket.js';
 import { attachResponse } from './read-body.js';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -54,10 +55,11 @@ const TCP_KEEP_ALIVE_DELAY_MS = 180_000;
 
 /**
  * Opens a Vault-style listener. A net (or tls) server accepts connections and
- * hands each one to an http.Server through a ListMethodStream, so that
- * requests using Vault's LIST method reach the handler with
- * `req.method === 'LIST'` (Node's parser would refuse them), with keep-alive,
- * pipelining, chunked bodies and TLS all behaving as usual.
+ * hands each one to an http.Server, with a rewriter in front of the HTTP
+ * parser (see list-method-socket.ts), so that requests using Vault's LIST
+ * method reach the handler with `req.method === 'LIST'` (Node's parser would
+ * refuse them), with keep-alive, pipelining, chunked bodies and TLS all
+ * behaving as usual.
  */
 export async function createListener(options: ListenerOptions): Promise<Listener> {
   const logger = options.logger ?? silentLogger;
@@ -80,15 +82,19 @@ export async function createListener(options: ListenerOptions): Promise<Listener
   (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   let closing = false;
   const handler = options.handler;
+  // Pipelined requests are handled in order, each after the previous answer (see connection-turns.ts).
+  const inTurn = createConnectionTurns();
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     attachResponse(req, res);
     if (closing) res.shouldKeepAlive = false;
-    try {
-      const pending = handler(req, res);
-      if (pending !== undefined) pending.catch((err: unknown) => failRequest(res, err, logger));
-    } catch (err) {
-      failRequest(res, err, logger);
-    }
+    inTurn(req, res, () => {
+      try {
+        const pending = handler(req, res);
+        if (pending !== undefined) pending.catch((err: unknown) => failRequest(res, err, logger));
+      } catch (err) {
+        failRequest(res, err, logger);
+      }
+    });
   });
   // The http.Server never listens itself; 'listening' starts its tracking of
   // connections, which the request and headers timeouts rely on.
@@ -96,7 +102,8 @@ export async function createListener(options: ListenerOptions): Promise<Listener
 
   const upgradeAccepted = (): boolean => server.listenerCount('upgrade') > 0;
   const handOver = (socket: net.Socket): void => {
-    server.emit('connection', new ListMethodStream(socket, { upgradeAccepted }));
+    server.emit('connection', socket);
+    attachListRewriter(socket, { upgradeAccepted });
   };
 
   const netOptions = { allowHalfOpen: true, noDelay: true, keepAlive: true, keepAliveInitialDelay: TCP_KEEP_ALIVE_DELAY_MS };

@@ -42,6 +42,11 @@ export class PluginCatalog {
     this.builtins = options.builtins ?? defaultBuiltins;
   }
 
+  /** Built-ins the catalog lists: core singletons (cubbyhole) are hidden, as in Vault's plugin list. */
+  private listedBuiltins(): readonly BuiltinPlugin[] {
+    return this.builtins.filter((p) => !p.hidden);
+  }
+
   builtin(type: PluginType, name: string): BuiltinPlugin | undefined {
     return this.builtins.find((p) => p.type === type && p.name === name);
   }
@@ -110,7 +115,7 @@ export class PluginCatalog {
 
   /** Names of one type, built-ins included, sorted and without duplicates. */
   async names(type: PluginType): Promise<string[]> {
-    const names = new Set(this.builtins.filter((p) => p.type === type).map((p) => p.name));
+    const names = new Set(this.listedBuiltins().filter((p) => p.type === type).map((p) => p.name));
     for (const entry of await this.store.all(type)) names.add(entry.name);
     return [...names].sort();
   }
@@ -120,7 +125,7 @@ export class PluginCatalog {
     const externals = await this.store.all();
     const overridden = new Set(externals.filter((e) => e.version === '').map((e) => `${e.type}/${e.name}`));
     const out: PluginSummary[] = externals.map((e) => ({ type: e.type, name: e.name, version: e.version, builtin: false, sha256: e.sha256 }));
-    for (const p of this.builtins) {
+    for (const p of this.listedBuiltins()) {
       if (overridden.has(`${p.type}/${p.name}`)) continue;
       out.push({ type: p.type, name: p.name, version: builtinVersionString(p.version), builtin: true, deprecation_status: p.deprecationStatus });
     }

@@ -89,8 +89,12 @@ export class MountReloader {
       logger.error({ mount, type: entry.type, err: message }, 'plugin reload failed; the mount keeps serving with its current backend');
       return { mount, error: message, code: isCofferError(err) ? err.code : 'internal' };
     }
-    const old = this.deps.mounts().swap(entry, resolved);
-    if (old) await this.retire(mount, old);
+    // Take the old backend before swapping: the router replaces the backend inside the route
+    // object that swap() reads back, so its return value can be the new backend itself.
+    const previous = this.deps.router().match(mount)?.backend;
+    const returned = this.deps.mounts().swap(entry, resolved);
+    const old = previous ?? returned;
+    if (old && old !== resolved.backend) await this.retire(mount, old);
     logger.info({ mount, type: entry.type, version: resolved.runningVersion }, 'plugin reloaded');
     return { mount };
   }
