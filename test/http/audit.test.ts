@@ -141,6 +141,7 @@ describe('sys/audit', () => {
 describe('the file device log', () => {
   const SECRET = 'correct-horse-battery-staple-7731';
   const PASSWORD = 'userpass-pw-Zq81x';
+  const BOGUS_TOKEN = 'hvs.guessed-token-that-does-not-exist-5150';
   let file: string;
   let offset: number;
   let lines: AuditLine[];
@@ -171,8 +172,10 @@ describe('the file device log', () => {
     const login = await server.request('POST', 'auth/userpass/login/alice', { password: PASSWORD }, { token: null });
     assert.equal(login.status, 200, JSON.stringify(login.body));
     loginToken = login.body.auth.client_token;
-    // A denied request is recorded too.
+    // A denied request is recorded too, and so are requests with a bad token or none.
     assert.equal((await server.request('GET', 'secret/data/app', undefined, { token: childToken })).status, 403);
+    assert.equal((await server.request('GET', 'secret/data/guess', undefined, { token: BOGUS_TOKEN })).status, 403);
+    assert.equal((await server.request('GET', 'secret/data/no-token', undefined, { token: null })).status, 403);
     lines = linesSince(file, offset);
   });
 
@@ -209,6 +212,7 @@ describe('the file device log', () => {
       ['the child token accessor', childAccessor],
       ['the wrapping token', wrappingToken],
       ['the login token', loginToken],
+      ['the guessed token', BOGUS_TOKEN],
     ] as const) {
       assert.ok(!raw.includes(value), `${what} appears in clear in the audit log`);
     }
@@ -257,9 +261,23 @@ describe('the file device log', () => {
   });
 
   test('a denied request is logged with error "permission denied"', () => {
-    const denied = lines.filter((l) => l.error === 'permission denied');
+    const denied = lines.filter((l) => l.error === 'permission denied' && l.request.path === 'secret/data/app');
     assert.equal(denied.length, 1);
-    assert.equal(denied[0]!.request.path, 'secret/data/app');
+    assert.equal(denied[0]!.type, 'request');
+    assert.deepEqual(denied[0]!.auth!.policies, ['default']);
+  });
+
+  test('a request with an invalid token, or none, is logged with its token HMAC\'d', async () => {
+    const guess = lines.filter((l) => l.request.path === 'secret/data/guess');
+    assert.deepEqual(guess.map((l) => l.type), ['request']);
+    assert.equal(guess[0]!.error, 'permission denied');
+    assert.equal(guess[0]!.auth, null);
+    const hash = (await server.request('POST', 'sys/audit-hash/file', { input: BOGUS_TOKEN })).body.data.hash;
+    assert.equal(guess[0]!.request.client_token, hash);
+    const none = lines.filter((l) => l.request.path === 'secret/data/no-token');
+    assert.deepEqual(none.map((l) => l.type), ['request']);
+    assert.equal(none[0]!.error, 'permission denied');
+    assert.equal(none[0]!.request.client_token, '');
   });
 });
 

@@ -56,6 +56,14 @@ describe('kv v1', () => {
     assert.deepEqual((await server.request('GET', 'kv/replace')).body.data, { c: '3' });
   });
 
+  test('PATCH is not a version 1 operation: 405, and the secret is unchanged (the CLI falls back on it)', async () => {
+    await server.request('POST', 'kv/patchme', { a: '1' });
+    const res = await server.request('PATCH', 'kv/patchme', { a: '2' });
+    assert.equal(res.status, 405);
+    assert.equal(res.body.errors.length, 1);
+    assert.deepEqual((await server.request('GET', 'kv/patchme')).body.data, { a: '1' });
+  });
+
   test('a missing secret is a 404 with an empty error list', async () => {
     assertEmpty404(await server.request('GET', 'kv/absent'));
     assertEmpty404(await server.request('GET', 'kv/app/absent'));
@@ -177,6 +185,15 @@ describe('upgrading kv v1 to v2 by tuning the mount', () => {
     assert.equal(w.status, 200);
     assert.equal(w.body.data.version, 2);
     assert.deepEqual((await server.request('GET', 'up/data/top?version=1')).body.data.data, { a: '1' });
+  });
+
+  test('a downgrade to version 1 or an unknown version is refused, and nothing about the mount changes', async () => {
+    const down = await server.request('POST', 'sys/mounts/up/tune', { options: { version: '1' } });
+    assert.equal(down.status, 400);
+    const unknown = await server.request('POST', 'sys/mounts/up/tune', { options: { version: '3' } });
+    assert.equal(unknown.status, 400);
+    assert.equal((await server.request('GET', 'sys/mounts/up/tune')).body.data.options.version, '2');
+    assert.deepEqual((await server.request('GET', 'up/data/dir/nested')).body.data.data, { b: '2', n: 3 });
   });
 
   test('the upgraded data survives a seal and unseal', async () => {

@@ -45,9 +45,10 @@ export interface CliResult {
 /** A sealed-then-unsealed non-dev server on sqlite with a plugin_directory, and the CLI pointed at it. */
 export class PluginServer {
   private constructor(
-    readonly server: CofferProcess,
+    public server: CofferProcess,
+    readonly port: number,
     readonly pluginDir: string,
-    readonly configDir: string,
+    readonly configPath: string,
     readonly rootToken: string,
     readonly unsealKey: string,
   ) {}
@@ -57,15 +58,26 @@ export class PluginServer {
     const base = mkdtempSync(join(tmpdir(), 'coffer-plugins-e2e-'));
     const pluginDir = join(base, 'plugins');
     mkdirSync(pluginDir);
-    const cfg = sqliteServerConfig(port, `plugin_directory = "${pluginDir}"\nlog_level = "warn"`);
+    const cfg = sqliteServerConfig(port, `plugin_directory = "${pluginDir}"`, join(base, 'data'));
     const server = await startCoffer(['server', `-config=${cfg.configPath}`], port);
-    const env = { VAULT_ADDR: server.address, VAULT_TOKEN: '' };
+    const env = { VAULT_ADDR: server.address, VAULT_TOKEN: '', HOME: base };
     const init = await runCli(['operator', 'init', '-key-shares=1', '-key-threshold=1', '-format=json'], env);
     assert.equal(init.code, 0, init.stderr);
     const { unseal_keys_b64: keys, root_token: rootToken } = JSON.parse(init.stdout) as { unseal_keys_b64: string[]; root_token: string };
-    const unseal = await runCli(['operator', 'unseal', keys[0]!], env);
-    assert.equal(unseal.code, 0, unseal.stderr);
-    return new PluginServer(server, pluginDir, cfg.dir, rootToken, keys[0]!);
+    const s = new PluginServer(server, port, pluginDir, cfg.configPath, rootToken, keys[0]!);
+    await s.ok(['operator', 'unseal', s.unsealKey], '');
+    return s;
+  }
+
+  /** Stops the server process (its plugins with it) and starts it again on the same storage, unsealed. */
+  async restart(): Promise<void> {
+    await this.server.stop();
+    this.server = await startCoffer(['server', `-config=${this.configPath}`], this.port);
+    await this.ok(['operator', 'unseal', this.unsealKey], '');
+  }
+
+  private get configDir(): string {
+    return dirname(this.configPath);
   }
 
   get address(): string {
@@ -85,7 +97,7 @@ export class PluginServer {
   /** `coffer ARGS…` that must succeed; returns its stdout. */
   async ok(args: string[], token?: string): Promise<string> {
     const r = await this.cli(args, token);
-    assert.equal(r.code, 0, `coffer ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
+    assert.equal(r.code, 0, `coffer ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}\n--- server output (end) ---\n${this.server.output().slice(-3000)}`);
     return r.stdout;
   }
 

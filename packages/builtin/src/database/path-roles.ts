@@ -65,6 +65,10 @@ async function writeRoleFromRequest(req: Request, d: FieldData): Promise<Respons
     if (sent) role[field] = value ?? 0;
   }
 
+  const credentialType = d.get<string>('credential_type');
+  if (credentialType !== 'password') {
+    throw new CofferError('invalid_request', `credential_type "${credentialType}" is not supported: only "password" credentials can be issued`);
+  }
   if (!role.db_name) throw new CofferError('invalid_request', 'database name is required: set db_name to the name of a configured connection');
   if (role.creation_statements.length === 0) throw new CofferError('invalid_request', 'empty creation statements: creation_statements must create the user');
   if (role.default_ttl < 0 || role.max_ttl < 0) throw new CofferError('invalid_request', 'default_ttl and max_ttl cannot be negative');

@@ -51,8 +51,13 @@ export class RequestHandler {
 
     let token: TokenInfo | undefined;
     if (!unauthenticated) {
-      if (!incoming.token) throw new CofferError('permission_denied', 'permission denied');
-      token = await this.deps.tokens.check(incoming.token, incoming.connection?.remoteAddress);
+      try {
+        if (!incoming.token) throw new CofferError('permission_denied', 'permission denied');
+        token = await this.deps.tokens.check(incoming.token, incoming.connection?.remoteAddress);
+      } catch (err) {
+        await this.auditRefusedToken(route, relative, incoming, err);
+        throw err;
+      }
     }
     // On unauthenticated paths Vault still hands a valid token to the backend (sys/internal/ui/mounts
     // filters by it); it is neither authorized nor charged a use, and an invalid one is ignored.
@@ -195,6 +200,24 @@ export class RequestHandler {
 
   private async auditDenied(token: TokenInfo, req: Request): Promise<void> {
     await this.deps.audit.logRequest({ token, request: req, error: 'permission denied' }).catch(() => undefined);
+  }
+
+  /** A missing or invalid token is recorded too (its HMAC, never the token), as Vault does: guessing at tokens shows in the log. */
+  private async auditRefusedToken(route: Route, relative: string, incoming: IncomingRequest, err: unknown): Promise<void> {
+    const request = makeRequest({
+      id: incoming.id,
+      operation: incoming.operation,
+      path: relative,
+      data: incoming.data,
+      storage: route.storage,
+      mountPoint: route.path,
+      mountType: route.entry.type,
+      mountAccessor: route.entry.accessor,
+      clientToken: incoming.token,
+      connection: incoming.connection,
+    });
+    const error = isCofferError(err) ? err.message : 'internal error';
+    await this.deps.audit.logRequest({ request, error }).catch(() => undefined);
   }
 }
 

@@ -5,9 +5,9 @@
  * to the empty line, then a Content-Length or chunked body, then the next
  * request) and turns a `LIST` at the start of a request line into `LINK`, a
  * method of the same length that llhttp accepts, in place, before the parser
- * sees the bytes. Bytes inside bodies are never touched. It records, request
- * by request, whether it rewrote the method, so that the request object can
- * report 'LIST' again (see list-method-request.ts).
+ * sees the bytes. Bytes inside bodies are never touched. For every request
+ * llhttp will read as LINK it records whether it was a rewritten LIST, so that
+ * the request can say 'LIST' again (see list-method-socket.ts).
  *
  * Nothing is held back: a request line split between reads ("LI" | "ST /")
  * is rewritten piece by piece, since llhttp reads methods incrementally too.
@@ -72,7 +72,10 @@ export class RequestFramer {
   private connect = false;
   private upgradeHeader = false;
   private connectionUpgrade = false;
-  /** One entry per request whose first bytes were seen: true when LIST was rewritten. */
+  /**
+   * One entry per request that llhttp will parse as LINK, in arrival order:
+   * true when it was a LIST we rewrote, false for a client's own LINK.
+   */
   private readonly rewrites: boolean[] = [];
   private readonly upgradeAccepted: () => boolean;
 
@@ -90,7 +93,7 @@ export class RequestFramer {
     if (this.state !== State.PassThrough) this.scan(buf);
   }
 
-  /** Whether the next request (in arrival order) was a LIST; call once per request. */
+  /** For the next request parsed as LINK (arrival order): whether it was a LIST. Once per such request. */
   takeRewrite(): boolean {
     return this.rewrites.shift() ?? false;
   }
@@ -114,13 +117,13 @@ export class RequestFramer {
               else if (b === L) {
                 this.matched = 1;
                 i++;
-              } else this.beginRequest(false);
+              } else this.beginRequest();
               break;
             case 1:
               if (b === I) {
                 this.matched = 2;
                 i++;
-              } else this.beginRequest(false);
+              } else this.beginRequest();
               break;
             case 2:
               if (b === S) {
@@ -129,18 +132,22 @@ export class RequestFramer {
                 buf[i] = N;
                 this.matched = 3;
                 i++;
-              } else this.beginRequest(false);
+              } else {
+                // "LIN…": the client's own LINK (or an invalid method llhttp refuses).
+                if (b === N) this.rewrites.push(false);
+                this.beginRequest();
+              }
               break;
             default:
               if (b === T) {
                 buf[i] = K;
                 i++;
-                this.beginRequest(true);
-              } else {
+                this.rewrites.push(true);
+              } else if (b === K) {
                 // "LIS" + something else was invalid; do not let "LIN" + "K" turn it into LINK.
-                if (b === K) buf[i] = INVALID;
-                this.beginRequest(false);
+                buf[i] = INVALID;
               }
+              this.beginRequest();
           }
           break;
         }
@@ -153,14 +160,16 @@ export class RequestFramer {
             this.keepPartialLine(buf.subarray(i));
             return;
           }
-          let line = buf.subarray(i, lf);
-          if (this.partialLine !== null) {
-            line = Buffer.concat([this.partialLine, line]);
-            this.partialLine = null;
-          }
-          if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
+          const start = i;
           i = lf + 1;
-          this.onLine(line);
+          if (this.partialLine === null) {
+            this.onLine(buf, start, lf > start && buf[lf - 1] === CR ? lf - 1 : lf);
+          } else {
+            // Rare: the line began in an earlier read.
+            const line = Buffer.concat([this.partialLine, buf.subarray(start, lf)]);
+            this.partialLine = null;
+            this.onLine(line, 0, line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length);
+          }
           break;
         }
         case State.FixedBody:
@@ -177,8 +186,7 @@ export class RequestFramer {
     }
   }
 
-  private beginRequest(rewritten: boolean): void {
-    this.rewrites.push(rewritten);
+  private beginRequest(): void {
     this.matched = 0;
     this.state = State.Head;
     this.headLine = 0;
@@ -201,15 +209,17 @@ export class RequestFramer {
     this.partialLine = this.partialLine === null ? Buffer.from(part) : Buffer.concat([this.partialLine, part]);
   }
 
-  private onLine(line: Buffer): void {
+  /** One line, buf[start, end) without its line ending. */
+  private onLine(buf: Buffer, start: number, end: number): void {
+    const empty = end === start;
     switch (this.state) {
       case State.Head:
-        if (line.length === 0) this.endOfHead();
-        else if (this.headLine++ === 0) this.connect = line.toString('latin1', 0, 8) === 'CONNECT ';
-        else this.onHeaderLine(line);
+        if (empty) this.endOfHead();
+        else if (this.headLine++ === 0) this.connect = end - start >= 8 && buf.toString('latin1', start, start + 8) === 'CONNECT ';
+        else this.onHeaderLine(buf, start, end);
         return;
       case State.ChunkSize: {
-        const size = parseChunkSize(line);
+        const size = parseChunkSize(buf, start, end);
         if (size === null) this.passThrough();
         else if (size === 0) this.state = State.Trailers;
         else {
@@ -219,40 +229,40 @@ export class RequestFramer {
         return;
       }
       case State.ChunkDataEnd:
-        if (line.length === 0) this.state = State.ChunkSize;
+        if (empty) this.state = State.ChunkSize;
         else this.passThrough();
         return;
       case State.Trailers:
-        if (line.length === 0) this.state = State.Start;
+        if (empty) this.state = State.Start;
         return;
       default:
         return;
     }
   }
 
-  private onHeaderLine(line: Buffer): void {
-    // Only four headers matter for framing; test the first byte before decoding.
-    const first = line[0]! | 0x20;
+  private onHeaderLine(buf: Buffer, start: number, end: number): void {
+    // Only four headers matter for framing; test the first byte before decoding anything.
+    const first = buf[start]! | 0x20;
     if (first !== 0x63 /* c */ && first !== 0x74 /* t */ && first !== 0x75 /* u */) return;
-    const colon = line.indexOf(0x3a);
-    if (colon <= 0) return;
-    const name = line.toString('latin1', 0, colon).toLowerCase();
+    const colon = buf.indexOf(0x3a, start);
+    if (colon <= start || colon >= end) return;
+    const name = buf.toString('latin1', start, colon).toLowerCase();
     switch (name) {
       case 'content-length': {
-        const value = line.toString('latin1', colon + 1).trim();
+        const value = buf.toString('latin1', colon + 1, end).trim();
         if (!/^\d{1,15}$/.test(value)) this.badContentLength = true;
         else this.contentLength = Number(value);
         return;
       }
       case 'transfer-encoding': {
         // Later Transfer-Encoding lines continue the list; the final coding decides.
-        const codings = line.toString('latin1', colon + 1).split(',');
+        const codings = buf.toString('latin1', colon + 1, end).split(',');
         this.chunked = codings[codings.length - 1]!.trim().toLowerCase() === 'chunked';
         this.badTransferEncoding = !this.chunked; // llhttp refuses a request body it cannot frame
         return;
       }
       case 'connection':
-        if (/(^|,)\s*upgrade\s*(,|$)/i.test(line.toString('latin1', colon + 1))) this.connectionUpgrade = true;
+        if (/(^|,)\s*upgrade\s*(,|$)/i.test(buf.toString('latin1', colon + 1, end))) this.connectionUpgrade = true;
         return;
       case 'upgrade':
         this.upgradeHeader = true;
@@ -280,13 +290,13 @@ export class RequestFramer {
 }
 
 /** The size on a chunk-size line (hex, then optional `;extensions`), or null when malformed. */
-function parseChunkSize(line: Buffer): number | null {
-  let end = 0;
-  while (end < line.length && isHexDigit(line[end]!)) end++;
-  if (end === 0 || end > 12) return null;
-  const rest = line.toString('latin1', end).trimStart();
+function parseChunkSize(buf: Buffer, start: number, end: number): number | null {
+  let digitsEnd = start;
+  while (digitsEnd < end && isHexDigit(buf[digitsEnd]!)) digitsEnd++;
+  if (digitsEnd === start || digitsEnd - start > 12) return null;
+  const rest = buf.toString('latin1', digitsEnd, end).trimStart();
   if (rest !== '' && rest[0] !== ';') return null;
-  return Number.parseInt(line.toString('latin1', 0, end), 16);
+  return Number.parseInt(buf.toString('latin1', start, digitsEnd), 16);
 }
 
 function isHexDigit(b: number): boolean {

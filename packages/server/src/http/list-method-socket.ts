@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type net from 'node:net';
 import { RequestFramer } from './list-method-framing.js';
 
@@ -27,7 +28,18 @@ export function attachListRewriter(socket: net.Socket, options: { upgradeAccepte
   socket.prependListener('data', onData);
 }
 
-/** Whether the next request parsed on this socket (arrival order) was a LIST; once per request. */
-export function takeListRewrite(socket: net.Socket | null | undefined): boolean {
-  return (socket as FramedSocket | null | undefined)?.[framerKey]?.takeRewrite() ?? false;
+const restoredKey = Symbol('coffer.listRestored');
+
+/**
+ * Gives a rewritten request its method back: a request that arrived as LIST
+ * reads 'LIST' again, a client's own LINK stays 'LINK'. Call it for every
+ * request the server parses (the listener does, before the handler runs);
+ * a second call on the same request changes nothing.
+ */
+export function restoreListMethod(req: http.IncomingMessage): void {
+  if (req.method !== 'LINK') return;
+  const seen = req as http.IncomingMessage & { [restoredKey]?: true };
+  if (seen[restoredKey]) return;
+  seen[restoredKey] = true;
+  if ((req.socket as FramedSocket | null)?.[framerKey]?.takeRewrite() === true) req.method = 'LIST';
 }

@@ -24,11 +24,10 @@ export async function loadTlsOptions(options: ListenerTlsOptions): Promise<tls.T
   if (options.requireClientCert === true && options.disableClientCerts === true) {
     throw invalidRequest('tls_require_and_verify_client_cert and tls_disable_client_certs cannot both be set');
   }
-  const [cert, key, ca] = await Promise.all([
-    readPem(options.certFile, 'tls_cert_file'),
-    readPem(options.keyFile, 'tls_key_file'),
-    options.clientCaFile !== undefined ? readPem(options.clientCaFile, 'tls_client_ca_file') : undefined,
-  ]);
+  // One after the other, so that the first missing file is the one reported.
+  const cert = await readPem(options.certFile, 'tls_cert_file');
+  const key = await readPem(options.keyFile, 'tls_key_file');
+  const ca = options.clientCaFile !== undefined ? await readPem(options.clientCaFile, 'tls_client_ca_file') : undefined;
   return {
     cert,
     key,

@@ -269,6 +269,31 @@ test('a genuine LINK request stays LINK; lower-case list is not a method', async
   });
 });
 
+test('LIST stays in step with LINK when Node answers a request itself (417)', async () => {
+  await withListener({}, async (l) => {
+    const socket = await connect(l.address);
+    const reader = new ResponseReader(socket);
+    socket.write(`LIST /v1/x/ HTTP/1.1\r\nHost: x\r\nExpect: something-odd\r\n\r\n`);
+    assert.equal((await reader.next()).status, 417);
+    socket.write(`LINK /v1/l HTTP/1.1\r\nHost: x\r\n\r\n` + list('/v1/after/'));
+    assert.equal(echoOf(await reader.next()).method, 'LINK');
+    assert.equal(echoOf(await reader.next()).method, 'LIST');
+    socket.destroy();
+  });
+});
+
+test('an invalid method that starts like LIST is still refused', async () => {
+  await withListener({}, async (l) => {
+    const socket = await connect(l.address);
+    const reader = new ResponseReader(socket);
+    socket.write('LIS');
+    await new Promise((r) => setTimeout(r, 20));
+    socket.write('K /v1/x HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.equal((await reader.next()).status, 400);
+    await reader.closed();
+  });
+});
+
 test("Node's own HTTP client with a keep-alive agent can send LIST", async () => {
   await withListener({}, async (l) => {
     const { host, port } = hostPort(l.address);

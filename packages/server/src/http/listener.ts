@@ -5,8 +5,7 @@ import { invalidRequest, silentLogger, type Logger } from '@coffer/sdk';
 import { createConnectionTurns } from './connection-turns.js';
 import { formatHostPort, parseListenAddress } from './listener-address.js';
 import { loadTlsOptions, type ListenerTlsOptions } from './listener-tls.js';
-import { ListAwareIncomingMessage } from './list-method-request.js';
-import { attachListRewriter } from './list-method-socket.js';
+import { attachListRewriter, restoreListMethod } from './list-method-socket.js';
 import { attachResponse } from './read-body.js';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -69,7 +68,6 @@ export async function createListener(options: ListenerOptions): Promise<Listener
   const keepAliveTimeout = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
 
   const server = http.createServer({
-    IncomingMessage: ListAwareIncomingMessage,
     requestTimeout,
     headersTimeout,
     keepAliveTimeout,
@@ -85,6 +83,7 @@ export async function createListener(options: ListenerOptions): Promise<Listener
   // Pipelined requests are handled in order, each after the previous answer (see connection-turns.ts).
   const inTurn = createConnectionTurns();
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    restoreListMethod(req);
     attachResponse(req, res);
     if (closing) res.shouldKeepAlive = false;
     inTurn(req, res, () => {
@@ -95,6 +94,13 @@ export async function createListener(options: ListenerOptions): Promise<Listener
         failRequest(res, err, logger);
       }
     });
+  });
+  // Node answers an unknown Expect with 417 without a 'request' event; doing it
+  // here keeps the record of rewritten LIST requests in step.
+  server.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    restoreListMethod(req);
+    res.writeHead(417);
+    res.end();
   });
   // The http.Server never listens itself; 'listening' starts its tracking of
   // connections, which the request and headers timeouts rely on.

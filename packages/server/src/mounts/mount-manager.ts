@@ -152,7 +152,16 @@ export class MountManager {
     }
     // Options are the backend's configuration (kv version=2 upgrades the data on initialize): rebuild it.
     if (changes.options && JSON.stringify(previous.options) !== JSON.stringify(entry.options)) {
-      const old = this.swap(entry, await this.build(entry));
+      let resolved: ResolvedBackend;
+      try {
+        resolved = await this.build(entry);
+      } catch (err) {
+        // Options the backend refuses (kv version=3) must not stay saved: the mount would fail at the next unseal.
+        Object.assign(entry, previous);
+        await this.persist(entry.table).catch((e: unknown) => this.deps.logger.error({ mount: routerPath(entry), err: String(e) }, 'restoring the mount table after a failed tune failed'));
+        throw err;
+      }
+      const old = this.swap(entry, resolved);
       await old?.cleanup().catch((err: unknown) => this.deps.logger.warn({ mount: routerPath(entry), err: String(err) }, 'cleanup failed'));
     }
   }
@@ -163,6 +172,10 @@ export class MountManager {
     if (!entry) throw new CofferError('invalid_request', `no mount at "${normaliseMountPath(from)}"`);
     if (entry.builtin_required) throw new CofferError('invalid_request', `cannot remount "${routerPath(entry)}"`);
     const target = normaliseMountPath(to);
+    if (target === '/' || target.includes('..')) throw new CofferError('invalid_request', `invalid mount path "${to}"`);
+    if (PROTECTED_PREFIXES.some((p) => target.startsWith(p) || p.startsWith(target))) {
+      throw new CofferError('invalid_request', `cannot remount to "${target}": the path is reserved`);
+    }
     const targetIsAuth = target.startsWith('auth/');
     if (targetIsAuth !== (entry.table === 'auth')) {
       throw new CofferError('invalid_request', 'cannot move a mount between the secrets and auth tables');
