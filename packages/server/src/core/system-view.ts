@@ -1,10 +1,12 @@
-import type { SystemView, WrapInfo } from '@coffer/sdk';
+import type { OpenedDatabasePlugin, SystemView, WrapInfo } from '@coffer/sdk';
 import type { MountEntry } from '../mounts/mount-entry.js';
 import { COFFER_VERSION, VAULT_API_VERSION } from './version.js';
 
 export interface SystemViewDeps {
   systemTtls: () => { defaultTtl: number; maxTtl: number };
   wrapData: (data: Record<string, unknown>, ttl: number) => Promise<WrapInfo>;
+  /** The plugin system's openDatabasePlugin (for the database secrets engine); absent: no external database plugins. */
+  openDatabasePlugin?: (name: string, version: string) => Promise<OpenedDatabasePlugin | null>;
 }
 
 /** Effective TTLs of a mount: its tuned values, or the server's. */
@@ -24,5 +26,6 @@ export function systemViewFor(entry: MountEntry, deps: SystemViewDeps): SystemVi
     localMount: async () => entry.local,
     pluginEnv: async () => ({ coffer_version: COFFER_VERSION, vault_version: VAULT_API_VERSION }),
     responseWrapData: (data, ttl) => deps.wrapData(data, ttl),
+    ...(deps.openDatabasePlugin ? { openDatabasePlugin: deps.openDatabasePlugin } : {}),
   };
 }

@@ -112,6 +112,40 @@ test('a chunked body growing past the limit gets 413 while the client is still s
   }
 });
 
+test('after a 413 the server keeps reading a little, so an uploading client is not cut off', async () => {
+  const { listener } = await bodyListener();
+  try {
+    const socket = await connect(listener.address);
+    let text = '';
+    const errors: string[] = [];
+    let ended = false;
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    socket.on('error', (err: NodeJS.ErrnoException) => errors.push(err.code ?? err.message));
+    socket.on('end', () => (ended = true));
+    socket.write('POST /v1/a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const piece = Buffer.alloc(64 * 1024, 'y');
+    const chunk = Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]);
+    // 8 MiB, far past the limit and past what socket buffers hold: the client is still
+    // uploading when the 413 comes, as a client that reads only at the end would be.
+    for (let i = 0; i < 128 && !socket.destroyed; i++) {
+      if (!socket.write(chunk)) {
+        await new Promise((resolve) => {
+          socket.once('drain', resolve);
+          socket.once('close', resolve);
+        });
+      }
+    }
+    socket.end();
+    await once(socket, 'close');
+    assert.deepEqual(errors, [], 'no EPIPE or reset while the client finishes its upload');
+    assert.equal(ended, true);
+    assert.match(text, /^HTTP\/1.1 413 /);
+    assert.match(text, /request body too large/);
+  } finally {
+    await listener.close(200);
+  }
+});
+
 test('a negative limit means no limit', async () => {
   const { listener, outcomes } = await bodyListener(-1);
   try {

@@ -1,17 +1,8 @@
-import { CofferError } from '@coffer/sdk';
-import type { DatabasePlugin } from '@coffer/sdk/plugin/index.js';
+import { CofferError, type OpenedDatabasePlugin } from '@coffer/sdk';
 import type { PluginCatalog } from './catalog.js';
 import type { ProcessPool } from './process-pool.js';
 
-/** A database plugin connection served by an external plugin process. */
-export interface OpenedDatabasePlugin {
-  database: DatabasePlugin;
-  /** The catalog version ('' for an unversioned registration). */
-  version: string;
-  sha256: string;
-  /** Closes the connection and lets the process stop once nothing else uses it. */
-  close(): Promise<void>;
-}
+export type { OpenedDatabasePlugin };
 
 /**
  * For the database secrets engine: opens one connection of the external

@@ -18,6 +18,7 @@ export interface ReloadMounts {
 /** The part of the Router a reload uses. */
 export interface ReloadRouter {
   match(path: string): Pick<Route, 'entry' | 'path' | 'backend' | 'storage'> | undefined;
+  get(path: string): Pick<Route, 'backend'> | undefined;
 }
 
 /** What happened to one mount. */
@@ -91,9 +92,9 @@ export class MountReloader {
     }
     // Take the old backend before swapping: the router replaces the backend inside the route
     // object that swap() reads back, so its return value can be the new backend itself.
-    const previous = this.deps.router().match(mount)?.backend;
-    const returned = this.deps.mounts().swap(entry, resolved);
-    const old = previous ?? returned;
+    // An exact lookup: a mount that never started has no route, and must not retire a parent's.
+    const old = this.deps.router().get(mount)?.backend;
+    this.deps.mounts().swap(entry, resolved);
     if (old && old !== resolved.backend) await this.retire(mount, old);
     logger.info({ mount, type: entry.type, version: resolved.runningVersion }, 'plugin reloaded');
     return { mount };

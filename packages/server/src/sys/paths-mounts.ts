@@ -91,9 +91,10 @@ export function mountTablePaths(deps: SysDeps, table: MountTableName): PathDefin
     let type = d.get<string>('type') || d.get<string>('plugin_name');
     if (!type) throw new CofferError('invalid_request', 'backend type must be specified');
     const options = { ...(d.get<Record<string, string>>('options') ?? {}) };
-    if (type === 'kv-v2') {
+    // Vault's aliases for the two KV versions.
+    if (type === 'kv-v2' || type === 'kv-v1') {
+      options['version'] = type === 'kv-v2' ? '2' : '1';
       type = 'kv';
-      options['version'] = '2';
     }
     if (!(await deps.knownType(kind, type))) {
       throw new CofferError('invalid_request', `plugin not found in the catalog: ${type}`);
@@ -132,12 +133,14 @@ export function mountTablePaths(deps: SysDeps, table: MountTableName): PathDefin
           if (options && entry.type === 'kv' && options['version'] === '1' && entry.options['version'] === '2') {
             throw new CofferError('invalid_request', 'cannot downgrade a kv mount from version 2 to version 1');
           }
+          const upgradingKv = entry.type === 'kv' && options?.['version'] === '2' && entry.options['version'] !== '2';
           await deps.mounts.tune(entry, {
             config,
             ...(hasDescription ? { description } : {}),
             ...(options ? { options } : {}),
             ...(plugin_version !== undefined ? { plugin_version } : {}),
           });
+          if (upgradingKv) return { warnings: ['Upgrading the mount from KV version 1 to version 2: existing secrets become version 1 of each key.'] };
           return null;
         },
       },
