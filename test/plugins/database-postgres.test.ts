@@ -111,9 +111,12 @@ describe('example postgres plugin against PostgreSQL', { skip }, () => {
       assert.equal(made?.has_password, true);
       assert.equal(Math.floor(made!.rolvaliduntil!.getTime() / 1000), Math.floor(expiration.getTime() / 1000));
 
+      const hashOf = async () => (await admin<{ rolpassword: string }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [username]))[0]?.rolpassword;
+      const hashBefore = await hashOf();
       const later = new Date(Date.now() + 7200_000);
       await db.updateUser({ username, expiration: { newExpiration: later, statements: { commands: [] } }, password: { newPassword: 'A1a-otherpassword002', statements: { commands: [] } } });
       assert.equal(Math.floor((await role(username))!.rolvaliduntil!.getTime() / 1000), Math.floor(later.getTime() / 1000));
+      assert.notEqual(await hashOf(), hashBefore, 'the password changed');
 
       await db.deleteUser({ username, statements: { commands: [] } });
       assert.equal(await role(username), undefined);

@@ -104,7 +104,7 @@ export class PluginServer {
   /** `coffer ARGS… -format=json` that must succeed, parsed. */
   async json<T = any>(args: string[], token?: string): Promise<T> {
     const [verb, ...rest] = args;
-    const sub = verb === 'kv' || verb === 'secrets' || verb === 'auth' || verb === 'plugin' ? [verb, rest.shift()!] : [verb!];
+    const sub = ['kv', 'secrets', 'auth', 'plugin', 'token', 'operator', 'policy'].includes(verb!) ? [verb!, rest.shift()!] : [verb!];
     return JSON.parse(await this.ok([...sub, '-format=json', ...rest], token)) as T;
   }
 

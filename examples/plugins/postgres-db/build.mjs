@@ -4,10 +4,10 @@
 //
 //   node examples/plugins/postgres-db/build.mjs [outDir]   (default: examples/plugins/postgres-db/dist)
 //
-// writes <outDir>/my-db-plugin-v1 and <outDir>/my-db-plugin-v2, prints their
-// sha256, and adds them to <outDir>/SHA256SUMS (examples/plugins/build.mjs
-// runs this script with its own outDir).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// writes <outDir>/my-db-plugin-v1 and <outDir>/my-db-plugin-v2 and prints
+// their sha256 in sha256sum's format (examples/plugins/build.mjs runs this
+// script with its own outDir; SHA256SUMS there lists only its own plugins).
+import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPlugin } from '../../../scripts/build-plugin.mjs';
@@ -38,19 +38,6 @@ export async function buildPostgresDbPlugins(outDir) {
   );
 }
 
-/** Adds (or replaces) our lines in SHA256SUMS, keeping the other plugins' lines. */
-function updateSums(outDir, built) {
-  const path = join(outDir, 'SHA256SUMS');
-  const ours = new Set(built.map((b) => b.name));
-  const kept = existsSync(path)
-    ? readFileSync(path, 'utf8')
-        .split('\n')
-        .filter((line) => line.trim() !== '' && !ours.has(line.split(/\s+/)[1] ?? ''))
-    : [];
-  const lines = [...kept, ...built.map((b) => `${b.sha256}  ${b.name}`)].sort((a, b) => a.split(/\s+/)[1].localeCompare(b.split(/\s+/)[1]));
-  writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
-}
-
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outDir = resolve(process.argv[2] ?? join(here, 'dist'));
   let built;
@@ -61,6 +48,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(1);
   }
   built.sort((a, b) => a.name.localeCompare(b.name));
-  updateSums(outDir, built);
   for (const b of built) console.log(`${b.sha256}  ${relative(process.cwd(), b.file) || b.file}  (${b.bytes} bytes)`);
 }

@@ -43,6 +43,8 @@ export interface CoreOptions {
   /** Extra work after unseal / before seal (plugin runtime). */
   onUnsealed?: (core: Core) => Promise<void>;
   onSealing?: (core: Core) => Promise<void>;
+  /** Opens external database plugins for the database secrets engine. */
+  openDatabasePlugin?: (name: string, version: string) => Promise<import('@coffer/sdk').OpenedDatabasePlugin | null>;
   /** Also called when knownType() cannot resolve a type from the built-ins. */
   knownType?: (kind: 'secret' | 'auth', type: string) => Promise<boolean>;
 }
@@ -188,6 +190,7 @@ export class Core {
     const wrapper = new ResponseWrapper({ tokens: tokens.port, cubbyholeOf });
     const acl = policyAclPort(policies);
 
+    const viewFor = (entry: MountEntry) => systemViewFor(entry, { systemTtls: () => this.systemTtls(), wrapData: (data, ttl) => this.wrapData(data, ttl), openDatabasePlugin: this.options.openDatabasePlugin });
     let mounts: MountManager;
     const sysFactory = async () =>
       createSystemBackend({
@@ -210,7 +213,7 @@ export class Core {
       barrier,
       router: this.router,
       source: this.options.wrapSource ? this.options.wrapSource(builtin, this) : builtin,
-      systemViewFor: (entry) => systemViewFor(entry, { systemTtls: () => this.systemTtls(), wrapData: (data, ttl) => this.wrapData(data, ttl) }),
+      systemViewFor: viewFor,
       logger: logger.child({ component: 'mounts' }),
       revokeLeasesUnder: (prefix) => expiration.revokePrefix(prefix, { sync: true }),
       defaultMounts,
@@ -227,7 +230,7 @@ export class Core {
       isSealed: () => this.isSealed(),
       mountTtls: (entry) => mountTtls(entry, this.systemTtls()),
       mountError: (entry) => mounts.runningInfo(entry).error,
-      systemViewFor: (entry) => systemViewFor(entry, { systemTtls: () => this.systemTtls(), wrapData: (data, ttl) => this.wrapData(data, ttl) }),
+      systemViewFor: viewFor,
     });
 
     this.state = { policies, expiration, tokens, audit, mounts, handler, wrapper };

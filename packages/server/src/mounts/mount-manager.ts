@@ -218,11 +218,13 @@ export class MountManager {
   /** Route new requests to a freshly built backend (reload); returns the old route's backend. */
   swap(entry: MountEntry, resolved: ResolvedBackend): Route['backend'] | undefined {
     const path = routerPath(entry);
-    const old = this.deps.router.get(path);
-    if (old) this.deps.router.replaceBackend(path, resolved.backend);
+    const route = this.deps.router.get(path);
+    // Read the old backend before the swap: replaceBackend changes the route object in place.
+    const previous = route?.backend;
+    if (route) this.deps.router.replaceBackend(path, resolved.backend);
     else this.deps.router.mount(entry, resolved.backend, this.storageOf(entry));
     this.running.set(path, { version: resolved.runningVersion, sha256: resolved.runningSha256 });
-    return old?.backend;
+    return previous;
   }
 
   private async start(entry: MountEntry): Promise<void> {

@@ -130,6 +130,7 @@ describe('sys/plugins/catalog', () => {
       name: 'azure', args: [], command: '', sha256: '', builtin: true, version: 'v0.1.0+builtin', deprecation_status: 'supported',
     });
     await rejectsWith(sys('read', 'plugins/catalog/secret/my-plugin'), 'not_found', /^$/);
+    assert.match((await sys('read', 'plugins/catalog/my-plugin'))!.warnings![0]!, /Deprecated API endpoint/);
 
     await sys('delete', 'plugins/catalog/secret/my-plugin', { version: 'v1.0.0' });
     await rejectsWith(sys('read', 'plugins/catalog/secret/my-plugin', { version: 'v1.0.0' }), 'not_found', /^$/);
@@ -173,6 +174,15 @@ describe('external plugin mounts', () => {
     assert.notEqual(again!['pid'], pid);
     // The other mount of the same plugin moves to the same new process.
     assert.equal((await send('b/info'))!['pid'], again!['pid']);
+  });
+
+  it('retries a request only once: a request that kills the plugin every time fails, the next one is served', async () => {
+    await register('my-plugin', { sha256: sha1, command: 'fixture-v1' });
+    await host.mounts.enable('mounts', 'c/', 'my-plugin', {});
+    const pid = (await send('c/info'))!['pid'];
+    await rejectsWith(send('c/crash'), 'unavailable', /plugin "secret\/my-plugin" is unavailable/);
+    const after = (await send('c/info'))!['pid'];
+    assert.ok(after !== pid);
   });
 
   it('refuses to restart a binary that was changed on disk', async () => {
@@ -228,7 +238,8 @@ describe('upgrades and reloads', () => {
     const broken = writeScript(dir, 'broken-plugin', 'exit 1');
     // Registration would refuse it; put it in the catalog directly, as a binary replaced after registration would be.
     await system.catalog().register({ name: 'my-plugin', type: 'secret', version: '', command: 'broken-plugin', args: [], env: [], sha256: sha256Of(broken) });
-    await rejectsWith(sys('update', 'plugins/reload/backend', { mounts: ['keep/'] }), 'invalid_request', /cannot reload plugin on "keep\/" \(it keeps serving with its previous backend\)/);
+    // The server could not start what the catalog names: a 500, as Vault answers a failed reload.
+    await rejectsWith(sys('update', 'plugins/reload/backend', { mounts: ['keep/'] }), 'internal', /cannot reload plugin on "keep\/" \(it keeps serving with its previous backend\): .*exited with code 1/);
     assert.equal((await send('keep/info'))!['pid'], pid);
   });
 

@@ -108,8 +108,12 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
   };
 
   let source: PluginSource | undefined;
+  const needSource = (): PluginSource => {
+    if (!source) throw new Error('plugins cannot be reloaded before the mount table is loaded (wrapSource was not called)');
+    return source;
+  };
   const reloader = (): MountReloader =>
-    new MountReloader({ mounts: () => needHost().mounts, router: () => needHost().router, source: source!, pool, logger, drainTimeoutMs: options.drainTimeoutMs });
+    new MountReloader({ mounts: () => needHost().mounts, router: () => needHost().router, source: needSource(), pool, logger, drainTimeoutMs: options.drainTimeoutMs });
   const reloads = (): PluginReloadService =>
     new PluginReloadService({ reloader: reloader(), store: () => new ReloadStore(new StorageView(needHost().barrier, RELOAD_PREFIX)), nodeId: options.nodeId, logger });
   const register = async (input: Parameters<typeof prepareRegistration>[0]) => {

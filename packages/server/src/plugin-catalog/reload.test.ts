@@ -35,6 +35,9 @@ class FakeBackend implements Backend {
     private readonly events: string[],
   ) {}
   async handleRequest(req: Request): Promise<Response | null> {
+    // A database engine answers reload/:plugin_name with the connections it reopened.
+    if (req.path === 'reload/my-db-plugin') return { data: { connections: ['a', 'b'], count: 2 } };
+    if (req.path.startsWith('reload/')) throw new CofferError('unsupported_path', 'unsupported path');
     if (req.path === 'slow') await this.gate;
     this.events.push(`done ${this.generation}`);
     return { data: { generation: this.generation } };
@@ -214,6 +217,16 @@ describe('reload requests and their status', () => {
     assert.equal(status!.results['node-a']!.error, '');
     assert.ok(!Number.isNaN(Date.parse(status!.results['node-a']!.timestamp)));
     assert.equal(await h.service('node-a').status('unknown-id'), null);
+  });
+
+  it('a database plugin reload is delegated to each database mount, which counts its connections', async () => {
+    await h.mounts.enable('mounts', 'db/', 'database', {});
+    await h.mounts.enable('mounts', 'fake/', 'fake', {});
+    const report = await h.service('n').reload({ plugin: 'my-db-plugin', type: 'unknown', scope: '' });
+    assert.deepEqual(report.outcomes, [{ mount: 'db/', count: 2 }]);
+    assert.equal(report.reloaded, 2);
+    const none = await h.service('n').reload({ plugin: 'other-db-plugin', type: 'database', scope: '' });
+    assert.deepEqual(none.outcomes, []);
   });
 
   it('a typed reload only reaches mounts of that type', async () => {

@@ -54,6 +54,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     onUnsealed: plugins.onUnsealed,
     onSealing: plugins.onSealing,
     knownType: plugins.knownType,
+    openDatabasePlugin: (name, version) => plugins.openDatabasePlugin(name, version),
   });
 
   const maxRequestSize = listenersConfig[0]!.maxRequestSize;
