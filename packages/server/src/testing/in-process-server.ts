@@ -4,6 +4,7 @@ import { createHttpHandler } from '../http/handler.js';
 import { createListener, type Listener } from '../http/listener.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { InmemBackend, type PhysicalBackend } from '../physical/index.js';
+import { createPluginSystem, type PluginSystem } from '../plugin-catalog/index.js';
 import { bootstrapDev } from '../server/dev-mode.js';
 
 export interface InProcessServer {
@@ -11,6 +12,8 @@ export interface InProcessServer {
   address: string;
   rootToken: string;
   unsealKey: string;
+  /** The plugin system, when the server was started with `plugins`. */
+  plugins?: PluginSystem;
   /** fetch() against /v1/PATH with the root token unless another token is given. */
   request(method: string, path: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
@@ -30,11 +33,28 @@ export async function startInProcessServer(
     physical?: PhysicalBackend;
     /** The storage type reported by sys/seal-status (default: "inmem", or the given one). */
     storageType?: string;
+    /**
+     * Wire the plugin catalog and external plugins in, as `coffer server` does,
+     * with `directory` as plugin_directory. Without it, only built-ins exist.
+     */
+    plugins?: { directory: string };
   } = {},
 ): Promise<InProcessServer> {
   const logger = opts.logger ?? silentLogger;
   const physical = opts.physical ?? new InmemBackend();
-  const core = new Core({ physical, storageType: opts.storageType ?? 'inmem', logger, defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600, ...opts.core });
+  const plugins = opts.plugins ? createPluginSystem({ pluginDirectory: opts.plugins.directory, nodeId: 'in-process', logger: logger.child({ component: 'plugins' }) }) : undefined;
+  // The same hooks runServer (server/run.ts) gives the Core.
+  const pluginHooks: Partial<CoreOptions> = plugins
+    ? {
+        wrapSource: plugins.wrapSource,
+        extraSysPaths: plugins.extraSysPaths,
+        onUnsealed: plugins.onUnsealed,
+        onSealing: plugins.onSealing,
+        knownType: plugins.knownType,
+        openDatabasePlugin: (name, version) => plugins.openDatabasePlugin(name, version),
+      }
+    : {};
+  const core = new Core({ physical, storageType: opts.storageType ?? 'inmem', logger, defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600, ...pluginHooks, ...opts.core });
   const handler = createHttpHandler({
     handle: (req) => core.handle(req),
     lifecycle: (call) => core.lifecycle(call),
@@ -59,6 +79,7 @@ export async function startInProcessServer(
       rootToken = v;
     },
     unsealKey,
+    ...(plugins ? { plugins } : {}),
     async request(method, path, body, o = {}) {
       const headers: Record<string, string> = { ...(o.headers ?? {}) };
       const token = o.token === undefined ? rootToken : o.token;
