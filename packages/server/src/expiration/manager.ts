@@ -236,7 +236,8 @@ class LeaseManager implements ExpirationManager {
       tokenExpireTime: cap,
       path: input.path,
       data: input.response.data,
-      secret: { ...secret, leaseId, ttl },
+      // The stored copy carries the issue time too: renewals hand it back to the backend.
+      secret: { ...secret, leaseId, ttl, issueTime: formatTime(now) },
       issueTime: now,
       expireTime,
       lastRenewalTime: 0,

@@ -1,10 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { CofferError, invalidRequest } from '@coffer/sdk';
 
 /** Vault's default max_request_size: 32 MiB. */
 export const DEFAULT_MAX_REQUEST_SIZE = 32 * 1024 * 1024;
 
 const responseKey = Symbol('coffer.response');
+
+/** How long a connection closed under an unread body keeps draining (Go's server waits 500 ms; uploads can be slow). */
+const LINGER_MS = 2_000;
 
 /**
  * Remembers the response of a request so that readBody can ask for the
@@ -99,7 +103,24 @@ function refuseRestOfBody(req: IncomingMessage): void {
   // Stop the flow of body bytes; the socket will be paused by backpressure.
   req.pause();
   const res = (req as IncomingMessage & { [responseKey]?: ServerResponse })[responseKey];
-  if (res !== undefined && !res.headersSent) res.shouldKeepAlive = false;
+  if (res === undefined || res.headersSent) return;
+  res.shouldKeepAlive = false;
+  // Node ends a `Connection: close` exchange with socket.destroySoon(). Closing a
+  // socket with unread input makes the kernel send a reset, and a client still
+  // uploading then gets EPIPE/ECONNRESET instead of reading our 413. So this
+  // socket closes gently: send the FIN, then read and drop what keeps coming
+  // for a while.
+  const socket = req.socket;
+  socket.destroySoon = function lingeringClose(this: Socket): void {
+    this.end();
+    this.removeAllListeners('data');
+    this.on('data', () => {});
+    this.resume();
+    const timer = setTimeout(() => this.destroy(), LINGER_MS);
+    timer.unref();
+    this.once('end', () => this.destroy());
+    this.once('close', () => clearTimeout(timer));
+  };
 }
 
 function tooLarge(maxBytes: number): CofferError {
