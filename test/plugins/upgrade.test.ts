@@ -3,7 +3,7 @@
 // with the kv-secrets example plugin in its v1 and v2 builds.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -31,7 +31,10 @@ describe('plugin upgrade procedure (coffer CLI, real server)', () => {
       assert.equal(run.status, 0, run.stderr);
       const sums = readFileSync(join(out, 'SHA256SUMS'), 'utf8').trim().split('\n');
       const names = sums.map((line) => line.split(/\s+/)[1]);
-      assert.deepEqual(names, ['auth-api-key-v1', 'auth-api-key-v2', 'kv-secrets', 'kv-secrets-v1', 'kv-secrets-v2']);
+      const expected = ['auth-api-key-v1', 'auth-api-key-v2', 'kv-secrets', 'kv-secrets-v1', 'kv-secrets-v2'];
+      // The postgres-db example, when present, is built by the same command.
+      if (existsSync(join(REPO_ROOT, 'examples/plugins/postgres-db/build.mjs'))) expected.push('my-db-plugin-v1', 'my-db-plugin-v2');
+      assert.deepEqual(names, expected.sort());
       for (const line of sums) {
         const [sum, name] = line.split(/\s+/) as [string, string];
         const file = join(out, name);
@@ -149,6 +152,26 @@ describe('plugin upgrade procedure (coffer CLI, real server)', () => {
 
     const unknown = await s.fails(['plugin', 'reload-status', '00000000-0000-0000-0000-000000000000']);
     assert.match(unknown, /404|No value|not found/i);
+  });
+
+  it('stops a plugin process when its last mount is disabled, and every process on seal', async () => {
+    const sha = s.install(v1File, 'short-lived-kv');
+    await s.ok(['plugin', 'register', `-sha256=${sha}`, 'secret', 'short-lived-kv']);
+    await s.ok(['secrets', 'enable', '-path=short-1', 'short-lived-kv']);
+    await s.ok(['secrets', 'enable', '-path=short-2', 'short-lived-kv']);
+    const binary = join(s.pluginDir, 'short-lived-kv');
+    assert.equal(processesRunning(binary).length, 1, 'one process serves both mounts');
+    await s.ok(['secrets', 'disable', 'short-1/']);
+    assert.equal(processesRunning(binary).length, 1, 'short-2/ still uses it');
+    await s.ok(['secrets', 'disable', 'short-2/']);
+    assert.deepEqual(processesRunning(binary), []);
+
+    assert.equal(processesRunning(join(s.pluginDir, 'my-kv-v2')).length, 1);
+    await s.ok(['operator', 'seal']);
+    assert.deepEqual(processesRunning(join(s.pluginDir, 'my-kv-v2')), [], 'sealing stops the plugin processes');
+    await s.ok(['operator', 'unseal', s.unsealKey], '');
+    const read = await s.json(['read', 'my-kv/app']);
+    assert.deepEqual([read.data.password, warningsOf(read)], ['correct-horse', [V2_WARNING]]);
   });
 
   it('brings the plugin mounts back after a server restart, on the registered version', async () => {

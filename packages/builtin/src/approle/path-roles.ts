@@ -15,7 +15,7 @@ import {
   sanitizePolicies,
   tokenFieldSchemas,
   tokenParamsData,
-  upgradeLegacyValue,
+  upgradeLegacyField,
 } from '../token-fields/index.js';
 import { ROLES_LOCK, roleNameField, type ApproleContext } from './context.js';
 import {
@@ -107,10 +107,8 @@ async function writeRoleFromRequest(ctx: ApproleContext, req: Request, input: Fi
     const [ttl, hasTtl] = d.getOk<number>('secret_id_ttl');
     if (hasTtl) role.secret_id_ttl = ttl ?? 0;
 
-    const policies = upgradeLegacyValue(d, 'policies', 'token_policies', { old: role.policies, next: role.token_policies }, [], sanitizePolicies);
-    [role.policies, role.token_policies] = [policies.old, policies.next];
-    const period = upgradeLegacyValue(d, 'period', 'token_period', { old: role.period, next: role.token_period }, 0);
-    [role.period, role.token_period] = [period.old, period.next];
+    upgradeLegacyField(role, d, 'policies', 'token_policies', [], sanitizePolicies);
+    upgradeLegacyField(role, d, 'period', 'token_period', 0);
 
     const maxLease = await ctx.system.maxLeaseTtl();
     if (role.period > maxLease) {

@@ -8,7 +8,7 @@ export {
   tokenParamsData,
   applyTokenParams,
 } from './token-params.js';
-export { deprecationText, legacyFieldSchema, upgradeLegacyValue } from './legacy-fields.js';
+export { deprecationText, legacyFieldSchema, upgradeLegacyField, upgradeLegacyValue } from './legacy-fields.js';
 export { sanitizePolicies, equivalentPolicies, cleanStringList } from './policies.js';
 export {
   type CidrBlock,

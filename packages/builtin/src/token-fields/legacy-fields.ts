@@ -35,3 +35,20 @@ export function upgradeLegacyValue<T>(
   }
   return { old: hasOld ? current.next : zero, next: current.next };
 }
+
+/**
+ * upgradeLegacyValue applied to a stored entry in place: reads the entry's
+ * old and token_* field, and stores both reconciled values back.
+ */
+export function upgradeLegacyField<T, Old extends string, New extends string>(
+  entry: Record<Old | New, T>,
+  d: FieldData,
+  oldKey: Old,
+  newKey: New,
+  zero: T,
+  convert?: (raw: T) => T,
+): void {
+  const upgraded = upgradeLegacyValue(d, oldKey, newKey, { old: entry[oldKey], next: entry[newKey] }, zero, convert);
+  entry[oldKey] = upgraded.old;
+  entry[newKey] = upgraded.next;
+}

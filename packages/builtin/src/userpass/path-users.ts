@@ -6,7 +6,7 @@ import {
   sanitizePolicies,
   tokenFieldSchemas,
   tokenParamsData,
-  upgradeLegacyValue,
+  upgradeLegacyField,
 } from '../token-fields/index.js';
 import { usernameField, type UserpassContext } from './context.js';
 import { hashPassword } from './password-hash.js';
@@ -74,21 +74,10 @@ async function writeUserFromRequest(ctx: UserpassContext, req: Request, d: Field
     user.password_hash = await hashPassword(password, ctx.hashParams);
   }
 
-  const policies = upgradeLegacyValue(d, 'policies', 'token_policies', { old: user.policies, next: user.token_policies }, [], sanitizePolicies);
-  [user.policies, user.token_policies] = [policies.old, policies.next];
-  const ttl = upgradeLegacyValue(d, 'ttl', 'token_ttl', { old: user.ttl, next: user.token_ttl }, 0);
-  [user.ttl, user.token_ttl] = [ttl.old, ttl.next];
-  const maxTtl = upgradeLegacyValue(d, 'max_ttl', 'token_max_ttl', { old: user.max_ttl, next: user.token_max_ttl }, 0);
-  [user.max_ttl, user.token_max_ttl] = [maxTtl.old, maxTtl.next];
-  const cidrs = upgradeLegacyValue(
-    d,
-    'bound_cidrs',
-    'token_bound_cidrs',
-    { old: user.bound_cidrs, next: user.token_bound_cidrs },
-    [],
-    (raw) => normalizeCidrList(raw, 'bound_cidrs'),
-  );
-  [user.bound_cidrs, user.token_bound_cidrs] = [cidrs.old, cidrs.next];
+  upgradeLegacyField(user, d, 'policies', 'token_policies', [], sanitizePolicies);
+  upgradeLegacyField(user, d, 'ttl', 'token_ttl', 0);
+  upgradeLegacyField(user, d, 'max_ttl', 'token_max_ttl', 0);
+  upgradeLegacyField(user, d, 'bound_cidrs', 'token_bound_cidrs', [], (raw) => normalizeCidrList(raw, 'bound_cidrs'));
 
   await writeUser(req.storage, username, user);
   return null;

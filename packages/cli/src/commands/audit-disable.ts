@@ -1,6 +1,6 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
-import { ensureTrailingSlash, sanitizePath } from '../kv/paths.js';
+import type { Command } from '../cli/command.js';
+import { disableAtPath } from '../mounts/disable.js';
 
 export const auditDisableCommand: Command = {
   name: 'audit disable',
@@ -16,19 +16,11 @@ Usage: ${CLI_NAME} audit disable [options] PATH
 
       $ ${CLI_NAME} audit disable file/`,
   flagSets: ['http'],
-  async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
-    const path = ensureTrailingSlash(sanitizePath(ctx.args[0]!));
-    try {
-      await ctx.client().request('DELETE', `sys/audit/${path}`);
-    } catch (err) {
-      return apiFailure(ctx, 'Error disabling audit device', err);
-    }
-    ctx.ui.output(`Success! Disabled audit device (if it was enabled) at: ${path}`);
-    return 0;
+  run(ctx) {
+    return disableAtPath(ctx, {
+      endpoint: 'sys/audit',
+      failure: () => 'Error disabling audit device',
+      success: (path) => `Success! Disabled audit device (if it was enabled) at: ${path}`,
+    });
   },
 };

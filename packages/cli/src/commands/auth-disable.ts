@@ -1,6 +1,6 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
-import { ensureTrailingSlash, sanitizePath } from '../kv/paths.js';
+import type { Command } from '../cli/command.js';
+import { disableAtPath } from '../mounts/disable.js';
 
 export const authDisableCommand: Command = {
   name: 'auth disable',
@@ -17,19 +17,11 @@ Usage: ${CLI_NAME} auth disable [options] PATH
 
       $ ${CLI_NAME} auth disable userpass/`,
   flagSets: ['http'],
-  async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
-    const path = ensureTrailingSlash(sanitizePath(ctx.args[0]!));
-    try {
-      await ctx.client().request('DELETE', `sys/auth/${path}`);
-    } catch (err) {
-      return apiFailure(ctx, `Error disabling auth method at ${path}`, err);
-    }
-    ctx.ui.output(`Success! Disabled the auth method (if it existed) at: ${path}`);
-    return 0;
+  run(ctx) {
+    return disableAtPath(ctx, {
+      endpoint: 'sys/auth',
+      failure: (path) => `Error disabling auth method at ${path}`,
+      success: (path) => `Success! Disabled the auth method (if it existed) at: ${path}`,
+    });
   },
 };

@@ -1,7 +1,7 @@
 import { CLI_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
 import { MOUNT_FLAG, outputKvSimple, parseVersions, VERSIONS_FLAG } from '../kv/common.js';
-import { resolveKvPath } from '../kv/paths.js';
+import { oneKeyArgError, resolveKeyArg } from '../kv/key-arg.js';
 
 export const kvDeleteCommand: Command = {
   name: 'kv delete',
@@ -26,19 +26,11 @@ Usage: ${CLI_NAME} kv delete [options] PATH
     MOUNT_FLAG,
   ],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = oneKeyArgError(ctx);
+    if (usage !== undefined) return usage;
     const client = ctx.client();
-    let kv;
-    try {
-      kv = await resolveKvPath(client, ctx.args[0]!, ctx.flags.string('mount'));
-    } catch (err) {
-      ctx.ui.error((err as Error).message);
-      return 2;
-    }
+    const kv = await resolveKeyArg(ctx, client);
+    if (typeof kv === 'number') return kv;
     const versions = parseVersions(ctx);
     let fullPath = kv.v1Path;
     let secret;

@@ -2,7 +2,8 @@ import { CLI_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
 import { outputData, outputSecret, printRawField, printWarnings } from '../format/output.js';
 import { MOUNT_FLAG } from '../kv/common.js';
-import { headerForMap, outputPath, resolveKvPath } from '../kv/paths.js';
+import { oneKeyArgError, resolveKeyArg } from '../kv/key-arg.js';
+import { headerForMap, outputPath } from '../kv/paths.js';
 
 export const kvGetCommand: Command = {
   name: 'kv get',
@@ -27,19 +28,11 @@ Usage: ${CLI_NAME} kv get [options] KEY
     MOUNT_FLAG,
   ],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = oneKeyArgError(ctx);
+    if (usage !== undefined) return usage;
     const client = ctx.client();
-    let kv;
-    try {
-      kv = await resolveKvPath(client, ctx.args[0]!, ctx.flags.string('mount'));
-    } catch (err) {
-      ctx.ui.error((err as Error).message);
-      return 2;
-    }
+    const kv = await resolveKeyArg(ctx, client);
+    if (typeof kv === 'number') return kv;
     let fullPath = kv.v1Path;
     let query: Record<string, string> | undefined;
     if (kv.v2) {

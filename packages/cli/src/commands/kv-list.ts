@@ -3,7 +3,8 @@ import { apiFailure, type Command } from '../cli/command.js';
 import { DETAILED_FLAG } from '../cli/flag-sets.js';
 import { listKeys, outputData, outputList, outputSecret } from '../format/output.js';
 import { MOUNT_FLAG } from '../kv/common.js';
-import { ensureTrailingSlash, resolveKvPath } from '../kv/paths.js';
+import { resolveKeyArg } from '../kv/key-arg.js';
+import { ensureTrailingSlash } from '../kv/paths.js';
 
 export const kvListCommand: Command = {
   name: 'kv list',
@@ -26,13 +27,8 @@ Usage: ${CLI_NAME} kv list [options] PATH
       return 1;
     }
     const client = ctx.client();
-    let kv;
-    try {
-      kv = await resolveKvPath(client, ctx.args[0] ?? '', mount);
-    } catch (err) {
-      ctx.ui.error((err as Error).message);
-      return 2;
-    }
+    const kv = await resolveKeyArg(ctx, client, ctx.args[0] ?? '');
+    if (typeof kv === 'number') return kv;
     const fullPath = kv.v2 ? kv.api('metadata') : ensureTrailingSlash(kv.v1Path);
     let secret;
     try {

@@ -2,7 +2,8 @@ import { CLI_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
 import { outputData, outputSecret, printRawField } from '../format/output.js';
 import { MOUNT_FLAG } from '../kv/common.js';
-import { headerForMap, outputPath, resolveKvPath } from '../kv/paths.js';
+import { metadataTarget } from '../kv/key-arg.js';
+import { headerForMap, outputPath } from '../kv/paths.js';
 
 export const kvMetadataGetCommand: Command = {
   name: 'kv metadata get',
@@ -17,24 +18,9 @@ Usage: ${CLI_NAME} kv metadata get [options] KEY
   flagSets: ['http', 'field', 'format'],
   flags: [MOUNT_FLAG],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
-    const client = ctx.client();
-    let kv;
-    try {
-      kv = await resolveKvPath(client, ctx.args[0]!, ctx.flags.string('mount'));
-    } catch (err) {
-      ctx.ui.error((err as Error).message);
-      return 2;
-    }
-    if (!kv.v2) {
-      ctx.ui.error('Metadata not supported on KV Version 1');
-      return 1;
-    }
-    const fullPath = kv.api('metadata');
+    const target = await metadataTarget(ctx);
+    if (typeof target === 'number') return target;
+    const { client, fullPath } = target;
     let secret;
     try {
       secret = await client.read(fullPath);

@@ -1,8 +1,8 @@
 import { CLI_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
 import { outputKvSimple } from '../kv/common.js';
+import { metadataTarget } from '../kv/key-arg.js';
 import { METADATA_FLAGS, metadataBody } from '../kv/metadata-flags.js';
-import { resolveKvPath } from '../kv/paths.js';
 
 export const kvMetadataPatchCommand: Command = {
   name: 'kv metadata patch',
@@ -25,24 +25,9 @@ Usage: ${CLI_NAME} kv metadata patch [options] KEY
     },
   ],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
-    const client = ctx.client();
-    let kv;
-    try {
-      kv = await resolveKvPath(client, ctx.args[0]!, ctx.flags.string('mount'));
-    } catch (err) {
-      ctx.ui.error((err as Error).message);
-      return 2;
-    }
-    if (!kv.v2) {
-      ctx.ui.error('Metadata not supported on KV Version 1');
-      return 1;
-    }
-    const fullPath = kv.api('metadata');
+    const target = await metadataTarget(ctx);
+    if (typeof target === 'number') return target;
+    const { client, fullPath } = target;
     const body = metadataBody(ctx);
     const remove = ctx.flags.list('remove-custom-metadata');
     if (remove.length > 0) {

@@ -6,7 +6,7 @@ import { type Command } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import { parseDataArgs } from '../cli/kv-args.js';
 import { MOUNT_FLAG, outputKvWrite } from '../kv/common.js';
-import { resolveKvPath } from '../kv/paths.js';
+import { resolveV2KeyArg } from '../kv/key-arg.js';
 
 type Outcome = { secret: Secret | null } | { code: number };
 
@@ -68,17 +68,11 @@ Usage: ${CLI_NAME} kv patch [options] KEY [DATA]
     const newData = await parseDataArgs(ctx, ctx.args.slice(1));
     // A null in a JSON merge patch removes the key.
     for (const key of removeData) newData[key] = null;
-    let kv;
-    try {
-      kv = await resolveKvPath(client, ctx.args[0]!, ctx.flags.string('mount'));
-    } catch (err) {
-      ctx.ui.error((err as Error).message);
-      return 2;
-    }
-    if (!kv.v2) {
-      ctx.ui.error('KV engine mount must be version 2 for patch support');
-      return 2;
-    }
+    const kv = await resolveV2KeyArg(ctx, client, {
+      message: 'KV engine mount must be version 2 for patch support',
+      code: 2,
+    });
+    if (typeof kv === 'number') return kv;
     const fullPath = kv.api('data');
     const method = ctx.flags.string('method') ?? '';
     let outcome: Outcome;

@@ -2,7 +2,7 @@ import { CLI_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
 import { parseDataArgs } from '../cli/kv-args.js';
 import { MOUNT_FLAG, outputKvWrite } from '../kv/common.js';
-import { resolveKvPath } from '../kv/paths.js';
+import { resolveKeyArg } from '../kv/key-arg.js';
 
 export const kvPutCommand: Command = {
   name: 'kv put',
@@ -49,13 +49,8 @@ Usage: ${CLI_NAME} kv put [options] KEY [DATA]
     }
     const client = ctx.client();
     const data = await parseDataArgs(ctx, ctx.args.slice(1));
-    let kv;
-    try {
-      kv = await resolveKvPath(client, ctx.args[0]!, ctx.flags.string('mount'));
-    } catch (err) {
-      ctx.ui.error((err as Error).message);
-      return 2;
-    }
+    const kv = await resolveKeyArg(ctx, client);
+    if (typeof kv === 'number') return kv;
     let body: unknown = data;
     let fullPath = kv.v1Path;
     if (kv.v2) {

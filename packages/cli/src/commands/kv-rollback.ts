@@ -2,7 +2,7 @@ import { CLI_NAME } from '../cli/branding.js';
 import { type Command } from '../cli/command.js';
 import { outputSecret, printRawField } from '../format/output.js';
 import { MOUNT_FLAG } from '../kv/common.js';
-import { resolveKvPath } from '../kv/paths.js';
+import { resolveV2KeyArg } from '../kv/key-arg.js';
 
 export const kvRollbackCommand: Command = {
   name: 'kv rollback',
@@ -38,17 +38,11 @@ Usage: ${CLI_NAME} kv rollback [options] KEY
       return 1;
     }
     const client = ctx.client();
-    let kv;
-    try {
-      kv = await resolveKvPath(client, ctx.args[0]!, ctx.flags.string('mount'));
-    } catch (err) {
-      ctx.ui.error((err as Error).message);
-      return 2;
-    }
-    if (!kv.v2) {
-      ctx.ui.error('KV engine mount must be version 2 for rollback support');
-      return 2;
-    }
+    const kv = await resolveV2KeyArg(ctx, client, {
+      message: 'KV engine mount must be version 2 for rollback support',
+      code: 2,
+    });
+    if (typeof kv === 'number') return kv;
     const fullPath = kv.api('data');
 
     // Current version, for check-and-set.

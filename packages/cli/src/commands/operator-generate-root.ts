@@ -3,7 +3,7 @@ import type { ApiClient } from '../api/client.js';
 import { CLI_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
-import { promptHidden } from '../cli/prompt.js';
+import { submitKeyShare } from '../cli/key-share.js';
 import { columnOutput } from '../format/columns.js';
 import { outputData } from '../format/output.js';
 import { ordered } from '../format/ordered.js';
@@ -204,27 +204,12 @@ async function provide(ctx: Context, client: ApiClient, keyArg: string): Promise
     );
     return 1;
   }
-  let key = keyArg;
-  let nonce = ctx.flags.string('nonce') ?? '';
-  if (key === '-') {
-    key = await ctx.readStdin();
-  } else if (key === '') {
-    // When prompting, the nonce comes from the status we just read.
-    nonce = String(status.nonce ?? '');
-    ctx.ui.prompt(`Operation nonce: ${nonce}\n`);
-    key = await promptHidden(ctx, 'Unseal Key (will be hidden): ');
-  }
-  key = key.trim();
-  if (nonce === '') {
-    ctx.ui.error('Missing nonce value: specify it via the -nonce flag');
-    return 1;
-  }
-  let updated: Status;
-  try {
-    updated = (await client.secret('PUT', 'sys/generate-root/update', { body: { key, nonce } })) ?? {};
-  } catch (err) {
-    return apiFailure(ctx, 'Error posting unseal key', err);
-  }
-  return printStatus(ctx, updated);
+  const updated = await submitKeyShare(ctx, client, {
+    keyArg,
+    status,
+    nonceLabel: 'Operation nonce',
+    updatePath: 'sys/generate-root/update',
+  });
+  return typeof updated === 'number' ? updated : printStatus(ctx, updated);
 }
 

@@ -3,7 +3,7 @@ import type { Secret } from '../api/secret.js';
 import { CLI_NAME, PRODUCT_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
-import { promptHidden } from '../cli/prompt.js';
+import { submitKeyShare } from '../cli/key-share.js';
 import { tableOutput } from '../format/columns.js';
 import { outputData, outputSecret } from '../format/output.js';
 import { ordered } from '../format/ordered.js';
@@ -211,26 +211,13 @@ async function provide(ctx: Context, client: ApiClient, base: string, verify: bo
     ctx.ui.error(wrapAtLength(`No rekey is in progress. Start a rekey process by running "${CLI_NAME} operator rekey -init".`));
     return 1;
   }
-  let key = keyArg;
-  let nonce = ctx.flags.string('nonce') ?? '';
-  if (key === '-') {
-    key = await ctx.readStdin();
-  } else if (key === '') {
-    nonce = String(current.nonce ?? '');
-    ctx.ui.prompt(`Rekey operation nonce: ${nonce}\n`);
-    key = await promptHidden(ctx, 'Unseal Key (will be hidden): ');
-  }
-  key = key.trim();
-  if (nonce === '') {
-    ctx.ui.error('Missing nonce value: specify it via the -nonce flag');
-    return 1;
-  }
-  let response: Status;
-  try {
-    response = (await client.secret('PUT', updatePath, { body: { key, nonce } })) ?? {};
-  } catch (err) {
-    return apiFailure(ctx, 'Error posting unseal key', err);
-  }
+  const response = await submitKeyShare(ctx, client, {
+    keyArg,
+    status: current,
+    nonceLabel: 'Rekey operation nonce',
+    updatePath,
+  });
+  if (typeof response === 'number') return response;
   if (response.complete !== true) return status(ctx, client, base, verify);
   if (verify) {
     ctx.ui.output(wrapAtLength('Rekey verification successful. The rekey operation is complete and the new keys are now active.'));

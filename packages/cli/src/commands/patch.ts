@@ -1,8 +1,6 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
-import { parseDataArgs } from '../cli/kv-args.js';
-import { outputSecret, printRawField } from '../format/output.js';
-import { sanitizePath } from '../kv/paths.js';
+import type { Command } from '../cli/command.js';
+import { runDataWrite } from '../cli/data-write.js';
 
 export const patchCommand: Command = {
   name: 'patch',
@@ -24,29 +22,7 @@ Usage: ${CLI_NAME} patch [options] PATH [DATA K=V...]
       usage: 'Allow the operation to continue with no key=value pairs.',
     },
   ],
-  async run(ctx) {
-    if (ctx.args.length < 1) {
-      ctx.ui.error(`Not enough arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
-    if (ctx.args.length === 1 && !ctx.flags.bool('force')) {
-      ctx.ui.error('Must supply data or use -force');
-      return 1;
-    }
-    const client = ctx.client();
-    const path = sanitizePath(ctx.args[0]!);
-    const data = await parseDataArgs(ctx, ctx.args.slice(1));
-    let secret;
-    try {
-      secret = await client.patch(path, data);
-    } catch (err) {
-      return apiFailure(ctx, `Error writing data to ${path}`, err);
-    }
-    if (!secret) {
-      if (ctx.format === 'table') ctx.ui.info(`Success! Data written to: ${path}`);
-      return 0;
-    }
-    if (ctx.field) return printRawField(ctx.ui, { secret }, ctx.field);
-    return outputSecret(ctx.ui, secret);
+  run(ctx) {
+    return runDataWrite(ctx, 'patch');
   },
 };

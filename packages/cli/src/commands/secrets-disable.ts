@@ -1,6 +1,6 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
-import { ensureTrailingSlash, sanitizePath } from '../kv/paths.js';
+import type { Command } from '../cli/command.js';
+import { disableAtPath } from '../mounts/disable.js';
 
 export const secretsDisableCommand: Command = {
   name: 'secrets disable',
@@ -14,19 +14,11 @@ Usage: ${CLI_NAME} secrets disable [options] PATH
 
       $ ${CLI_NAME} secrets disable aws/`,
   flagSets: ['http'],
-  async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
-    const path = ensureTrailingSlash(sanitizePath(ctx.args[0]!));
-    try {
-      await ctx.client().request('DELETE', `sys/mounts/${path}`);
-    } catch (err) {
-      return apiFailure(ctx, `Error disabling secrets engine at ${path}`, err);
-    }
-    ctx.ui.output(`Success! Disabled the secrets engine (if it existed) at: ${path}`);
-    return 0;
+  run(ctx) {
+    return disableAtPath(ctx, {
+      endpoint: 'sys/mounts',
+      failure: (path) => `Error disabling secrets engine at ${path}`,
+      success: (path) => `Success! Disabled the secrets engine (if it existed) at: ${path}`,
+    });
   },
 };

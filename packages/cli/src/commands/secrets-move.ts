@@ -1,5 +1,5 @@
 import { CLI_NAME } from '../cli/branding.js';
-import type { Command } from '../cli/command.js';
+import { argCountError, type Command } from '../cli/command.js';
 import { ensureTrailingSlash } from '../kv/paths.js';
 import { moveMount } from '../mounts/move.js';
 
@@ -18,11 +18,8 @@ Usage: ${CLI_NAME} secrets move [options] SOURCE DESTINATION
       $ ${CLI_NAME} secrets move secret/ generic/`,
   flagSets: ['http'],
   async run(ctx) {
-    if (ctx.args.length !== 2) {
-      const which = ctx.args.length < 2 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 2, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '2', 2, 2);
+    if (usage !== undefined) return usage;
     return moveMount(ctx, 'secrets engine', ensureTrailingSlash(ctx.args[0]!), ensureTrailingSlash(ctx.args[1]!));
   },
 };

@@ -22,6 +22,8 @@ export interface HttpHandlerDeps {
   lifecycle(call: LifecycleCall): Promise<{ status: number; body: unknown } | undefined>;
   isLifecyclePath(path: string): boolean;
   maxRequestSize: () => number;
+  /** Vault's max_request_duration: a request still running after this many ms is answered with 503 (0: no limit). */
+  maxRequestDurationMs?: () => number;
   logger: Logger;
   /** Serves /ui and other non-API paths; returns false when it did not handle the request. */
   serveOther?: (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -88,7 +90,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
       wrapTtl: wrapTtlHeader ? parseWrapTtl(wrapTtlHeader) : undefined,
       wrapFormat: header(req, 'x-vault-wrap-format') === 'jwt' ? 'jwt' : '',
     };
-    const result = await deps.handle(incoming);
+    const result = await withDeadline(deps.handle(incoming), deps.maxRequestDurationMs?.() ?? 0);
     // Vault answers help requests with the help document itself ({help, openapi, see_also}), unenveloped.
     if (operation === 'help' && result.response?.data) {
       sendJson(res, 200, result.response.data, method === 'HEAD');
@@ -104,6 +106,23 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     }
     deps.logger.error({ path, method, err: err instanceof Error ? err.message : String(err) }, 'request failed');
     sendError(res, new CofferError('internal', 'internal error'));
+  }
+}
+
+/**
+ * The request keeps running in the background (a backend call cannot be
+ * cancelled), but the client gets a clear answer instead of waiting forever.
+ */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  if (ms <= 0) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CofferError('unavailable', `the request took longer than max_request_duration (${ms / 1000}s) and was abandoned; raise max_request_duration in the listener stanza if this is expected`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

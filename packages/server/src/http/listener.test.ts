@@ -315,6 +315,24 @@ test("Node's own HTTP client with a keep-alive agent can send LIST", async () =>
   });
 });
 
+test('node-vault (a real Vault client) lists with the LIST method', async () => {
+  const methods: string[] = [];
+  const handler: ListenerOptions['handler'] = (req, res) => {
+    methods.push(`${req.method} ${req.url}`);
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ data: { keys: ['a', 'b/'] } }));
+  };
+  await withListener({ handler }, async (l) => {
+    const { default: nodeVault } = await import('node-vault');
+    const client = nodeVault({ apiVersion: 'v1', endpoint: `http://${l.address}`, token: 'test-token' });
+    const first = (await client.list('secret/metadata/')) as { data: { keys: string[] } };
+    await client.read('secret/data/a');
+    await client.list('secret/metadata/b/');
+    assert.deepEqual(first.data.keys, ['a', 'b/']);
+    assert.deepEqual(methods, ['LIST /v1/secret/metadata/', 'GET /v1/secret/data/a', 'LIST /v1/secret/metadata/b/']);
+  });
+});
+
 test('large bodies in both directions pass intact (backpressure)', async () => {
   const size = 8 * 1024 * 1024;
   const big = Buffer.alloc(size, 'a');

@@ -32,8 +32,9 @@ export interface Listener {
   address: string;
   /**
    * Stops accepting, closes idle connections, lets in-flight requests finish
-   * (their responses say `Connection: close`), and after graceMs (default 10s)
-   * cuts whatever is left.
+   * (closing each connection once idle; requests arriving meanwhile are
+   * answered with `Connection: close`), and after graceMs (default 10s) cuts
+   * whatever is left.
    */
   close(graceMs?: number): Promise<void>;
   /** Re-reads the TLS certificate, key and client CA files (Vault does this on SIGHUP). */

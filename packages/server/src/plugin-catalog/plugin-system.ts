@@ -18,13 +18,14 @@ import { PluginSource } from './plugin-source.js';
 import { ProcessPool, runtimeLauncher, type Launcher } from './process-pool.js';
 import { prepareRegistration, type PluginInspector } from './registration.js';
 import { RELOAD_PREFIX, ReloadStore } from './reload-store.js';
+import { routeFailedMounts, type FailedMountHost } from './unavailable-backend.js';
 
 /** What the plugin system needs of the Core (the Core satisfies it). */
 export interface PluginHost {
   readonly barrier: Storage;
-  readonly router: ReloadRouter & { all(): { backend: Backend }[] };
+  readonly router: ReloadRouter & { all(): { backend: Backend }[] } & FailedMountHost['router'];
   /** Throws while sealed. */
-  readonly mounts: ReloadMounts & { find(table: MountTableName, path: string): MountEntry | undefined };
+  readonly mounts: ReloadMounts & { find(table: MountTableName, path: string): MountEntry | undefined } & FailedMountHost['mounts'];
 }
 
 export interface PluginSystemOptions {
@@ -137,6 +138,8 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
     async onUnsealed(core) {
       attach(core);
       unsealedAt = new Date();
+      // A mount whose plugin could not start (logged by the mount table) answers with its error until reloaded.
+      routeFailedMounts(core);
       if (options.globalReloadPollMs && options.globalReloadPollMs > 0) {
         poller = setInterval(() => {
           reloads()

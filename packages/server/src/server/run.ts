@@ -58,11 +58,13 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   });
 
   const maxRequestSize = listenersConfig[0]!.maxRequestSize;
+  const maxRequestDurationMs = listenersConfig[0]!.maxRequestDurationSeconds * 1000;
   const handler = createHttpHandler({
     handle: (req) => core.handle(req),
     lifecycle: (call) => core.lifecycle(call),
     isLifecyclePath: (path) => core.isLifecyclePath(path),
     maxRequestSize: () => maxRequestSize,
+    maxRequestDurationMs: () => maxRequestDurationMs,
     logger: logger.child({ component: 'http' }),
   });
 
@@ -74,7 +76,6 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
           address: spec.address,
           tls: spec.tls,
           handler,
-          requestTimeoutMs: spec.maxRequestDurationSeconds > 0 ? spec.maxRequestDurationSeconds * 1000 : undefined,
           logger: logger.child({ component: 'listener' }),
         }),
       );
