@@ -24,6 +24,7 @@ let builtOnce: Promise<{ dir: string; plugins: Map<string, BuiltExample> }> | un
 export function builtExamples(): Promise<{ dir: string; plugins: Map<string, BuiltExample> }> {
   builtOnce ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coffer-examples-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const built = await buildExamples(dir);
     return { dir, plugins: new Map(built.map((b) => [b.name, b])) };
   })();

@@ -3,6 +3,7 @@ import { appendVersion } from './append-version.js';
 import { checkCas } from './check-and-set.js';
 import { isGone, newKeyMetadata, versionOf, versionView } from './key-metadata.js';
 import { isPlainObject, mergePatch } from './merge-patch.js';
+import { readVersion } from './read-version.js';
 import { formatTime, hasPassed } from './time.js';
 import type { VersionedContext } from './versioned-context.js';
 import { getMetadata, getVersionData, putMetadata } from './versioned-store.js';
@@ -59,18 +60,9 @@ metadata/ to remove a secret with all its versions.
 
 async function readData(ctx: VersionedContext, req: Request, d: FieldData): Promise<Response> {
   const key = d.get<string>('path');
-  return ctx.locks.read(key, async () => {
-    const meta = await getMetadata(req.storage, key);
-    if (!meta) throw notFound();
-    const requested = d.get<number>('version');
-    const version = requested > 0 ? requested : meta.current_version;
-    const vm = versionOf(meta, version);
-    if (!vm) throw notFound();
-    const metadata = versionView(meta, version, vm);
-    // A deleted or destroyed version is "not found", but its metadata is still told.
-    if (isGone(vm, ctx.now())) return { data: { data: null, metadata }, statusCode: 404 };
-    const data = await getVersionData(req.storage, key, version);
-    return { data: { data, metadata } };
+  return readVersion(ctx, req, key, d.get<number>('version'), {
+    gone: (metadata) => ({ data: { data: null, metadata }, statusCode: 404 }),
+    present: (data, metadata) => ({ data: { data, metadata } }),
   });
 }
 

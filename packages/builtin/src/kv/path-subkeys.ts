@@ -1,8 +1,7 @@
-import { CofferError, notFound, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
-import { isGone, versionOf, versionView } from './key-metadata.js';
+import { CofferError, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { readVersion } from './read-version.js';
 import { subkeysOf } from './subkeys.js';
 import type { VersionedContext } from './versioned-context.js';
-import { getMetadata, getVersionData } from './versioned-store.js';
 
 export function subkeysPath(ctx: VersionedContext): PathDefinition {
   return {
@@ -34,16 +33,8 @@ A deleted or destroyed version answers 404, with its metadata.
 async function readSubkeys(ctx: VersionedContext, req: Request, d: FieldData): Promise<Response> {
   const key = d.get<string>('path');
   if (d.get<number>('depth') < 0) throw new CofferError('invalid_request', 'depth must be a non-negative integer: 0 (or no depth) shows every level');
-  return ctx.locks.read(key, async () => {
-    const meta = await getMetadata(req.storage, key);
-    if (!meta) throw notFound();
-    const requested = d.get<number>('version');
-    const version = requested > 0 ? requested : meta.current_version;
-    const vm = versionOf(meta, version);
-    if (!vm) throw notFound();
-    const metadata = versionView(meta, version, vm);
-    if (isGone(vm, ctx.now())) return { data: { metadata, subkeys: null }, statusCode: 404 };
-    const data = await getVersionData(req.storage, key, version);
-    return { data: { metadata, subkeys: subkeysOf(data, d.get<number>('depth')) } };
+  return readVersion(ctx, req, key, d.get<number>('version'), {
+    gone: (metadata) => ({ data: { metadata, subkeys: null }, statusCode: 404 }),
+    present: (data, metadata) => ({ data: { metadata, subkeys: subkeysOf(data, d.get<number>('depth')) } }),
   });
 }

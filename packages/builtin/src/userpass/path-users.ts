@@ -77,7 +77,7 @@ async function writeUserFromRequest(ctx: UserpassContext, req: Request, d: Field
   upgradeLegacyField(user, d, 'policies', 'token_policies', [], sanitizePolicies);
   upgradeLegacyField(user, d, 'ttl', 'token_ttl', 0);
   upgradeLegacyField(user, d, 'max_ttl', 'token_max_ttl', 0);
-  upgradeLegacyField(user, d, 'bound_cidrs', 'token_bound_cidrs', [], (raw) => normalizeCidrList(raw, 'bound_cidrs'));
+  upgradeLegacyField(user, d, 'bound_cidrs', 'token_bound_cidrs', [], (raw: string[]) => normalizeCidrList(raw, 'bound_cidrs'));
 
   await writeUser(req.storage, username, user);
   return null;

@@ -1,5 +1,5 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import { ensureTrailingSlash } from '../kv/paths.js';
 import { CONFIG_FLAGS, DESCRIPTION_FLAG, ENABLE_FLAGS, mountConfig, mountOptions, TTL_FLAGS } from '../mounts/flags.js';
 
@@ -44,11 +44,8 @@ Usage: ${CLI_NAME} auth enable [options] TYPE
     TOKEN_TYPE_FLAG,
   ],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '1', 1, 1);
+    if (usage !== undefined) return usage;
     const authType = ctx.args[0]!.trim();
     const pluginName = ctx.flags.string('plugin-name') ?? '';
     const authPath = ensureTrailingSlash(ctx.flags.string('path') || (authType === 'plugin' ? pluginName : authType));

@@ -1,5 +1,5 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import { ensureTrailingSlash, sanitizePath } from '../kv/paths.js';
 
 export const kvEnableVersioningCommand: Command = {
@@ -13,11 +13,8 @@ Usage: ${CLI_NAME} kv enable-versioning [options] KEY
       $ ${CLI_NAME} kv enable-versioning secret`,
   flagSets: ['http'],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '1', 1, 1);
+    if (usage !== undefined) return usage;
     const client = ctx.client();
     // Mount paths always end in a slash in messages.
     const mountPath = ensureTrailingSlash(sanitizePath(ctx.args[0]!));

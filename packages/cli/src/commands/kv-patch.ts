@@ -7,6 +7,7 @@ import type { Context } from '../cli/context.js';
 import { parseDataArgs } from '../cli/kv-args.js';
 import { MOUNT_FLAG, outputKvWrite } from '../kv/common.js';
 import { resolveV2KeyArg } from '../kv/key-arg.js';
+import { preRead } from '../kv/pre-read.js';
 
 type Outcome = { secret: Secret | null } | { code: number };
 
@@ -124,23 +125,10 @@ async function mergePatch(
 }
 
 async function readThenWrite(ctx: Context, client: ApiClient, path: string, newData: Record<string, unknown>): Promise<Outcome> {
-  let current;
-  try {
-    current = await client.read(path, undefined, { noCurl: true });
-  } catch (err) {
-    ctx.ui.error(`Error doing pre-read at ${path}: ${(err as Error).message}`);
-    return { code: 2 };
-  }
-  if (!current || !current.data) {
-    ctx.ui.error(`No value found at ${path}`);
-    return { code: 2 };
-  }
-  const meta = current.data.metadata;
-  if (!meta || typeof meta !== 'object') {
-    ctx.ui.error(`No metadata found at ${path}; patch only works on existing data`);
-    return { code: 2 };
-  }
-  const data = current.data.data;
+  const current = await preRead(ctx, client, path, undefined, 'patch');
+  if (typeof current === 'number') return { code: current };
+  const meta = current.metadata;
+  const data = current.body.data;
   if (!data || typeof data !== 'object') {
     ctx.ui.error(`No data found at ${path}; patch only works on existing data`);
     return { code: 2 };
@@ -153,7 +141,7 @@ async function readThenWrite(ctx: Context, client: ApiClient, path: string, newD
   try {
     const secret = await client.write(path, {
       data: merged,
-      options: { cas: (meta as Record<string, unknown>).version },
+      options: { cas: meta.version },
     });
     return { secret };
   } catch (err) {

@@ -3,6 +3,7 @@ import { type Command } from '../cli/command.js';
 import { outputSecret, printRawField } from '../format/output.js';
 import { MOUNT_FLAG } from '../kv/common.js';
 import { resolveV2KeyArg } from '../kv/key-arg.js';
+import { preRead } from '../kv/pre-read.js';
 
 export const kvRollbackCommand: Command = {
   name: 'kv rollback',
@@ -46,39 +47,13 @@ Usage: ${CLI_NAME} kv rollback [options] KEY
     const fullPath = kv.api('data');
 
     // Current version, for check-and-set.
-    let current;
-    try {
-      current = await client.read(fullPath, undefined, { noCurl: true });
-    } catch (err) {
-      ctx.ui.error(`Error doing pre-read at ${fullPath}: ${(err as Error).message}`);
-      return 2;
-    }
-    if (!current || !current.data) {
-      ctx.ui.error(`No value found at ${fullPath}`);
-      return 2;
-    }
-    const currentMeta = current.data.metadata as Record<string, unknown> | null | undefined;
-    if (!currentMeta || typeof currentMeta !== 'object') {
-      ctx.ui.error(`No metadata found at ${fullPath}; rollback only works on existing data`);
-      return 2;
-    }
+    const current = await preRead(ctx, client, fullPath, undefined, 'rollback');
+    if (typeof current === 'number') return current;
+    const currentMeta = current.metadata;
 
-    let target;
-    try {
-      target = await client.read(fullPath, { version: String(version) }, { noCurl: true });
-    } catch (err) {
-      ctx.ui.error(`Error doing pre-read at ${fullPath}: ${(err as Error).message}`);
-      return 2;
-    }
-    if (!target || !target.data) {
-      ctx.ui.error(`No value found at ${fullPath}`);
-      return 2;
-    }
-    const meta = target.data.metadata as Record<string, unknown> | null | undefined;
-    if (!meta || typeof meta !== 'object') {
-      ctx.ui.error(`No metadata found at ${fullPath}; rollback only works on existing data`);
-      return 2;
-    }
+    const target = await preRead(ctx, client, fullPath, { version: String(version) }, 'rollback');
+    if (typeof target === 'number') return target;
+    const meta = target.metadata;
     if (typeof meta.deletion_time === 'string' && meta.deletion_time !== '') {
       ctx.ui.error('Cannot roll back to a version that has been deleted');
       return 2;
@@ -87,7 +62,7 @@ Usage: ${CLI_NAME} kv rollback [options] KEY
       ctx.ui.error('Cannot roll back to a version that has been destroyed');
       return 2;
     }
-    const data = target.data.data;
+    const data = target.body.data;
     if (!data || typeof data !== 'object') {
       ctx.ui.error(`No data found at ${fullPath}; rollback only works on existing data`);
       return 2;

@@ -1,5 +1,5 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import { DETAILED_FLAG } from '../cli/flag-sets.js';
 import { listKeys, outputData, outputList, outputSecret } from '../format/output.js';
 import { ensureTrailingSlash, sanitizePath } from '../kv/paths.js';
@@ -19,11 +19,8 @@ Usage: ${CLI_NAME} list [options] PATH
   flagSets: ['http', 'format'],
   flags: [DETAILED_FLAG],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '1', 1, 1);
+    if (usage !== undefined) return usage;
     const client = ctx.client();
     const path = ensureTrailingSlash(sanitizePath(ctx.args[0]!));
     let secret;

@@ -1,5 +1,5 @@
 import { CLI_NAME, PRODUCT_NAME } from '../cli/branding.js';
-import { type Command } from '../cli/command.js';
+import { argCountError, type Command } from '../cli/command.js';
 import { outputData } from '../format/output.js';
 import { sanitizePath } from '../kv/paths.js';
 
@@ -18,11 +18,8 @@ Usage: ${CLI_NAME} path-help [options] PATH
       $ ${CLI_NAME} path-help auth/token/create`,
   flagSets: ['http', 'format'],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '1', 1, 1);
+    if (usage !== undefined) return usage;
     const path = sanitizePath(ctx.args[0]!);
     let help: Record<string, unknown>;
     try {

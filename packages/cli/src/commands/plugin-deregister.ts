@@ -1,6 +1,7 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
-import { catalogPath, parsePluginType, typeAndName } from '../plugin/catalog.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
+import { catalogPath } from '../plugin/catalog.js';
+import { pluginTarget } from '../plugin/target.js';
 
 export const pluginDeregisterCommand: Command = {
   name: 'plugin deregister',
@@ -28,23 +29,11 @@ Usage: ${CLI_NAME} plugin deregister [options] TYPE NAME
     },
   ],
   async run(ctx) {
-    if (ctx.args.length < 1) {
-      ctx.ui.error(`Not enough arguments (expected 1, or 2, got ${ctx.args.length})`);
-      return 1;
-    }
-    if (ctx.args.length > 2) {
-      ctx.ui.error(`Too many arguments (expected 1, or 2, got ${ctx.args.length})`);
-      return 1;
-    }
-    const { typeText, name } = typeAndName(ctx.args);
-    const client = ctx.client();
-    let type;
-    try {
-      type = parsePluginType(typeText);
-    } catch (err) {
-      ctx.ui.error((err as Error).message);
-      return 2;
-    }
+    const usage = argCountError(ctx, '1, or 2', 1, 2);
+    if (usage !== undefined) return usage;
+    const target = pluginTarget(ctx);
+    if (typeof target === 'number') return target;
+    const { client, type, name } = target;
     const version = (ctx.flags.string('version') ?? '').trim();
     if (version && !/^v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.+-]*)?$/.test(version)) {
       ctx.ui.error(`version ${JSON.stringify(version)} is not a valid semantic version`);

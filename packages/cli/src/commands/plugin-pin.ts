@@ -1,5 +1,5 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import { tableOutput } from '../format/columns.js';
 import { outputData } from '../format/output.js';
@@ -7,11 +7,8 @@ import { parsePluginType, type PluginType } from '../plugin/catalog.js';
 
 /** TYPE NAME for the pin commands (a type is required: pins are per type). */
 function pinTarget(ctx: Context): { type: PluginType; name: string } | number {
-  if (ctx.args.length !== 2) {
-    const which = ctx.args.length < 2 ? 'Not enough' : 'Too many';
-    ctx.ui.error(`${which} arguments (expected 2, got ${ctx.args.length})`);
-    return 1;
-  }
+  const usage = argCountError(ctx, '2', 2, 2);
+  if (usage !== undefined) return usage;
   try {
     const type = parsePluginType(ctx.args[0]!);
     if (type === 'unknown') throw new Error('a plugin type of auth, database, or secret is required');

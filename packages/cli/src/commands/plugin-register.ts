@@ -1,6 +1,7 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
-import { catalogPath, parsePluginType, typeAndName } from '../plugin/catalog.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
+import { catalogPath } from '../plugin/catalog.js';
+import { pluginTarget } from '../plugin/target.js';
 
 export const pluginRegisterCommand: Command = {
   name: 'plugin register',
@@ -53,28 +54,16 @@ Usage: ${CLI_NAME} plugin register [options] TYPE NAME
     },
   ],
   async run(ctx) {
-    if (ctx.args.length < 1) {
-      ctx.ui.error(`Not enough arguments (expected 1 or 2, got ${ctx.args.length})`);
-      return 1;
-    }
-    if (ctx.args.length > 2) {
-      ctx.ui.error(`Too many arguments (expected 1 or 2, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '1 or 2', 1, 2);
+    if (usage !== undefined) return usage;
     const sha256 = ctx.flags.string('sha256') ?? '';
     if (sha256 === '') {
       ctx.ui.error('SHA256 is required for all plugins, please provide -sha256');
       return 1;
     }
-    const { typeText, name } = typeAndName(ctx.args);
-    const client = ctx.client();
-    let type;
-    try {
-      type = parsePluginType(typeText);
-    } catch (err) {
-      ctx.ui.error((err as Error).message);
-      return 2;
-    }
+    const target = pluginTarget(ctx);
+    if (typeof target === 'number') return target;
+    const { client, type, name } = target;
     const body: Record<string, unknown> = {
       type,
       command: ctx.flags.string('command') || name,

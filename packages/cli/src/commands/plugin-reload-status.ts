@@ -1,5 +1,5 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import { tableOutput } from '../format/columns.js';
 import { outputData } from '../format/output.js';
 
@@ -20,11 +20,8 @@ Usage: ${CLI_NAME} plugin reload-status RELOAD_ID
       $ ${CLI_NAME} plugin reload-status d60a3e83-a598-4f3a-879d-0ddd95f11d4e`,
   flagSets: ['http', 'format'],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '1', 1, 1);
+    if (usage !== undefined) return usage;
     const reloadId = ctx.args[0]!.trim();
     let data: Record<string, unknown>;
     try {

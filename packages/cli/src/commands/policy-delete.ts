@@ -1,5 +1,5 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 
 export const policyDeleteCommand: Command = {
   name: 'policy delete',
@@ -16,11 +16,8 @@ Usage: ${CLI_NAME} policy delete [options] NAME
   These are built-in policies.`,
   flagSets: ['http'],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '1', 1, 1);
+    if (usage !== undefined) return usage;
     const name = ctx.args[0]!.trim().toLowerCase();
     try {
       await ctx.client().request('DELETE', `sys/policies/acl/${name}`);

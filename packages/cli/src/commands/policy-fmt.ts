@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CLI_NAME } from '../cli/branding.js';
-import type { Command } from '../cli/command.js';
+import { argCountError, type Command } from '../cli/command.js';
 import { formatHcl, HclFormatError } from '../format/hcl-fmt.js';
 
 export const policyFmtCommand: Command = {
@@ -17,11 +17,8 @@ Usage: ${CLI_NAME} policy fmt [options] PATH
       $ ${CLI_NAME} policy fmt my-policy.hcl`,
   flagSets: [],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '1', 1, 1);
+    if (usage !== undefined) return usage;
     const path = ctx.args[0]!.trim();
     const file = resolve(ctx.io.cwd, path);
     let source: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 
 export const policyWriteCommand: Command = {
   name: 'policy write',
@@ -22,11 +22,8 @@ Usage: ${CLI_NAME} policy write [options] NAME PATH
       $ cat my-policy.hcl | ${CLI_NAME} policy write my-policy -`,
   flagSets: ['http'],
   async run(ctx) {
-    if (ctx.args.length !== 2) {
-      const which = ctx.args.length < 2 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 2, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '2', 2, 2);
+    if (usage !== undefined) return usage;
     const name = ctx.args[0]!.trim().toLowerCase();
     const path = ctx.args[1]!.trim();
     let rules: string;

@@ -1,5 +1,5 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import { ensureTrailingSlash, sanitizePath } from '../kv/paths.js';
 import { CONFIG_FLAGS, DESCRIPTION_FLAG, TTL_FLAGS } from '../mounts/flags.js';
 import { tuneBody } from '../mounts/tune.js';
@@ -19,11 +19,8 @@ Usage: ${CLI_NAME} secrets tune [options] PATH
   flagSets: ['http'],
   flags: [DESCRIPTION_FLAG, ...TTL_FLAGS, ...CONFIG_FLAGS],
   async run(ctx) {
-    if (ctx.args.length !== 1) {
-      const which = ctx.args.length < 1 ? 'Not enough' : 'Too many';
-      ctx.ui.error(`${which} arguments (expected 1, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '1', 1, 1);
+    if (usage !== undefined) return usage;
     const path = ensureTrailingSlash(sanitizePath(ctx.args[0]!));
     try {
       await ctx.client().request('POST', `sys/mounts/${path}tune`, { body: tuneBody(ctx) });
