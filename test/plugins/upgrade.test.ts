@@ -168,7 +168,13 @@ describe('plugin upgrade procedure (coffer CLI, real server)', () => {
 
     assert.equal(processesRunning(join(s.pluginDir, 'my-kv-v2')).length, 1);
     await s.ok(['operator', 'seal']);
+    // sys/seal answers first and seals right after, so wait for the seal to finish.
+    const deadline = Date.now() + 15_000;
+    while (processesRunning(join(s.pluginDir, 'my-kv-v2')).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(processesRunning(join(s.pluginDir, 'my-kv-v2')), [], 'sealing stops the plugin processes');
+    const status = await s.cli(['status'], '');
+    assert.equal(status.code, 2, 'coffer status exits 2 while sealed');
+    assert.match(status.stdout, /^Sealed\s+true$/m);
     await s.ok(['operator', 'unseal', s.unsealKey], '');
     const read = await s.json(['read', 'my-kv/app']);
     assert.deepEqual([read.data.password, warningsOf(read)], ['correct-horse', [V2_WARNING]]);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { collectKeys, isCofferError, staticSystemView, type BackendFactory, type Request } from '@coffer/sdk';
+import { collectKeys, staticSystemView, type BackendFactory, type Request } from '@coffer/sdk';
 import { createTestBackend, type TestBackend } from '@coffer/sdk/testing/index.js';
 import { createApproleBackend } from './index.js';
+import { rejects } from './test-support.js';
 
 /** A mount whose clock the test moves by hand. */
 async function mount(opts: { maxLeaseTtl?: number } = {}): Promise<{ t: TestBackend; clock: { now: number } }> {
@@ -14,16 +15,6 @@ async function mount(opts: { maxLeaseTtl?: number } = {}): Promise<{ t: TestBack
     system: staticSystemView({ maxLeaseTtl: opts.maxLeaseTtl ?? 32 * 24 * 3600 }),
   });
   return { t, clock };
-}
-
-async function rejects(promise: Promise<unknown>, code: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(isCofferError(err), `expected a CofferError, got ${String(err)}`);
-    assert.equal(err.code, code, `code of "${err.message}"`);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else if (message) assert.match(err.message, message);
-    return true;
-  });
 }
 
 const from = (remoteAddress: string): Partial<Request> => ({ connection: { remoteAddress }, unauthenticated: true });

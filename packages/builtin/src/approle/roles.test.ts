@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isCofferError, type FrameworkBackend, staticSystemView } from '@coffer/sdk';
+import { type FrameworkBackend, staticSystemView } from '@coffer/sdk';
 import { createTestBackend, type TestBackend } from '@coffer/sdk/testing/index.js';
 import { approleFactory } from './index.js';
+import { rejects } from './test-support.js';
 
 async function mount(maxLeaseTtl = 32 * 24 * 3600): Promise<TestBackend> {
   return createTestBackend(approleFactory, {
     mountPoint: 'auth/approle/',
     mountType: 'approle',
     system: staticSystemView({ maxLeaseTtl }),
-  });
-}
-
-async function rejects(promise: Promise<unknown>, code: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(isCofferError(err), `expected a CofferError, got ${String(err)}`);
-    assert.equal(err.code, code, `code of "${err.message}"`);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else if (message) assert.match(err.message, message);
-    return true;
   });
 }
 

@@ -3,7 +3,7 @@
 import { apiFailure } from './command.js';
 import type { Context } from './context.js';
 import { parseDataArgs } from './kv-args.js';
-import { outputSecret, printRawField } from '../format/output.js';
+import { outputWriteResult } from './write-result.js';
 import { sanitizePath } from '../kv/paths.js';
 
 export async function runDataWrite(ctx: Context, method: 'write' | 'patch'): Promise<number> {
@@ -24,11 +24,5 @@ export async function runDataWrite(ctx: Context, method: 'write' | 'patch'): Pro
   } catch (err) {
     return apiFailure(ctx, `Error writing data to ${path}`, err);
   }
-  if (!secret) {
-    // Nothing to show: only the table format prints a note.
-    if (ctx.format === 'table') ctx.ui.info(`Success! Data written to: ${path}`);
-    return 0;
-  }
-  if (ctx.field) return printRawField(ctx.ui, { secret }, ctx.field);
-  return outputSecret(ctx.ui, secret);
+  return outputWriteResult(ctx, secret, `Success! Data written to: ${path}`);
 }

@@ -1,6 +1,6 @@
 import { dataOrTopLevel } from '../api/secret.js';
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import { DETAILED_FLAG } from '../cli/flag-sets.js';
 import { tableOutput } from '../format/columns.js';
 import { goValue } from '../format/go-value.js';
@@ -22,10 +22,8 @@ Usage: ${CLI_NAME} audit list [options]
   flagSets: ['http', 'format'],
   flags: [{ ...DETAILED_FLAG, usage: 'Print detailed information such as options and replication status about each audit device.' }],
   async run(ctx) {
-    if (ctx.args.length > 0) {
-      ctx.ui.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '0', 0, 0);
+    if (usage !== undefined) return usage;
     let devices: Record<string, Device>;
     try {
       devices = dataOrTopLevel(await ctx.client().secret('GET', 'sys/audit')) as Record<string, Device>;

@@ -1,6 +1,6 @@
 import { CLI_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
-import { outputSecret, printRawField } from '../format/output.js';
+import { outputWriteResult } from '../cli/write-result.js';
 import { sanitizePath } from '../kv/paths.js';
 import { dataArgsAsQuery } from './read.js';
 
@@ -31,11 +31,6 @@ Usage: ${CLI_NAME} delete [options] PATH [KEY=VALUE ...]
     } catch (err) {
       return apiFailure(ctx, `Error deleting ${path}`, err);
     }
-    if (!secret) {
-      if (ctx.format === 'table') ctx.ui.info(`Success! Data deleted (if it existed) at: ${path}`);
-      return 0;
-    }
-    if (ctx.field) return printRawField(ctx.ui, { secret }, ctx.field);
-    return outputSecret(ctx.ui, secret);
+    return outputWriteResult(ctx, secret, `Success! Data deleted (if it existed) at: ${path}`);
   },
 };

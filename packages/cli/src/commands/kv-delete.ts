@@ -1,7 +1,7 @@
 import { CLI_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
 import { MOUNT_FLAG, outputKvSimple, parseVersions, VERSIONS_FLAG } from '../kv/common.js';
-import { oneKeyArgError, resolveKeyArg } from '../kv/key-arg.js';
+import { keyTarget } from '../kv/key-arg.js';
 
 export const kvDeleteCommand: Command = {
   name: 'kv delete',
@@ -26,11 +26,9 @@ Usage: ${CLI_NAME} kv delete [options] PATH
     MOUNT_FLAG,
   ],
   async run(ctx) {
-    const usage = oneKeyArgError(ctx);
-    if (usage !== undefined) return usage;
-    const client = ctx.client();
-    const kv = await resolveKeyArg(ctx, client);
-    if (typeof kv === 'number') return kv;
+    const target = await keyTarget(ctx);
+    if (typeof target === 'number') return target;
+    const { client, kv } = target;
     const versions = parseVersions(ctx);
     let fullPath = kv.v1Path;
     let secret;

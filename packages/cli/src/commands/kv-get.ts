@@ -2,7 +2,7 @@ import { CLI_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
 import { outputData, outputSecret, printRawField, printWarnings } from '../format/output.js';
 import { MOUNT_FLAG } from '../kv/common.js';
-import { oneKeyArgError, resolveKeyArg } from '../kv/key-arg.js';
+import { keyTarget } from '../kv/key-arg.js';
 import { headerForMap, outputPath } from '../kv/paths.js';
 
 export const kvGetCommand: Command = {
@@ -28,11 +28,9 @@ Usage: ${CLI_NAME} kv get [options] KEY
     MOUNT_FLAG,
   ],
   async run(ctx) {
-    const usage = oneKeyArgError(ctx);
-    if (usage !== undefined) return usage;
-    const client = ctx.client();
-    const kv = await resolveKeyArg(ctx, client);
-    if (typeof kv === 'number') return kv;
+    const target = await keyTarget(ctx);
+    if (typeof target === 'number') return target;
+    const { client, kv } = target;
     let fullPath = kv.v1Path;
     let query: Record<string, string> | undefined;
     if (kv.v2) {

@@ -1,7 +1,7 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import type { Command } from '../cli/command.js';
 import { DETAILED_FLAG } from '../cli/flag-sets.js';
-import { listKeys, outputData, outputList, outputSecret } from '../format/output.js';
+import { listPath } from '../cli/list-path.js';
 import { MOUNT_FLAG } from '../kv/common.js';
 import { resolveKeyArg } from '../kv/key-arg.js';
 import { ensureTrailingSlash } from '../kv/paths.js';
@@ -30,26 +30,6 @@ Usage: ${CLI_NAME} kv list [options] PATH
     const kv = await resolveKeyArg(ctx, client, ctx.args[0] ?? '');
     if (typeof kv === 'number') return kv;
     const fullPath = kv.v2 ? kv.api('metadata') : ensureTrailingSlash(kv.v1Path);
-    let secret;
-    try {
-      secret = await client.list(fullPath);
-    } catch (err) {
-      return apiFailure(ctx, `Error listing ${fullPath}`, err);
-    }
-    const keys = listKeys(secret);
-    if (ctx.format !== 'table' && (!secret || !secret.data || !keys)) {
-      outputData(ctx.ui, {});
-      return 2;
-    }
-    if (!secret) {
-      ctx.ui.error(`No value found at ${fullPath}`);
-      return 2;
-    }
-    if (!secret.data) return outputSecret(ctx.ui, secret);
-    if (!keys) {
-      ctx.ui.error(`No entries found at ${fullPath}`);
-      return 2;
-    }
-    return outputList(ctx.ui, secret, ctx.flags.bool('detailed'));
+    return listPath(ctx, client, fullPath, { showWrapped: false });
   },
 };

@@ -1,6 +1,6 @@
 import { CLI_NAME } from '../cli/branding.js';
 import { type Command } from '../cli/command.js';
-import { outputSecret, printRawField } from '../format/output.js';
+import { outputWriteResult } from '../cli/write-result.js';
 import { MOUNT_FLAG } from '../kv/common.js';
 import { resolveV2KeyArg } from '../kv/key-arg.js';
 import { preRead } from '../kv/pre-read.js';
@@ -75,11 +75,6 @@ Usage: ${CLI_NAME} kv rollback [options] KEY
       ctx.ui.error(`Error writing data to ${fullPath}: ${(err as Error).message}`);
       return 2;
     }
-    if (!secret) {
-      if (ctx.format === 'table') ctx.ui.info(`Success! Data written to: ${fullPath}`);
-      return 0;
-    }
-    if (ctx.field) return printRawField(ctx.ui, { secret }, ctx.field);
-    return outputSecret(ctx.ui, secret);
+    return outputWriteResult(ctx, secret, `Success! Data written to: ${fullPath}`);
   },
 };

@@ -1,7 +1,7 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, argCountError, type Command } from '../cli/command.js';
+import { argCountError, type Command } from '../cli/command.js';
 import { DETAILED_FLAG } from '../cli/flag-sets.js';
-import { listKeys, outputData, outputList, outputSecret } from '../format/output.js';
+import { listPath } from '../cli/list-path.js';
 import { ensureTrailingSlash, sanitizePath } from '../kv/paths.js';
 
 export const listCommand: Command = {
@@ -23,27 +23,6 @@ Usage: ${CLI_NAME} list [options] PATH
     if (usage !== undefined) return usage;
     const client = ctx.client();
     const path = ensureTrailingSlash(sanitizePath(ctx.args[0]!));
-    let secret;
-    try {
-      secret = await client.list(path);
-    } catch (err) {
-      return apiFailure(ctx, `Error listing ${path}`, err);
-    }
-    const keys = listKeys(secret);
-    if (ctx.format !== 'table' && (!secret || !secret.data || !keys)) {
-      outputData(ctx.ui, {});
-      return 2;
-    }
-    if (!secret) {
-      ctx.ui.error(`No value found at ${path}`);
-      return 2;
-    }
-    if (!secret.data) return outputSecret(ctx.ui, secret);
-    if (!keys) {
-      ctx.ui.error(`No entries found at ${path}`);
-      return 2;
-    }
-    if (secret.wrap_info && (secret.wrap_info.ttl ?? 0) !== 0) return outputSecret(ctx.ui, secret);
-    return outputList(ctx.ui, secret, ctx.flags.bool('detailed'));
+    return listPath(ctx, client, path, { showWrapped: true });
   },
 };

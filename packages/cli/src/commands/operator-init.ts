@@ -1,5 +1,5 @@
 import { CLI_NAME, PRODUCT_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import { outputData } from '../format/output.js';
 import { wrapAtLength } from '../format/text-wrap.js';
 
@@ -65,10 +65,8 @@ Usage: ${CLI_NAME} operator init [options]
     { name: 'stored-shares', kind: 'int', usage: 'Number of unseal keys to store on an HSM (auto-unseal only).' },
   ],
   async run(ctx) {
-    if (ctx.args.length > 0) {
-      ctx.ui.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '0', 0, 0);
+    if (usage !== undefined) return usage;
     const client = ctx.client();
 
     if (ctx.flags.bool('status')) {

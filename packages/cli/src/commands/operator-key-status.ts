@@ -1,6 +1,6 @@
 import type { ApiClient } from '../api/client.js';
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import { columnOutput } from '../format/columns.js';
 import { rfc822 } from '../format/go-value.js';
@@ -36,10 +36,8 @@ Usage: ${CLI_NAME} operator key-status [options]
       $ ${CLI_NAME} operator key-status`,
   flagSets: ['http', 'format'],
   async run(ctx) {
-    if (ctx.args.length > 0) {
-      ctx.ui.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '0', 0, 0);
+    if (usage !== undefined) return usage;
     return printKeyStatus(ctx, ctx.client());
   },
 };

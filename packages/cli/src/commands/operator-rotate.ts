@@ -1,5 +1,5 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import { printKeyStatus } from './operator-key-status.js';
 
 export const operatorRotateCommand: Command = {
@@ -18,10 +18,8 @@ Usage: ${CLI_NAME} operator rotate [options]
       $ ${CLI_NAME} operator rotate`,
   flagSets: ['http', 'format'],
   async run(ctx) {
-    if (ctx.args.length > 0) {
-      ctx.ui.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '0', 0, 0);
+    if (usage !== undefined) return usage;
     const client = ctx.client();
     try {
       await client.request('PUT', 'sys/rotate');

@@ -1,5 +1,5 @@
 import { CLI_NAME, PRODUCT_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 
 export const operatorSealCommand: Command = {
   name: 'operator seal',
@@ -18,10 +18,8 @@ Usage: ${CLI_NAME} operator seal [options]
       $ ${CLI_NAME} operator seal`,
   flagSets: ['http'],
   async run(ctx) {
-    if (ctx.args.length > 0) {
-      ctx.ui.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '0', 0, 0);
+    if (usage !== undefined) return usage;
     try {
       await ctx.client().request('PUT', 'sys/seal');
     } catch (err) {

@@ -1,5 +1,5 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import { listKeys, outputData } from '../format/output.js';
 
 export const policyListCommand: Command = {
@@ -13,10 +13,8 @@ Usage: ${CLI_NAME} policy list [options]
       $ ${CLI_NAME} policy list`,
   flagSets: ['http', 'format'],
   async run(ctx) {
-    if (ctx.args.length > 0) {
-      ctx.ui.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '0', 0, 0);
+    if (usage !== undefined) return usage;
     let policies: string[];
     try {
       policies = listKeys(await ctx.client().list('sys/policies/acl')) ?? [];

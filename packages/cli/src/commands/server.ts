@@ -1,5 +1,5 @@
 import { CLI_NAME, PRODUCT_NAME } from '../cli/branding.js';
-import type { Command } from '../cli/command.js';
+import { argCountError, type Command } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 
 /** Options passed to @coffer/server's runServer. */
@@ -104,10 +104,8 @@ Usage: ${CLI_NAME} server [options]
     },
   ],
   async run(ctx) {
-    if (ctx.args.length > 0) {
-      ctx.ui.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '0', 0, 0);
+    if (usage !== undefined) return usage;
     const options = serverOptions(ctx);
     if (options.configPaths.length === 0 && !options.dev) {
       ctx.ui.error('Must specify at least one config path using -config');

@@ -1,5 +1,5 @@
 import { CLI_NAME, PRODUCT_NAME } from '../cli/branding.js';
-import type { Command } from '../cli/command.js';
+import { argCountError, type Command } from '../cli/command.js';
 import { outputSealStatus } from '../format/seal-status.js';
 
 export const statusCommand: Command = {
@@ -21,10 +21,8 @@ Usage: ${CLI_NAME} status [options]
       $ ${CLI_NAME} status`,
   flagSets: ['http', 'format'],
   async run(ctx) {
-    if (ctx.args.length > 0) {
-      ctx.ui.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '0', 0, 0);
+    if (usage !== undefined) return usage;
     const client = ctx.client();
     let status;
     try {

@@ -1,5 +1,5 @@
 import { CLI_NAME } from '../cli/branding.js';
-import { apiFailure, type Command } from '../cli/command.js';
+import { apiFailure, argCountError, type Command } from '../cli/command.js';
 import { goDurationString } from '../format/duration.js';
 import { outputSecret, printRawField } from '../format/output.js';
 
@@ -48,10 +48,8 @@ Usage: ${CLI_NAME} token create [options]
     { name: 'entity-alias', kind: 'string', usage: 'Name of the entity alias to associate with during token creation. Only works in combination with -role argument and used entity alias must be listed in allowed_entity_aliases.' },
   ],
   async run(ctx) {
-    if (ctx.args.length > 0) {
-      ctx.ui.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-      return 1;
-    }
+    const usage = argCountError(ctx, '0', 0, 0);
+    if (usage !== undefined) return usage;
     const f = ctx.flags;
     const body: Record<string, unknown> = {};
     const setString = (key: string, value: string | undefined): void => {

@@ -42,12 +42,22 @@ export async function resolveV2KeyArg(ctx: Context, client: ApiClient, notV2: No
   return notV2.code;
 }
 
-/** The "kv metadata" commands: one KEY, a v2 mount, and its metadata/ API path. */
-export async function metadataTarget(ctx: Context): Promise<{ client: ApiClient; fullPath: string } | number> {
+/**
+ * A kv command's usual start: exactly one KEY argument, the API client, and
+ * the resolved path (on a KV v2 mount only, when `notV2` is given).
+ */
+export async function keyTarget(ctx: Context, notV2?: NotV2): Promise<{ client: ApiClient; kv: ResolvedKvPath } | number> {
   const usage = oneKeyArgError(ctx);
   if (usage !== undefined) return usage;
   const client = ctx.client();
-  const kv = await resolveV2KeyArg(ctx, client, METADATA_NOT_V2);
+  const kv = notV2 ? await resolveV2KeyArg(ctx, client, notV2) : await resolveKeyArg(ctx, client);
   if (typeof kv === 'number') return kv;
-  return { client, fullPath: kv.api('metadata') };
+  return { client, kv };
+}
+
+/** The "kv metadata" commands: one KEY, a v2 mount, and its metadata/ API path. */
+export async function metadataTarget(ctx: Context): Promise<{ client: ApiClient; fullPath: string } | number> {
+  const target = await keyTarget(ctx, METADATA_NOT_V2);
+  if (typeof target === 'number') return target;
+  return { client: target.client, fullPath: target.kv.api('metadata') };
 }

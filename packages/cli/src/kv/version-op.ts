@@ -2,18 +2,16 @@
 import { apiFailure } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import { outputKvSimple, parseVersions } from './common.js';
-import { oneKeyArgError, resolveV2KeyArg } from './key-arg.js';
+import { keyTarget } from './key-arg.js';
 
 export async function runVersionOperation(ctx: Context, operation: 'undelete' | 'destroy', title: string): Promise<number> {
   if (ctx.flags.list('versions').length === 0) {
     ctx.ui.error(`No versions provided, use the "-versions" flag to specify the version to ${operation}.`);
     return 1;
   }
-  const usage = oneKeyArgError(ctx);
-  if (usage !== undefined) return usage;
-  const client = ctx.client();
-  const kv = await resolveV2KeyArg(ctx, client, { message: `${title} not supported on KV Version 1`, code: 1 });
-  if (typeof kv === 'number') return kv;
+  const target = await keyTarget(ctx, { message: `${title} not supported on KV Version 1`, code: 1 });
+  if (typeof target === 'number') return target;
+  const { client, kv } = target;
   const fullPath = kv.api(operation);
   let secret;
   try {

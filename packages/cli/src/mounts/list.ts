@@ -1,5 +1,5 @@
 // "secrets list" and "auth list": the same table over sys/mounts or sys/auth.
-import { apiFailure } from '../cli/command.js';
+import { apiFailure, argCountError } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import { tableOutput } from '../format/columns.js';
 import { outputData } from '../format/output.js';
@@ -11,10 +11,8 @@ const LISTS = {
 } as const;
 
 export async function listMounts(ctx: Context, kind: 'secrets' | 'auth'): Promise<number> {
-  if (ctx.args.length > 0) {
-    ctx.ui.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-    return 1;
-  }
+  const usage = argCountError(ctx, '0', 0, 0);
+  if (usage !== undefined) return usage;
   const { endpoint, failure } = LISTS[kind];
   let mounts;
   try {
