@@ -34,6 +34,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
         tls: l.tlsDisable ? undefined : { certFile: l.tlsCertFile!, keyFile: l.tlsKeyFile!, clientCaFile: l.tlsClientCaFile, requireClientCert: l.tlsRequireAndVerifyClientCert },
         maxRequestSize: l.maxRequestSize,
         maxRequestDurationSeconds: l.maxRequestDurationSeconds,
+        timeouts: { requestTimeoutMs: l.httpReadTimeoutSeconds * 1000, headersTimeoutMs: l.httpReadHeaderTimeoutSeconds * 1000, keepAliveTimeoutMs: l.httpIdleTimeoutSeconds * 1000 },
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
@@ -76,6 +77,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
           address: spec.address,
           tls: spec.tls,
           handler,
+          ...spec.timeouts,
           logger: logger.child({ component: 'listener' }),
         }),
       );
@@ -118,6 +120,8 @@ interface ListenerSpec {
   tls?: { certFile: string; keyFile: string; clientCaFile?: string; requireClientCert?: boolean };
   maxRequestSize: number;
   maxRequestDurationSeconds: number;
+  /** Vault's http_read_timeout, http_read_header_timeout, http_idle_timeout (listener defaults apply when absent). */
+  timeouts?: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number };
 }
 
 function startupBanner(address: string, storageType: string, listeners: ListenerSpec[], logLevel: string): string {
