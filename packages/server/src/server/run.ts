@@ -41,6 +41,8 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   const plugins = createPluginSystem({
     pluginDirectory: opts.devPluginDir ?? config?.pluginDirectory,
     nodeId: `${hostname()}:${listenersConfig[0]!.address}`,
+    // Other servers sharing this storage record global reloads there; look for new ones every few seconds.
+    globalReloadPollMs: 5000,
     logger: logger.child({ component: 'plugins' }),
   });
   const core = new Core({

@@ -1,0 +1,11 @@
+import { startInProcessServer } from './packages/server/src/testing/in-process-server.js';
+const server = await startInProcessServer();
+await server.request('POST', 'secret/data/bench', { data: { username: 'app', password: 'pw' } });
+const mk = () => ({ id: 'x', operation: 'read' as const, path: 'secret/data/bench', data: {}, token: server.rootToken, headers: { 'x-vault-token': [server.rootToken] }, connection: { remoteAddress: '127.0.0.1', remotePort: 1 } });
+const N = Number(process.env.N ?? 20000);
+for (let i = 0; i < 3000; i++) await server.core.handle(mk() as any);
+const c0 = process.cpuUsage(); const t0 = performance.now();
+for (let i = 0; i < N; i++) await server.core.handle(mk() as any);
+const c = process.cpuUsage(c0);
+console.log(`in-process: ${((c.user + c.system) / N).toFixed(1)} µs CPU/req, wall ${((performance.now() - t0) * 1000 / N).toFixed(1)} µs`);
+await server.close();
