@@ -12,6 +12,7 @@ export * from './logical/system-view.js';
 export * from './framework/types.js';
 export * from './framework/index.js';
 export * from './storage/list-children.js';
+export * from './concurrency/keyed-mutex.js';
 // The external-plugin runtime (gRPC, TLS) is a separate entry point: import from '@coffer/sdk/plugin/index.js'.
 // Database plugin contract (types only: no runtime import of the plugin runtime).
 export type * from './plugin/database.js';

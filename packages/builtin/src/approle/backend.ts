@@ -1,7 +1,7 @@
 import { createBackend, type Backend, type BackendConfig, type BackendFactory } from '@coffer/sdk';
 import type { ApproleContext } from './context.js';
 import { HmacKeyStore } from './hmac-key.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { KeyedMutex } from '@coffer/sdk';
 import { pathLogin, renewLogin } from './path-login.js';
 import { pathRoleFields } from './path-role-fields.js';
 import { pathRoleId } from './path-role-id.js';

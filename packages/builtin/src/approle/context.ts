@@ -1,6 +1,6 @@
 import type { FieldSchema, Logger, SystemView } from '@coffer/sdk';
 import type { HmacKeyStore } from './hmac-key.js';
-import type { KeyedMutex } from './keyed-mutex.js';
+import type { KeyedMutex } from '@coffer/sdk';
 
 /** What the approle path groups share within one mount. */
 export interface ApproleContext {

@@ -2,7 +2,7 @@ import { createBackend, type BackendConfig, type BackendFactory, type FrameworkB
 import { configNameOfKey } from './config-entry.js';
 import { ConnectionCache } from './connection-cache.js';
 import type { DatabaseContext } from './context.js';
-import { KeyedLock } from './keyed-lock.js';
+import { KeyedMutex } from '@coffer/sdk';
 import { pathConfig } from './path-config.js';
 import { pathCreds } from './path-creds.js';
 import { pathReload } from './path-reload.js';
@@ -30,7 +30,7 @@ export function createDatabaseBackend(conf: BackendConfig, options: DatabaseOpti
     system: conf.system,
     logger,
     connections: new ConnectionCache({ system: conf.system, logger, drainTimeoutMs: options.drainTimeoutMs }),
-    locks: new KeyedLock(),
+    locks: new KeyedMutex(),
     now: options.now ?? (() => new Date()),
   };
   return createBackend({

@@ -1,7 +1,7 @@
 import type { DatabasePlugin, Logger, Storage, SystemView } from '@coffer/sdk';
 import { readConfig } from './config-entry.js';
 import type { ConnectionCache } from './connection-cache.js';
-import type { KeyedLock } from './keyed-lock.js';
+import type { KeyedMutex } from '@coffer/sdk';
 
 /** What the database engine's path groups share within one mount. */
 export interface DatabaseContext {
@@ -9,7 +9,7 @@ export interface DatabaseContext {
   logger: Logger;
   connections: ConnectionCache;
   /** Serializes changes to one connection name. */
-  locks: KeyedLock;
+  locks: KeyedMutex;
   now: () => Date;
 }
 

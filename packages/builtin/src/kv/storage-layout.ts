@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 
 /**
  * Where a version 2 mount keeps its data inside the mount's storage view.
@@ -32,8 +32,12 @@ export function metadataFolder(folder: string): string {
 }
 
 export function versionsFolder(path: string): string {
-  return `${VERSIONS_PREFIX}${createHash('sha256').update(path, 'utf8').digest('hex')}/`;
+  return `${VERSIONS_PREFIX}${sha256Hex(path)}/`;
 }
+
+/** Every read and write hashes its path; the one-shot crypto.hash (Node 20.12+) skips building a Hash object. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 export function versionKey(path: string, version: number): string {
   return versionsFolder(path) + String(version);

@@ -64,14 +64,7 @@ export class RequestHandler {
     const caller = token ?? (incoming.token ? await this.deps.tokens.check(incoming.token, incoming.connection?.remoteAddress).catch(() => undefined) : undefined);
 
     const req = makeRequest({
-      id: incoming.id,
-      operation: incoming.operation,
-      path: relative,
-      data: incoming.data,
-      storage: route.storage,
-      mountPoint: route.path,
-      mountType: route.entry.type,
-      mountAccessor: route.entry.accessor,
+      ...routedFields(route, relative, incoming),
       // The cubbyhole engine keys storage by the token's cubbyhole id, never by the token itself (as Vault's router does).
       clientToken: route.entry.type === 'cubbyhole' ? (caller?.cubbyholeId ?? '') : (caller?.id ?? ''),
       clientTokenAccessor: caller?.accessor ?? '',
@@ -205,20 +198,27 @@ export class RequestHandler {
   /** A missing or invalid token is recorded too (its HMAC, never the token), as Vault does: guessing at tokens shows in the log. */
   private async auditRefusedToken(route: Route, relative: string, incoming: IncomingRequest, err: unknown): Promise<void> {
     const request = makeRequest({
-      id: incoming.id,
-      operation: incoming.operation,
-      path: relative,
-      data: incoming.data,
-      storage: route.storage,
-      mountPoint: route.path,
-      mountType: route.entry.type,
-      mountAccessor: route.entry.accessor,
+      ...routedFields(route, relative, incoming),
       clientToken: incoming.token,
       connection: incoming.connection,
     });
     const error = isCofferError(err) ? err.message : 'internal error';
     await this.deps.audit.logRequest({ request, error }).catch(() => undefined);
   }
+}
+
+/** The request fields that come from routing alone, before any token is known. */
+function routedFields(route: Route, relative: string, incoming: IncomingRequest) {
+  return {
+    id: incoming.id,
+    operation: incoming.operation,
+    path: relative,
+    data: incoming.data,
+    storage: route.storage,
+    mountPoint: route.path,
+    mountType: route.entry.type,
+    mountAccessor: route.entry.accessor,
+  };
 }
 
 /** Vault prefixes login tokens' display names with the auth mount ("userpass-alice"). */

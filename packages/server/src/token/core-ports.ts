@@ -43,6 +43,9 @@ export function createTokenPort(store: TokenStore): TokenPort {
       return tokenInfoOf(await store.checkToken(token, remoteAddress));
     },
     async use(info) {
+      // Only limited-use service tokens have uses to count (useToken does nothing for the others);
+      // check() has just validated this token, so reading its entry again would only cost time.
+      if (info.type === 'batch' || info.numUses === 0) return false;
       const entry = await entryOf(store, info);
       const { lastUse } = await store.useToken(entry);
       return lastUse;

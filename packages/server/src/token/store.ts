@@ -4,6 +4,7 @@ import { calculateTtl, type MountTtls } from '../expiration/ttl.js';
 import { decodeBatchToken, encodeBatchToken, type BlobCipher } from './batch-token.js';
 import { cidrsAllow, parseCidrs } from './cidr.js';
 import { planToken, type CreateTokenParams, type TokenPlan } from './create-plan.js';
+import { TokenEntryCache } from './entry-cache.js';
 import { batchLeaseTimes, tokenLookupData } from './lookup-data.js';
 import { sanitizePolicies } from './policies.js';
 import { normalizeRole, type TokenRole } from './role.js';
@@ -73,6 +74,8 @@ export class TokenStore {
   private readonly now: () => number;
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly revoking = new Map<string, Promise<void>>();
+  /** Parsed entries, so a request does not decrypt and parse its token's entry each time (see entry-cache.ts). */
+  private readonly entries = new TokenEntryCache();
 
   constructor(private readonly options: TokenStoreOptions) {
     this.storage = options.storage;
@@ -276,7 +279,7 @@ export class TokenStore {
         });
         undo.push(() => this.expiration.revokeByToken(key, { tokenLeaseId: leaseId }));
       }
-      await this.storage.put({ key: ID_PREFIX + key, value: encodeToken(entry) });
+      await this.put(entry);
     } catch (err) {
       for (const step of undo.reverse()) await step().catch(() => undefined);
       throw err;
@@ -324,9 +327,8 @@ export class TokenStore {
    */
   async lookupByKey(key: string, opts: { tainted?: boolean; raw?: boolean } = {}): Promise<TokenEntry | null> {
     if (!key || key.includes('/')) return null;
-    const stored = await this.storage.get(ID_PREFIX + key);
-    if (!stored) return null;
-    const entry = decodeToken(key, stored.value);
+    const entry = await this.readEntry(key);
+    if (!entry) return null;
     if (opts.raw) return entry;
     if (entry.numUses < 0 && !opts.tainted) return null;
     // A root token without a TTL never expires and may have no lease at all.
@@ -508,7 +510,7 @@ export class TokenStore {
         await this.storage.delete(`${PARENT_PREFIX}${key}/${child}`);
       }
     }
-    await this.storage.delete(ID_PREFIX + key);
+    await this.removeEntry(key);
   }
 
   // ---- roles ---------------------------------------------------------------
@@ -593,8 +595,39 @@ export class TokenStore {
 
   // ---- helpers -------------------------------------------------------------
 
-  private put(entry: TokenEntry): Promise<void> {
-    return this.storage.put({ key: ID_PREFIX + entry.key, value: encodeToken(entry) });
+  /** The stored entry, through the cache. Its validity (lease, revocation) is for the caller to judge. */
+  private async readEntry(key: string): Promise<TokenEntry | null> {
+    const cached = this.entries.get(key);
+    if (cached) return cached;
+    const readStarted = this.entries.readStarted();
+    const stored = await this.storage.get(ID_PREFIX + key);
+    if (!stored) return null;
+    const entry = decodeToken(key, stored.value);
+    this.entries.set(key, entry, readStarted);
+    return entry;
+  }
+
+  /**
+   * Every write of an entry goes through here or removeEntry(). The cache is
+   * emptied before (concurrent requests read storage, not the old copy) and
+   * after (a read that overlapped the write cannot leave the old copy behind).
+   */
+  private async put(entry: TokenEntry): Promise<void> {
+    this.entries.invalidate(entry.key);
+    try {
+      await this.storage.put({ key: ID_PREFIX + entry.key, value: encodeToken(entry) });
+    } finally {
+      this.entries.invalidate(entry.key);
+    }
+  }
+
+  private async removeEntry(key: string): Promise<void> {
+    this.entries.invalidate(key);
+    try {
+      await this.storage.delete(ID_PREFIX + key);
+    } finally {
+      this.entries.invalidate(key);
+    }
   }
 
   private async listAll(prefix: string): Promise<string[]> {

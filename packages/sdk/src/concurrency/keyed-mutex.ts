@@ -1,7 +1,8 @@
 /**
  * Serializes async work per key: calls for the same key run one after the
- * other, calls for different keys run concurrently. Used so that the
- * read-check-decrement of a secret ID's use count cannot interleave.
+ * other, calls for different keys run concurrently. Engines use it for
+ * read-check-write sequences that must not interleave (a secret ID's use
+ * count, a connection swap).
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>();
