@@ -51,7 +51,16 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     sendError(res, new CofferError('unsupported_path', ''), []);
     return;
   }
-  const path = decodeURIComponent(url.pathname.slice('/v1/'.length)).replace(/^\/+/, '');
+  let path: string;
+  try {
+    path = requestPath(req.url ?? '/');
+  } catch (err) {
+    if (isCofferError(err)) {
+      sendError(res, err);
+      return;
+    }
+    throw err;
+  }
   const method = (req.method ?? 'GET').toUpperCase();
   const token = tokenFrom(req);
   if (method === 'PATCH') {
@@ -124,6 +133,28 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The path after /v1/, percent-decoded. Taken from the raw request target,
+ * because URL parsing would silently resolve "a/../b"; Coffer refuses dot
+ * segments instead, so that the path a client sent is the path the ACL sees.
+ */
+function requestPath(target: string): string {
+  // Absolute-form targets ("GET http://host/v1/…") are rare but legal.
+  const rawTarget = target.startsWith('/') ? target : new URL(target).pathname;
+  const rawPath = rawTarget.split('?', 1)[0]!.slice('/v1/'.length);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    throw new CofferError('invalid_request', 'invalid path: malformed percent-encoding');
+  }
+  if (decoded.split('/').some((segment) => segment === '..' || segment === '.')) {
+    throw new CofferError('invalid_request', `invalid path "${decoded}": "." and ".." segments are not allowed`);
+  }
+  if (decoded.includes('\0')) throw new CofferError('invalid_request', 'invalid path: it contains a NUL character');
+  return decoded.replace(/^\/+/, '');
 }
 
 function parseWrapTtl(value: string): number {
