@@ -56,3 +56,21 @@ describe('request paths', () => {
     assert.equal(read.body.data.data.a, '1');
   });
 });
+
+describe('mount tuning input', () => {
+  let s: InProcessServer;
+  before(async () => {
+    s = await startInProcessServer();
+  });
+  after(async () => {
+    await s.close();
+  });
+
+  it('a negative lease TTL is refused and the mount keeps its settings', async () => {
+    const res = await s.request('POST', 'sys/mounts/secret/tune', { max_lease_ttl: '-5h' });
+    assert.equal(res.status, 400);
+    assert.match(res.body.errors[0], /cannot be negative/);
+    const tune = await s.request('GET', 'sys/mounts/secret/tune');
+    assert.equal(tune.body.data.max_lease_ttl, 768 * 3600);
+  });
+});

@@ -35,11 +35,14 @@ const tuneFields = {
 /** Durations in config maps arrive as "1h", "3600" or 3600; "system" or "" means the default. */
 function ttlValue(value: unknown, field: string): number {
   if (value === undefined || value === null || value === '' || value === 'system') return 0;
+  let seconds: number;
   try {
-    return parseDuration(value as string | number);
+    seconds = parseDuration(value as string | number);
   } catch {
     throw new CofferError('invalid_request', `invalid ${field} "${String(value)}": use a duration such as "1h" or a number of seconds`);
   }
+  if (seconds < 0) throw new CofferError('invalid_request', `invalid ${field} "${String(value)}": a lease TTL cannot be negative`);
+  return seconds;
 }
 
 function configFrom(raw: Record<string, unknown>): Partial<MountConfig> & { plugin_version?: string } {
