@@ -148,6 +148,9 @@ describe('sys/mounts over HTTP', () => {
     const status = await s.request('GET', `sys/remount/status/${res.body.data.migration_id}`);
     assert.equal(status.status, 200);
     assert.equal(status.body.data.migration_info.status, 'success');
+    assert.equal(status.body.data.migration_info.source_mount, 'movefrom');
+    assert.equal(status.body.data.migration_info.target_mount, 'moveto');
+    assert.equal((await s.request('GET', 'sys/remount/status/no-such-migration')).status, 400);
     assert.equal((await s.request('GET', 'movefrom/data/k')).status, 404);
     const read = await s.request('GET', 'moveto/data/k');
     assert.equal(read.status, 200);

@@ -171,7 +171,15 @@ export function mountTablePaths(deps: SysDeps, table: MountTableName): PathDefin
   ];
 }
 
+/** Moves finished recently, for sys/remount/status (a bounded, in-memory record, as Vault keeps them only for a while). */
+const MAX_MIGRATIONS_KEPT = 1000;
+
 export function remountPaths(deps: SysDeps): PathDefinition[] {
+  const migrations = new Map<string, { source_mount: string; target_mount: string; status: 'success' | 'failure'; error?: string }>();
+  const remember = (id: string, info: { source_mount: string; target_mount: string; status: 'success' | 'failure'; error?: string }) => {
+    migrations.set(id, info);
+    if (migrations.size > MAX_MIGRATIONS_KEPT) migrations.delete(migrations.keys().next().value!);
+  };
   return [
     {
       pattern: 'remount',
@@ -181,9 +189,11 @@ export function remountPaths(deps: SysDeps): PathDefinition[] {
           const from = d.get<string>('from');
           const to = d.get<string>('to');
           if (!from || !to) throw new CofferError('invalid_request', 'both "from" and "to" must be set');
-          await deps.mounts.remount(from, to);
           // Vault ≥1.10 runs moves asynchronously and returns a migration id; ours completes before answering.
-          return { data: { migration_id: globalThis.crypto.randomUUID() } };
+          const id = globalThis.crypto.randomUUID();
+          await deps.mounts.remount(from, to);
+          remember(id, { source_mount: from, target_mount: to, status: 'success' });
+          return { data: { migration_id: id } };
         },
       },
       helpSynopsis: 'Move a mount to a new path; its data is kept.',
@@ -192,9 +202,14 @@ export function remountPaths(deps: SysDeps): PathDefinition[] {
       pattern: 'remount/status/(?<migration_id>.+)',
       fields: { migration_id: { type: 'string' } },
       operations: {
-        read: async (_req, d) => ({ data: { migration_id: d.get<string>('migration_id'), migration_info: { status: 'success' } } }),
+        read: async (_req, d) => {
+          const id = d.get<string>('migration_id');
+          const info = migrations.get(id);
+          if (!info) throw new CofferError('invalid_request', `no migration with id "${id}" is known to this server`);
+          return { data: { migration_id: id, migration_info: info } };
+        },
       },
-      helpSynopsis: 'Status of a mount move (moves complete synchronously in Coffer).',
+      helpSynopsis: 'Status of a mount move (moves complete before sys/remount answers in Coffer).',
     },
   ];
 }
