@@ -60,16 +60,16 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     openDatabasePlugin: (name, version) => plugins.openDatabasePlugin(name, version),
   });
 
-  const maxRequestSize = listenersConfig[0]!.maxRequestSize;
-  const maxRequestDurationMs = listenersConfig[0]!.maxRequestDurationSeconds * 1000;
-  const handler = createHttpHandler({
-    handle: (req) => core.handle(req),
-    lifecycle: (call) => core.lifecycle(call),
-    isLifecyclePath: (path) => core.isLifecyclePath(path),
-    maxRequestSize: () => maxRequestSize,
-    maxRequestDurationMs: () => maxRequestDurationMs,
-    logger: logger.child({ component: 'http' }),
-  });
+  // Each listener enforces its own max_request_size and max_request_duration, as in Vault.
+  const handlerFor = (spec: ListenerSpec) =>
+    createHttpHandler({
+      handle: (req) => core.handle(req),
+      lifecycle: (call) => core.lifecycle(call),
+      isLifecyclePath: (path) => core.isLifecyclePath(path),
+      maxRequestSize: () => spec.maxRequestSize,
+      maxRequestDurationMs: () => spec.maxRequestDurationSeconds * 1000,
+      logger: logger.child({ component: 'http' }),
+    });
 
   const listeners: Listener[] = [];
   try {
@@ -78,7 +78,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
         await createListener({
           address: spec.address,
           tls: spec.tls,
-          handler,
+          handler: handlerFor(spec),
           ...spec.timeouts,
           logger: logger.child({ component: 'listener' }),
         }),
