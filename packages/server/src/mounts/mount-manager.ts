@@ -1,6 +1,7 @@
 import { CofferError, StorageView, clearPrefix, getJson, putJson, type Logger, type Storage, type SystemView } from '@coffer/sdk';
 import type { Router, Route } from '../core/router.js';
 import type { BackendSource, ResolvedBackend } from './backend-source.js';
+import { UnavailableBackend } from './unavailable-backend.js';
 import { newMountEntry, normaliseMountPath, routerPath, storagePrefix, type MountEntry, type MountTableName } from './mount-entry.js';
 
 const TABLE_KEYS: Record<MountTableName, string> = { mounts: 'core/mounts', auth: 'core/auth' };
@@ -59,6 +60,8 @@ export class MountManager {
           const message = err instanceof Error ? err.message : String(err);
           this.deps.logger.error({ mount: routerPath(entry), type: entry.type, err: message }, 'failed to start mount; requests to it will fail until it is fixed and reloaded');
           this.running.set(routerPath(entry), { version: '', sha256: '', error: message });
+          // Routed to a stand-in, so requests get the start error (503) instead of "no handler" (404), and a reload can swap the real backend in.
+          this.deps.router.mount(entry, new UnavailableBackend(entry.table === 'auth' ? 'credential' : 'logical', routerPath(entry), message), this.storageOf(entry));
         }
       }
     }

@@ -18,14 +18,13 @@ import { PluginSource } from './plugin-source.js';
 import { ProcessPool, runtimeLauncher, type Launcher } from './process-pool.js';
 import { prepareRegistration, type PluginInspector } from './registration.js';
 import { RELOAD_PREFIX, ReloadStore } from './reload-store.js';
-import { routeFailedMounts, type FailedMountHost } from './unavailable-backend.js';
 
 /** What the plugin system needs of the Core (the Core satisfies it). */
 export interface PluginHost {
   readonly barrier: Storage;
-  readonly router: ReloadRouter & { all(): { backend: Backend }[] } & FailedMountHost['router'];
+  readonly router: ReloadRouter & { all(): { backend: Backend }[] };
   /** Throws while sealed. */
-  readonly mounts: ReloadMounts & { find(table: MountTableName, path: string): MountEntry | undefined } & FailedMountHost['mounts'];
+  readonly mounts: ReloadMounts & { find(table: MountTableName, path: string): MountEntry | undefined };
 }
 
 export interface PluginSystemOptions {
@@ -138,8 +137,6 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
     async onUnsealed(core) {
       attach(core);
       unsealedAt = new Date();
-      // A mount whose plugin could not start (logged by the mount table) answers with its error until reloaded.
-      routeFailedMounts(core);
       if (options.globalReloadPollMs && options.globalReloadPollMs > 0) {
         poller = setInterval(() => {
           reloads()
