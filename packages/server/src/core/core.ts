@@ -1,4 +1,4 @@
-import { CofferError, StorageView, clearPrefix, openApiDocument, mergeOpenApi, prefixOpenApiPaths, type Logger, type PathDefinition, type Request, type Storage } from '@coffer/sdk';
+import { CofferError, StorageView, clearPrefix, openApiDocument, mergeOpenApi, prefixOpenApiPaths, type OpenApiPaths, type Logger, type PathDefinition, type Request, type Storage } from '@coffer/sdk';
 import { cubbyholePrefix } from '@coffer/builtin';
 import { AuditBroker, auditSysPaths } from '../audit/index.js';
 import { AesGcmBarrier } from '../barrier/index.js';
@@ -282,7 +282,7 @@ export class Core {
   }
 
   private async openapi(req: Request): Promise<Record<string, unknown>> {
-    const docs = [];
+    const docs: OpenApiPaths[] = [];
     // Only the mounts the calling token can reach are described, as in Vault.
     const acl = await this.unsealed().policies.acl(req.policies);
     for (const route of this.router.all()) {
@@ -291,14 +291,15 @@ export class Core {
       if (!backend.paths) {
         // External plugins answer a help request with their document.
         const help = await route.backend.handleRequest({ ...req, operation: 'help', path: '', storage: route.storage }).catch(() => null);
-        const doc = help?.data?.['openapi'] as { paths?: Record<string, unknown> } | undefined;
-        if (doc?.paths) docs.push(prefixOpenApiPaths({ paths: doc.paths } as never, route.path));
+        const doc = help?.data?.['openapi'] as Partial<OpenApiPaths> | undefined;
+        if (doc?.paths) docs.push(prefixOpenApiPaths({ paths: doc.paths }, route.path));
         continue;
       }
       // Given the mount path, openApiDocument already writes full paths ("/secret/data/{path}").
       docs.push(openApiDocument(backend.paths, { mountPath: route.path, backendType: route.backend.type, specialPaths: route.backend.specialPaths() }));
     }
-    return mergeOpenApi(docs, { version: REPORTED_VERSION }) as unknown as Record<string, unknown>;
+    // The document becomes the response data as a whole (Vault answers with the document itself).
+    return { ...mergeOpenApi(docs, { version: REPORTED_VERSION }) };
   }
 }
 
