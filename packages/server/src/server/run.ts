@@ -4,7 +4,8 @@ import { loadConfig, type ServerConfig } from '../config/index.js';
 import { Core } from '../core/core.js';
 import { COFFER_VERSION, VAULT_API_VERSION } from '../core/version.js';
 import { createHttpHandler } from '../http/handler.js';
-import { createListener, type Listener } from '../http/listener.js';
+import { createListener, type Listener, type ListenerOptions } from '../http/listener.js';
+import { listenerOptionsFromConfig } from '../http/listener-config.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { createPhysical } from '../physical/index.js';
 import { createPluginSystem } from '../plugin-catalog/index.js';
@@ -28,19 +29,18 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   const physical = await createPhysical(storage.type, storage.config, logger.child({ component: 'storage' }));
 
   const listenersConfig: ListenerSpec[] = opts.dev
-    ? [{ address: opts.devListenAddress ?? DEV_ADDRESS, maxRequestSize: DEFAULT_MAX_REQUEST_SIZE, maxRequestDurationSeconds: 90 }]
+    ? [{ listener: { address: opts.devListenAddress ?? DEV_ADDRESS }, maxRequestSize: DEFAULT_MAX_REQUEST_SIZE, maxRequestDurationSeconds: 90 }]
     : (config?.listeners ?? []).map((l) => ({
-        address: l.address,
-        tls: l.tlsDisable ? undefined : { certFile: l.tlsCertFile!, keyFile: l.tlsKeyFile!, clientCaFile: l.tlsClientCaFile, requireClientCert: l.tlsRequireAndVerifyClientCert },
+        // Address, TLS (versions, client certificates) and Vault's http_* timeouts, from the stanza.
+        listener: listenerOptionsFromConfig(l, () => undefined),
         maxRequestSize: l.maxRequestSize,
         maxRequestDurationSeconds: l.maxRequestDurationSeconds,
-        timeouts: { requestTimeoutMs: l.httpReadTimeoutSeconds * 1000, headersTimeoutMs: l.httpReadHeaderTimeoutSeconds * 1000, keepAliveTimeoutMs: l.httpIdleTimeoutSeconds * 1000 },
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
   const plugins = createPluginSystem({
     pluginDirectory: opts.devPluginDir ?? config?.pluginDirectory,
-    nodeId: `${hostname()}:${listenersConfig[0]!.address}`,
+    nodeId: `${hostname()}:${listenersConfig[0]!.listener.address}`,
     // Other servers sharing this storage record global reloads there; look for new ones every few seconds.
     globalReloadPollMs: 5000,
     logger: logger.child({ component: 'plugins' }),
@@ -76,10 +76,8 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     for (const spec of listenersConfig) {
       listeners.push(
         await createListener({
-          address: spec.address,
-          tls: spec.tls,
+          ...spec.listener,
           handler: handlerFor(spec),
-          ...spec.timeouts,
           logger: logger.child({ component: 'listener' }),
         }),
       );
@@ -89,7 +87,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     await physical.close();
     throw err;
   }
-  const scheme = listenersConfig[0]!.tls ? 'https' : 'http';
+  const scheme = listenersConfig[0]!.listener.tls ? 'https' : 'http';
   const address = `${scheme}://${listeners[0]!.address}`;
 
   out.write(startupBanner(address, storage.type, listenersConfig, logger === undefined ? 'info' : (opts.logLevel ?? config?.logLevel ?? 'info')));
@@ -118,18 +116,16 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
 }
 
 interface ListenerSpec {
-  address: string;
-  tls?: { certFile: string; keyFile: string; clientCaFile?: string; requireClientCert?: boolean };
+  /** createListener's options, less the handler (each listener gets its own, with its own limits). */
+  listener: Omit<ListenerOptions, 'handler'>;
   maxRequestSize: number;
   maxRequestDurationSeconds: number;
-  /** Vault's http_read_timeout, http_read_header_timeout, http_idle_timeout (listener defaults apply when absent). */
-  timeouts?: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number };
 }
 
 function startupBanner(address: string, storageType: string, listeners: ListenerSpec[], logLevel: string): string {
   const rows: [string, string][] = [
     ['Api Address', address],
-    ...listeners.map((l, i): [string, string] => [`Listener ${i + 1}`, `tcp (addr: "${l.address}", max_request_duration: "${l.maxRequestDurationSeconds}s", max_request_size: "${l.maxRequestSize}", tls: "${l.tls ? 'enabled' : 'disabled'}")`]),
+    ...listeners.map((l, i): [string, string] => [`Listener ${i + 1}`, `tcp (addr: "${l.listener.address}", max_request_duration: "${l.maxRequestDurationSeconds}s", max_request_size: "${l.maxRequestSize}", tls: "${l.listener.tls ? 'enabled' : 'disabled'}")`]),
     ['Log Level', logLevel],
     ['Storage', storageType],
     ['Version', `Coffer v${COFFER_VERSION} (Vault API ${VAULT_API_VERSION})`],
