@@ -361,3 +361,26 @@ describe('sys/internal/ui/mounts over HTTP', () => {
     assert.equal(bogus.body.data.secret['secret/'], undefined);
   });
 });
+
+describe('tuning an auth method the way Vault\'s CLI does', () => {
+  let s: InProcessServer;
+  before(async () => {
+    s = await startInProcessServer();
+  });
+  after(async () => {
+    await s.close();
+  });
+
+  it('sys/mounts/auth/<path>/tune reads and tunes the auth mount', async () => {
+    assert.equal((await s.request('POST', 'sys/auth/userpass', { type: 'userpass' })).status, 204);
+    const tuned = await s.request('POST', 'sys/mounts/auth/userpass/tune', { default_lease_ttl: '1h', description: 'tuned' });
+    assert.equal(tuned.status, 204, JSON.stringify(tuned.body));
+    const viaMounts = await s.request('GET', 'sys/mounts/auth/userpass/tune');
+    assert.equal(viaMounts.body.data.default_lease_ttl, 3600);
+    const viaAuth = await s.request('GET', 'sys/auth/userpass/tune');
+    assert.equal(viaAuth.body.data.default_lease_ttl, 3600);
+    assert.equal(viaAuth.body.data.description, 'tuned');
+    assert.equal((await s.request('POST', 'sys/mounts/auth/nothing/tune', { default_lease_ttl: '1h' })).status, 400);
+  });
+});
+

@@ -89,6 +89,14 @@ export function mountTablePaths(deps: SysDeps, table: MountTableName): PathDefin
     return entry;
   };
 
+  // Vault's CLI tunes auth methods through sys/mounts/auth/<path>/tune, so tuning under sys/mounts accepts any router path.
+  const findForTune = (path: string): MountEntry => {
+    if (table === 'auth') return find(path);
+    const entry = deps.mounts.findByRouterPath(path);
+    if (!entry) throw new CofferError('invalid_request', `no mount at "${normaliseMountPath(path)}"`);
+    return entry;
+  };
+
   const enable = async (_req: unknown, d: FieldData): Promise<Response | null> => {
     const path = d.get<string>('path');
     let type = d.get<string>('type') || d.get<string>('plugin_name');
@@ -121,9 +129,9 @@ export function mountTablePaths(deps: SysDeps, table: MountTableName): PathDefin
       pattern: `${base}/(?<path>.+?)/tune/?`,
       fields: tuneFields,
       operations: {
-        read: async (_req, d) => ({ data: tuneView(find(d.get<string>('path')), deps.systemTtls()) }),
+        read: async (_req, d) => ({ data: tuneView(findForTune(d.get<string>('path')), deps.systemTtls()) }),
         update: async (_req, d) => {
-          const entry = find(d.get<string>('path'));
+          const entry = findForTune(d.get<string>('path'));
           const raw: Record<string, unknown> = {};
           for (const key of Object.keys(tuneFields)) {
             const [value, ok] = d.getOk(key);
