@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectKeys, staticSystemView, type BackendFactory, type Request } from '@coffer/sdk';
-import { createTestBackend, type TestBackend } from '@coffer/sdk/testing/index.js';
+import { assertRejectsWithCode as rejects, createTestBackend, type TestBackend } from '@coffer/sdk/testing/index.js';
 import { createApproleBackend } from './index.js';
-import { rejects } from './test-support.js';
 
 /** A mount whose clock the test moves by hand. */
 async function mount(opts: { maxLeaseTtl?: number } = {}): Promise<{ t: TestBackend; clock: { now: number } }> {

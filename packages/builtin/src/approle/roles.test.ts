@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type FrameworkBackend, staticSystemView } from '@coffer/sdk';
-import { createTestBackend, type TestBackend } from '@coffer/sdk/testing/index.js';
+import { staticSystemView } from '@coffer/sdk';
+import { assertEveryPathDocumented, assertRejectsWithCode as rejects, createTestBackend, type TestBackend } from '@coffer/sdk/testing/index.js';
 import { approleFactory } from './index.js';
-import { rejects } from './test-support.js';
 
 async function mount(maxLeaseTtl = 32 * 24 * 3600): Promise<TestBackend> {
   return createTestBackend(approleFactory, {
@@ -198,16 +197,7 @@ describe('approle roles', () => {
   });
 
   it('describes every field and every path', async () => {
-    const t = await mount();
-    const paths = (t.backend as FrameworkBackend).paths;
-    assert.ok(paths.length > 0);
-    for (const path of paths) {
-      assert.ok((path.helpSynopsis ?? '').length > 10, `synopsis of ${path.pattern}`);
-      assert.ok((path.helpDescription ?? '').length > 30, `description of ${path.pattern}`);
-      for (const [name, field] of Object.entries(path.fields ?? {})) {
-        assert.ok((field.description ?? '').length > 10, `description of ${name} in ${path.pattern}`);
-      }
-    }
+    assertEveryPathDocumented((await mount()).backend);
   });
 
   it('has help text on every path', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isCofferError, type FrameworkBackend, type BackendFactory, type InmemStorage } from '@coffer/sdk';
-import { createTestBackend, type TestBackend } from '@coffer/sdk/testing/index.js';
+import type { BackendFactory, InmemStorage } from '@coffer/sdk';
+import { assertEveryPathDocumented, assertRejectsWithCode as rejects, createTestBackend, type TestBackend } from '@coffer/sdk/testing/index.js';
 import { createUserpassBackend, userpassFactory } from './index.js';
 
 /** Cheap scrypt parameters: the tests exercise behaviour, not hashing cost. */
@@ -11,15 +11,6 @@ async function mount(): Promise<TestBackend> {
   return createTestBackend(fast, { mountPoint: 'auth/userpass/', mountType: 'userpass' });
 }
 
-async function rejects(promise: Promise<unknown>, code: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(isCofferError(err), `expected a CofferError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else if (message) assert.match(err.message, message);
-    return true;
-  });
-}
 
 async function dumpStorage(storage: InmemStorage): Promise<string> {
   const keys: string[] = [];
@@ -139,16 +130,7 @@ describe('userpass users', () => {
   });
 
   it('describes every field and every path', async () => {
-    const t = await mount();
-    const paths = (t.backend as FrameworkBackend).paths;
-    assert.ok(paths.length > 0);
-    for (const path of paths) {
-      assert.ok((path.helpSynopsis ?? '').length > 10, `synopsis of ${path.pattern}`);
-      assert.ok((path.helpDescription ?? '').length > 30, `description of ${path.pattern}`);
-      for (const [name, field] of Object.entries(path.fields ?? {})) {
-        assert.ok((field.description ?? '').length > 10, `description of ${name} in ${path.pattern}`);
-      }
-    }
+    assertEveryPathDocumented((await mount()).backend);
   });
 
   it('has help text on every path', async () => {

@@ -1,1 +1,2 @@
 export { createTestBackend, type TestBackend, type TestBackendOptions } from './test-backend.js';
+export { assertEveryPathDocumented, assertRejectsWithCode } from './assertions.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { collectKeys, InmemStorage, isCofferError, silentLogger, type Response, type Storage } from '@coffer/sdk';
+import { collectKeys, InmemStorage, silentLogger, type Response, type Storage } from '@coffer/sdk';
+import { assertRejectsWithCode as rejects } from '@coffer/sdk/testing/index.js';
 import type { LeaseEntry } from './lease-entry.js';
 import { createExpirationManager, type ExpirationManager, type ExpirationManagerOptions } from './manager.js';
 import { TestClock } from './test-clock.js';
@@ -59,14 +60,6 @@ async function register(h: Harness, ttl: number, opts: { token?: string; path?: 
   return leaseId;
 }
 
-async function rejects(promise: Promise<unknown>, code: string, message: string): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(isCofferError(err), `expected a CofferError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    assert.equal(err.message, message);
-    return true;
-  });
-}
 
 describe('expiration manager', () => {
   it('registers a secret lease under <path>/<random> with the TTL filled in', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { collectKeys, isCofferError, silentLogger, StorageView } from '@coffer/sdk';
+import { collectKeys, silentLogger, StorageView } from '@coffer/sdk';
+import { assertRejectsWithCode as rejects } from '@coffer/sdk/testing/index.js';
 import { createExpirationManager } from '../expiration/manager.js';
 import type { CreateTokenParams } from './create-plan.js';
 import { applyRoleInput } from './role.js';
@@ -10,14 +11,6 @@ import { tokenHarness, type TokenHarness } from './test-support.js';
 
 const DAY = 86400;
 
-async function rejects(promise: Promise<unknown>, code: string, message: string): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(isCofferError(err), `expected a CofferError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    assert.equal(err.message, message);
-    return true;
-  });
-}
 
 async function rootOf(h: TokenHarness): Promise<TokenEntry> {
   const root = await h.store.createRootToken();
