@@ -33,6 +33,9 @@ describe('request paths', () => {
     assert.match(res.body.errors[0], /"\." and "\.\." segments are not allowed/);
     const encoded = await rawRequest(s.address, 'GET', '/v1/secret/data/%2e%2e/x', s.rootToken);
     assert.equal(encoded.status, 400);
+    // Climbing out of /v1/ itself is refused the same way, not resolved to another path.
+    const escaping = await rawRequest(s.address, 'GET', '/v1/a/../../sys/mounts', s.rootToken);
+    assert.equal(escaping.status, 400);
     const status = await s.request('GET', 'sys/seal-status', undefined, { token: null });
     assert.equal(status.body.sealed, false);
   });

@@ -41,10 +41,11 @@ export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage,
 }
 
 async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  if (!url.pathname.startsWith('/v1/')) {
+  // The request target is split once, by hand: URL parsing would silently resolve "a/../b".
+  const { rawPath, query } = splitTarget(req.url ?? '/');
+  if (!rawPath.startsWith('/v1/')) {
     if (deps.serveOther?.(req, res)) return;
-    if (url.pathname === '/' ) {
+    if (rawPath === '/') {
       res.writeHead(307, { Location: '/ui/' }).end();
       return;
     }
@@ -53,7 +54,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
   }
   let path: string;
   try {
-    path = requestPath(req.url ?? '/');
+    path = apiPath(rawPath);
   } catch (err) {
     if (isCofferError(err)) {
       sendError(res, err);
@@ -77,15 +78,15 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     const body = raw.length > 0 ? parseJsonBody(raw) : {};
 
     if (deps.isLifecyclePath(path)) {
-      const answer = await deps.lifecycle({ method, path, query: url.searchParams, body, token });
+      const answer = await deps.lifecycle({ method, path, query, body, token });
       if (answer) {
         sendJson(res, answer.status, answer.body, method === 'HEAD');
         return;
       }
     }
 
-    const operation = operationFor(method, url.searchParams);
-    const data = method === 'GET' || method === 'LIST' || method === 'HEAD' ? queryData(url.searchParams) : { ...queryData(url.searchParams), ...body };
+    const operation = operationFor(method, query);
+    const data = method === 'GET' || method === 'LIST' || method === 'HEAD' ? queryData(query) : { ...queryData(query), ...body };
     const wrapTtlHeader = header(req, 'x-vault-wrap-ttl');
     const incoming: IncomingRequest = {
       id: randomUUID(),
@@ -135,18 +136,21 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
+/** Path and query of a request target; absolute-form targets ("GET http://host/v1/…") are rare but legal. */
+function splitTarget(target: string): { rawPath: string; query: URLSearchParams } {
+  const origin = target.startsWith('/') ? target : target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') || '/';
+  const q = origin.indexOf('?');
+  return q === -1 ? { rawPath: origin, query: new URLSearchParams() } : { rawPath: origin.slice(0, q), query: new URLSearchParams(origin.slice(q + 1)) };
+}
+
 /**
- * The path after /v1/, percent-decoded. Taken from the raw request target,
- * because URL parsing would silently resolve "a/../b"; Coffer refuses dot
- * segments instead, so that the path a client sent is the path the ACL sees.
+ * The path after /v1/, percent-decoded. Coffer refuses dot segments instead
+ * of resolving them, so that the path a client sent is the path the ACL sees.
  */
-function requestPath(target: string): string {
-  // Absolute-form targets ("GET http://host/v1/…") are rare but legal.
-  const rawTarget = target.startsWith('/') ? target : new URL(target).pathname;
-  const rawPath = rawTarget.split('?', 1)[0]!.slice('/v1/'.length);
+function apiPath(rawPath: string): string {
   let decoded: string;
   try {
-    decoded = decodeURIComponent(rawPath);
+    decoded = decodeURIComponent(rawPath.slice('/v1/'.length));
   } catch {
     throw new CofferError('invalid_request', 'invalid path: malformed percent-encoding');
   }
