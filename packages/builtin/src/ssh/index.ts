@@ -1,0 +1,1 @@
+export { sshFactory, createSshBackend, type SshOptions } from './backend.js';

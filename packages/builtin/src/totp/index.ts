@@ -1,0 +1,1 @@
+export { totpFactory, createTotpBackend, type TotpOptions } from './backend.js';
