@@ -49,6 +49,7 @@ if ! command -v slapd >/dev/null; then
   echo "slapd slapd/no_configuration boolean true" | debconf-set-selections 2>/dev/null || true
   apt_install slapd ldap-utils || log "slapd could not be installed"
 fi
+
 # OpenSSH server and client: the SSH engine's tests start their own sshd on a loopback port.
 if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null; then
   log "installing openssh-server"; apt_install openssh-server openssh-client || log "openssh-server could not be installed"
