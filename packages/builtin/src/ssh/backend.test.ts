@@ -2,6 +2,7 @@
 // roles, signing (checked with ssh-keygen -L) and one-time passwords.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ async function mount(): Promise<TestBackend> {
 }
 
 function userPublicKey(): string {
-  const k = sshPublicKeyOf(generateCaKey('ed25519', 0));
+  const k = sshPublicKeyOf(generateKeyPairSync('ed25519').privateKey);
   return `${authorizedKeyLine(k.algorithm, k.blob).trim()} alice@laptop`;
 }
 
@@ -58,14 +59,14 @@ describe('config/ca', () => {
   it('generates a 4096-bit RSA key by default, as Vault does', async () => {
     const resp = await b.write('config/ca', {});
     assert.match(resp?.data?.['public_key'] as string, /^ssh-rsa /);
-    const key = sshPublicKeyOf(generateCaKey('ed25519', 0)); // a different key, to compare nothing by accident
+    const key = sshPublicKeyOf(await generateCaKey('ed25519', 0)); // a different key, to compare nothing by accident
     assert.notEqual(resp?.data?.['public_key'], authorizedKeyLine(key.algorithm, key.blob));
   });
 
   it('imports a key pair and refuses a pair that does not match', async () => {
-    const ca = generateCaKey('ecdsa-sha2-nistp384', 0);
+    const ca = await generateCaKey('ecdsa-sha2-nistp384', 0);
     const pub = sshPublicKeyOf(ca);
-    const other = sshPublicKeyOf(generateCaKey('ecdsa-sha2-nistp384', 0));
+    const other = sshPublicKeyOf(await generateCaKey('ecdsa-sha2-nistp384', 0));
     await refusedWithoutWrites(
       b,
       b.write('config/ca', { private_key: privateKeyPem(ca), public_key: authorizedKeyLine(other.algorithm, other.blob) }),
@@ -185,7 +186,7 @@ describe('sign', { skip: skipWithoutTools(['ssh-keygen'], 'openssh-client') }, (
   it('checks allowed_user_key_lengths and the RSA signature algorithm', async () => {
     await b.write('roles/strict', { key_type: 'ca', allow_user_certificates: true, allowed_users: '*', default_user: 'x', allowed_user_key_lengths: { rsa: [3072, 4096] } });
     await refusedWithoutWrites(b, b.write('sign/strict', { public_key: userPublicKey() }), 'public_key failed to meet the key requirements: key of type ed25519 is not allowed');
-    const rsa2048 = sshPublicKeyOf(generateCaKey('rsa', 2048));
+    const rsa2048 = sshPublicKeyOf(await generateCaKey('rsa', 2048));
     await refusedWithoutWrites(b, b.write('sign/strict', { public_key: authorizedKeyLine(rsa2048.algorithm, rsa2048.blob) }), 'public_key failed to meet the key requirements: key is of an invalid size: 2048');
     await b.write('roles/sha512', { key_type: 'ca', allow_user_certificates: true, allowed_users: '*', default_user: 'x', algorithm_signer: 'rsa-sha2-512' });
     // An Ed25519 CA cannot make RSA signatures.

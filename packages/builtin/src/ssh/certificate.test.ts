@@ -42,8 +42,8 @@ const cases = [
 
 describe('OpenSSH certificates read back by ssh-keygen -L', { skip }, () => {
   for (const c of cases) {
-    it(`${c.subject} key signed by a ${c.ca} CA (${c.using})`, () => {
-      const ca = generateCaKey(c.ca, c.ca === 'ssh-rsa' ? 2048 : 0);
+    it(`${c.subject} key signed by a ${c.ca} CA (${c.using})`, async () => {
+      const ca = await generateCaKey(c.ca, c.ca === 'ssh-rsa' ? 2048 : 0);
       const caPath = join(dir, `ca-${c.ca}-${c.subject}.pub`);
       const caPublic = sshPublicKeyOf(ca);
       writeFileSync(caPath, authorizedKeyLine(caPublic.algorithm, caPublic.blob));
@@ -80,8 +80,8 @@ describe('OpenSSH certificates read back by ssh-keygen -L', { skip }, () => {
     });
   }
 
-  it('host certificates name hosts', () => {
-    const ca = generateCaKey('ed25519', 0);
+  it('host certificates name hosts', async () => {
+    const ca = await generateCaKey('ed25519', 0);
     const keyPath = userKey('ed25519', 'host-key');
     const subject = parsePublicKeyText(readFileSync(`${keyPath}.pub`, 'utf8'));
     const cert = signCertificate(
@@ -94,8 +94,8 @@ describe('OpenSSH certificates read back by ssh-keygen -L', { skip }, () => {
     assert.match(out, /Critical Options: \(none\)/);
   });
 
-  it('a tampered certificate is refused by ssh-keygen', () => {
-    const ca = generateCaKey('ed25519', 0);
+  it('a tampered certificate is refused by ssh-keygen', async () => {
+    const ca = await generateCaKey('ed25519', 0);
     const subject = parsePublicKeyText(readFileSync(`${userKey('ed25519', 'tamper')}.pub`, 'utf8'));
     const cert = signCertificate(
       { subject, serial: 7n, type: 'user', keyId: 'k', principals: ['alice'], validAfter: 0, validBefore: 2_000_000_000, criticalOptions: {}, extensions: {} },

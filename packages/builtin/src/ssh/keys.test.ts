@@ -2,6 +2,7 @@
 // form and CA private keys as ssh-keygen writes them (OpenSSH and PEM).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +58,7 @@ describe('keys from ssh-keygen', { skip }, () => {
 });
 
 describe('public key parsing', () => {
-  const ed = sshPublicKeyOf(generateCaKey('ed25519', 0));
+  const ed = sshPublicKeyOf(generateKeyPairSync('ed25519').privateKey);
   const line = authorizedKeyLine(ed.algorithm, ed.blob);
 
   it('takes a full line, a line with a comment, or only the base64 part', () => {
@@ -76,15 +77,19 @@ describe('public key parsing', () => {
   });
 
   it('refuses an elliptic curve point that is not on the curve', () => {
-    const ec = sshPublicKeyOf(generateCaKey('ecdsa-sha2-nistp256', 0));
+    const ec = sshPublicKeyOf(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
     const bad = Buffer.from(ec.blob);
     bad[bad.length - 1]! ^= 0x01;
     assert.throws(() => parsePublicKeyText(bad.toString('base64')), PublicKeyError);
   });
 
-  it('generation refuses weak RSA and unknown types', () => {
-    assert.throws(() => generateCaKey('rsa', 1024), /refusing to generate weak rsa key: 1024 bits < 2048 bits/);
-    assert.throws(() => generateCaKey('ec', 300), /unknown ECDSA key pair algorithm/);
-    assert.throws(() => generateCaKey('dsa', 0), /unknown ssh key pair algorithm: dsa/);
+  it('generation makes each type and refuses weak RSA and unknown types', async () => {
+    for (const [type, bits, algorithm] of [['ec', 384, 'ecdsa-sha2-nistp384'], ['ecdsa-sha2-nistp521', 0, 'ecdsa-sha2-nistp521'], ['ssh-ed25519', 0, 'ssh-ed25519'], ['rsa', 2048, 'ssh-rsa']] as const) {
+      const key = sshPublicKeyOf(await generateCaKey(type, bits));
+      assert.equal(key.algorithm, algorithm);
+    }
+    await assert.rejects(generateCaKey('rsa', 1024), /refusing to generate weak rsa key: 1024 bits < 2048 bits/);
+    await assert.rejects(generateCaKey('ec', 300), /unknown ECDSA key pair algorithm/);
+    await assert.rejects(generateCaKey('dsa', 0), /unknown ssh key pair algorithm: dsa/);
   });
 });

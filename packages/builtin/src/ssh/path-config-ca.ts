@@ -91,7 +91,7 @@ async function configure(req: Request, d: FieldData): Promise<Response | null> {
   let privatePem: string;
   if (generate) {
     try {
-      const key = generateCaKey(d.get<string>('key_type'), d.get<number>('key_bits'));
+      const key = await generateCaKey(d.get<string>('key_type'), d.get<number>('key_bits'));
       const ssh = sshPublicKeyOf(key);
       publicKey = authorizedKeyLine(ssh.algorithm, ssh.blob);
       privatePem = privateKeyPem(key);

@@ -1,4 +1,5 @@
-import { createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { EC_CURVES } from './public-key.js';
 import { WireFormatError, WireReader } from './wire.js';
 
@@ -9,33 +10,40 @@ export class PrivateKeyError extends Error {}
  * Generates a CA key pair. `keyType` takes Vault's names: an OpenSSH key type
  * (ssh-rsa, ecdsa-sha2-nistp256/384/521, ssh-ed25519) or an algorithm (rsa,
  * ec, ed25519). `keyBits` is the RSA modulus (default 4096, at least 2048) or
- * the curve for "ec" (256 by default, 384, 521).
+ * the curve for "ec" (256 by default, 384, 521). Generation runs off the
+ * event loop (a 4096-bit RSA key takes about a second).
  */
-export function generateCaKey(keyType: string, keyBits: number): KeyObject {
+export async function generateCaKey(keyType: string, keyBits: number): Promise<KeyObject> {
   switch (keyType) {
     case 'ssh-rsa':
     case 'rsa': {
       const bits = keyBits === 0 ? 4096 : keyBits;
       if (bits < 2048) throw new PrivateKeyError(`refusing to generate weak ${keyType} key: ${bits} bits < 2048 bits`);
       if (bits > 8192) throw new PrivateKeyError(`refusing to generate ${keyType} key of ${bits} bits: at most 8192`);
-      return generateKeyPairSync('rsa', { modulusLength: bits }).privateKey;
+      return (await generateAsync('rsa', { modulusLength: bits })).privateKey;
     }
     case 'ecdsa-sha2-nistp256':
     case 'ecdsa-sha2-nistp384':
     case 'ecdsa-sha2-nistp521':
-      return generateKeyPairSync('ec', { namedCurve: EC_CURVES[keyType].jwkName }).privateKey;
+      return (await generateAsync('ec', { namedCurve: EC_CURVES[keyType].jwkName })).privateKey;
     case 'ec': {
       const curve = { 0: 'P-256', 256: 'P-256', 384: 'P-384', 521: 'P-521' }[keyBits];
       if (!curve) throw new PrivateKeyError(`unknown ECDSA key pair algorithm: ${keyType} with key_bits ${keyBits}`);
-      return generateKeyPairSync('ec', { namedCurve: curve }).privateKey;
+      return (await generateAsync('ec', { namedCurve: curve })).privateKey;
     }
     case 'ssh-ed25519':
     case 'ed25519':
-      return generateKeyPairSync('ed25519').privateKey;
+      return (await generateAsync('ed25519', {})).privateKey;
     default:
       throw new PrivateKeyError(`unknown ssh key pair algorithm: ${keyType}`);
   }
 }
+
+type KeyPairType = 'rsa' | 'ec' | 'ed25519';
+const generateAsync = promisify(generateKeyPair) as unknown as (
+  type: KeyPairType,
+  options: { modulusLength?: number; namedCurve?: string },
+) => Promise<{ publicKey: KeyObject; privateKey: KeyObject }>;
 
 /** The form the CA key is stored in (inside the barrier): PKCS#8 PEM. */
 export function privateKeyPem(key: KeyObject): string {
