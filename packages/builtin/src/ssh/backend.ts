@@ -21,7 +21,6 @@ const HELP =
 export async function createSshBackend(conf: BackendConfig, options: SshOptions = {}): Promise<Backend> {
   const ctx: SshContext = {
     system: conf.system,
-    logger: conf.logger,
     now: options.now ?? Date.now,
     locks: new KeyedMutex(),
     hmacKey: new HmacKeyStore(),

@@ -38,6 +38,8 @@ const cases = [
   { ca: 'ecdsa-sha2-nistp521', subject: 'ecdsa', rsaAlgorithm: undefined, using: 'ecdsa-sha2-nistp521' },
   { ca: 'ssh-rsa', subject: 'ecdsa', rsaAlgorithm: undefined, using: 'rsa-sha2-256' },
   { ca: 'ssh-rsa', subject: 'ed25519', rsaAlgorithm: 'rsa-sha2-512', using: 'rsa-sha2-512' },
+  // SHA-1, for old servers: ssh-keygen still reads it (sshd 8.8+ refuses it unless CASignatureAlgorithms allows it).
+  { ca: 'ssh-rsa', subject: 'rsa', rsaAlgorithm: 'ssh-rsa', using: 'ssh-rsa' },
 ];
 
 describe('OpenSSH certificates read back by ssh-keygen -L', { skip }, () => {

@@ -1,10 +1,9 @@
-import type { KeyedMutex, Logger, SystemView } from '@coffer/sdk';
+import type { KeyedMutex, SystemView } from '@coffer/sdk';
 import type { HmacKeyStore } from '../approle/hmac-key.js';
 
 /** What the SSH engine's path groups share within one mount. */
 export interface SshContext {
   system: SystemView;
-  logger: Logger;
   /** Milliseconds since the epoch; tests inject a clock to sign certificates in the past. */
   now(): number;
   /** Serializes CA configuration. */
