@@ -1,8 +1,8 @@
 // The SSH engine's certificates against a real OpenSSH server: a throwaway
 // sshd on a loopback port trusts Coffer's CA (TrustedUserCAKeys), presents a
 // host certificate Coffer signed, accepts a login with a user certificate
-// signed through `coffer write ssh/sign/<role> public_key=@key.pub`, and
-// refuses the same kind of certificate once it has expired.
+// signed through `coffer write ssh/sign/<role> public_key=@key.pub` (and with a
+// key pair from issue/<role>), and refuses an expired or foreign certificate.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -168,6 +168,16 @@ describe('sshd trusts certificates signed by Coffer', { skip }, () => {
     assert.equal(r.code, 0, `ssh failed: ${r.stderr}\nsshd:\n${sshdLog}`);
     assert.equal(r.stdout.trim(), 'coffer-login-ok');
     await waitForLog(/Accepted publickey for \S+ from 127\.0\.0\.1 .*ED25519-CERT SHA256:\S+ ID vault-root-[0-9a-f]{64} \(serial \d+\) CA RSA/);
+  });
+
+  it('accepts a login with a key pair and certificate from issue/ (ssh reads the OpenSSH private key Coffer wrote)', async () => {
+    const issued = JSON.parse(await cli(['write', '-format=json', 'ssh/issue/login', 'key_type=ed25519']));
+    const key = join(dir, 'issued');
+    writeFileSync(key, issued.data.private_key, { mode: 0o600 });
+    writeFileSync(`${key}-cert.pub`, issued.data.signed_key);
+    const r = sshLogin(key);
+    assert.equal(r.code, 0, `ssh failed: ${r.stderr}\nsshd:\n${sshdLog}`);
+    assert.equal(r.stdout.trim(), 'coffer-login-ok');
   });
 
   it('refuses an expired certificate', async () => {

@@ -193,6 +193,27 @@ describe('sign', { skip: skipWithoutTools(['ssh-keygen'], 'openssh-client') }, (
     await refusedWithoutWrites(b, b.write('sign/sha512', { public_key: userPublicKey() }), /algorithm_signer "rsa-sha2-512" cannot be used with a CA key of type "ssh-ed25519"/);
   });
 
+  it('issue generates a key pair whose private key ssh-keygen reads and whose public key the certificate holds', async () => {
+    for (const [keyType, keyBits] of [['ed25519', 0], ['ec', 384], ['rsa', 2048]] as const) {
+      const resp = await b.write('issue/users', { key_type: keyType, key_bits: keyBits, valid_principals: 'bob' });
+      assert.equal(resp?.data?.['private_key_type'], keyType);
+      const keyPath = join(dir, `issued-${keyType}`);
+      writeFileSync(keyPath, resp?.data?.['private_key'] as string, { mode: 0o600 });
+      const derivedPublic = execFileSync('ssh-keygen', ['-y', '-f', keyPath]).toString();
+      writeFileSync(`${keyPath}.pub`, derivedPublic);
+      const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${keyPath}.pub`]).toString().split(' ')[1]!;
+      const out = keygenL(resp?.data?.['signed_key'] as string, `issued-${keyType}`);
+      assert.ok(out.includes(fingerprint), `${keyType}: the certificate is for another key\n${out}`);
+      assert.match(out, /Principals: \n\s+bob\n/);
+    }
+    assert.match((await b.write('issue/users', { key_type: 'ed25519' }))?.data?.['private_key'] as string, /^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+    await refusedWithoutWrites(b, b.write('issue/users', { key_type: 'dsa' }), 'unknown key_type "dsa": use rsa, ec or ed25519');
+    await refusedWithoutWrites(b, b.write('issue/nope', { key_type: 'ed25519' }), 'unknown role: nope');
+    await refusedWithoutWrites(b, b.write('issue/users', { key_type: 'ed25519', valid_principals: 'root' }), 'root is not a valid value for valid_principals');
+    await b.write('roles/rsa-only', { key_type: 'ca', allow_user_certificates: true, allowed_users: '*', default_user: 'x', allowed_user_key_lengths: { rsa: 4096 } });
+    await refusedWithoutWrites(b, b.write('issue/rsa-only', { key_type: 'ed25519' }), /^provided key_type or key_bits not allowed by role: key of type ed25519 is not allowed/);
+  });
+
   it('without a CA key, signing is refused', async () => {
     await b.delete('config/ca');
     await refusedWithoutWrites(b, b.write('sign/users', { public_key: userPublicKey() }), 'no keys configured: write config/ca first');

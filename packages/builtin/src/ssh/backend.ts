@@ -3,6 +3,7 @@ import { HmacKeyStore } from '../approle/hmac-key.js';
 import type { SshContext } from './context.js';
 import { pathConfigCa } from './path-config-ca.js';
 import { pathCreds, secretOtp } from './path-creds.js';
+import { pathIssue } from './path-issue.js';
 import { pathPublicKey } from './path-public-key.js';
 import { pathRoles } from './path-roles.js';
 import { pathSign } from './path-sign.js';
@@ -15,8 +16,9 @@ export interface SshOptions {
 
 const HELP =
   'The SSH secrets engine signs SSH public keys with a certificate authority (config/ca, roles of key_type "ca", ' +
-  'sign/<role>) so that sshd trusts users and hosts by certificate, and issues one-time passwords (roles of key_type ' +
-  '"otp", creds/<role>, verify) for hosts running an OTP helper. The CA public key is served without a token at public_key.';
+  'sign/<role>, or issue/<role> to have Coffer generate the key pair) so that sshd trusts users and hosts by ' +
+  'certificate, and issues one-time passwords (roles of key_type "otp", creds/<role>, verify) for hosts running an ' +
+  'OTP helper. The CA public key is served without a token at public_key.';
 
 export async function createSshBackend(conf: BackendConfig, options: SshOptions = {}): Promise<Backend> {
   const ctx: SshContext = {
@@ -29,7 +31,7 @@ export async function createSshBackend(conf: BackendConfig, options: SshOptions 
     type: 'logical',
     help: HELP,
     pathsSpecial: { unauthenticated: ['verify', 'public_key'] },
-    paths: [pathConfigCa(ctx.locks), pathPublicKey(), ...pathRoles(), pathSign(ctx), pathCreds(ctx), pathVerify(ctx)],
+    paths: [pathConfigCa(ctx.locks), pathPublicKey(), ...pathRoles(), pathSign(ctx), pathIssue(ctx), pathCreds(ctx), pathVerify(ctx)],
     secrets: [secretOtp()],
     invalidate: (key) => ctx.hmacKey.invalidate(key),
   });

@@ -1,7 +1,7 @@
-import { createPrivateKey, generateKeyPair, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { EC_CURVES } from './public-key.js';
-import { WireFormatError, WireReader } from './wire.js';
+import { EC_CURVES, sshPublicKeyOf } from './public-key.js';
+import { WireFormatError, WireReader, WireWriter } from './wire.js';
 
 /** Why a CA key could not be generated or read; the caller words the 400. */
 export class PrivateKeyError extends Error {}
@@ -74,6 +74,54 @@ export function parsePrivateKeyText(text: string): KeyObject {
     if (curve !== 'prime256v1' && curve !== 'secp384r1' && curve !== 'secp521r1') throw new PrivateKeyError(`unsupported curve ${String(curve)}`);
   }
   return key;
+}
+
+/**
+ * A private key in the form Vault hands out from issue/: PKCS#1 PEM for RSA,
+ * SEC 1 PEM for ECDSA, and the OpenSSH format for Ed25519 (which has no
+ * traditional PEM form that ssh reads).
+ */
+export function issuedPrivateKeyText(key: KeyObject): string {
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return key.export({ format: 'pem', type: 'pkcs1' }).toString();
+    case 'ec':
+      return key.export({ format: 'pem', type: 'sec1' }).toString();
+    case 'ed25519':
+      return opensshEd25519PrivateKey(key);
+    default:
+      throw new PrivateKeyError(`unsupported key type ${String(key.asymmetricKeyType)}`);
+  }
+}
+
+/** The unencrypted "openssh-key-v1" container of PROTOCOL.key holding one Ed25519 key, as ssh-keygen writes it. */
+function opensshEd25519PrivateKey(key: KeyObject): string {
+  const jwk = key.export({ format: 'jwk' });
+  const pub = Buffer.from(jwk.x!, 'base64url');
+  const seed = Buffer.from(jwk.d!, 'base64url');
+  const check = randomBytes(4).readUInt32BE();
+  const section = new WireWriter()
+    .uint32(check)
+    .uint32(check)
+    .string('ssh-ed25519')
+    .string(pub)
+    .string(Buffer.concat([seed, pub]))
+    .string('') // comment
+    .bytes();
+  // Padded with 1, 2, 3, ... to the cipher block size (8 for "none").
+  const padLength = (8 - (section.length % 8)) % 8;
+  const padding = Buffer.from(Array.from({ length: padLength }, (_, i) => i + 1));
+  const body = new WireWriter()
+    .raw(MAGIC)
+    .string('none')
+    .string('none')
+    .string('')
+    .uint32(1)
+    .string(sshPublicKeyOf(key).blob)
+    .string(Buffer.concat([section, padding]))
+    .bytes();
+  const lines = body.toString('base64').match(/.{1,70}/g) ?? [];
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
 }
 
 const MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
