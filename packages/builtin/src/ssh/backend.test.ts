@@ -248,6 +248,22 @@ describe('one-time passwords', () => {
     await assertRejectsWithCode(b.write('verify', { otp: resp?.data?.['key'] }), 'invalid_request', 'OTP not found');
   });
 
+  it('lookup lists the roles covering an address; config/zeroaddress opens a role to any address', async () => {
+    await b.write('roles/anywhere', { key_type: 'otp', default_user: 'ops', cidr_list: '192.0.2.0/24' });
+    assert.deepEqual((await b.write('lookup', { ip: '10.1.2.3' }))?.data, { roles: ['otp'] });
+    assert.deepEqual((await b.write('lookup', { ip: '172.16.0.1' }))?.data, { roles: [] });
+    await refusedWithoutWrites(b, b.write('creds/anywhere', { ip: '172.16.0.1' }), 'Error validating IP: IP does not belong to role');
+    await refusedWithoutWrites(b, b.write('config/zeroaddress', { roles: 'anywhere,ghost' }), 'Role "ghost" does not exist');
+    await b.write('config/zeroaddress', { roles: 'anywhere' });
+    assert.deepEqual((await b.read('config/zeroaddress'))?.data, { roles: ['anywhere'] });
+    assert.deepEqual((await b.write('lookup', { ip: '172.16.0.1' }))?.data, { roles: ['anywhere'] });
+    assert.equal((await b.write('creds/anywhere', { ip: '172.16.0.1' }))?.data?.['username'], 'ops');
+    // Deleting the role takes it off the list.
+    await b.delete('roles/anywhere');
+    assert.equal(await b.read('config/zeroaddress'), null);
+    await refusedWithoutWrites(b, b.write('lookup', { ip: 'x' }), 'Invalid IP "x"');
+  });
+
   it('refuses hosts outside the role, users it does not allow, and CA roles', async () => {
     await refusedWithoutWrites(b, b.write('creds/otp', {}), 'Missing ip');
     await refusedWithoutWrites(b, b.write('creds/otp', { ip: 'nope' }), 'Invalid IP "nope"');

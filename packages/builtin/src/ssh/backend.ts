@@ -4,10 +4,12 @@ import type { SshContext } from './context.js';
 import { pathConfigCa } from './path-config-ca.js';
 import { pathCreds, secretOtp } from './path-creds.js';
 import { pathIssue } from './path-issue.js';
+import { pathLookup } from './path-lookup.js';
 import { pathPublicKey } from './path-public-key.js';
 import { pathRoles } from './path-roles.js';
 import { pathSign } from './path-sign.js';
 import { pathVerify } from './path-verify.js';
+import { pathZeroAddress } from './path-zero-address.js';
 
 export interface SshOptions {
   /** Milliseconds since the epoch (tests sign certificates at a chosen time). */
@@ -31,7 +33,7 @@ export async function createSshBackend(conf: BackendConfig, options: SshOptions 
     type: 'logical',
     help: HELP,
     pathsSpecial: { unauthenticated: ['verify', 'public_key'] },
-    paths: [pathConfigCa(ctx.locks), pathPublicKey(), ...pathRoles(), pathSign(ctx), pathIssue(ctx), pathCreds(ctx), pathVerify(ctx)],
+    paths: [pathConfigCa(ctx.locks), pathPublicKey(), ...pathRoles(), pathSign(ctx), pathIssue(ctx), pathCreds(ctx), pathVerify(ctx), pathLookup(), pathZeroAddress()],
     secrets: [secretOtp()],
     invalidate: (key) => ctx.hmacKey.invalidate(key),
   });

@@ -4,6 +4,7 @@ import { addressInCidrs } from '../token-fields/index.js';
 import type { SshContext } from './context.js';
 import { deleteOtpByHmac, issueOtp } from './otp-store.js';
 import { commaList, KEY_TYPE_OTP, readRole, type SshRole } from './role-entry.js';
+import { zeroAddressRoles } from './zero-address.js';
 
 export const SECRET_OTP_TYPE = 'secret_otp_key';
 
@@ -36,7 +37,7 @@ async function createCreds(ctx: SshContext, req: Request, d: FieldData): Promise
   const username = d.get<string>('username') || role.default_user;
   checkUsername(role, username);
   if (isIP(ipRaw) === 0) throw new CofferError('invalid_request', `Invalid IP "${ipRaw}"`);
-  if (!addressInCidrs(ipRaw, commaList(role.cidr_list)) || addressInCidrs(ipRaw, commaList(role.exclude_cidr_list))) {
+  if (!(await zeroAddressRoles(req.storage)).includes(roleName) && !ipAllowedByRole(role, ipRaw)) {
     throw new CofferError('invalid_request', 'Error validating IP: IP does not belong to role');
   }
 
@@ -45,6 +46,11 @@ async function createCreds(ctx: SshContext, req: Request, d: FieldData): Promise
     data: { key_type: KEY_TYPE_OTP, key: otp, username, ip: ipRaw, port: role.port },
     secret: { ttl: 0, maxTtl: 0, renewable: false, internalData: { secret_type: SECRET_OTP_TYPE, otp_hmac: hmac } },
   };
+}
+
+/** In the role's cidr_list and not in its exclude_cidr_list. */
+export function ipAllowedByRole(role: SshRole, ip: string): boolean {
+  return addressInCidrs(ip, commaList(role.cidr_list)) && !addressInCidrs(ip, commaList(role.exclude_cidr_list));
 }
 
 function checkUsername(role: SshRole, username: string): void {

@@ -3,6 +3,7 @@ import { parseCidrList } from '../token-fields/index.js';
 import { deleteRole, KEY_TYPE_CA, KEY_TYPE_OTP, listRoleNames, readRole, writeRole, type SshRole } from './role-entry.js';
 import { optionMap } from './sign-policy.js';
 import { RSA_SIGNATURE_ALGORITHMS } from './signature.js';
+import { deleteZeroAddressRoles, writeZeroAddressRoles, zeroAddressRoles } from './zero-address.js';
 
 const ALGORITHM_SIGNERS = ['default', ...RSA_SIGNATURE_ALGORITHMS];
 const KEY_LENGTH_TYPES = [
@@ -34,7 +35,15 @@ export function pathRoles(): PathDefinition[] {
         create: { callback: writeRoleFromRequest, summary: 'Create or replace a role.' },
         delete: {
           callback: async (req, d) => {
-            await deleteRole(req.storage, d.get<string>('role'));
+            const name = d.get<string>('role');
+            // A deleted role leaves the zero-address list too, as in Vault.
+            const zero = await zeroAddressRoles(req.storage);
+            if (zero.includes(name)) {
+              const rest = zero.filter((r) => r !== name);
+              if (rest.length > 0) await writeZeroAddressRoles(req.storage, rest);
+              else await deleteZeroAddressRoles(req.storage);
+            }
+            await deleteRole(req.storage, name);
             return null;
           },
           summary: 'Delete a role.',

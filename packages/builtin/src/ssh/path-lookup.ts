@@ -1,0 +1,28 @@
+import { isIP } from 'node:net';
+import { CofferError, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { ipAllowedByRole } from './path-creds.js';
+import { KEY_TYPE_OTP, listRoleNames, readRole } from './role-entry.js';
+import { zeroAddressRoles } from './zero-address.js';
+
+export function pathLookup(): PathDefinition {
+  return {
+    pattern: 'lookup',
+    fields: { ip: { type: 'string', description: 'Address of a host.' } },
+    operations: { update: { callback: lookup, summary: 'List the OTP roles that cover a host address.' } },
+    helpSynopsis: 'List the OTP roles whose CIDR blocks (or the zero-address list) cover an address.',
+    helpDescription: 'Answers "roles": the names of the OTP roles creds/<role> would accept the address for.',
+  };
+}
+
+async function lookup(req: Request, d: FieldData): Promise<Response> {
+  const ip = d.get<string>('ip').trim();
+  if (ip === '') throw new CofferError('invalid_request', 'Missing ip');
+  if (isIP(ip) === 0) throw new CofferError('invalid_request', `Invalid IP "${ip}"`);
+  const zero = await zeroAddressRoles(req.storage);
+  const roles: string[] = [];
+  for (const name of await listRoleNames(req.storage)) {
+    const role = await readRole(req.storage, name);
+    if (role?.key_type === KEY_TYPE_OTP && (zero.includes(name) || ipAllowedByRole(role, ip))) roles.push(name);
+  }
+  return { data: { roles } };
+}
