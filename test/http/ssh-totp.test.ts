@@ -1,9 +1,10 @@
 // The SSH and TOTP engines through the whole server: Vault's error bodies,
 // the unauthenticated paths, leases on one-time passwords, the catalog
-// entries, and no key material in physical storage outside the barrier.
+// entries, and no key material in physical storage outside the barrier or
+// in the audit log outside HMACs.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,10 +15,15 @@ import { startInProcessServer, type InProcessServer } from '@coffer/server/testi
 let s: InProcessServer;
 const physical = new InmemBackend();
 const pluginDirectory = mkdtempSync(join(tmpdir(), 'coffer-ssh-totp-plugins-'));
+const auditFile = join(pluginDirectory, 'audit.log');
+/** Secrets that went through requests and responses; none may appear in the audit log. */
+const secretsSeen: string[] = [];
 
 before(async () => {
   // With the plugin catalog, as `coffer server` runs (an empty plugin directory: built-ins only).
   s = await startInProcessServer({ physical, plugins: { directory: pluginDirectory } });
+  const audit = await s.request('PUT', 'sys/audit/file', { type: 'file', options: { file_path: auditFile } });
+  assert.equal(audit.status, 204, JSON.stringify(audit.body));
   for (const type of ['ssh', 'totp']) {
     const r = await s.request('POST', `sys/mounts/${type}`, { type });
     assert.equal(r.status, 204, JSON.stringify(r.body));
@@ -79,6 +85,7 @@ describe('ssh over HTTP', () => {
     assert.match(creds.body.lease_id, /^ssh\/creds\/otp\//);
     assert.equal(creds.body.renewable, false);
     const otp = creds.body.data.key;
+    secretsSeen.push(otp);
     const verified = await s.request('POST', 'ssh/verify', { otp }, { token: null });
     assert.equal(verified.status, 200);
     assert.deepEqual(verified.body.data, { username: 'ubuntu', ip: '127.0.0.1', role_name: 'otp' });
@@ -95,6 +102,7 @@ describe('totp over HTTP', () => {
   it('generates, validates once, and refuses bad input with Vault\'s body', async () => {
     const created = await s.request('POST', 'totp/keys/alice', { generate: true, issuer: 'Coffer', account_name: 'alice' });
     assert.equal(created.status, 200);
+    secretsSeen.push(new URL(created.body.data.url).searchParams.get('secret')!, created.body.data.barcode.slice(0, 64));
     const code = await s.request('GET', 'totp/code/alice');
     assert.match(code.body.data.code, /^\d{6}$/);
     const valid = await s.request('POST', 'totp/code/alice', { code: code.body.data.code });
@@ -107,10 +115,30 @@ describe('totp over HTTP', () => {
   });
 });
 
-describe('storage and catalog', () => {
+describe('storage, audit and catalog', () => {
+  it('private keys, TOTP secrets and one-time passwords appear in the audit log only as HMACs', async () => {
+    const issued = await s.request('POST', 'ssh/issue/dev', { key_type: 'ed25519' });
+    assert.equal(issued.status, 200, JSON.stringify(issued.body));
+    secretsSeen.push(issued.body.data.private_key.split('\n')[1]);
+    const ca = generateKeyPairSync('ed25519');
+    assert.equal((await s.request('POST', 'sys/mounts/other-ssh', { type: 'ssh' })).status, 204);
+    const pem = ca.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const jwk = ca.publicKey.export({ format: 'jwk' });
+    const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), Buffer.from(jwk.x!, 'base64url')]);
+    const put = await s.request('POST', 'other-ssh/config/ca', { private_key: pem, public_key: `ssh-ed25519 ${blob.toString('base64')}` });
+    assert.equal(put.status, 204, JSON.stringify(put.body));
+    secretsSeen.push(pem.split('\n')[1]!);
+    const log = readFileSync(auditFile, 'utf8');
+    assert.ok(log.includes('other-ssh/config/ca'), 'the import was audited');
+    assert.ok(!log.includes('PRIVATE KEY'));
+    for (const secret of secretsSeen) assert.ok(!log.includes(secret), 'a secret is in the audit log in the clear');
+  });
+
+
   it('no private key, TOTP secret or one-time password reaches physical storage in the clear', async () => {
     const key = await s.request('POST', 'totp/keys/provided', { key: 'JBSWY3DPEHPK3PXPJBSWY3DP' });
     assert.equal(key.status, 204);
+    secretsSeen.push('JBSWY3DPEHPK3PXPJBSWY3DP');
     const creds = await s.request('POST', 'ssh/creds/otp', { ip: '127.0.0.2' });
     const bytes = await physicalBytes();
     assert.ok(!bytes.includes('PRIVATE KEY'));
