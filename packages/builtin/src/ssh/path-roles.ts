@@ -32,7 +32,6 @@ export function pathRoles(): PathDefinition[] {
       operations: {
         read: { callback: readRoleResponse, summary: 'Read a role.' },
         update: { callback: writeRoleFromRequest, summary: 'Create or replace a role.' },
-        create: { callback: writeRoleFromRequest, summary: 'Create or replace a role.' },
         delete: {
           callback: async (req, d) => {
             const name = d.get<string>('role');
