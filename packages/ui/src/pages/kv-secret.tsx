@@ -40,7 +40,8 @@ export async function readKv(kv: KvMount, path: string, version = 0): Promise<Lo
 export function KvSecret({ kv, path, crumbs }: { kv: KvMount; path: string; crumbs: React.ReactNode }) {
   const secret = useApi(async () => {
     const current = await readKv(kv, path);
-    const metadata = kv.version === 2 ? await api.read<KvMetadata>(apiPath(kv.mount, 'metadata', path)).then((r) => r.data, (e: unknown) => (e instanceof ApiError && e.status === 404 ? undefined : Promise.reject(e))) : undefined;
+    // A token may read the data without the metadata: the page then shows the data alone.
+    const metadata = kv.version === 2 ? await api.read<KvMetadata>(apiPath(kv.mount, 'metadata', path)).then((r) => r.data, (e: unknown) => (e instanceof ApiError && (e.status === 404 || e.status === 403) ? undefined : Promise.reject(e))) : undefined;
     return current || metadata ? { ...(current ?? { data: null, version: metadata!.current_version, deleted: true, destroyed: false }), metadata } : undefined;
   }, [kv.mount, path]);
   const [editing, setEditing] = useState(false);
@@ -66,7 +67,7 @@ export function KvSecret({ kv, path, crumbs }: { kv: KvMount; path: string; crum
       if (kv.version === 1) await api.write(apiPath(kv.mount, path), data);
       else {
         // Check-and-set with the version this editor started from: a concurrent save is refused instead of lost.
-        const res = await api.write<{ version: number }>(apiPath(kv.mount, 'data', path), { data, options: { cas: current?.metadata?.current_version ?? 0 } });
+        const res = await api.write<{ version: number }>(apiPath(kv.mount, 'data', path), { data, options: { cas: current?.metadata?.current_version ?? current?.version ?? 0 } });
         setNotice(`Saved version ${res.data.version}.`);
       }
       if (kv.version === 1) setNotice('Saved.');
@@ -92,7 +93,8 @@ export function KvSecret({ kv, path, crumbs }: { kv: KvMount; path: string; crum
         </>
       ) : (
         <>
-          {kv.version === 2 ? (
+          {kv.version === 2 && !current.metadata ? <p className="muted">Versions and metadata are not shown: your token may not read {kv.mount}metadata/{path}.</p> : null}
+          {kv.version === 2 && current.metadata ? (
             <div role="tablist" aria-label="Secret views" className="segmented">
               {(['data', 'versions', 'metadata'] as const).map((t) => (
                 <button key={t} role="tab" type="button" aria-selected={tab === t} className={tab === t ? 'active' : undefined} onClick={() => setTab(t)}>
