@@ -49,4 +49,9 @@ if ! command -v slapd >/dev/null; then
   echo "slapd slapd/no_configuration boolean true" | debconf-set-selections 2>/dev/null || true
   apt_install slapd ldap-utils || log "slapd could not be installed"
 fi
+
+# Chromium: from Debian's chromium package, for the web UI's browser tests (test/ui).
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing chromium"; apt_install chromium chromium-driver || log "chromium could not be installed"
+fi
 exit 0

@@ -5,7 +5,7 @@
 // registered and reloaded. axe-core checks every page; screenshots go to
 // artifacts/ui/ (gitignored).
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -28,6 +28,7 @@ describe('web UI in chromium against a real server', { skip, timeout: 240_000 },
 
   before(async () => {
     if (unavailable) assert.fail(`CI=true: ${unavailable}`);
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const base = mkdtempSync(join(tmpdir(), 'coffer-ui-e2e-'));
     const pluginDir = join(base, 'plugins');

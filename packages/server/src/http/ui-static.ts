@@ -75,7 +75,7 @@ export function createUiServer(options: { enabled: boolean; dir?: string }): (re
     let file = name === undefined ? undefined : files.get(name);
     if (file === undefined) {
       // A missing asset is a 404; any other path is a page of the app, which routes it itself.
-      if (name === undefined || name.startsWith('assets/') || extname(name) !== '') {
+      if (name === undefined || name.split('/').includes('..') || name.startsWith('assets/') || extname(name) !== '') {
         sendText(res, 404, 'Not found\n');
         return true;
       }
