@@ -279,6 +279,23 @@ describe('web UI in chromium against a real server', { skip, timeout: 240_000 },
     await check('tools-unwrap');
   });
 
+  it('enables userpass and adds a user', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Access' }).click();
+    await heading('Access').waitFor();
+    await page.getByRole('button', { name: 'Enable method' }).click();
+    await page.getByRole('status').filter({ hasText: 'Enabled userpass at auth/userpass/' }).waitFor();
+    await check('access-methods');
+    await page.getByRole('link', { name: 'Userpass users' }).click();
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password').fill('correct horse');
+    await page.getByLabel('Policies').fill('app-reader');
+    await page.getByRole('button', { name: 'Save user' }).click();
+    await page.getByRole('status').filter({ hasText: 'User alice saved.' }).waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'alice' }).waitFor();
+    await check('access-userpass');
+  });
+
   it('logs out, logs in with the limited token and shows a permission-denied page', async () => {
     const { page } = browser;
     await page.getByRole('button', { name: 'Log out' }).click();
@@ -287,7 +304,7 @@ describe('web UI in chromium against a real server', { skip, timeout: 240_000 },
     await page.getByRole('textbox', { name: 'Token' }).fill(limitedToken);
     await page.getByRole('button', { name: 'Log in' }).click();
     // Logging in again returns to the page that was open.
-    await heading('Tools').waitFor();
+    await heading('Access').waitFor();
     await page.getByRole('link', { name: 'Secrets engines' }).click();
     await heading('Secrets engines').waitFor();
     await page.getByRole('heading', { name: 'Permission denied' }).waitFor();
@@ -308,6 +325,31 @@ describe('web UI in chromium against a real server', { skip, timeout: 240_000 },
     await page.getByText('Your token has expired or was revoked').waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.getItem('coffer.token')), null);
     assert.equal(await page.getByRole('textbox', { name: 'Token' }).count(), 1, 'the last login method (token) is remembered');
+  });
+
+  it('logs in with userpass using the keyboard only, and remembers the method', async () => {
+    const { page } = browser;
+    await page.getByRole('radio', { name: 'Token' }).focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getByRole('radio', { name: 'Username' }).isChecked(), true);
+    const focusedLabel = () => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent ?? '');
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedLabel(), 'Mount path');
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedLabel(), 'Username');
+    await page.keyboard.type('alice');
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedLabel(), 'Password');
+    await page.keyboard.type('correct horse');
+    await page.keyboard.press('Enter');
+    // Back on the page that was open (Policies), which alice may not list.
+    await heading('ACL policies').waitFor();
+    await page.getByRole('heading', { name: 'Permission denied' }).waitFor();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await heading('Log in to Coffer').waitFor();
+    assert.equal(await page.getByRole('radio', { name: 'Username' }).isChecked(), true, 'the last method is remembered');
+    await page.getByRole('textbox', { name: 'Username' }).waitFor();
+    await check('login-userpass');
   });
 
   it('serves the app with its security and caching headers', async () => {

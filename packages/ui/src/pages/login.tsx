@@ -19,11 +19,14 @@ export function LoginPage() {
   const [mount, setMount] = useState(remembered.mount || (METHODS.find((m) => m.type === remembered.type)?.defaultMount ?? ''));
   const [values, setValues] = useState<Record<string, string>>({});
   const [reason] = useState(takeLogoutReason);
+  // Focus starts in the first field; once the user picks a method (e.g. with the arrow keys), it stays where they are.
+  const [picked, setPicked] = useState(false);
   const action = useAction();
   const set = (k: string) => (e: React.ChangeEvent<HTMLInputElement>) => setValues({ ...values, [k]: e.target.value });
 
   const choose = (t: LoginMethod['type']) => {
     setType(t);
+    setPicked(true);
     setMount(METHODS.find((m) => m.type === t)!.defaultMount);
     setValues({});
     action.clear();
@@ -63,16 +66,16 @@ export function LoginPage() {
       </div>
       <form onSubmit={login}>
         {type !== 'token' ? <Field label="Mount path" value={mount} onChange={(e) => setMount(e.target.value)} hint={`Where the ${type} auth method is enabled (auth/${mount || '…'}/).`} required /> : null}
-        {type === 'token' ? <Field label="Token" type="password" value={values.token ?? ''} onChange={set('token')} required autoFocus /> : null}
+        {type === 'token' ? <Field label="Token" type="password" value={values.token ?? ''} onChange={set('token')} required autoFocus={!picked} /> : null}
         {type === 'userpass' ? (
           <>
-            <Field label="Username" value={values.username ?? ''} onChange={set('username')} required autoComplete="username" autoFocus />
+            <Field label="Username" value={values.username ?? ''} onChange={set('username')} required autoComplete="username" autoFocus={!picked} />
             <Field label="Password" type="password" value={values.password ?? ''} onChange={set('password')} required autoComplete="current-password" />
           </>
         ) : null}
         {type === 'approle' ? (
           <>
-            <Field label="Role ID" value={values.role_id ?? ''} onChange={set('role_id')} required autoFocus />
+            <Field label="Role ID" value={values.role_id ?? ''} onChange={set('role_id')} required autoFocus={!picked} />
             <Field label="Secret ID" type="password" value={values.secret_id ?? ''} onChange={set('secret_id')} />
           </>
         ) : null}
