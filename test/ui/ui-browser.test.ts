@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildExamples } from '../../examples/plugins/build.mjs';
 import { freePort, sqliteServerConfig, startCoffer, type CofferProcess } from '../support/coffer-process.js';
 import { REPO_ROOT } from '../plugins/support.js';
-import { browserUnavailable, openBrowser, seriousAxeViolations, type BrowserSession } from './support/browser.js';
+import { browserUnavailable, focusedLabel, openBrowser, seriousAxeViolations, storedToken, type BrowserSession } from './support/browser.js';
 
 const unavailable = browserUnavailable();
 const inCi = process.env['CI'] === 'true';
@@ -106,8 +106,8 @@ describe('web UI in chromium against a real server', { skip, timeout: 240_000 },
     await page.getByRole('button', { name: 'Log in' }).click();
     await heading('Dashboard').waitFor();
     await page.getByRole('cell', { name: 'sys/' }).waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('coffer.token')), rootToken, 'the token is kept in session storage');
-    assert.equal(await page.evaluate(() => localStorage.getItem('coffer.token')), null, 'and never in local storage');
+    assert.equal(await storedToken(page, 'sessionStorage'), rootToken, 'the token is kept in session storage');
+    assert.equal(await storedToken(page, 'localStorage'), null, 'and never in local storage');
     await check('dashboard');
   });
 
@@ -178,6 +178,9 @@ describe('web UI in chromium against a real server', { skip, timeout: 240_000 },
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? '', /Someone saved a newer version/);
     await check('kv-cas-conflict');
+    await page.getByRole('button', { name: 'Discard my changes and reload the secret' }).click();
+    await page.getByRole('button', { name: 'Show value of password' }).click();
+    await page.getByText('other', { exact: true }).waitFor();
   });
 
   it('shows server validation errors for a policy, saves a valid one and tests a capability', async () => {
@@ -300,7 +303,7 @@ describe('web UI in chromium against a real server', { skip, timeout: 240_000 },
     const { page } = browser;
     await page.getByRole('button', { name: 'Log out' }).click();
     await heading('Log in to Coffer').waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('coffer.token')), null, 'logging out forgets the token');
+    assert.equal(await storedToken(page, 'sessionStorage'), null, 'logging out forgets the token');
     await page.getByRole('textbox', { name: 'Token' }).fill(limitedToken);
     await page.getByRole('button', { name: 'Log in' }).click();
     // Logging in again returns to the page that was open.
@@ -323,7 +326,7 @@ describe('web UI in chromium against a real server', { skip, timeout: 240_000 },
     await page.getByRole('link', { name: 'Policies' }).click();
     await heading('Log in to Coffer').waitFor();
     await page.getByText('Your token has expired or was revoked').waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('coffer.token')), null);
+    assert.equal(await storedToken(page, 'sessionStorage'), null);
     assert.equal(await page.getByRole('textbox', { name: 'Token' }).count(), 1, 'the last login method (token) is remembered');
   });
 
@@ -332,14 +335,13 @@ describe('web UI in chromium against a real server', { skip, timeout: 240_000 },
     await page.getByRole('radio', { name: 'Token' }).focus();
     await page.keyboard.press('ArrowRight');
     assert.equal(await page.getByRole('radio', { name: 'Username' }).isChecked(), true);
-    const focusedLabel = () => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent ?? '');
     await page.keyboard.press('Tab');
-    assert.equal(await focusedLabel(), 'Mount path');
+    assert.equal(await focusedLabel(page), 'Mount path');
     await page.keyboard.press('Tab');
-    assert.equal(await focusedLabel(), 'Username');
+    assert.equal(await focusedLabel(page), 'Username');
     await page.keyboard.type('alice');
     await page.keyboard.press('Tab');
-    assert.equal(await focusedLabel(), 'Password');
+    assert.equal(await focusedLabel(page), 'Password');
     await page.keyboard.type('correct horse');
     await page.keyboard.press('Enter');
     // Back on the page that was open (Policies), which alice may not list.

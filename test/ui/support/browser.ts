@@ -69,10 +69,19 @@ export interface AxeViolation {
  */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
+  // Evaluated as text: these tests are compiled without the DOM's types.
+  const violations = await page.evaluate<AxeViolation[]>(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`,
+  );
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** What the page keeps in its storages under the token key: sessionStorage only, never localStorage. */
+export function storedToken(page: Page, storage: 'sessionStorage' | 'localStorage'): Promise<string | null> {
+  return page.evaluate<string | null>(`${storage}.getItem('coffer.token')`);
+}
+
+/** The label text of the focused form control ('' when none). */
+export function focusedLabel(page: Page): Promise<string> {
+  return page.evaluate<string>(`document.activeElement?.labels?.[0]?.textContent ?? ''`);
 }

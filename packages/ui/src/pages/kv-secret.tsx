@@ -90,6 +90,11 @@ export function KvSecret({ kv, path, crumbs }: { kv: KvMount; path: string; crum
         <>
           {!exists ? <p>No secret exists at this path yet. Enter its keys and values to create it.</p> : null}
           <KvEditor initial={editing && current?.data ? current.data : {}} busy={save.busy} error={save.error} onSave={write} onCancel={exists ? () => (setEditing(false), save.clear()) : undefined} saveLabel={exists ? 'Save new version' : 'Create secret'} />
+          {save.error instanceof ApiError && /check-and-set parameter did not match/.test(save.error.message) ? (
+            <button type="button" onClick={() => (setEditing(false), save.clear(), setNotice(''), secret.reload())}>
+              Discard my changes and reload the secret
+            </button>
+          ) : null}
         </>
       ) : (
         <>
@@ -131,7 +136,7 @@ export function KvSecret({ kv, path, crumbs }: { kv: KvMount; path: string; crum
                 </table>
               )}
               <div className="row">
-                <button type="button" className="primary" onClick={() => setEditing(true)}>
+                <button type="button" className="primary" onClick={() => (setEditing(true), setNotice(''))}>
                   {kv.version === 2 ? 'Create new version' : 'Edit'}
                 </button>
                 <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
