@@ -354,6 +354,38 @@ describe('web UI in chromium against a real server', { skip, timeout: 240_000 },
     await check('login-userpass');
   });
 
+  it('creates an AppRole role and secret ID, then logs in with them', async () => {
+    const { page } = browser;
+    await page.getByRole('radio', { name: 'Token' }).check();
+    await page.getByRole('textbox', { name: 'Token' }).fill(rootToken);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'Access' }).click();
+    await page.getByLabel('Type').selectOption('approle');
+    await page.getByRole('button', { name: 'Enable method' }).click();
+    await page.getByRole('status').filter({ hasText: 'Enabled approle at auth/approle/' }).waitFor();
+    await page.getByRole('link', { name: 'AppRole roles' }).click();
+    await page.getByLabel('Role name').fill('ci');
+    await page.getByLabel('Policies').fill('app-reader');
+    await page.getByRole('button', { name: 'Save role' }).click();
+    await page.getByRole('button', { name: 'ci', exact: true }).click();
+    const roleId = (await page.locator('.one-time', { hasText: 'Role ID' }).locator('code').textContent()) ?? '';
+    await page.getByRole('button', { name: 'Generate a secret ID' }).click();
+    const secretId = (await page.locator('.one-time', { hasText: 'Secret ID' }).locator('code').textContent()) ?? '';
+    assert.ok(roleId.length > 10 && secretId.length > 10);
+    await page.locator('.listing code').first().waitFor();
+    await check('access-approle');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('radio', { name: 'AppRole' }).check();
+    await page.getByLabel('Role ID').fill(roleId);
+    await page.getByLabel('Secret ID').fill(secretId);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await heading('Access').waitFor();
+    await page.getByRole('heading', { name: 'Permission denied' }).waitFor();
+    await page.goto(ui('kv/secret/app/config'));
+    await page.getByRole('button', { name: 'Show value of password' }).waitFor();
+  });
+
   it('serves the app with its security and caching headers', async () => {
     const index = await fetch(ui('some/deep/route'));
     assert.equal(index.status, 200);
