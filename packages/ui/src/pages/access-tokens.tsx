@@ -69,7 +69,8 @@ export function AccessTokens() {
             onClick={() =>
               void act.run(async () => {
                 const res = subject ? await api.write(`auth/token/lookup${suffix}`, target()) : await api.read('auth/token/lookup-self');
-                setLookup(res.data);
+                // The token itself is not shown again: the page may be on a shared screen.
+                setLookup({ ...res.data, ...('id' in res.data ? { id: '(hidden)' } : {}) });
               })
             }
           >
