@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, apiPath } from '../api/client';
 import { Busy, Notice } from '../components/busy';
 import { ErrorBox, PageError } from '../components/error-box';
-import { Field, Select } from '../components/fields';
+import { Field, Select, TextArea } from '../components/fields';
 import { TypedConfirm } from '../components/typed-confirm';
 import { PageTitle } from '../layout';
 import { Link } from '../router';
@@ -114,17 +114,27 @@ function EnableForm({ onDone }: { onDone: (path: string) => void }) {
   const [pluginVersion, setPluginVersion] = useState('');
   const [defaultTtl, setDefaultTtl] = useState('');
   const [maxTtl, setMaxTtl] = useState('');
+  const [optionsText, setOptionsText] = useState('');
   const action = useAction();
   const realType = type === 'other' ? custom : type === 'kv-v1' ? 'kv' : type;
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     const mountPath = (path || realType).replace(/^\/+|\/+$/g, '');
     void action.run(async () => {
+      const options: Record<string, string> = {};
+      for (const line of optionsText.split('\n')) {
+        if (!line.trim()) continue;
+        const eq = line.indexOf('=');
+        if (eq <= 0) throw new Error(`Options: "${line}" is not key=value; write one key=value pair per line.`);
+        options[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+      }
+      if (type === 'kv') options.version = '2';
+      if (type === 'kv-v1') options.version = '1';
       await api.write(apiPath('sys/mounts', mountPath), {
         type: realType,
         description,
         ...(pluginVersion ? { plugin_version: pluginVersion } : {}),
-        ...(type === 'kv' ? { options: { version: '2' } } : type === 'kv-v1' ? { options: { version: '1' } } : {}),
+        ...(Object.keys(options).length > 0 ? { options } : {}),
         config: { ...(defaultTtl ? { default_lease_ttl: defaultTtl } : {}), ...(maxTtl ? { max_lease_ttl: maxTtl } : {}) },
       });
       onDone(mountPath);
@@ -144,6 +154,7 @@ function EnableForm({ onDone }: { onDone: (path: string) => void }) {
       <Field label="Plugin version" value={pluginVersion} onChange={(e) => setPluginVersion(e.target.value)} hint="Leave empty for the pinned or built-in version." />
       <Field label="Default lease TTL" value={defaultTtl} onChange={(e) => setDefaultTtl(e.target.value)} placeholder="e.g. 1h" />
       <Field label="Max lease TTL" value={maxTtl} onChange={(e) => setMaxTtl(e.target.value)} placeholder="e.g. 24h" />
+      <TextArea label="Options" value={optionsText} onChange={setOptionsText} rows={2} hint="Engine options, one key=value per line (the KV version is set by the type above)." />
       <button type="submit" className="primary" disabled={action.busy}>
         Enable
       </button>
