@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { api } from './api/client';
 import { getToken, onTokenChange } from './api/session';
 import { Busy } from './components/busy';
 import { ErrorBox } from './components/error-box';
@@ -68,9 +67,4 @@ export function App() {
       {routePage(route, seal)}
     </Layout>
   );
-}
-
-/** Reads the current token's own details; used by the header and the dashboard. */
-export function lookupSelf() {
-  return api.read<{ display_name: string; policies: string[]; ttl: number; accessor: string }>('auth/token/lookup-self');
 }

@@ -19,7 +19,7 @@ export function KvPage({ full }: { full: string }) {
   const info = useApi(async () => {
     const res = await api.read<{ path: string; type: string; options?: Record<string, string> | null }>(apiPath('sys/internal/ui/mounts', full.replace(/\/$/, '')));
     return { mount: res.data.path, version: res.data.options?.version === '2' ? 2 : 1, type: res.data.type } as KvMount & { type: string };
-  }, [full.split('/')[0]]);
+  }, [full]);
   if (info.error) return <PageError error={info.error} />;
   if (!info.data) return <Busy />;
   const { mount } = info.data;
