@@ -59,4 +59,9 @@ fi
 if ! command -v oathtool >/dev/null; then
   log "installing oathtool"; apt_install oathtool || log "oathtool could not be installed"
 fi
+
+# Chromium: from Debian's chromium package, for the web UI's browser tests (test/ui).
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing chromium"; apt_install chromium chromium-driver || log "chromium could not be installed"
+fi
 exit 0

@@ -1,3 +1,4 @@
+import { readCustomResponseHeaders } from './custom-response-headers.js';
 import { configError } from './errors.js';
 import type { FileContext } from './file-context.js';
 import { labeledBlocks, type LabeledBlock } from './stanza.js';
@@ -15,7 +16,7 @@ import { UNSUPPORTED_LISTENER_KEYS } from './vault-keys.js';
 
 const TLS_VERSIONS: Record<string, TlsVersion> = { tls10: 'tls10', tls11: 'tls11', tls12: 'tls12', tls13: 'tls13' };
 
-type Setter = (listener: ListenerFragment, value: unknown, ref: SettingRef) => void;
+type Setter = (listener: ListenerFragment, value: unknown, ref: SettingRef, ctx: FileContext) => void;
 
 /** The listener settings Coffer acts on, by Vault's key. */
 const SETTINGS: Record<string, Setter> = {
@@ -41,6 +42,7 @@ const SETTINGS: Record<string, Setter> = {
   http_idle_timeout: (l, v, r) => (l.httpIdleTimeoutSeconds = readDuration(v, r)),
   http_read_header_timeout: (l, v, r) => (l.httpReadHeaderTimeoutSeconds = readDuration(v, r)),
   http_read_timeout: (l, v, r) => (l.httpReadTimeoutSeconds = readDuration(v, r)),
+  custom_response_headers: (l, v, r, ctx) => (l.customResponseHeaders = readCustomResponseHeaders(v, r, (message) => ctx.warn(r.line(), message))),
 };
 
 /** Every `listener "tcp" { … }` block of a file, checked and with listener-level defaults. */
@@ -72,7 +74,7 @@ function parseListener({ ref, body }: LabeledBlock, ctx: FileContext): ListenerF
   for (const [key, value] of Object.entries(body)) {
     const setter = SETTINGS[key];
     const setting = ctx.inBlock(ref, key);
-    if (setter !== undefined) setter(listener, value, setting);
+    if (setter !== undefined) setter(listener, value, setting, ctx);
     else if (UNSUPPORTED_LISTENER_KEYS.has(key)) {
       ctx.warn(setting.line(), `${setting.label} is a Vault setting Coffer does not support; it is ignored`);
     } else {

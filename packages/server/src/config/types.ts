@@ -1,5 +1,7 @@
 /** Coffer's server configuration: Vault's config file stanzas, decoded, typed and with defaults. */
 
+import type { CustomResponseHeaders } from './custom-response-headers.js';
+
 /** A `storage "TYPE" { … }` (or legacy `backend "TYPE" { … }`) stanza. */
 export interface StorageConfig {
   type: string;
@@ -42,6 +44,8 @@ export interface ListenerConfig {
   httpReadHeaderTimeoutSeconds: number;
   /** A whole request must arrive within this many seconds (default 30). */
   httpReadTimeoutSeconds: number;
+  /** Headers added to every response, by status (see custom-response-headers.ts). */
+  customResponseHeaders?: CustomResponseHeaders;
   /** The config file that declared this listener, for messages. */
   sourceFile: string;
 }

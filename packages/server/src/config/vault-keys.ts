@@ -49,7 +49,6 @@ export const UNSUPPORTED_LISTENER_KEYS = new Set([
   'agent_api',
   'chroot_namespace',
   'cors',
-  'custom_response_headers',
   'disable_replication_status_endpoints',
   'disable_request_limiter',
   'http_write_timeout',

@@ -1,12 +1,15 @@
 import { hostname } from 'node:os';
 import { CofferError, type Logger } from '@coffer/sdk';
+import type { CustomResponseHeaders } from '../config/custom-response-headers.js';
 import { loadConfig, type ServerConfig } from '../config/index.js';
 import { Core } from '../core/core.js';
 import { COFFER_VERSION, VAULT_API_VERSION } from '../core/version.js';
+import { withCustomResponseHeaders } from '../http/custom-response-headers.js';
 import { createHttpHandler } from '../http/handler.js';
 import { createListener, type Listener, type ListenerOptions } from '../http/listener.js';
 import { listenerOptionsFromConfig } from '../http/listener-config.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
+import { createUiServer } from '../http/ui-static.js';
 import { createPhysical } from '../physical/index.js';
 import { createPluginSystem } from '../plugin-catalog/index.js';
 import { bootstrapDev, devBanner } from './dev-mode.js';
@@ -35,6 +38,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
         listener: listenerOptionsFromConfig(l, () => undefined),
         maxRequestSize: l.maxRequestSize,
         maxRequestDurationSeconds: l.maxRequestDurationSeconds,
+        customResponseHeaders: l.customResponseHeaders,
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
@@ -60,16 +64,19 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     openDatabasePlugin: (name, version) => plugins.openDatabasePlugin(name, version),
   });
 
+  // The web UI at /ui/: on by default in dev mode, as in Vault.
+  const serveUi = createUiServer({ enabled: config?.ui === true || opts.dev === true });
   // Each listener enforces its own max_request_size and max_request_duration, as in Vault.
   const handlerFor = (spec: ListenerSpec) =>
-    createHttpHandler({
+    withCustomResponseHeaders(createHttpHandler({
       handle: (req) => core.handle(req),
       lifecycle: (call) => core.lifecycle(call),
       isLifecyclePath: (path) => core.isLifecyclePath(path),
       maxRequestSize: () => spec.maxRequestSize,
       maxRequestDurationMs: () => spec.maxRequestDurationSeconds * 1000,
       logger: logger.child({ component: 'http' }),
-    });
+      serveOther: serveUi,
+    }), spec.customResponseHeaders);
 
   const listeners: Listener[] = [];
   try {
@@ -120,6 +127,7 @@ interface ListenerSpec {
   listener: Omit<ListenerOptions, 'handler'>;
   maxRequestSize: number;
   maxRequestDurationSeconds: number;
+  customResponseHeaders?: CustomResponseHeaders;
 }
 
 function startupBanner(address: string, storageType: string, listeners: ListenerSpec[], logLevel: string): string {
