@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CofferError, getJson, putJson, type Logger, type Storage } from '@coffer/sdk';
+import { CofferError, getJson, parseBool, putJson, type Logger, type Storage } from '@coffer/sdk';
 import type { AuditEntryInput, AuditPort } from '../core/ports.js';
 import type { AuditDevice } from './device.js';
 import { formatEntry, type FormatOptions } from './entry.js';
@@ -157,8 +157,8 @@ export class AuditBroker implements AuditPort {
 
 function formatOptions(options: Record<string, string>): FormatOptions {
   return {
-    raw: options['log_raw'] === 'true',
-    hmacAccessor: options['hmac_accessor'] !== 'false',
+    raw: parseBool(options['log_raw'] ?? '') === true,
+    hmacAccessor: parseBool(options['hmac_accessor'] ?? '') !== false,
     nonHmacRequestKeys: new Set(),
     nonHmacResponseKeys: new Set(),
   };
