@@ -49,4 +49,8 @@ if ! command -v slapd >/dev/null; then
   echo "slapd slapd/no_configuration boolean true" | debconf-set-selections 2>/dev/null || true
   apt_install slapd ldap-utils || log "slapd could not be installed"
 fi
+# GnuPG: the PGP key-share tests decrypt with Debian's gpg (throwaway GNUPGHOME per test).
+if ! command -v gpg >/dev/null; then
+  log "installing gnupg"; apt_install gnupg || log "gnupg could not be installed"
+fi
 exit 0
