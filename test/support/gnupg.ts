@@ -40,6 +40,11 @@ export class ThrowawayGnupg {
     return { publicKeyBase64: exported.toString('base64'), email };
   }
 
+  /** Writes the public key to a file, binary or ASCII-armored, as an operator hands it to the CLI. */
+  async exportToFile(email: string, file: string, armored: boolean): Promise<void> {
+    await this.gpg(['--output', file, ...(armored ? ['--armor'] : []), '--export', email]);
+  }
+
   /** `base64 -d | gpg --decrypt`, as an operator recovers a share. */
   async decryptBase64(message: string): Promise<string> {
     return (await this.gpg(['--decrypt'], Buffer.from(message, 'base64'))).toString('utf8');
