@@ -38,10 +38,21 @@ const SETTINGS: Record<string, Setter> = {
     const seconds = readDuration(v, r);
     if (seconds > 0) l.maxRequestDurationSeconds = seconds;
   },
+  max_json_depth: (l, v, r) => setJsonLimit(l, 'maxDepth', v, r),
+  max_json_string_value_length: (l, v, r) => setJsonLimit(l, 'maxStringValueLength', v, r),
+  max_json_object_entry_count: (l, v, r) => setJsonLimit(l, 'maxObjectEntryCount', v, r),
+  max_json_array_element_count: (l, v, r) => setJsonLimit(l, 'maxArrayElementCount', v, r),
   http_idle_timeout: (l, v, r) => (l.httpIdleTimeoutSeconds = readDuration(v, r)),
   http_read_header_timeout: (l, v, r) => (l.httpReadHeaderTimeoutSeconds = readDuration(v, r)),
   http_read_timeout: (l, v, r) => (l.httpReadTimeoutSeconds = readDuration(v, r)),
 };
+
+/** The max_json_* settings: a positive bound; 0 keeps Vault's default. */
+function setJsonLimit(listener: ListenerFragment, key: keyof NonNullable<ListenerFragment['jsonLimits']>, value: unknown, ref: SettingRef): void {
+  const limit = readInteger(value, ref);
+  if (limit < 0) throw configError(ref.file, ref.line(), `${ref.label} must be a positive number (0 keeps the default)`);
+  if (limit > 0) listener.jsonLimits = { ...listener.jsonLimits, [key]: limit };
+}
 
 /** Every `listener "tcp" { … }` block of a file, checked and with listener-level defaults. */
 export function parseListenerStanzas(value: unknown, ctx: FileContext): ListenerFragment[] {

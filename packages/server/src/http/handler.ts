@@ -5,6 +5,7 @@ import type { IncomingRequest, PipelineResult } from '../core/pipeline-types.js'
 import { renderEnvelope, renderErrors } from './envelope.js';
 import { operationFor, queryData } from './operation.js';
 import { patchContentTypeRefusal } from './patch-content-type.js';
+import type { JsonLimits } from './json-limits.js';
 import { parseJsonBody, readBody } from './read-body.js';
 
 export interface LifecycleCall {
@@ -22,6 +23,8 @@ export interface HttpHandlerDeps {
   lifecycle(call: LifecycleCall): Promise<{ status: number; body: unknown } | undefined>;
   isLifecyclePath(path: string): boolean;
   maxRequestSize: () => number;
+  /** The listener's max_json_* bounds (default: Vault's). */
+  jsonLimits?: () => JsonLimits;
   /** Vault's max_request_duration: a request still running after this many ms is answered with 503 (0: no limit). */
   maxRequestDurationMs?: () => number;
   logger: Logger;
@@ -75,7 +78,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
   try {
     const bodyAllowed = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
     const raw = bodyAllowed ? await readBody(req, deps.maxRequestSize()) : Buffer.alloc(0);
-    const body = raw.length > 0 ? parseJsonBody(raw) : {};
+    const body = raw.length > 0 ? parseJsonBody(raw, deps.jsonLimits?.()) : {};
 
     if (deps.isLifecyclePath(path)) {
       const answer = await deps.lifecycle({ method, path, query, body, token });
@@ -109,9 +112,10 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     sendResult(res, result, method === 'HEAD');
   } catch (err) {
     if (isCofferError(err)) {
-      sendError(res, err);
       // A body that was too large is left unread: close the connection instead of draining it.
-      if (err.code === 'request_too_large') res.setHeader('Connection', 'close');
+      // Set before the answer is written: a header set after it throws, and the client got a reset instead of the 413.
+      if (err.code === 'request_too_large' && !res.headersSent) res.setHeader('Connection', 'close');
+      sendError(res, err);
       return;
     }
     deps.logger.error({ path, method, err: err instanceof Error ? err.message : String(err) }, 'request failed');

@@ -6,6 +6,7 @@ import { COFFER_VERSION, VAULT_API_VERSION } from '../core/version.js';
 import { createHttpHandler } from '../http/handler.js';
 import { createListener, type Listener, type ListenerOptions } from '../http/listener.js';
 import { listenerOptionsFromConfig } from '../http/listener-config.js';
+import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../http/json-limits.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { createPhysical } from '../physical/index.js';
 import { createPluginSystem } from '../plugin-catalog/index.js';
@@ -29,12 +30,13 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   const physical = await createPhysical(storage.type, storage.config, logger.child({ component: 'storage' }));
 
   const listenersConfig: ListenerSpec[] = opts.dev
-    ? [{ listener: { address: opts.devListenAddress ?? DEV_ADDRESS }, maxRequestSize: DEFAULT_MAX_REQUEST_SIZE, maxRequestDurationSeconds: 90 }]
+    ? [{ listener: { address: opts.devListenAddress ?? DEV_ADDRESS }, maxRequestSize: DEFAULT_MAX_REQUEST_SIZE, maxRequestDurationSeconds: 90, jsonLimits: DEFAULT_JSON_LIMITS }]
     : (config?.listeners ?? []).map((l) => ({
         // Address, TLS (versions, client certificates) and Vault's http_* timeouts, from the stanza.
         listener: listenerOptionsFromConfig(l, () => undefined),
         maxRequestSize: l.maxRequestSize,
         maxRequestDurationSeconds: l.maxRequestDurationSeconds,
+        jsonLimits: { ...DEFAULT_JSON_LIMITS, ...l.jsonLimits },
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
@@ -67,6 +69,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
       lifecycle: (call) => core.lifecycle(call),
       isLifecyclePath: (path) => core.isLifecyclePath(path),
       maxRequestSize: () => spec.maxRequestSize,
+      jsonLimits: () => spec.jsonLimits,
       maxRequestDurationMs: () => spec.maxRequestDurationSeconds * 1000,
       logger: logger.child({ component: 'http' }),
     });
@@ -120,6 +123,7 @@ interface ListenerSpec {
   listener: Omit<ListenerOptions, 'handler'>;
   maxRequestSize: number;
   maxRequestDurationSeconds: number;
+  jsonLimits: JsonLimits;
 }
 
 function startupBanner(address: string, storageType: string, listeners: ListenerSpec[], logLevel: string): string {
