@@ -40,12 +40,20 @@ export async function startInProcessServer(
      * Wire the plugin catalog and external plugins in, as `coffer server` does,
      * with `directory` as plugin_directory. Without it, only built-ins exist.
      */
-    plugins?: { directory: string };
+    plugins?: { directory: string; callTimeoutMs?: number; drainTimeoutMs?: number };
   } = {},
 ): Promise<InProcessServer> {
   const logger = opts.logger ?? silentLogger;
   const physical = opts.physical ?? new InmemBackend();
-  const plugins = opts.plugins ? createPluginSystem({ pluginDirectory: opts.plugins.directory, nodeId: 'in-process', logger: logger.child({ component: 'plugins' }) }) : undefined;
+  const plugins = opts.plugins
+    ? createPluginSystem({
+        pluginDirectory: opts.plugins.directory,
+        nodeId: 'in-process',
+        logger: logger.child({ component: 'plugins' }),
+        ...(opts.plugins.callTimeoutMs !== undefined ? { callTimeoutMs: opts.plugins.callTimeoutMs } : {}),
+        ...(opts.plugins.drainTimeoutMs !== undefined ? { drainTimeoutMs: opts.plugins.drainTimeoutMs } : {}),
+      })
+    : undefined;
   // The same hooks runServer (server/run.ts) gives the Core.
   const pluginHooks: Partial<CoreOptions> = plugins
     ? {
