@@ -70,7 +70,7 @@ export class PluginSource implements BackendSource {
   }
 
   async checkVersion(entry: MountEntry, version: string): Promise<string> {
-    if (entry.builtin_required) return this.builtin.checkVersion(entry, version);
+    if (entry.builtin_required) return this.builtin.checkVersion ? this.builtin.checkVersion(entry, version) : version;
     const wanted = canonicalVersion(version);
     if (wanted === '') return '';
     const type = pluginTypeOfMount(entry);
