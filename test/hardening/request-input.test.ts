@@ -49,6 +49,15 @@ describe('issue 7: request input', () => {
       assert.equal(Object.hasOwn(read.body.data.options, '__proto__'), true);
     });
 
+    it('an audit device or mount type named after a prototype member is an unknown type (400)', async () => {
+      for (const type of ['constructor', 'toString', '__proto__']) {
+        const audit = await s.request('PUT', `sys/audit/proto-${type.replace(/_/g, '')}`, { type, options: {} });
+        assert.equal(audit.status, 400, `audit ${type}: ${JSON.stringify(audit.body)}`);
+        const mount = await s.request('POST', `sys/mounts/proto-${type.replace(/_/g, '')}`, { type });
+        assert.equal(mount.status, 400, `mount ${type}: ${JSON.stringify(mount.body)}`);
+      }
+    });
+
     it('a header map with a __proto__ key is a map entry, not a 500', async () => {
       const res = await s.request('POST', 'sys/mounts/secret/tune', { passthrough_request_headers: ['__proto__', 'X-Custom'] });
       assert.equal(res.status, 204, JSON.stringify(res.body));

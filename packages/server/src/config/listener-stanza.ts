@@ -1,3 +1,4 @@
+import { ownValue } from '@coffer/sdk';
 import { configError } from './errors.js';
 import type { FileContext } from './file-context.js';
 import { labeledBlocks, type LabeledBlock } from './stanza.js';
@@ -81,7 +82,7 @@ function parseListener({ ref, body }: LabeledBlock, ctx: FileContext): ListenerF
     sourceFile: ctx.file,
   };
   for (const [key, value] of Object.entries(body)) {
-    const setter = SETTINGS[key];
+    const setter = ownValue(SETTINGS, key);
     const setting = ctx.inBlock(ref, key);
     if (setter !== undefined) setter(listener, value, setting);
     else if (UNSUPPORTED_LISTENER_KEYS.has(key)) {

@@ -252,3 +252,9 @@ test('listener max_json_* bounds (issue 7): set ones are kept, 0 keeps the defau
   assert.deepEqual(config.listeners[0]!.jsonLimits, { maxDepth: 50, maxStringValueLength: 4096 });
   assertConfigError('listener "tcp" {\n  tls_disable = true\n  max_json_object_entry_count = -1\n}', 'neg.hcl', /line 3: "max_json_object_entry_count" in listener "tcp" must be a positive number/);
 });
+
+test('a config key named after a prototype member is an unknown key, not a setting (issue 7)', () => {
+  const { warnings } = parseConfig('constructor = 1\nlistener "tcp" {\n  tls_disable = true\n  toString = 2\n}', 'proto.hcl');
+  assert.ok(warnings.some((w) => /unknown key "?constructor"? is ignored/.test(w)), JSON.stringify(warnings));
+  assert.ok(warnings.some((w) => /unknown key "?toString"?.* is ignored/.test(w)), JSON.stringify(warnings));
+});
