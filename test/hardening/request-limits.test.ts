@@ -134,3 +134,31 @@ describe('issue 7 item 5: JSON bounds (max_json_*), per listener', () => {
     assert.equal((await tight.request('PUT', 'cubbyhole/a', { a: '[[[[[[', b: '{,,}' })).status, 204);
   });
 });
+
+describe('issue 7 item 5: max_json_depth from the listener stanza of a real server', () => {
+  it('coffer server applies the configured bound (400 just past it)', async () => {
+    const { freePort, startCoffer } = await import('../support/coffer-process.js');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'coffer-json-limits-'));
+    const configPath = join(dir, 'coffer.hcl');
+    writeFileSync(
+      configPath,
+      `storage "inmem" {}\nlistener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_disable = true\n  max_json_depth = 4\n}\n`,
+    );
+    const server = await startCoffer(['server', `-config=${configPath}`], port);
+    try {
+      const put = (body: string) => fetch(`${server.address}/v1/sys/init`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body });
+      const deep = await put('{"a":{"b":{"c":{"d":{}}}}}');
+      assert.equal(deep.status, 400);
+      assert.match(((await deep.json()) as { errors: string[] }).errors[0]!, /max_json_depth/);
+      const fine = await put('{"secret_shares":1,"secret_threshold":1,"x":{"b":{"c":{}}}}');
+      assert.equal(fine.status, 200, await fine.text());
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
