@@ -18,8 +18,8 @@ describe('issue 7 items 11-12: PGP key shares, rekey backup and verification', {
   let shares: string[] = [];
   let root = '';
 
-  const unseal = async (with_: string[]): Promise<void> => {
-    for (const key of with_) {
+  const unseal = async (sharesToGive: string[]): Promise<void> => {
+    for (const key of sharesToGive) {
       const res = await s.request('PUT', 'sys/unseal', { key }, { token: null });
       assert.equal(res.status, 200, JSON.stringify(res.body));
     }

@@ -19,7 +19,7 @@ describe('issue 7: request input', () => {
 
     it('an unknown field named after an Object.prototype member is ignored with a warning, not a 400', async () => {
       for (const name of builtins) {
-        const res = await s.request('POST', 'auth/token/create', JSON.stringify({ ttl: '1h', [name]: 'x' }).replace('"__proto__"', '"__proto__"'));
+        const res = await s.request('POST', 'auth/token/create', JSON.stringify({ ttl: '1h', [name]: 'x' }));
         assert.equal(res.status, 200, `${name}: ${JSON.stringify(res.body)}`);
         assert.ok(
           (res.body.warnings ?? []).some((w: string) => w.includes('unrecognized parameters') && w.includes(name)),

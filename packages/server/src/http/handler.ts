@@ -185,11 +185,12 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function headersOf(req: IncomingMessage): Record<string, string[]> {
-  return Object.fromEntries(
-    Object.entries(req.headers)
-      .filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)
-      .map(([k, v]) => [k, Array.isArray(v) ? v : [v]]),
-  );
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v : [v];
+  }
+  return out;
 }
 
 function sendResult(res: ServerResponse, result: PipelineResult, headOnly: boolean): void {
