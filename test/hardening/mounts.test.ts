@@ -100,6 +100,22 @@ describe('issue 7: mounts', () => {
       assert.equal((await s.request('GET', 'sys/mounts')).body.data['old-generic/'].type, 'generic');
     });
 
+    it('item 2 elsewhere: listing_visibility and token_type are checked on tune and enable, as Vault', async () => {
+      const vis = await s.request('POST', 'sys/mounts/secret/tune', { listing_visibility: 'sometimes' });
+      assert.equal(vis.status, 400);
+      assert.match(vis.body.errors[0], /listing_visibility/);
+      assert.equal((await s.request('POST', 'sys/mounts/secret/tune', { listing_visibility: 'unauth' })).status, 204);
+      const onSecret = await s.request('POST', 'sys/mounts/secret/tune', { token_type: 'batch' });
+      assert.equal(onSecret.status, 400);
+      assert.match(onSecret.body.errors[0], /only be modified on auth mounts/);
+      assert.equal((await s.request('POST', 'sys/auth/token/tune', { token_type: 'weird' })).status, 400);
+      assert.equal((await s.request('POST', 'sys/auth/token/tune', { token_type: 'default-batch' })).status, 400);
+      assert.equal((await s.request('POST', 'sys/auth/up', { type: 'userpass', config: { token_type: 'weird' } })).status, 400);
+      assert.equal((await s.request('POST', 'sys/auth/up', { type: 'userpass', config: { token_type: 'batch' } })).status, 204);
+      // logins on the token mount still work after the refused tunes
+      assert.equal((await s.request('POST', 'auth/token/create', {})).status, 200);
+    });
+
     it('item 16: built-in mounts report deprecation_status', async () => {
       const mounts = (await s.request('GET', 'sys/mounts')).body.data;
       assert.equal(mounts['secret/'].deprecation_status, 'supported');

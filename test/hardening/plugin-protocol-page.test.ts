@@ -70,6 +70,17 @@ describe('docs/plugin-protocol.md: what a plugin sees and what its answers becom
     assert.deepEqual(rollback, [{ operation: 'rollback', path: '', token: false, existenceCheck: false }]);
   });
 
+  it('item 8 elsewhere: a plugin\'s 1xx (or other non-final) status becomes a 500, never an interim answer the client waits on', async () => {
+    for (const path of ['raw/100', 'raw/101', 'code/100', 'code/199', 'code/600']) {
+      const res = await fetch(`${s.address}/v1/probe/${path}`, { headers: { 'X-Vault-Token': s.rootToken }, signal: AbortSignal.timeout(5_000) });
+      assert.equal(res.status, 500, path);
+      assert.match(((await res.json()) as { errors: string[] }).errors[0]!, /not a final status/);
+    }
+    const raw = await fetch(`${s.address}/v1/probe/raw/299`, { headers: { 'X-Vault-Token': s.rootToken } });
+    assert.deepEqual([raw.status, await raw.text()], [299, 'raw']);
+    assert.equal((await s.request('GET', 'probe/code/202')).status, 202);
+  });
+
   it('a duplicate Setup is refused with invalid_request', async () => {
     const service = backendService(async () => ({}) as never, {} as never, silentLogger);
     const setup = { backend_id: 'b1', storage_id: 's1', host_address: '/tmp/none.sock', config: {}, backend_uuid: 'u' };

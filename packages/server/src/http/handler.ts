@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CofferError, isCofferError, parseDuration, type Logger } from '@coffer/sdk';
 import type { IncomingRequest, PipelineResult } from '../core/pipeline-types.js';
 import { renderEnvelope, renderErrors } from './envelope.js';
+import { finalStatus } from './final-status.js';
 import { operationFor, queryData } from './operation.js';
 import { patchContentTypeRefusal } from './patch-content-type.js';
 import type { JsonLimits } from './json-limits.js';
@@ -198,7 +199,7 @@ function sendResult(res: ServerResponse, result: PipelineResult, headOnly: boole
   const data = response?.data;
   // Raw HTTP answers (sys/metrics text, sys/health-like codes): Vault's http_* keys.
   if (data && data['http_status_code'] !== undefined && !result.wrapInfo) {
-    const status = Number(data['http_status_code']);
+    const status = finalStatus(data['http_status_code']);
     const rawBody = data['http_raw_body'];
     const contentType = String(data['http_content_type'] ?? 'application/json');
     res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
@@ -211,7 +212,7 @@ function sendResult(res: ServerResponse, result: PipelineResult, headOnly: boole
     return;
   }
   for (const [k, v] of Object.entries(response?.headers ?? {})) res.setHeader(k, v);
-  sendJson(res, response?.statusCode ?? 200, renderEnvelope(result), headOnly);
+  sendJson(res, response?.statusCode === undefined ? 200 : finalStatus(response.statusCode), renderEnvelope(result), headOnly);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headOnly = false): void {

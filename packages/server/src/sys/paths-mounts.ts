@@ -2,6 +2,7 @@ import { CofferError, parseBool, parseDuration, type FieldData, type PathDefinit
 import type { MountConfig, MountEntry, MountTableName } from '../mounts/mount-entry.js';
 import { normaliseMountPath } from '../mounts/mount-entry.js';
 import type { SysDeps } from './deps.js';
+import { checkMountConfig } from './mount-config-check.js';
 import { mountView, tuneView } from './mount-views.js';
 
 const enableFields = {
@@ -112,6 +113,7 @@ export function mountTablePaths(deps: SysDeps, table: MountTableName): PathDefin
     }
     const { plugin_version: configVersion, ...config } = configFrom(d.get<Record<string, unknown>>('config') ?? {});
     checkTtls(config);
+    checkMountConfig(config, { table, type });
     await deps.mounts.enable(table, path, type, {
       description: d.get<string>('description'),
       config: { default_lease_ttl: 0, max_lease_ttl: 0, force_no_cache: false, ...config },
@@ -138,6 +140,7 @@ export function mountTablePaths(deps: SysDeps, table: MountTableName): PathDefin
             if (ok && key !== 'path') raw[key] = value;
           }
           const { plugin_version, ...config } = configFrom(raw);
+          checkMountConfig(config, entry);
           checkTtls({ default_lease_ttl: config.default_lease_ttl ?? entry.config.default_lease_ttl, max_lease_ttl: config.max_lease_ttl ?? entry.config.max_lease_ttl });
           const [description, hasDescription] = d.getOk<string>('description');
           const [options] = d.getOk<Record<string, string>>('options');
