@@ -64,4 +64,9 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   log "installing chromium"; apt_install chromium chromium-driver || log "chromium could not be installed"
 fi
+
+# GnuPG: the PGP key-share tests decrypt with Debian's gpg (throwaway GNUPGHOME per test).
+if ! command -v gpg >/dev/null; then
+  log "installing gnupg"; apt_install gnupg || log "gnupg could not be installed"
+fi
 exit 0

@@ -11,7 +11,8 @@ export function parseSecretIdMetadata(text: string): Record<string, string> {
   const json = stringMapFromJson(input) ?? stringMapFromJson(decodeBase64(input));
   if (json) return json;
 
-  const out: Record<string, string> = {};
+  // No prototype: a key such as "__proto__" or "constructor" is stored as given.
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const pair of input.split(',')) {
     const eq = pair.indexOf('=');
     const key = eq === -1 ? '' : pair.slice(0, eq).trim();
@@ -23,7 +24,7 @@ export function parseSecretIdMetadata(text: string): Record<string, string> {
     }
     out[key] = pair.slice(eq + 1).trim();
   }
-  return out;
+  return { ...out };
 }
 
 function decodeBase64(text: string): string {
@@ -40,12 +41,12 @@ function stringMapFromJson(text: string): Record<string, string> | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(parsed)) {
     if (typeof v !== 'string') {
       throw new CofferError('invalid_request', `failed to parse metadata: the value of "${k}" must be a string`);
     }
     out[k] = v;
   }
-  return out;
+  return { ...out };
 }

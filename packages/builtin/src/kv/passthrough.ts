@@ -3,6 +3,7 @@ import {
   createBackend,
   listResponse,
   notFound,
+  parseBool,
   parseDuration,
   type BackendConfig,
   type FieldData,
@@ -22,7 +23,7 @@ const SECRET_TYPE = 'kv';
  * a renewable lease.
  */
 export function passthroughBackend(conf: BackendConfig): FrameworkBackend {
-  const leased = conf.config['leased_passthrough'] === 'true';
+  const leased = parseBool(conf.config['leased_passthrough'] ?? '') === true;
 
   const secretResponse = async (path: string, data: Record<string, unknown>): Promise<Response> => {
     let ttl = await conf.system.defaultLeaseTtl();

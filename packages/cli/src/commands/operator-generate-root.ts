@@ -2,6 +2,7 @@ import { randomInt, randomBytes } from 'node:crypto';
 import type { ApiClient } from '../api/client.js';
 import { CLI_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
+import { readPgpKeyFile } from '../cli/pgp-key-files.js';
 import type { Context } from '../cli/context.js';
 import { submitKeyShare } from '../cli/key-share.js';
 import { columnOutput } from '../format/columns.js';
@@ -96,9 +97,16 @@ Usage: ${CLI_NAME} operator generate-root [options] [KEY]
         ctx.ui.error('Error initializing: cannot specify both -otp and -pgp-key');
         return 1;
       }
+      let pgpKeyBase64 = '';
+      try {
+        if (pgpKey) pgpKeyBase64 = await readPgpKeyFile(pgpKey);
+      } catch (err) {
+        ctx.ui.error(`Error reading PGP key file: ${(err as Error).message}`);
+        return 1;
+      }
       let status: Status;
       try {
-        status = (await client.secret('PUT', 'sys/generate-root/attempt', { body: { otp, pgp_key: pgpKey } })) ?? {};
+        status = (await client.secret('PUT', 'sys/generate-root/attempt', { body: { otp, pgp_key: pgpKeyBase64 } })) ?? {};
       } catch (err) {
         return apiFailure(ctx, 'Error initializing root generation', err);
       }

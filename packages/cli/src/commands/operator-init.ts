@@ -1,5 +1,6 @@
 import { CLI_NAME, PRODUCT_NAME } from '../cli/branding.js';
 import { apiFailure, argCountError, type Command } from '../cli/command.js';
+import { readPgpKeyFile, readPgpKeyFiles } from '../cli/pgp-key-files.js';
 import { outputData } from '../format/output.js';
 import { wrapAtLength } from '../format/text-wrap.js';
 
@@ -105,15 +106,27 @@ Usage: ${CLI_NAME} operator init [options]
       if (shares === 0) shares = DEFAULT_KEY_SHARES;
       if (threshold === 0) threshold = DEFAULT_KEY_THRESHOLD;
     }
+    let pgpKeys: string[];
+    let recoveryPgpKeys: string[];
+    let rootTokenPgpKey: string;
+    try {
+      pgpKeys = await readPgpKeyFiles(ctx.flags.list('pgp-keys'));
+      recoveryPgpKeys = await readPgpKeyFiles(ctx.flags.list('recovery-pgp-keys'));
+      const rootKeyFile = ctx.flags.string('root-token-pgp-key') ?? '';
+      rootTokenPgpKey = rootKeyFile ? await readPgpKeyFile(rootKeyFile) : '';
+    } catch (err) {
+      ctx.ui.error(`Error reading PGP key file: ${(err as Error).message}`);
+      return 1;
+    }
     const request: Record<string, unknown> = {
       secret_shares: shares,
       secret_threshold: threshold,
       stored_shares: ctx.flags.int('stored-shares') ?? 0,
-      pgp_keys: ctx.flags.list('pgp-keys'),
+      pgp_keys: pgpKeys,
       recovery_shares: recoveryShares,
       recovery_threshold: recoveryThreshold,
-      recovery_pgp_keys: ctx.flags.list('recovery-pgp-keys'),
-      root_token_pgp_key: ctx.flags.string('root-token-pgp-key') ?? '',
+      recovery_pgp_keys: recoveryPgpKeys,
+      root_token_pgp_key: rootTokenPgpKey,
     };
     let response: Record<string, unknown>;
     try {

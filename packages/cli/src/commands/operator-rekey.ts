@@ -4,6 +4,7 @@ import { CLI_NAME, PRODUCT_NAME } from '../cli/branding.js';
 import { apiFailure, type Command } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import { submitKeyShare } from '../cli/key-share.js';
+import { readPgpKeyFiles } from '../cli/pgp-key-files.js';
 import { tableOutput } from '../format/columns.js';
 import { outputData, outputSecret } from '../format/output.js';
 import { ordered } from '../format/ordered.js';
@@ -121,7 +122,13 @@ Usage: ${CLI_NAME} operator rekey [options] [KEY]
 };
 
 async function init(ctx: Context, client: ApiClient, base: string): Promise<number> {
-  const pgpKeys = ctx.flags.list('pgp-keys');
+  let pgpKeys: string[];
+  try {
+    pgpKeys = await readPgpKeyFiles(ctx.flags.list('pgp-keys'));
+  } catch (err) {
+    ctx.ui.error(`Error reading PGP key file: ${(err as Error).message}`);
+    return 1;
+  }
   let result: Status;
   try {
     result =

@@ -4,6 +4,7 @@ import type { Operation, Request } from '../logical/request.js';
 import type { Response } from '../logical/response.js';
 import type { Storage } from '../storage/storage.js';
 import { FrameworkFieldData } from './field-data.js';
+import { ownValue } from './own-property.js';
 import { pathHelpText, rootHelpText } from './help.js';
 import { anchoredPattern, captureNamesOf } from './pattern.js';
 import { mergeOpenApi, openApiDocument } from './openapi.js';
@@ -167,7 +168,7 @@ export class FrameworkBackend implements Backend {
   private ignoredFields(req: Request, path: CompiledPath): string[] {
     if (path.definition.takesArbitraryInput) return [];
     return Object.keys(req.data ?? {})
-      .filter((name) => path.fields[name] === undefined)
+      .filter((name) => ownValue(path.fields, name) === undefined)
       .sort();
   }
 

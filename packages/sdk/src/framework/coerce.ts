@@ -1,5 +1,6 @@
 import { isCofferError } from '../errors.js';
 import { parseDuration } from './duration.js';
+import { parseBool } from './parse-bool.js';
 import type { FieldType } from './types.js';
 
 /**
@@ -130,16 +131,14 @@ function toFloat(raw: unknown): number {
   return fail('expected a number');
 }
 
-const trueWords = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const falseWords = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False', '']);
-
 function toBool(raw: unknown): boolean {
   if (typeof raw === 'boolean') return raw;
   if (typeof raw === 'number') return raw !== 0;
   if (typeof raw === 'string') {
     const s = raw.trim();
-    if (trueWords.has(s)) return true;
-    if (falseWords.has(s)) return false;
+    // An empty form value is false, as in Vault's weak decoding.
+    const parsed = s === '' ? false : parseBool(s);
+    if (parsed !== undefined) return parsed;
   }
   return fail('expected a boolean (true, false, 1 or 0)');
 }
@@ -173,22 +172,22 @@ function toMap(raw: unknown): Record<string, unknown> {
 
 function toKvPairs(raw: unknown): Record<string, string> {
   if (isPlainObject(raw)) {
-    const out: Record<string, string> = {};
+    const out = ownKeysOnly<string>();
     for (const [k, v] of Object.entries(raw)) {
       if (v === null || v === undefined) out[k] = '';
       else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = toStr(v);
       else fail('expected string values in the key-value pairs');
     }
-    return out;
+    return { ...out };
   }
-  const out: Record<string, string> = {};
+  const out = ownKeysOnly<string>();
   for (const item of Array.isArray(raw) ? raw : [raw]) {
     const pair = toStr(item);
     const eq = pair.indexOf('=');
     if (eq <= 0) fail('expected key-value pairs written as "key=value"');
     out[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  return out;
+  return { ...out };
 }
 
 function toStringSlice(raw: unknown): string[] {
@@ -237,7 +236,7 @@ function toCommaIntSlice(raw: unknown): number[] {
  * header), or from the CLI as "Name:value" strings.
  */
 function toHeader(raw: unknown): Record<string, string[]> {
-  const header: Record<string, string[]> = {};
+  const header = ownKeysOnly<string[]>();
   const add = (name: string, value: unknown): void => {
     const key = canonicalHeaderKey(name);
     const values = Array.isArray(value) ? value : [value];
@@ -258,7 +257,7 @@ function toHeader(raw: unknown): Record<string, string[]> {
   }
   if (isPlainObject(source)) {
     for (const [k, v] of Object.entries(source)) add(k, v);
-    return header;
+    return { ...header };
   }
   for (const item of Array.isArray(source) ? source : [source]) {
     const pair = listItemToStr(item);
@@ -266,7 +265,7 @@ function toHeader(raw: unknown): Record<string, string[]> {
     if (colon <= 0) fail('expected headers written as "Name:value"');
     add(pair.slice(0, colon), pair.slice(colon + 1));
   }
-  return header;
+  return { ...header };
 }
 
 function decodeHeaderJson(text: string): Record<string, unknown> | undefined {
@@ -302,6 +301,15 @@ function toTime(raw: unknown): Date {
     }
   }
   return fail('expected an RFC 3339 time (2006-01-02T15:04:05Z) or Unix seconds');
+}
+
+/**
+ * A map built from client-chosen keys: without a prototype, so that keys
+ * such as "__proto__" or "constructor" are stored as keys and never reach
+ * Object.prototype. Callers return a spread copy (spreading keeps such keys as own properties).
+ */
+function ownKeysOnly<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 function tryJson(text: string): unknown {

@@ -1,5 +1,6 @@
 import { CofferError } from '../errors.js';
 import { coerceValue, FieldConversionError, zeroValue } from './coerce.js';
+import { ownValue } from './own-property.js';
 import type { FieldData, FieldSchema } from './types.js';
 
 /**
@@ -23,7 +24,7 @@ export class FrameworkFieldData implements FieldData {
 
   getOk<T = unknown>(name: string): [T | undefined, boolean] {
     const field = this.fieldSchema(name);
-    const raw = this.raw[name];
+    const raw = ownValue(this.raw, name);
     if (raw === undefined || raw === null) return [undefined, false];
     if (!this.cache.has(name)) this.cache.set(name, convert(name, field, raw));
     return [this.cache.get(name) as T, true];
@@ -32,7 +33,7 @@ export class FrameworkFieldData implements FieldData {
   /** Convert every declared field the client sent; throws invalid_request on the first bad one. */
   validate(): void {
     for (const name of Object.keys(this.raw)) {
-      if (this.schema[name] !== undefined) this.getOk(name);
+      if (ownValue(this.schema, name) !== undefined) this.getOk(name);
     }
   }
 
@@ -48,7 +49,7 @@ export class FrameworkFieldData implements FieldData {
   }
 
   private fieldSchema(name: string): FieldSchema {
-    const field = this.schema[name];
+    const field = ownValue(this.schema, name);
     if (field === undefined) {
       // A programming error in the backend, not the client's fault.
       throw new CofferError('internal', `field "${name}" is not declared in this path's schema`);

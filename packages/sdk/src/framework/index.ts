@@ -23,3 +23,5 @@ export {
   type OpenApiObject,
   type OpenApiOptions,
 } from './openapi.js';
+export { parseBool } from './parse-bool.js';
+export { ownValue } from './own-property.js';

@@ -5,8 +5,7 @@ import type { WireRequest } from './wire-types.js';
 
 /** A request as it crosses to the plugin. Its storage travels separately, as a storage_id. */
 export function requestToWire(req: Request): WireRequest {
-  const headers: WireRequest['headers'] = {};
-  for (const [name, values] of Object.entries(req.headers ?? {})) headers[name] = { values: [...values] };
+  const headers: WireRequest['headers'] = Object.fromEntries(Object.entries(req.headers ?? {}).map(([name, values]) => [name, { values: [...values] }]));
   return {
     id: req.id,
     operation: req.operation,
@@ -38,8 +37,7 @@ export function requestToWire(req: Request): WireRequest {
 
 /** A request as the plugin's backend sees it, bound to the given storage. */
 export function requestFromWire(wire: WireRequest, storage: Storage): Request {
-  const headers: Record<string, string[]> = {};
-  for (const [name, h] of Object.entries(wire.headers ?? {})) headers[name] = [...(h.values ?? [])];
+  const headers: Record<string, string[]> = Object.fromEntries(Object.entries(wire.headers ?? {}).map(([name, h]) => [name, [...(h.values ?? [])]]));
   const req: Request = {
     id: wire.id,
     operation: wire.operation as Operation,

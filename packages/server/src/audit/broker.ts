@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CofferError, getJson, putJson, type Logger, type Storage } from '@coffer/sdk';
+import { CofferError, getJson, ownValue, parseBool, putJson, type Logger, type Storage } from '@coffer/sdk';
 import type { AuditEntryInput, AuditPort } from '../core/ports.js';
 import type { AuditDevice } from './device.js';
 import { formatEntry, type FormatOptions } from './entry.js';
@@ -69,7 +69,7 @@ export class AuditBroker implements AuditPort {
     const devicePath = path.replace(/^\/+/, '').replace(/\/?$/, '/');
     if (devicePath === '/') throw new CofferError('invalid_request', 'missing audit device path');
     if (this.devices.has(devicePath)) throw new CofferError('invalid_request', `path already in use: an audit device is enabled at "${devicePath}"`);
-    if (!DEVICE_TYPES[type]) throw new CofferError('invalid_request', `unknown audit device type "${type}": supported types are ${Object.keys(DEVICE_TYPES).join(', ')}`);
+    if (!ownValue(DEVICE_TYPES, type)) throw new CofferError('invalid_request', `unknown audit device type "${type}": supported types are ${Object.keys(DEVICE_TYPES).join(', ')}`);
     const entry: AuditTableEntry = { path: devicePath, type, description, options, local, uuid: randomUUID() };
     const enabled = await this.open(entry);
     // Vault tests a new device with a write before accepting it; a device that cannot write is bad input, not a server fault.
@@ -134,7 +134,7 @@ export class AuditBroker implements AuditPort {
   }
 
   private async open(entry: AuditTableEntry): Promise<EnabledDevice> {
-    const factory = DEVICE_TYPES[entry.type];
+    const factory = ownValue(DEVICE_TYPES, entry.type);
     if (!factory) throw new Error(`unknown audit device type ${entry.type}`);
     const device = await factory(entry.options);
     const salt = await this.salt(entry.uuid);
@@ -157,8 +157,8 @@ export class AuditBroker implements AuditPort {
 
 function formatOptions(options: Record<string, string>): FormatOptions {
   return {
-    raw: options['log_raw'] === 'true',
-    hmacAccessor: options['hmac_accessor'] !== 'false',
+    raw: parseBool(options['log_raw'] ?? '') === true,
+    hmacAccessor: parseBool(options['hmac_accessor'] ?? '') !== false,
     nonHmacRequestKeys: new Set(),
     nonHmacResponseKeys: new Set(),
   };

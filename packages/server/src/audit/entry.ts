@@ -86,7 +86,5 @@ function formatResponse(input: AuditEntryInput, opts: FormatOptions, h: (s: stri
 
 /** Internal bookkeeping fields never go to an audit log. */
 function stripInternal(data: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(data)) if (!k.startsWith('__')) out[k] = v;
-  return out;
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('__')));
 }

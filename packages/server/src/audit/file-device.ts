@@ -23,9 +23,21 @@ export async function createFileDevice(options: Record<string, string>): Promise
   }
   // Lines are written one at a time so that concurrent requests never interleave bytes.
   let queue: Promise<void> = Promise.resolve();
+  // Set when a failed entry left a fragment that could not be removed: the next entry starts on a new line.
+  let fragmentLeft = false;
+  const appendLine = async (line: string): Promise<void> => {
+    const data = Buffer.from(fragmentLeft ? `\n${line}` : line, 'utf8');
+    const written = await writeFully(handle, data);
+    if (written.error === undefined) {
+      fragmentLeft = false;
+      return;
+    }
+    if (written.bytes > 0) fragmentLeft = !(await removeTail(handle, written.bytes)) || fragmentLeft;
+    throw new CofferError('internal', `audit file "${filePath}": the entry could not be written completely (${written.bytes} of ${data.length} bytes): ${describe(written.error)}`);
+  };
   return {
     write(line) {
-      const next = queue.then(() => handle.write(line).then(() => undefined));
+      const next = queue.then(() => appendLine(line));
       queue = next.catch(() => undefined);
       return next;
     },
@@ -39,6 +51,43 @@ export async function createFileDevice(options: Record<string, string>): Promise
       await handle.close();
     },
   };
+}
+
+/**
+ * Appends all of `data`: a short write (a full disk writes what fits and
+ * reports success) is continued, and the error that stops it is returned
+ * with the number of bytes that did reach the file.
+ */
+async function writeFully(handle: FileHandle, data: Buffer): Promise<{ bytes: number; error?: unknown }> {
+  let bytes = 0;
+  try {
+    // An empty write still reaches the file: the broker's test write relies on it to refuse /dev/full and the like.
+    if (data.length === 0) await handle.write('');
+    while (bytes < data.length) {
+      const { bytesWritten } = await handle.write(data, bytes, data.length - bytes, null);
+      if (bytesWritten <= 0) return { bytes, error: new Error('the file accepted no more bytes') };
+      bytes += bytesWritten;
+    }
+    return { bytes };
+  } catch (error) {
+    return { bytes, error };
+  }
+}
+
+/** Cuts the fragment of a failed entry off the end of the file; false when that failed too. */
+async function removeTail(handle: FileHandle, bytes: number): Promise<boolean> {
+  try {
+    const { size } = await handle.stat();
+    await handle.truncate(Math.max(0, size - bytes));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describe(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code ?? (err instanceof Error ? err.message : String(err));
 }
 
 function streamDevice(write: (line: string) => boolean): AuditDevice {

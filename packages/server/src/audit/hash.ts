@@ -18,11 +18,10 @@ export function hashStructure(value: unknown, hash: Hasher, nonHmacKeys: Readonl
   if (Array.isArray(value)) return value.map((v) => hashStructure(v, hash, nonHmacKeys));
   if (value instanceof Date) return value.toISOString();
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = nonHmacKeys.has(k) ? v : hashStructure(v, hash, nonHmacKeys);
-    }
-    return out;
+    // fromEntries defines own properties: a key named "__proto__" stays a key.
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, nonHmacKeys.has(k) ? v : hashStructure(v, hash, nonHmacKeys)]),
+    );
   }
   return value;
 }

@@ -1,4 +1,5 @@
 import { readCustomResponseHeaders } from './custom-response-headers.js';
+import { ownValue } from '@coffer/sdk';
 import { configError } from './errors.js';
 import type { FileContext } from './file-context.js';
 import { labeledBlocks, type LabeledBlock } from './stanza.js';
@@ -39,11 +40,22 @@ const SETTINGS: Record<string, Setter> = {
     const seconds = readDuration(v, r);
     if (seconds > 0) l.maxRequestDurationSeconds = seconds;
   },
+  max_json_depth: (l, v, r) => setJsonLimit(l, 'maxDepth', v, r),
+  max_json_string_value_length: (l, v, r) => setJsonLimit(l, 'maxStringValueLength', v, r),
+  max_json_object_entry_count: (l, v, r) => setJsonLimit(l, 'maxObjectEntryCount', v, r),
+  max_json_array_element_count: (l, v, r) => setJsonLimit(l, 'maxArrayElementCount', v, r),
   http_idle_timeout: (l, v, r) => (l.httpIdleTimeoutSeconds = readDuration(v, r)),
   http_read_header_timeout: (l, v, r) => (l.httpReadHeaderTimeoutSeconds = readDuration(v, r)),
   http_read_timeout: (l, v, r) => (l.httpReadTimeoutSeconds = readDuration(v, r)),
   custom_response_headers: (l, v, r, ctx) => (l.customResponseHeaders = readCustomResponseHeaders(v, r, (message) => ctx.warn(r.line(), message))),
 };
+
+/** The max_json_* settings: a positive bound; 0 keeps Vault's default. */
+function setJsonLimit(listener: ListenerFragment, key: keyof NonNullable<ListenerFragment['jsonLimits']>, value: unknown, ref: SettingRef): void {
+  const limit = readInteger(value, ref);
+  if (limit < 0) throw configError(ref.file, ref.line(), `${ref.label} must be a positive number (0 keeps the default)`);
+  if (limit > 0) listener.jsonLimits = { ...listener.jsonLimits, [key]: limit };
+}
 
 /** Every `listener "tcp" { … }` block of a file, checked and with listener-level defaults. */
 export function parseListenerStanzas(value: unknown, ctx: FileContext): ListenerFragment[] {
@@ -72,7 +84,7 @@ function parseListener({ ref, body }: LabeledBlock, ctx: FileContext): ListenerF
     sourceFile: ctx.file,
   };
   for (const [key, value] of Object.entries(body)) {
-    const setter = SETTINGS[key];
+    const setter = ownValue(SETTINGS, key);
     const setting = ctx.inBlock(ref, key);
     if (setter !== undefined) setter(listener, value, setting, ctx);
     else if (UNSUPPORTED_LISTENER_KEYS.has(key)) {

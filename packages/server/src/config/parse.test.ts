@@ -246,3 +246,15 @@ test('jsonErrorOffset finds where JSON first goes wrong', () => {
   assert.equal(jsonErrorOffset('{"a": 1} x'), 9);
   assert.equal(jsonErrorOffset('{"a": tru}'), 6);
 });
+
+test('listener max_json_* bounds (issue 7): set ones are kept, 0 keeps the default, negative is refused', () => {
+  const { config } = parseConfig('listener "tcp" {\n  tls_disable = true\n  max_json_depth = 50\n  max_json_array_element_count = 0\n  max_json_string_value_length = 4096\n}', 'json.hcl');
+  assert.deepEqual(config.listeners[0]!.jsonLimits, { maxDepth: 50, maxStringValueLength: 4096 });
+  assertConfigError('listener "tcp" {\n  tls_disable = true\n  max_json_object_entry_count = -1\n}', 'neg.hcl', /line 3: "max_json_object_entry_count" in listener "tcp" must be a positive number/);
+});
+
+test('a config key named after a prototype member is an unknown key, not a setting (issue 7)', () => {
+  const { warnings } = parseConfig('constructor = 1\nlistener "tcp" {\n  tls_disable = true\n  toString = 2\n}', 'proto.hcl');
+  assert.ok(warnings.some((w) => /unknown key "?constructor"? is ignored/.test(w)), JSON.stringify(warnings));
+  assert.ok(warnings.some((w) => /unknown key "?toString"?.* is ignored/.test(w)), JSON.stringify(warnings));
+});

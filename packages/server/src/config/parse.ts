@@ -1,3 +1,4 @@
+import { ownValue } from '@coffer/sdk';
 import { decodeConfigText } from './decode.js';
 import { FileContext } from './file-context.js';
 import { parseListenerStanzas } from './listener-stanza.js';
@@ -53,7 +54,7 @@ export function parseConfigFragment(text: string, fileName: string): { fragment:
 
   for (const [key, value] of Object.entries(root)) {
     const setting = ctx.topLevel(key);
-    const setter = SETTINGS[key];
+    const setter = ownValue(SETTINGS, key);
     if (setter !== undefined) setter(fragment, value, setting);
     else if (STANZAS.has(key)) continue;
     else if (UNSUPPORTED_TOP_LEVEL_KEYS.has(key)) {

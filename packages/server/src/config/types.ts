@@ -36,6 +36,8 @@ export interface ListenerConfig {
   tlsMaxVersion?: TlsVersion;
   /** Largest request body in bytes (default 32 MiB); -1 means no limit. */
   maxRequestSize: number;
+  /** max_json_depth and the other max_json_* bounds set in the stanza; the rest keep Vault's defaults. */
+  jsonLimits?: Partial<{ maxDepth: number; maxStringValueLength: number; maxObjectEntryCount: number; maxArrayElementCount: number }>;
   /** Longest time a request may take, in seconds (default: default_max_request_duration, else 90). */
   maxRequestDurationSeconds: number;
   /** Idle keep-alive connections close after this many seconds (default 300). */

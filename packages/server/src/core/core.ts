@@ -10,7 +10,7 @@ import { routerPath, type MountEntry } from '../mounts/mount-entry.js';
 import { MountManager } from '../mounts/mount-manager.js';
 import type { PhysicalBackend } from '../physical/index.js';
 import { createPolicyStore, policyAclPort, policySysPaths, type PolicyStore } from '../policy/index.js';
-import { createSealManager, handleLifecycle, isLifecyclePath, type SealManager } from '../seal/index.js';
+import { createSealManager, handleLifecycle, isLifecyclePath, rekeyBackupPaths, type SealManager } from '../seal/index.js';
 import { createSystemBackend } from '../sys/backend.js';
 import { callBackend } from './backend-calls.js';
 import { defaultMounts } from './default-mounts.js';
@@ -206,7 +206,7 @@ export class Core {
         openapi: (req) => this.openapi(req),
         knownType: async (kind, type) => isBuiltinType(kind, type) || (await this.options.knownType?.(kind, type)) === true,
         logger: logger.child({ component: 'sys' }),
-        extraPaths: [...policySysPaths(policies), ...leasePaths(expiration), ...auditSysPaths(audit), ...(this.options.extraSysPaths?.(this) ?? [])],
+        extraPaths: [...policySysPaths(policies), ...leasePaths(expiration), ...auditSysPaths(audit), ...rekeyBackupPaths(this.seal), ...(this.options.extraSysPaths?.(this) ?? [])],
       });
     const builtin = builtinSource({ system: sysFactory, token: async () => tokens.backend });
     mounts = new MountManager({

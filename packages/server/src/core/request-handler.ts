@@ -4,6 +4,7 @@ import type { AclDecision, AclPort, AuditPort, LeasePort, TokenInfo, TokenPort }
 import type { IncomingRequest, PipelineResult, RenderedAuth } from './pipeline-types.js';
 import type { Route, Router } from './router.js';
 import type { ResponseWrapper } from './wrapping.js';
+import { wrappingTokenRefusal } from './wrapping-token-refusal.js';
 
 export interface RequestHandlerDeps {
   router: Router;
@@ -56,7 +57,7 @@ export class RequestHandler {
         token = await this.deps.tokens.check(incoming.token, incoming.connection?.remoteAddress);
       } catch (err) {
         await this.auditRefusedToken(route, relative, incoming, err);
-        throw err;
+        throw wrappingTokenRefusal(incoming, err) ?? err;
       }
     }
     // On unauthenticated paths Vault still hands a valid token to the backend (sys/internal/ui/mounts

@@ -10,6 +10,10 @@ export const SYS_ROOT_PATHS = [
   'raw',
   'raw/*',
   'rotate',
+  // the stored PGP-encrypted rekey shares (seal/backup-sys-paths.ts)
+  'rekey/backup',
+  'rekey/recovery-key-backup',
+  'rekey-recovery-key/backup',
   'seal',
   'step-down',
   'config/*',

@@ -9,9 +9,13 @@ export interface SystemViewDeps {
   openDatabasePlugin?: (name: string, version: string) => Promise<OpenedDatabasePlugin | null>;
 }
 
-/** Effective TTLs of a mount: its tuned values, or the server's. */
+/**
+ * Effective TTLs of a mount: its tuned values, or the server's. A mount may
+ * be tuned above the server's max_lease_ttl (Vault accepts and shows that
+ * value), but the server's max still caps what is issued.
+ */
 export function mountTtls(entry: MountEntry, system: { defaultTtl: number; maxTtl: number }): { defaultTtl: number; maxTtl: number } {
-  const maxTtl = entry.config.max_lease_ttl || system.maxTtl;
+  const maxTtl = Math.min(entry.config.max_lease_ttl || system.maxTtl, system.maxTtl);
   const defaultTtl = Math.min(entry.config.default_lease_ttl || system.defaultTtl, maxTtl);
   return { defaultTtl, maxTtl };
 }

@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { CofferError, isCofferError, parseDuration, type Logger } from '@coffer/sdk';
 import type { IncomingRequest, PipelineResult } from '../core/pipeline-types.js';
 import { renderEnvelope, renderErrors } from './envelope.js';
+import { finalStatus } from './final-status.js';
 import { operationFor, queryData } from './operation.js';
 import { patchContentTypeRefusal } from './patch-content-type.js';
+import type { JsonLimits } from './json-limits.js';
 import { parseJsonBody, readBody } from './read-body.js';
 
 export interface LifecycleCall {
@@ -22,6 +24,8 @@ export interface HttpHandlerDeps {
   lifecycle(call: LifecycleCall): Promise<{ status: number; body: unknown } | undefined>;
   isLifecyclePath(path: string): boolean;
   maxRequestSize: () => number;
+  /** The listener's max_json_* bounds (default: Vault's). */
+  jsonLimits?: () => JsonLimits;
   /** Vault's max_request_duration: a request still running after this many ms is answered with 503 (0: no limit). */
   maxRequestDurationMs?: () => number;
   logger: Logger;
@@ -75,7 +79,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
   try {
     const bodyAllowed = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
     const raw = bodyAllowed ? await readBody(req, deps.maxRequestSize()) : Buffer.alloc(0);
-    const body = raw.length > 0 ? parseJsonBody(raw) : {};
+    const body = raw.length > 0 ? parseJsonBody(raw, deps.jsonLimits?.()) : {};
 
     if (deps.isLifecyclePath(path)) {
       const answer = await deps.lifecycle({ method, path, query, body, token });
@@ -109,9 +113,10 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     sendResult(res, result, method === 'HEAD');
   } catch (err) {
     if (isCofferError(err)) {
-      sendError(res, err);
       // A body that was too large is left unread: close the connection instead of draining it.
-      if (err.code === 'request_too_large') res.setHeader('Connection', 'close');
+      // Set before the answer is written: a header set after it throws, and the client got a reset instead of the 413.
+      if (err.code === 'request_too_large' && !res.headersSent) res.setHeader('Connection', 'close');
+      sendError(res, err);
       return;
     }
     deps.logger.error({ path, method, err: err instanceof Error ? err.message : String(err) }, 'request failed');
@@ -194,7 +199,7 @@ function sendResult(res: ServerResponse, result: PipelineResult, headOnly: boole
   const data = response?.data;
   // Raw HTTP answers (sys/metrics text, sys/health-like codes): Vault's http_* keys.
   if (data && data['http_status_code'] !== undefined && !result.wrapInfo) {
-    const status = Number(data['http_status_code']);
+    const status = finalStatus(data['http_status_code']);
     const rawBody = data['http_raw_body'];
     const contentType = String(data['http_content_type'] ?? 'application/json');
     res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
@@ -207,7 +212,7 @@ function sendResult(res: ServerResponse, result: PipelineResult, headOnly: boole
     return;
   }
   for (const [k, v] of Object.entries(response?.headers ?? {})) res.setHeader(k, v);
-  sendJson(res, response?.statusCode ?? 200, renderEnvelope(result), headOnly);
+  sendJson(res, response?.statusCode === undefined ? 200 : finalStatus(response.statusCode), renderEnvelope(result), headOnly);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headOnly = false): void {

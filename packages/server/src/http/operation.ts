@@ -1,12 +1,12 @@
-import { CofferError, type Operation } from '@coffer/sdk';
+import { CofferError, parseBool, type Operation } from '@coffer/sdk';
 
 /** Map an HTTP verb (and ?list / ?help) to a Vault operation. */
 export function operationFor(method: string, query: URLSearchParams): Operation {
-  if (query.get('help') === '1' || query.get('help') === 'true') return 'help';
+  if (boolQuery(query, 'help')) return 'help';
   switch (method) {
     case 'GET':
     case 'HEAD':
-      return isTrue(query.get('list')) ? 'list' : 'read';
+      return boolQuery(query, 'list') ? 'list' : 'read';
     case 'LIST':
       return 'list';
     case 'POST':
@@ -21,17 +21,24 @@ export function operationFor(method: string, query: URLSearchParams): Operation 
   }
 }
 
-function isTrue(v: string | null): boolean {
-  return v === 'true' || v === '1';
+/** `?list=True`, `?help=1`: Go's ParseBool, as Vault reads them; any other value is a 400. */
+function boolQuery(query: URLSearchParams, name: string): boolean {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return false;
+  const value = parseBool(raw);
+  if (value === undefined) throw new CofferError('invalid_request', `bad value for ${name} parameter: "${raw}" is not a boolean (true, false, 1, 0, t, f)`);
+  return value;
 }
 
 /** Query parameters become request data for reads, lists and deletes (as in Vault). */
 export function queryData(query: URLSearchParams): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  for (const key of new Set(query.keys())) {
-    if (key === 'list' || key === 'help') continue;
-    const values = query.getAll(key);
-    data[key] = values.length === 1 ? values[0] : values;
-  }
-  return data;
+  // fromEntries defines own properties, so "?__proto__=x" is an ordinary parameter.
+  return Object.fromEntries(
+    [...new Set(query.keys())]
+      .filter((key) => key !== 'list' && key !== 'help')
+      .map((key) => {
+        const values = query.getAll(key);
+        return [key, values.length === 1 ? values[0] : values];
+      }),
+  );
 }

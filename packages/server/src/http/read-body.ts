@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { CofferError, invalidRequest } from '@coffer/sdk';
+import { checkJsonLimits, type JsonLimits } from './json-limits.js';
 
 /** Vault's default max_request_size: 32 MiB. */
 export const DEFAULT_MAX_REQUEST_SIZE = 32 * 1024 * 1024;
@@ -80,9 +81,10 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
  * Decodes a JSON request body into an object. An empty body (or JSON null, as
  * Vault accepts it) is an empty object.
  */
-export function parseJsonBody(buf: Buffer): Record<string, unknown> {
+export function parseJsonBody(buf: Buffer, limits?: JsonLimits): Record<string, unknown> {
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') return {};
+  checkJsonLimits(text, limits);
   let value: unknown;
   try {
     value = JSON.parse(text);

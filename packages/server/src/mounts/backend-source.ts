@@ -17,4 +17,11 @@ export interface ResolvedBackend {
  */
 export interface BackendSource {
   create(entry: MountEntry, conf: BackendConfig): Promise<ResolvedBackend>;
+  /**
+   * Checks a plugin_version asked for on enable or tune before it is saved
+   * (a version that cannot be found would break the mount at the next
+   * unseal) and returns the form to record; throws invalid_request (400).
+   * A source without it records versions unchecked.
+   */
+  checkVersion?(entry: MountEntry, version: string): Promise<string>;
 }

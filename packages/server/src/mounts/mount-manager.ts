@@ -108,6 +108,8 @@ export class MountManager {
     const mountPath = normaliseMountPath(path);
     if (mountPath === '/' || mountPath.includes('..')) throw new CofferError('invalid_request', `invalid mount path "${path}"`);
     const entry = newMountEntry(table, mountPath, type, fields);
+    // Refused before anything starts: a version that cannot be found must not reach the table.
+    if (entry.plugin_version !== '') await this.deps.source.checkVersion?.(entry, entry.plugin_version);
     const full = routerPath(entry);
     if (!fields.builtin_required && PROTECTED_PREFIXES.some((p) => full.startsWith(p) || p.startsWith(full))) {
       throw new CofferError('invalid_request', `cannot mount at "${full}": the path is reserved`);
@@ -142,6 +144,9 @@ export class MountManager {
   }
 
   async tune(entry: MountEntry, changes: Omit<Partial<MountEntry>, 'config'> & { config?: Partial<MountEntry['config']> }): Promise<void> {
+    if (changes.plugin_version !== undefined && this.deps.source.checkVersion) {
+      changes = { ...changes, plugin_version: await this.deps.source.checkVersion(entry, changes.plugin_version) };
+    }
     const previous = structuredClone(entry);
     if (changes.config) Object.assign(entry.config, changes.config);
     if (changes.description !== undefined) entry.description = changes.description;

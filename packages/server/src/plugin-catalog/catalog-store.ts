@@ -1,6 +1,6 @@
 import { getJson, putJson, type Storage } from '@coffer/sdk';
 import type { CatalogEntry } from './catalog-entry.js';
-import { PLUGIN_TYPES, type PluginType } from './plugin-type.js';
+import { checkPluginName, PLUGIN_TYPES, type PluginType } from './plugin-type.js';
 
 /** Unversioned registrations sit beside the versioned ones under this key (versions always start with "v"). */
 const UNVERSIONED = 'unversioned';
@@ -27,6 +27,7 @@ export class CatalogStore {
 
   /** Every registration of one name and type (unversioned one included). */
   async versionsOf(type: PluginType, name: string): Promise<CatalogEntry[]> {
+    checkPluginName(name);
     const out: CatalogEntry[] = [];
     for (const child of await this.storage.list(`${type}/${name}/`)) {
       if (child.endsWith('/')) continue;
@@ -48,6 +49,8 @@ export class CatalogStore {
   }
 }
 
+/** Names reach here from requests (mount types, reload targets): one that is not a plain name is a 400, never a storage error. */
 function key(type: PluginType, name: string, version: string): string {
+  checkPluginName(name);
   return `${type}/${name}/${version === '' ? UNVERSIONED : version}`;
 }

@@ -27,6 +27,8 @@ export function reloadPaths(deps: { reloads: () => PluginReloadService }): PathD
         read: async (_req, d) => {
           const id = d.get<string>('reload_id');
           if (!id) throw new CofferError('invalid_request', 'reload_id must be provided');
+          // Reload ids are request ids (UUIDs); the id names a storage key, so anything else is refused here.
+          if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) throw new CofferError('invalid_request', `invalid reload_id "${id}": a reload id is the UUID a reload returned`);
           const status = await deps.reloads().status(id);
           if (!status) throw new CofferError('not_found', '');
           return { data: status };

@@ -69,6 +69,17 @@ export class PluginSource implements BackendSource {
     };
   }
 
+  async checkVersion(entry: MountEntry, version: string): Promise<string> {
+    if (entry.builtin_required) return this.builtin.checkVersion ? this.builtin.checkVersion(entry, version) : version;
+    const wanted = canonicalVersion(version);
+    if (wanted === '') return '';
+    const type = pluginTypeOfMount(entry);
+    const found = await this.deps.catalog.get(type, entry.type, wanted);
+    if (!found) throw new CofferError('invalid_request', `plugin not found in the catalog: ${entry.type} (${type} plugin, version ${wanted})`);
+    // The built-in's own version is recorded as '' (the built-in), as recordVersion does for new mounts.
+    return found.builtin ? '' : wanted;
+  }
+
   /**
    * Vault records a version when a mount is created: the one asked for
    * (canonical, '' for the built-in's own version), or, when none was asked

@@ -37,6 +37,8 @@ export interface PluginSystemOptions {
   drainTimeoutMs?: number;
   /** How long a plugin may take to print its handshake line (default 10 s). */
   handshakeTimeoutMs?: number;
+  /** How long one call into a plugin may run before it is cancelled (default 90 s). */
+  callTimeoutMs?: number;
   /** Poll the storage for global reloads made by other nodes every this many ms (0, the default: never). */
   globalReloadPollMs?: number;
   /** Tests: replace how processes are started and how binaries are inspected, and the built-in list. */
@@ -85,7 +87,7 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
 
   const pool = new ProcessPool({
     resolveCommand: (command) => directory.resolve(command),
-    launch: options.launch ?? runtimeLauncher(logger, options.handshakeTimeoutMs),
+    launch: options.launch ?? runtimeLauncher(logger, options.handshakeTimeoutMs, options.callTimeoutMs),
     logger,
   });
   const inspect: PluginInspector =

@@ -9,8 +9,8 @@ export type PooledProcess = Pick<PluginProcess, 'name' | 'isExited' | 'exited' |
 /** Starts a process for an already checked, absolute command. */
 export type Launcher = (spec: { command: string; args: string[]; env: string[]; name: string }) => Promise<PooledProcess>;
 
-export function runtimeLauncher(logger: Logger, handshakeTimeoutMs?: number): Launcher {
-  return (spec) => launchPlugin({ ...spec, logger, handshakeTimeoutMs });
+export function runtimeLauncher(logger: Logger, handshakeTimeoutMs?: number, callTimeoutMs?: number): Launcher {
+  return (spec) => launchPlugin({ ...spec, logger, handshakeTimeoutMs, ...(callTimeoutMs !== undefined ? { callTimeoutMs } : {}) });
 }
 
 /** One launched (or launching) process and the mounts that use it. */

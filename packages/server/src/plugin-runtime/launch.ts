@@ -20,6 +20,8 @@ export interface LaunchOptions {
   handshakeTimeoutMs?: number;
   /** How long kill() waits after SIGTERM before SIGKILL. */
   killGraceMs?: number;
+  /** gRPC deadline of each call into the plugin (default: 90 s, Vault's max_request_duration). */
+  callTimeoutMs?: number;
 }
 
 const STDERR_TAIL = 2048;
@@ -118,6 +120,7 @@ export async function launchPlugin(options: LaunchOptions): Promise<PluginProces
     socketPath: handshake.address,
     protocolVersion: handshake.appVersion,
     killGraceMs: options.killGraceMs ?? 2000,
+    ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
   });
 }
 

@@ -7,6 +7,7 @@ import { pluginProtocol } from '@coffer/sdk/plugin/index.js';
 import { PluginBackend, type PluginCaller } from './backend-client.js';
 import { PluginDatabase } from './database-client.js';
 import { HostServices } from './host-services.js';
+import { removeLeftoverSocket } from './socket-cleanup.js';
 
 /** How a plugin process ended. */
 export interface PluginExitInfo {
@@ -42,7 +43,17 @@ export interface PluginProcessParams {
   socketPath: string;
   protocolVersion: number;
   killGraceMs: number;
+  /** gRPC deadline of each call (default DEFAULT_PLUGIN_CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number;
 }
+
+/**
+ * How long one call may run inside the plugin before the host cancels it
+ * (a gRPC deadline): Vault's default max_request_duration. A call that
+ * never answers then fails 'unavailable' and stops counting as in flight,
+ * so a reload does not wait for it.
+ */
+export const DEFAULT_PLUGIN_CALL_TIMEOUT_MS = 90_000;
 
 /** How long a failed call waits for the process's exit, to tell "crashed" from "misbehaved". */
 const EXIT_SETTLE_MS = 500;
@@ -71,6 +82,8 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
   private readonly pluginCertDer: Buffer;
   private readonly clients: { Backend: grpc.Client; Database: grpc.Client };
   private readonly killGraceMs: number;
+  private readonly callTimeoutMs: number;
+  private readonly socketPath: string;
   private exitInfo: PluginExitInfo | undefined;
   private killRequested = false;
   private hostServices: Promise<HostServices> | undefined;
@@ -86,6 +99,8 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
     this.pluginCertDer = params.pluginCertDer;
     this.protocolVersion = params.protocolVersion;
     this.killGraceMs = params.killGraceMs;
+    this.callTimeoutMs = params.callTimeoutMs ?? DEFAULT_PLUGIN_CALL_TIMEOUT_MS;
+    this.socketPath = params.socketPath;
 
     const proto = pluginProtocol.loadPluginProtocol();
     const target = pluginProtocol.unixTarget(params.socketPath);
@@ -200,7 +215,7 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
 
   private callRaw<Rep>(service: 'Backend' | 'Database', method: string, request: unknown): Promise<Rep> {
     if (this.exitInfo) return Promise.reject(this.unavailable(method));
-    return pluginProtocol.unaryCall<Rep>(this.clients[service], method, request);
+    return pluginProtocol.unaryCall<Rep>(this.clients[service], method, request, this.callTimeoutMs);
   }
 
   private async transportError(service: string, method: string, err: unknown): Promise<CofferError> {
@@ -211,7 +226,10 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
     }
     const detail = grpcErr ? `${grpc.status[grpcErr.code]}: ${grpcErr.details}` : String(err);
     if (await this.exitsWithin(EXIT_SETTLE_MS)) return this.unavailable(method);
-    if (grpcErr && [grpc.status.UNAVAILABLE, grpc.status.CANCELLED, grpc.status.DEADLINE_EXCEEDED].includes(grpcErr.code)) {
+    if (grpcErr?.code === grpc.status.DEADLINE_EXCEEDED) {
+      return new CofferError('unavailable', `plugin "${this.name}" did not answer ${method} within ${this.callTimeoutMs / 1000}s; the call was cancelled`);
+    }
+    if (grpcErr && [grpc.status.UNAVAILABLE, grpc.status.CANCELLED].includes(grpcErr.code)) {
       return new CofferError('unavailable', `plugin "${this.name}" could not be reached during ${method} (${detail})`);
     }
     return new CofferError('internal', `plugin "${this.name}" failed during ${method} (${detail})`);
@@ -276,6 +294,8 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
     // client's `close` is the Database service's Close RPC.)
     this.clients.Backend.close();
     void this.hostServices?.then((h) => h.close()).catch(() => undefined);
+    // A plugin stopped by a signal could not remove its socket directory.
+    void removeLeftoverSocket(this.socketPath);
     if (info.requested) this.logger.debug({ code: info.code, signal: info.signal }, 'plugin stopped');
     else this.logger.warn({ code: info.code, signal: info.signal }, 'plugin exited unexpectedly');
     this.emit('exit', info);

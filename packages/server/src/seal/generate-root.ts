@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CofferError, type Logger } from '@coffer/sdk';
 import { KeyShareCollector } from './key-shares.js';
 import { recoverRootKey } from './recover-root-key.js';
+import { encryptForKeys, pgpFingerprints } from './pgp-shares.js';
 import { encodeRootToken, generateOtp } from './root-token-otp.js';
 import type { SealConfig } from './seal-config.js';
 import type { GenerateRootInitRequest, GenerateRootStatus } from './types.js';
@@ -14,7 +15,10 @@ export interface RootTokenIssuer {
 
 interface Attempt {
   nonce: string;
+  /** '' when the token is to be PGP-encrypted instead. */
   otp: string;
+  pgpKey: string;
+  pgpFingerprint: string;
   collected: KeyShareCollector;
 }
 
@@ -22,7 +26,8 @@ interface Attempt {
  * Generate-root with the one-time-pad flow of modern Vault: the attempt is
  * started with an OTP (given, or generated and returned once), a quorum of
  * unseal key shares authorizes it, and the new root token comes back XORed
- * with the OTP. The seal manager checks initialized/unsealed and serializes.
+ * with the OTP, or (with `pgp_key`) encrypted to a PGP public key and
+ * base64-encoded. The seal manager checks initialized/unsealed and serializes.
  */
 export class RootGeneration {
   private attempt: Attempt | null = null;
@@ -43,23 +48,29 @@ export class RootGeneration {
       complete: false,
       encoded_token: '',
       encoded_root_token: '',
-      pgp_fingerprint: '',
+      pgp_fingerprint: a?.pgpFingerprint ?? '',
       otp: generatedOtp,
       otp_length: this.otpLength,
     };
   }
 
-  init(config: SealConfig, request: GenerateRootInitRequest): GenerateRootStatus {
-    if (request.pgp_key) {
-      throw new CofferError('invalid_request', 'PGP-encrypted root tokens are not supported yet; start the attempt with an OTP instead');
-    }
+  async init(config: SealConfig, request: GenerateRootInitRequest): Promise<GenerateRootStatus> {
     const given = request.otp ?? '';
+    const pgpKey = request.pgp_key ?? '';
+    if (given !== '' && pgpKey !== '') throw new CofferError('invalid_request', 'only one of otp or pgp_key may be given');
+    if (pgpKey !== '') {
+      if (this.attempt) throw new CofferError('invalid_request', 'root generation already in progress');
+      const [fingerprint] = await pgpFingerprints([pgpKey]);
+      this.attempt = { nonce: randomUUID(), otp: '', pgpKey, pgpFingerprint: fingerprint!, collected: new KeyShareCollector() };
+      this.logger.info({ nonce: this.attempt.nonce, pgp: true }, 'root generation initialized');
+      return this.status(config);
+    }
     if (given !== '' && given.length !== this.otpLength) {
       throw new CofferError('invalid_request', `OTP string is wrong length: it must be ${this.otpLength} characters`);
     }
     if (this.attempt) throw new CofferError('invalid_request', 'root generation already in progress');
     const otp = given !== '' ? given : generateOtp(this.otpLength);
-    this.attempt = { nonce: randomUUID(), otp, collected: new KeyShareCollector() };
+    this.attempt = { nonce: randomUUID(), otp, pgpKey: '', pgpFingerprint: '', collected: new KeyShareCollector() };
     this.logger.info({ nonce: this.attempt.nonce }, 'root generation initialized');
     return this.status(config, given !== '' ? '' : otp);
   }
@@ -83,7 +94,7 @@ export class RootGeneration {
       complete,
       encoded_token: encoded,
       encoded_root_token: encoded,
-      pgp_fingerprint: '',
+      pgp_fingerprint: a.pgpFingerprint,
       otp: '',
       otp_length: 0,
     });
@@ -99,8 +110,12 @@ export class RootGeneration {
     const token = await this.issuer.createRootToken();
     let encoded: string;
     try {
-      encoded = encodeRootToken(token, a.otp);
-    } catch {
+      encoded = a.pgpKey !== '' ? (await encryptForKeys([token], [a.pgpKey]))[0]!.ciphertext.toString('base64') : encodeRootToken(token, a.otp);
+    } catch (err) {
+      if (a.pgpKey !== '') {
+        await this.issuer.revokeRootToken?.(token).catch(() => undefined);
+        throw new CofferError('internal', 'the new root token could not be encrypted to the PGP key; the token was not issued', { cause: err });
+      }
       await this.issuer.revokeRootToken?.(token).catch(() => undefined);
       throw new CofferError('internal', `the new root token is ${token.length} characters, but generate-root OTPs are ${this.otpLength}; the token was not issued`);
     }

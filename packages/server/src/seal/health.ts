@@ -1,6 +1,5 @@
-import { CofferError } from '@coffer/sdk';
+import { CofferError, parseBool } from '@coffer/sdk';
 import type { HaStatus } from './ha-status.js';
-import { parseBool } from './request-body.js';
 import type { SealManager } from './seal-manager.js';
 
 /** Vault's default sys/health status codes and the query parameters that override them. */
@@ -62,9 +61,9 @@ function codeParam(query: URLSearchParams, name: string, fallback: number): numb
   const raw = query.get(name);
   if (raw === null) return fallback;
   const code = /^\d+$/.test(raw.trim()) ? Number.parseInt(raw, 10) : Number.NaN;
-  // an HTTP status line needs three digits
-  if (!Number.isInteger(code) || code < 100 || code > 999) {
-    throw new CofferError('invalid_request', `bad value for ${name} parameter: "${raw}" is not an HTTP status code (100-999)`);
+  // A 1xx is an interim answer (the client keeps waiting for the final one) and 6xx-9xx are not HTTP statuses.
+  if (!Number.isInteger(code) || code < 200 || code > 599) {
+    throw new CofferError('invalid_request', `bad value for ${name} parameter: "${raw}" is not a final HTTP status code (200-599)`);
   }
   return code;
 }

@@ -4,3 +4,4 @@ export { decodeRootToken, encodeRootToken, generateOtp, ROOT_TOKEN_OTP_LENGTH } 
 export { disabledHa, type HaStatus } from './ha-status.js';
 export { CLUSTER_INFO_PATH, type ClusterInfo } from './cluster-info.js';
 export type * from './types.js';
+export { rekeyBackupPaths, REKEY_BACKUP_PATHS } from './backup-sys-paths.js';

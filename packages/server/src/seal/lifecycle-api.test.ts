@@ -62,7 +62,7 @@ test('sys/init GET, PUT, and bad bodies', async () => {
   assert.deepEqual(bad.body, { errors: ['invalid seal configuration: threshold cannot be larger than shares'] });
   bad = await send(ctx, 'PUT', 'sys/init', { secret_shares: 3, secret_threshold: 2, pgp_keys: 'k1,k2,k3' });
   assert.equal(bad.status, 400);
-  assert.match(bad.body!.errors[0], /PGP-encrypted key shares are not supported yet/);
+  assert.match(bad.body!.errors[0], /PGP key 1 is not a valid OpenPGP public key/);
 
   const ok = await send(ctx, 'PUT', 'sys/init', { secret_shares: '3', secret_threshold: 2 });
   assert.equal(ok.status, 200);

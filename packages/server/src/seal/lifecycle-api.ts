@@ -65,6 +65,13 @@ const routes: Record<string, Record<string, Handler>> = {
     PUT: sysRekeyUpdate,
     POST: sysRekeyUpdate,
   },
+  'sys/rekey/verify': {
+    GET: async (ctx) => ok(await ctx.manager.rekeyVerificationStatus()),
+    PUT: sysRekeyVerify,
+    POST: sysRekeyVerify,
+    // Vault restarts the verification (new nonce, progress cleared) and answers with its status.
+    DELETE: async (ctx) => ok(await ctx.manager.rekeyVerificationRestart()),
+  },
   'sys/generate-root/attempt': {
     GET: async (ctx) => ok(await ctx.manager.generateRootStatus()),
     PUT: sysGenerateRootAttemptPut,
@@ -155,6 +162,10 @@ async function sysRekeyInitPut(ctx: LifecycleContext, body: Body): Promise<Lifec
 
 async function sysRekeyUpdate(ctx: LifecycleContext, body: Body): Promise<LifecycleResult> {
   return ok(await ctx.manager.rekeyUpdate(keyUpdate(body)));
+}
+
+async function sysRekeyVerify(ctx: LifecycleContext, body: Body): Promise<LifecycleResult> {
+  return ok(await ctx.manager.rekeyVerify(keyUpdate(body)));
 }
 
 async function sysGenerateRootAttemptPut(ctx: LifecycleContext, body: Body): Promise<LifecycleResult> {

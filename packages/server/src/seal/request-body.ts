@@ -1,4 +1,4 @@
-import { CofferError } from '@coffer/sdk';
+import { CofferError, parseBool, ownValue } from '@coffer/sdk';
 
 /**
  * Reading Vault's JSON request bodies for the lifecycle endpoints. Vault
@@ -18,7 +18,7 @@ export function asBody(body: unknown): Body {
 }
 
 export function intField(body: Body, name: string): number | undefined {
-  const value = body[name];
+  const value = ownValue(body, name);
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number.parseInt(value, 10);
@@ -26,7 +26,7 @@ export function intField(body: Body, name: string): number | undefined {
 }
 
 export function boolField(body: Body, name: string): boolean | undefined {
-  const value = body[name];
+  const value = ownValue(body, name);
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'string') {
@@ -37,7 +37,7 @@ export function boolField(body: Body, name: string): boolean | undefined {
 }
 
 export function stringField(body: Body, name: string): string | undefined {
-  const value = body[name];
+  const value = ownValue(body, name);
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   throw new CofferError('invalid_request', `"${name}" must be a string`);
@@ -45,16 +45,9 @@ export function stringField(body: Body, name: string): string | undefined {
 
 /** A list of strings, or one comma-separated string. */
 export function stringListField(body: Body, name: string): string[] | undefined {
-  const value = body[name];
+  const value = ownValue(body, name);
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value === '' ? [] : value.split(',').map((s) => s.trim());
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
   throw new CofferError('invalid_request', `"${name}" must be a list of strings`);
-}
-
-/** Go's strconv.ParseBool spellings. */
-export function parseBool(value: string): boolean | undefined {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
-  return undefined;
 }

@@ -339,7 +339,8 @@ test('rekey validation, wrong shares, and cancel', async () => {
   await assert.rejects(h.manager.rekeyInit({ secret_shares: 3, secret_threshold: 1 }), coded('invalid_request', /greater than one for multiple shares/));
   await assert.rejects(h.manager.rekeyInit({ secret_shares: 0, secret_threshold: 0 }), coded('invalid_request', /at least one/));
   await assert.rejects(h.manager.rekeyInit({ secret_shares: 3, secret_threshold: 2, backup: true }), coded('invalid_request', /backup/));
-  await assert.rejects(h.manager.rekeyInit({ secret_shares: 3, secret_threshold: 2, require_verification: true }), coded('invalid_request', /verification/));
+  await assert.rejects(h.manager.rekeyInit({ secret_shares: 3, secret_threshold: 2, pgp_keys: ['a', 'b'] }), coded('invalid_request', /incorrect number of PGP keys/));
+  await assert.rejects(h.manager.rekeyVerificationStatus(), coded('invalid_request', /no rekey configuration found/));
 
   const { nonce } = await h.manager.rekeyInit({ secret_shares: 1, secret_threshold: 1 });
   await h.manager.rekeyUpdate({ key: keys[0]!, nonce });

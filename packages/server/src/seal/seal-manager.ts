@@ -6,7 +6,9 @@ import { loadClusterInfo, type ClusterInfo } from './cluster-info.js';
 import { RootGeneration } from './generate-root.js';
 import { checkKeyShareLength, decodeKeyShare, KeyShareCollector, splitUnsealKey, wipeAll } from './key-shares.js';
 import { notInitialized, recoverRootKey } from './recover-root-key.js';
+import { encryptForKeys, encryptShares, pgpFingerprints } from './pgp-shares.js';
 import { BarrierRekey } from './rekey.js';
+import { deleteRekeyBackup, readRekeyBackup } from './rekey-backup.js';
 import { ROOT_TOKEN_OTP_LENGTH } from './root-token-otp.js';
 import { readSealConfig, sealConfigProblem, wrapRootKey, writeSealConfig, type SealConfig } from './seal-config.js';
 import { Serial } from './serial.js';
@@ -19,6 +21,8 @@ import type {
   RekeyInitRequest,
   RekeyResult,
   RekeyStatus,
+  RekeyVerificationResult,
+  RekeyVerificationStatus,
   SealStatus,
   UnsealRequest,
 } from './types.js';
@@ -72,6 +76,12 @@ export interface SealManager {
   rekeyInit(request: RekeyInitRequest): Promise<RekeyStatus>;
   rekeyUpdate(request: KeyUpdateRequest): Promise<RekeyStatus | RekeyResult>;
   rekeyCancel(): Promise<void>;
+  rekeyVerificationStatus(): Promise<RekeyVerificationStatus>;
+  rekeyVerify(request: KeyUpdateRequest): Promise<RekeyVerificationStatus | RekeyVerificationResult>;
+  rekeyVerificationRestart(): Promise<RekeyVerificationStatus>;
+  /** sys/rekey/backup: the PGP-encrypted shares a rekey with `backup` stored (400 when none). */
+  rekeyBackup(): Promise<Record<string, unknown>>;
+  deleteRekeyBackup(): Promise<void>;
   generateRootStatus(): Promise<GenerateRootStatus>;
   generateRootInit(request: GenerateRootInitRequest): Promise<GenerateRootStatus>;
   generateRootUpdate(request: KeyUpdateRequest): Promise<GenerateRootStatus>;
@@ -109,7 +119,7 @@ class ShamirSealManager implements SealManager {
     this.hooks = options.hooks;
     this.version = options.version ?? '0.1.0';
     this.buildDate = options.build_date ?? '';
-    this.rekey = new BarrierRekey(this.physical, this.logger);
+    this.rekey = new BarrierRekey(this.physical, this.barrier, this.logger);
     this.rootGeneration = new RootGeneration(this.hooks, this.logger, options.rootTokenLength ?? ROOT_TOKEN_OTP_LENGTH);
   }
 
@@ -158,9 +168,13 @@ class ShamirSealManager implements SealManager {
     return this.serial.run(async () => {
       const problem = sealConfigProblem(request.secret_shares, request.secret_threshold);
       if (problem) throw new CofferError('invalid_request', `invalid seal configuration: ${problem}`);
-      if ((request.pgp_keys?.length ?? 0) > 0 || request.root_token_pgp_key) {
-        throw new CofferError('invalid_request', 'PGP-encrypted key shares are not supported yet; initialize without pgp_keys and root_token_pgp_key');
+      const pgpKeys = request.pgp_keys ?? [];
+      if (pgpKeys.length > 0 && pgpKeys.length !== request.secret_shares) {
+        throw new CofferError('invalid_request', `incorrect number of PGP keys: ${pgpKeys.length} given for ${request.secret_shares} shares`);
       }
+      // Every key is checked before anything is written: a bad key must not leave a half-initialized server.
+      if (pgpKeys.length > 0) await pgpFingerprints(pgpKeys);
+      if (request.root_token_pgp_key) await pgpFingerprints([request.root_token_pgp_key]);
       if (request.recovery_shares || request.recovery_threshold || (request.recovery_pgp_keys?.length ?? 0) > 0) {
         throw new CofferError('invalid_request', 'parameters recovery_shares,recovery_threshold,recovery_pgp_keys not applicable to seal type shamir');
       }
@@ -199,9 +213,13 @@ class ShamirSealManager implements SealManager {
         } finally {
           await this.sealNow();
         }
+        const handedOut = pgpKeys.length > 0 ? (await encryptShares(shares, pgpKeys)).map((e) => e.ciphertext) : shares;
+        if (request.root_token_pgp_key) {
+          rootToken = (await encryptForKeys([rootToken], [request.root_token_pgp_key]))[0]!.ciphertext.toString('base64');
+        }
         return {
-          keys: shares.map((s) => s.toString('hex')),
-          keys_base64: shares.map((s) => s.toString('base64')),
+          keys: handedOut.map((s) => s.toString('hex')),
+          keys_base64: handedOut.map((s) => s.toString('base64')),
           root_token: rootToken,
         };
       } finally {
@@ -267,7 +285,7 @@ class ShamirSealManager implements SealManager {
   }
 
   rekeyInit(request: RekeyInitRequest): Promise<RekeyStatus> {
-    return this.serial.run(() => this.whileUnsealed(async (config) => this.rekey.init(config, request)));
+    return this.serial.run(() => this.whileUnsealed((config) => this.rekey.init(config, request)));
   }
 
   rekeyUpdate(request: KeyUpdateRequest): Promise<RekeyStatus | RekeyResult> {
@@ -287,12 +305,41 @@ class ShamirSealManager implements SealManager {
     return this.serial.run(() => this.whileUnsealed(async () => this.rekey.cancel()));
   }
 
+  rekeyVerificationStatus(): Promise<RekeyVerificationStatus> {
+    return this.whileUnsealed(async () => this.rekey.verificationStatus());
+  }
+
+  rekeyVerify(request: KeyUpdateRequest): Promise<RekeyVerificationStatus | RekeyVerificationResult> {
+    return this.serial.run(() =>
+      this.whileUnsealed(async () => {
+        const share = this.shareFrom(request.key);
+        try {
+          return await this.rekey.verify(share, request.nonce);
+        } finally {
+          share.fill(0);
+        }
+      }),
+    );
+  }
+
+  rekeyVerificationRestart(): Promise<RekeyVerificationStatus> {
+    return this.serial.run(() => this.whileUnsealed(async () => this.rekey.restartVerification()));
+  }
+
+  rekeyBackup(): Promise<Record<string, unknown>> {
+    return this.whileUnsealed(async () => readRekeyBackup(this.barrier));
+  }
+
+  deleteRekeyBackup(): Promise<void> {
+    return this.whileUnsealed(async () => deleteRekeyBackup(this.barrier));
+  }
+
   generateRootStatus(): Promise<GenerateRootStatus> {
     return this.whileUnsealed(async (config) => this.rootGeneration.status(config));
   }
 
   generateRootInit(request: GenerateRootInitRequest): Promise<GenerateRootStatus> {
-    return this.serial.run(() => this.whileUnsealed(async (config) => this.rootGeneration.init(config, request)));
+    return this.serial.run(() => this.whileUnsealed((config) => this.rootGeneration.init(config, request)));
   }
 
   generateRootUpdate(request: KeyUpdateRequest): Promise<GenerateRootStatus> {

@@ -31,8 +31,10 @@ export interface InitRequest {
 }
 
 export interface InitResponse {
+  /** Hex of each share, or of each PGP message when pgp_keys was given. */
   keys: string[];
   keys_base64: string[];
+  /** The root token, or the base64 of a PGP message when root_token_pgp_key was given. */
   root_token: string;
 }
 
@@ -69,6 +71,8 @@ export interface RekeyStatus {
   pgp_fingerprints: string[] | null;
   backup: boolean;
   verification_required: boolean;
+  /** While the new keys wait for verification. */
+  verification_nonce?: string;
 }
 
 /** sys/rekey/update once the threshold is reached: the new shares. */
@@ -80,6 +84,23 @@ export interface RekeyResult {
   pgp_fingerprints: string[] | null;
   backup: boolean;
   verification_required: boolean;
+  /** With require_verification: the nonce to give sys/rekey/verify. */
+  verification_nonce?: string;
+}
+
+/** sys/rekey/verify (GET, DELETE, and PUT before the new threshold is reached). */
+export interface RekeyVerificationStatus {
+  nonce: string;
+  started: boolean;
+  t: number;
+  n: number;
+  progress: number;
+}
+
+/** sys/rekey/verify (PUT) once the new threshold is reached: the new key is active. */
+export interface RekeyVerificationResult {
+  nonce: string;
+  complete: true;
 }
 
 export interface GenerateRootInitRequest {

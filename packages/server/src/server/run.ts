@@ -8,6 +8,7 @@ import { withCustomResponseHeaders } from '../http/custom-response-headers.js';
 import { createHttpHandler } from '../http/handler.js';
 import { createListener, type Listener, type ListenerOptions } from '../http/listener.js';
 import { listenerOptionsFromConfig } from '../http/listener-config.js';
+import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../http/json-limits.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { createUiServer } from '../http/ui-static.js';
 import { createPhysical } from '../physical/index.js';
@@ -32,13 +33,14 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   const physical = await createPhysical(storage.type, storage.config, logger.child({ component: 'storage' }));
 
   const listenersConfig: ListenerSpec[] = opts.dev
-    ? [{ listener: { address: opts.devListenAddress ?? DEV_ADDRESS }, maxRequestSize: DEFAULT_MAX_REQUEST_SIZE, maxRequestDurationSeconds: 90 }]
+    ? [{ listener: { address: opts.devListenAddress ?? DEV_ADDRESS }, maxRequestSize: DEFAULT_MAX_REQUEST_SIZE, maxRequestDurationSeconds: 90, jsonLimits: DEFAULT_JSON_LIMITS }]
     : (config?.listeners ?? []).map((l) => ({
         // Address, TLS (versions, client certificates) and Vault's http_* timeouts, from the stanza.
         listener: listenerOptionsFromConfig(l, () => undefined),
         maxRequestSize: l.maxRequestSize,
         maxRequestDurationSeconds: l.maxRequestDurationSeconds,
         customResponseHeaders: l.customResponseHeaders,
+        jsonLimits: { ...DEFAULT_JSON_LIMITS, ...l.jsonLimits },
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
@@ -73,6 +75,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
       lifecycle: (call) => core.lifecycle(call),
       isLifecyclePath: (path) => core.isLifecyclePath(path),
       maxRequestSize: () => spec.maxRequestSize,
+      jsonLimits: () => spec.jsonLimits,
       maxRequestDurationMs: () => spec.maxRequestDurationSeconds * 1000,
       logger: logger.child({ component: 'http' }),
       serveOther: serveUi,
@@ -128,6 +131,7 @@ interface ListenerSpec {
   maxRequestSize: number;
   maxRequestDurationSeconds: number;
   customResponseHeaders?: CustomResponseHeaders;
+  jsonLimits: JsonLimits;
 }
 
 function startupBanner(address: string, storageType: string, listeners: ListenerSpec[], logLevel: string): string {

@@ -27,7 +27,8 @@ export function mountView(entry: MountEntry, mounts: MountManager): Record<strin
     seal_wrap: entry.seal_wrap,
     type: entry.type,
     uuid: entry.uuid,
-    deprecation_status: 'supported',
+    // Vault reports a deprecation status for built-in plugins only.
+    ...(isBuiltinRunning(running) ? { deprecation_status: 'supported' } : {}),
     ...(running.error ? { error: running.error } : {}),
   };
 }
@@ -48,4 +49,9 @@ export function tuneView(entry: MountEntry, system: { defaultTtl: number; maxTtl
     ...(entry.config.allowed_response_headers ? { allowed_response_headers: entry.config.allowed_response_headers } : {}),
     ...(entry.table === 'auth' ? { token_type: entry.config.token_type ?? 'default-service' } : {}),
   };
+}
+
+/** Built-ins run in-process: no binary hash, and a "+builtin" version. */
+function isBuiltinRunning(running: { version: string; sha256: string }): boolean {
+  return running.sha256 === '' && /\+builtin(\.|$)/.test(running.version);
 }

@@ -1,7 +1,8 @@
-import { CofferError, parseDuration, type FieldData, type PathDefinition, type Response } from '@coffer/sdk';
+import { CofferError, parseBool, parseDuration, type FieldData, type PathDefinition, type Response } from '@coffer/sdk';
 import type { MountConfig, MountEntry, MountTableName } from '../mounts/mount-entry.js';
 import { normaliseMountPath } from '../mounts/mount-entry.js';
 import type { SysDeps } from './deps.js';
+import { checkMountConfig } from './mount-config-check.js';
 import { mountView, tuneView } from './mount-views.js';
 
 const enableFields = {
@@ -47,11 +48,11 @@ function ttlValue(value: unknown, field: string): number {
 
 function configFrom(raw: Record<string, unknown>): Partial<MountConfig> & { plugin_version?: string } {
   const out: Partial<MountConfig> & { plugin_version?: string } = {};
-  if ('default_lease_ttl' in raw) out.default_lease_ttl = ttlValue(raw['default_lease_ttl'], 'default_lease_ttl');
-  if ('max_lease_ttl' in raw) out.max_lease_ttl = ttlValue(raw['max_lease_ttl'], 'max_lease_ttl');
-  if ('force_no_cache' in raw) out.force_no_cache = raw['force_no_cache'] === true || raw['force_no_cache'] === 'true';
+  if (Object.hasOwn(raw, 'default_lease_ttl')) out.default_lease_ttl = ttlValue(raw['default_lease_ttl'], 'default_lease_ttl');
+  if (Object.hasOwn(raw, 'max_lease_ttl')) out.max_lease_ttl = ttlValue(raw['max_lease_ttl'], 'max_lease_ttl');
+  if (Object.hasOwn(raw, 'force_no_cache')) out.force_no_cache = raw['force_no_cache'] === true || (typeof raw['force_no_cache'] === 'string' && parseBool(raw['force_no_cache']) === true);
   for (const key of ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys', 'passthrough_request_headers', 'allowed_response_headers'] as const) {
-    if (key in raw) out[key] = stringList(raw[key]);
+    if (Object.hasOwn(raw, key)) out[key] = stringList(raw[key]);
   }
   if (typeof raw['listing_visibility'] === 'string') out.listing_visibility = raw['listing_visibility'];
   if (typeof raw['token_type'] === 'string') out.token_type = raw['token_type'];
@@ -65,11 +66,11 @@ function stringList(v: unknown): string[] {
   return [];
 }
 
-function checkTtls(config: Partial<MountConfig>, system: { maxTtl: number }): void {
+/** A max above the server's max_lease_ttl is accepted, as Vault does: the server's max still caps issued leases (mountTtls). */
+function checkTtls(config: Partial<MountConfig>): void {
   const def = config.default_lease_ttl ?? 0;
   const max = config.max_lease_ttl ?? 0;
   if (max > 0 && def > max) throw new CofferError('invalid_request', 'default_lease_ttl cannot be greater than max_lease_ttl');
-  if (max > system.maxTtl) throw new CofferError('invalid_request', `max_lease_ttl cannot be greater than the system max of ${system.maxTtl}s`);
 }
 
 /** sys/mounts… and sys/auth… share their shape; only the table and a few words differ. */
@@ -111,7 +112,8 @@ export function mountTablePaths(deps: SysDeps, table: MountTableName): PathDefin
       throw new CofferError('invalid_request', `plugin not found in the catalog: ${type}`);
     }
     const { plugin_version: configVersion, ...config } = configFrom(d.get<Record<string, unknown>>('config') ?? {});
-    checkTtls(config, deps.systemTtls());
+    checkTtls(config);
+    checkMountConfig(config, { table, type });
     await deps.mounts.enable(table, path, type, {
       description: d.get<string>('description'),
       config: { default_lease_ttl: 0, max_lease_ttl: 0, force_no_cache: false, ...config },
@@ -138,7 +140,8 @@ export function mountTablePaths(deps: SysDeps, table: MountTableName): PathDefin
             if (ok && key !== 'path') raw[key] = value;
           }
           const { plugin_version, ...config } = configFrom(raw);
-          checkTtls({ default_lease_ttl: config.default_lease_ttl ?? entry.config.default_lease_ttl, max_lease_ttl: config.max_lease_ttl ?? entry.config.max_lease_ttl }, deps.systemTtls());
+          checkMountConfig(config, entry);
+          checkTtls({ default_lease_ttl: config.default_lease_ttl ?? entry.config.default_lease_ttl, max_lease_ttl: config.max_lease_ttl ?? entry.config.max_lease_ttl });
           const [description, hasDescription] = d.getOk<string>('description');
           const [options] = d.getOk<Record<string, string>>('options');
           if (options && entry.type === 'kv' && options['version'] === '1' && entry.options['version'] === '2') {

@@ -38,12 +38,14 @@ export function wrappingPaths(deps: SysDeps): PathDefinition[] {
       operations: {
         update: async (req, d) => {
           const token = d.get<string>('token') || req.clientToken;
-          if (!token) throw new CofferError('invalid_request', 'missing "token"');
+          // lookup is unauthenticated: an invalid request token never became the client token, and is answered as Vault does.
+          if (!token) throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist (give it as "token" or as the request token)');
           return { data: { ...(await deps.wrapper.lookup(token)) } };
         },
         read: async (req, d) => {
           const token = d.get<string>('token') || req.clientToken;
-          if (!token) throw new CofferError('invalid_request', 'missing "token"');
+          // lookup is unauthenticated: an invalid request token never became the client token, and is answered as Vault does.
+          if (!token) throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist (give it as "token" or as the request token)');
           return { data: { ...(await deps.wrapper.lookup(token)) } };
         },
       },

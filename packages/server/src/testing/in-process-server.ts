@@ -2,6 +2,7 @@ import { silentLogger, type Logger } from '@coffer/sdk';
 import { Core, type CoreOptions } from '../core/core.js';
 import { createHttpHandler } from '../http/handler.js';
 import { createListener, type Listener } from '../http/listener.js';
+import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../http/json-limits.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { InmemBackend, type PhysicalBackend } from '../physical/index.js';
 import { createPluginSystem, type PluginSystem } from '../plugin-catalog/index.js';
@@ -28,6 +29,8 @@ export async function startInProcessServer(
     dev?: boolean;
     logger?: Logger;
     maxRequestSize?: number;
+    /** The listener's max_json_* bounds (default: Vault's). */
+    jsonLimits?: Partial<JsonLimits>;
     core?: Partial<CoreOptions>;
     /** Physical storage to run on (default: a fresh inmem backend); close() closes it. */
     physical?: PhysicalBackend;
@@ -37,12 +40,20 @@ export async function startInProcessServer(
      * Wire the plugin catalog and external plugins in, as `coffer server` does,
      * with `directory` as plugin_directory. Without it, only built-ins exist.
      */
-    plugins?: { directory: string };
+    plugins?: { directory: string; callTimeoutMs?: number; drainTimeoutMs?: number };
   } = {},
 ): Promise<InProcessServer> {
   const logger = opts.logger ?? silentLogger;
   const physical = opts.physical ?? new InmemBackend();
-  const plugins = opts.plugins ? createPluginSystem({ pluginDirectory: opts.plugins.directory, nodeId: 'in-process', logger: logger.child({ component: 'plugins' }) }) : undefined;
+  const plugins = opts.plugins
+    ? createPluginSystem({
+        pluginDirectory: opts.plugins.directory,
+        nodeId: 'in-process',
+        logger: logger.child({ component: 'plugins' }),
+        ...(opts.plugins.callTimeoutMs !== undefined ? { callTimeoutMs: opts.plugins.callTimeoutMs } : {}),
+        ...(opts.plugins.drainTimeoutMs !== undefined ? { drainTimeoutMs: opts.plugins.drainTimeoutMs } : {}),
+      })
+    : undefined;
   // The same hooks runServer (server/run.ts) gives the Core.
   const pluginHooks: Partial<CoreOptions> = plugins
     ? {
@@ -60,6 +71,7 @@ export async function startInProcessServer(
     lifecycle: (call) => core.lifecycle(call),
     isLifecyclePath: (p) => core.isLifecyclePath(p),
     maxRequestSize: () => opts.maxRequestSize ?? DEFAULT_MAX_REQUEST_SIZE,
+    jsonLimits: () => ({ ...DEFAULT_JSON_LIMITS, ...opts.jsonLimits }),
     logger,
   });
   const listener: Listener = await createListener({ address: '127.0.0.1:0', handler, logger });
