@@ -2,6 +2,7 @@
 import type { Command } from './command.js';
 import { COMMAND_GROUPS } from './groups.js';
 import type { Registry } from './run.js';
+import { agentCommand } from '../commands/agent.js';
 import { auditDisableCommand } from '../commands/audit-disable.js';
 import { auditEnableCommand } from '../commands/audit-enable.js';
 import { auditListCommand } from '../commands/audit-list.js';
@@ -66,6 +67,7 @@ import { versionCommand } from '../commands/version.js';
 import { writeCommand } from '../commands/write.js';
 
 export const ALL_COMMANDS: Command[] = [
+  agentCommand,
   auditDisableCommand,
   auditEnableCommand,
   auditListCommand,

@@ -1,0 +1,65 @@
+// `coffer agent`: reads the config, builds the agent and its parts, wires
+// signals, and turns failures into one clear message and exit code 1.
+import { isCofferError } from '@coffer/sdk';
+import { Agent } from './agent.js';
+import { loadAgentConfig } from './config/parse.js';
+import type { AgentConfig } from './config/types.js';
+import { Logger, parseLogLevel } from './logger.js';
+import { buildParts } from './parts.js';
+
+export interface RunAgentOptions {
+  configPath: string;
+  env: NodeJS.ProcessEnv;
+  exitAfterAuth: boolean;
+  logLevel?: string;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export async function runAgentCommand(options: RunAgentOptions): Promise<number> {
+  let config: AgentConfig;
+  try {
+    config = await loadAgentConfig(options.configPath);
+  } catch (err) {
+    options.err(`Error loading configuration from ${options.configPath}: ${messageOf(err)}`);
+    return 1;
+  }
+  let level;
+  try {
+    level = parseLogLevel(options.logLevel ?? config.logLevel);
+  } catch (err) {
+    options.err(messageOf(err));
+    return 1;
+  }
+  const logger = new Logger(level, 'agent', (line) => options.err(line));
+  const agent = new Agent({ config, env: options.env, logger, exitAfterAuth: options.exitAfterAuth || config.exitAfterAuth });
+  try {
+    for (const part of buildParts(config, options.env)) agent.addPart(part);
+  } catch (err) {
+    options.err(`Error starting the agent: ${messageOf(err)}`);
+    return 1;
+  }
+
+  const onTerm = (signal: NodeJS.Signals): void => agent.shutdown(0, `${signal} received: shutting down`);
+  const onHup = (): void => void agent.reload();
+  process.on('SIGINT', onTerm);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onHup);
+  options.out('==> Coffer agent started! Log data will stream in below:');
+  try {
+    return await agent.run();
+  } catch (err) {
+    agent.shutdown(1);
+    options.err(`Error starting the agent: ${messageOf(err)}`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onTerm);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onHup);
+  }
+}
+
+function messageOf(err: unknown): string {
+  if (isCofferError(err)) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
