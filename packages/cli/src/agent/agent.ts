@@ -57,8 +57,15 @@ export class Agent {
     this.sinks = (options.config.autoAuth?.sinks ?? []).map((s) => new FileSink(s, this.client, sinkLogger, options.env));
   }
 
+  private readonly ready: Array<Promise<void>> = [];
+
   addPart(part: AgentPart): void {
     this.parts.push(part);
+  }
+
+  /** -exit-after-auth also waits for this (the first template render). */
+  addReady(ready: Promise<void>): void {
+    this.ready.push(ready);
   }
 
   /** Runs the agent; resolves to the process exit code. */
@@ -89,7 +96,7 @@ export class Agent {
     }
     for (const part of this.parts) await part.start(ctx);
     if (this.options.exitAfterAuth) {
-      this.authenticated.then(() => this.shutdown(0, 'exit_after_auth is set: exiting after the first authentication'));
+      void Promise.all([this.authenticated, ...this.ready]).then(() => this.shutdown(0, 'exit_after_auth is set: exiting after the first authentication'));
     }
     return this.done;
   }

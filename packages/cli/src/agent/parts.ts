@@ -1,9 +1,20 @@
 // The agent's optional parts, built from the config.
 import type { AgentPart } from './agent.js';
 import type { AgentConfig } from './config/types.js';
+import { TemplateRunner } from './template/runner.js';
 
-export function buildParts(config: AgentConfig, env: NodeJS.ProcessEnv): AgentPart[] {
-  void config;
-  void env;
-  return [];
+export interface Parts {
+  list: AgentPart[];
+  /** Settles when the parts have done their first round of work (for -exit-after-auth). */
+  ready: Array<Promise<void>>;
+}
+
+export function buildParts(config: AgentConfig, env: NodeJS.ProcessEnv): Parts {
+  const parts: Parts = { list: [], ready: [] };
+  if (config.templates.length > 0 || config.envTemplates.length > 0) {
+    const runner = new TemplateRunner(config.templates, config.envTemplates, config.templateSettings, env);
+    parts.list.push(runner);
+    parts.ready.push(runner.firstPass);
+  }
+  return parts;
 }

@@ -34,7 +34,9 @@ export async function runAgentCommand(options: RunAgentOptions): Promise<number>
   const logger = new Logger(level, 'agent', (line) => options.err(line));
   const agent = new Agent({ config, env: options.env, logger, exitAfterAuth: options.exitAfterAuth || config.exitAfterAuth });
   try {
-    for (const part of buildParts(config, options.env)) agent.addPart(part);
+    const parts = buildParts(config, options.env);
+    for (const part of parts.list) agent.addPart(part);
+    for (const ready of parts.ready) agent.addReady(ready);
   } catch (err) {
     options.err(`Error starting the agent: ${messageOf(err)}`);
     return 1;

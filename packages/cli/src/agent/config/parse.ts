@@ -87,7 +87,8 @@ class Stanza {
     const v = this.body[key];
     if (v === undefined) return undefined;
     if (Array.isArray(v) && v.every((w) => typeof w === 'string')) return v as string[];
-    if (typeof v === 'string') return v.trim() === '' ? undefined : v.trim().split(/\s+/);
+    // A string is a shell command line, as Vault runs it.
+    if (typeof v === 'string') return v.trim() === '' ? undefined : ['/bin/sh', '-c', v];
     throw this.error(`"${key}" must be a command: a list of words such as ["systemctl", "reload", "app"]`);
   }
 
