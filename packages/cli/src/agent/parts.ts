@@ -1,12 +1,14 @@
 // The agent's optional parts, built from the config.
 import type { AgentPart } from './agent.js';
 import type { AgentConfig } from './config/types.js';
+import { ExecSupervisor } from './exec/supervisor.js';
 import { TemplateRunner } from './template/runner.js';
 
 export interface Parts {
   list: AgentPart[];
   /** Settles when the parts have done their first round of work (for -exit-after-auth). */
   ready: Array<Promise<void>>;
+  exec?: ExecSupervisor;
 }
 
 export function buildParts(config: AgentConfig, env: NodeJS.ProcessEnv): Parts {
@@ -15,6 +17,13 @@ export function buildParts(config: AgentConfig, env: NodeJS.ProcessEnv): Parts {
     const runner = new TemplateRunner(config.templates, config.envTemplates, config.templateSettings, env);
     parts.list.push(runner);
     parts.ready.push(runner.firstPass);
+    if (config.exec) {
+      const exec = new ExecSupervisor(config.exec, env, config.envTemplates.length > 0);
+      runner.onEnv((values) => exec.update(values));
+      parts.exec = exec;
+    }
   }
+  if (config.exec && !parts.exec) parts.exec = new ExecSupervisor(config.exec, env, false);
+  if (parts.exec) parts.list.push(parts.exec);
   return parts;
 }

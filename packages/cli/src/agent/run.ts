@@ -4,6 +4,7 @@ import { isCofferError } from '@coffer/sdk';
 import { Agent } from './agent.js';
 import { loadAgentConfig } from './config/parse.js';
 import type { AgentConfig } from './config/types.js';
+import type { ExecSupervisor } from './exec/supervisor.js';
 import { Logger, parseLogLevel } from './logger.js';
 import { buildParts } from './parts.js';
 
@@ -32,21 +33,29 @@ export async function runAgentCommand(options: RunAgentOptions): Promise<number>
     return 1;
   }
   const logger = new Logger(level, 'agent', (line) => options.err(line));
+  let exec: ExecSupervisor | undefined;
   const agent = new Agent({ config, env: options.env, logger, exitAfterAuth: options.exitAfterAuth || config.exitAfterAuth });
   try {
     const parts = buildParts(config, options.env);
     for (const part of parts.list) agent.addPart(part);
     for (const ready of parts.ready) agent.addReady(ready);
+    exec = parts.exec;
   } catch (err) {
     options.err(`Error starting the agent: ${messageOf(err)}`);
     return 1;
   }
 
-  const onTerm = (signal: NodeJS.Signals): void => agent.shutdown(0, `${signal} received: shutting down`);
+  // With exec, signals go to the child; the agent ends when it does, with its code.
+  const onTerm = (signal: NodeJS.Signals): void => {
+    if (exec?.forward(signal)) return;
+    agent.shutdown(0, `${signal} received: shutting down`);
+  };
+  const onOther = (signal: NodeJS.Signals): void => void exec?.forward(signal);
   const onHup = (): void => void agent.reload();
   process.on('SIGINT', onTerm);
   process.on('SIGTERM', onTerm);
   process.on('SIGHUP', onHup);
+  for (const signal of ['SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const) process.on(signal, onOther);
   options.out('==> Coffer agent started! Log data will stream in below:');
   try {
     return await agent.run();
@@ -58,6 +67,7 @@ export async function runAgentCommand(options: RunAgentOptions): Promise<number>
     process.off('SIGINT', onTerm);
     process.off('SIGTERM', onTerm);
     process.off('SIGHUP', onHup);
+    for (const signal of ['SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const) process.off(signal, onOther);
   }
 }
 
