@@ -2,6 +2,8 @@
 import type { AgentPart } from './agent.js';
 import type { AgentConfig } from './config/types.js';
 import { ExecSupervisor } from './exec/supervisor.js';
+import { AgentMetrics } from './metrics.js';
+import { ProxyServer } from './proxy/server.js';
 import { TemplateRunner } from './template/runner.js';
 
 export interface Parts {
@@ -9,10 +11,11 @@ export interface Parts {
   /** Settles when the parts have done their first round of work (for -exit-after-auth). */
   ready: Array<Promise<void>>;
   exec?: ExecSupervisor;
+  metrics: AgentMetrics;
 }
 
 export function buildParts(config: AgentConfig, env: NodeJS.ProcessEnv): Parts {
-  const parts: Parts = { list: [], ready: [] };
+  const parts: Parts = { list: [], ready: [], metrics: new AgentMetrics() };
   if (config.templates.length > 0 || config.envTemplates.length > 0) {
     const runner = new TemplateRunner(config.templates, config.envTemplates, config.templateSettings, env);
     parts.list.push(runner);
@@ -25,5 +28,6 @@ export function buildParts(config: AgentConfig, env: NodeJS.ProcessEnv): Parts {
   }
   if (config.exec && !parts.exec) parts.exec = new ExecSupervisor(config.exec, env, false);
   if (parts.exec) parts.list.push(parts.exec);
+  if (config.listeners.length > 0) parts.list.push(new ProxyServer(config, parts.metrics));
   return parts;
 }

@@ -1,0 +1,80 @@
+// coffer agent as a caching API proxy in front of a real server process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startCoffer } from '../../support/coffer-process.js';
+import { startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
+
+const ROOT = 'root';
+
+test('caching proxy: a tokenless app reads through the agent, identical token creates share a lease, revocation through the agent evicts it', async () => {
+  const port = await freePort();
+  const server = await startCoffer(['server', '-dev', `-dev-root-token-id=${ROOT}`, `-dev-listen-address=127.0.0.1:${port}`], port);
+  const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-proxy-'));
+  try {
+    await vaultApi(server.address, 'POST', 'secret/data/app', ROOT, { data: { password: 'through-the-agent' } });
+    writeFileSync(join(dir, 'root-token'), ROOT);
+    const config = join(dir, 'agent.hcl');
+    writeFileSync(
+      config,
+      `vault { address = "${server.address}" }
+auto_auth {
+  method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
+}
+api_proxy { use_auto_auth_token = true }
+cache {}
+listener "tcp" {
+  address = "127.0.0.1:0"
+  tls_disable = true
+  agent_api { enable_quit = true }
+}
+`,
+    );
+    const agent = startAgent([`-config=${config}`]);
+    const listening = await waitFor('the listener', () => /listening for API requests type=tcp address=(\S+)/.exec(agent.output())?.[1], 10_000, agent);
+    const agentAddr = `http://${listening}`;
+    await waitFor('auto-auth', () => (agent.output().includes('authentication successful') ? true : undefined), 10_000, agent);
+
+    // No token from the app: the agent's is used.
+    const read = await fetch(`${agentAddr}/v1/secret/data/app`);
+    assert.equal(read.status, 200);
+    assert.equal(((await read.json()) as any).data.data.password, 'through-the-agent');
+
+    const create = async () => {
+      const res = await fetch(`${agentAddr}/v1/auth/token/create`, { method: 'POST', body: JSON.stringify({ policies: ['default'], ttl: '1h' }) });
+      assert.equal(res.status, 200);
+      return { token: ((await res.json()) as any).auth.client_token as string, cache: res.headers.get('x-cache') };
+    };
+    const first = await create();
+    const second = await create();
+    assert.equal(second.token, first.token, 'the identical request got the cached lease');
+    assert.equal(second.cache, 'HIT');
+    assert.equal((await vaultApi(server.address, 'GET', 'auth/token/lookup-self', first.token)).status, 200);
+
+    // Revoked through the agent: evicted, so the next identical request gets a new token.
+    const revoke = await fetch(`${agentAddr}/v1/auth/token/revoke`, { method: 'POST', body: JSON.stringify({ token: first.token }) });
+    assert.equal(revoke.status, 204);
+    const third = await create();
+    assert.notEqual(third.token, first.token);
+    assert.equal(third.cache, null);
+
+    // cache-clear and metrics.
+    const clear = await fetch(`${agentAddr}/agent/v1/cache-clear`, { method: 'POST', body: JSON.stringify({ type: 'token', value: third.token }) });
+    assert.equal(clear.status, 200);
+    assert.notEqual((await create()).token, third.token);
+    const badClear = await fetch(`${agentAddr}/agent/v1/cache-clear`, { method: 'POST', body: JSON.stringify({ type: 'nonsense' }) });
+    assert.equal(badClear.status, 400);
+    assert.ok(Array.isArray(((await badClear.json()) as any).errors));
+    const metrics = (await (await fetch(`${agentAddr}/agent/v1/metrics`)).json()) as any;
+    const hits = metrics.Counters.find((c: any) => c.Name === 'vault.agent.cache.hit');
+    assert.equal(hits?.Count, 1);
+
+    // /agent/v1/quit ends the agent.
+    assert.equal((await fetch(`${agentAddr}/agent/v1/quit`, { method: 'POST' })).status, 200);
+    assert.equal(await agent.exited, 0, agent.output());
+  } finally {
+    await server.stop();
+  }
+});
