@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startCoffer } from '../../support/coffer-process.js';
+import { freePort, runCli, startCoffer } from '../../support/coffer-process.js';
 import { startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
 
 const ROOT = 'root';
@@ -69,6 +69,38 @@ exec {
     // A signal to the agent goes to the child; its exit code is the agent's.
     agent.child.kill('SIGUSR2');
     assert.equal(await agent.exited, 7, agent.output());
+  } finally {
+    await server.stop();
+  }
+});
+
+test('agent generate-config -type=env-template writes a config the agent runs as is', async () => {
+  const port = await freePort();
+  const server = await startCoffer(['server', '-dev', `-dev-root-token-id=${ROOT}`, `-dev-listen-address=127.0.0.1:${port}`], port);
+  const home = mkdtempSync(join(tmpdir(), 'coffer-agent-gen-'));
+  try {
+    await vaultApi(server.address, 'POST', 'secret/data/app/db', ROOT, { data: { password: 'gen-pw', 'user-name': 'svc' } });
+    await vaultApi(server.address, 'POST', 'secret/data/app/api', ROOT, { data: { key: 'k1' } });
+    writeFileSync(join(home, '.vault-token'), ROOT);
+    const out = join(home, 'env.out');
+    const child = join(home, 'print-env.mjs');
+    writeFileSync(
+      child,
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(out)}, [process.env.APP_DB_PASSWORD, process.env.APP_DB_USER_NAME, process.env.APP_API_KEY].join(' '));\n`,
+    );
+    const configPath = join(home, 'generated.hcl');
+    const env = { VAULT_ADDR: server.address, VAULT_TOKEN: ROOT, HOME: home };
+    const generated = await runCli(['agent', 'generate-config', '-type=env-template', `-exec=${process.execPath} ${child}`, '-path=secret/app/*', configPath], env);
+    assert.equal(generated.code, 0, generated.stderr);
+    assert.match(readFileSync(configPath, 'utf8'), /env_template "APP_DB_PASSWORD"/);
+    const again = await runCli(['agent', 'generate-config', '-type=env-template', '-path=secret/app/db', configPath], env);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already exists/);
+
+    // The child prints its environment and exits 0; so does the agent.
+    const agent = startAgent([`-config=${configPath}`], { HOME: home });
+    assert.equal(await agent.exited, 0, agent.output());
+    assert.equal(readFileSync(out, 'utf8'), 'gen-pw svc k1');
   } finally {
     await server.stop();
   }

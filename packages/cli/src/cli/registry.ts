@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 import { COMMAND_GROUPS } from './groups.js';
 import type { Registry } from './run.js';
 import { agentCommand } from '../commands/agent.js';
+import { agentGenerateConfigCommand } from '../commands/agent-generate-config.js';
 import { auditDisableCommand } from '../commands/audit-disable.js';
 import { auditEnableCommand } from '../commands/audit-enable.js';
 import { auditListCommand } from '../commands/audit-list.js';
@@ -68,6 +69,7 @@ import { writeCommand } from '../commands/write.js';
 
 export const ALL_COMMANDS: Command[] = [
   agentCommand,
+  agentGenerateConfigCommand,
   auditDisableCommand,
   auditEnableCommand,
   auditListCommand,
