@@ -11,8 +11,9 @@ export interface AgentProcess {
   stop(): Promise<number | null>;
 }
 
-export function startAgent(args: string[], env: NodeJS.ProcessEnv = {}): AgentProcess {
-  const child = spawn(process.execPath, [COFFER_BIN, 'agent', ...args], {
+/** `coffer agent ARGS…` (or `coffer proxy ARGS…`), with no VAULT_ADDR/VAULT_TOKEN from the test's environment. */
+export function startAgent(args: string[], env: NodeJS.ProcessEnv = {}, command: 'agent' | 'proxy' = 'agent'): AgentProcess {
+  const child = spawn(process.execPath, [COFFER_BIN, command, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, VAULT_ADDR: '', VAULT_TOKEN: '', ...env },
   });

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startCoffer } from '../../support/coffer-process.js';
+import http from 'node:http';
+import { freePort, runCli, startCoffer } from '../../support/coffer-process.js';
 import { startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
 
 const ROOT = 'root';
@@ -70,10 +71,58 @@ listener "tcp" {
     const metrics = (await (await fetch(`${agentAddr}/agent/v1/metrics`)).json()) as any;
     const hits = metrics.Counters.find((c: any) => c.Name === 'vault.agent.cache.hit');
     assert.equal(hits?.Count, 1);
+    assert.equal(metrics.Counters.find((c: any) => c.Name === 'vault.agent.auth.success')?.Count, 1);
 
     // /agent/v1/quit ends the agent.
     assert.equal((await fetch(`${agentAddr}/agent/v1/quit`, { method: 'POST' })).status, 200);
     assert.equal(await agent.exited, 0, agent.output());
+  } finally {
+    await server.stop();
+  }
+});
+
+test('coffer proxy on a unix socket: forwards with its token, LIST works, and template stanzas are refused', async () => {
+  const port = await freePort();
+  const server = await startCoffer(['server', '-dev', `-dev-root-token-id=${ROOT}`, `-dev-listen-address=127.0.0.1:${port}`], port);
+  const dir = mkdtempSync(join(tmpdir(), 'coffer-proxy-'));
+  try {
+    await vaultApi(server.address, 'POST', 'secret/data/listed/one', ROOT, { data: { a: '1' } });
+    writeFileSync(join(dir, 'root-token'), ROOT);
+    const socket = join(dir, 'proxy.sock');
+    const base = `vault { address = "${server.address}" }
+auto_auth {
+  method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
+}
+api_proxy { use_auto_auth_token = "force" }
+listener "unix" {
+  address = "${socket}"
+  socket_mode = "0600"
+}
+`;
+    writeFileSync(join(dir, 'proxy.hcl'), base);
+    const proxy = startAgent([`-config=${join(dir, 'proxy.hcl')}`], {}, 'proxy');
+    try {
+      await waitFor('the socket', () => (/listening for API requests type=unix/.test(proxy.output()) ? true : undefined), 10_000, proxy);
+      await waitFor('auto-auth', () => (proxy.output().includes('authentication successful') ? true : undefined), 10_000, proxy);
+      const list = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const req = http.request({ socketPath: socket, path: '/v1/secret/metadata/listed', method: 'LIST', headers: { 'X-Vault-Token': 'ignored-because-forced' } }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(list.status, 200);
+      assert.deepEqual(list.body.data.keys, ['one']);
+    } finally {
+      await proxy.stop();
+    }
+
+    writeFileSync(join(dir, 'with-template.hcl'), `${base}\ntemplate {\n contents = "x"\n destination = "${join(dir, 'out')}"\n}\n`);
+    const refused = await runCli(['proxy', `-config=${join(dir, 'with-template.hcl')}`]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /template, env_template and exec stanzas are for coffer agent/);
   } finally {
     await server.stop();
   }

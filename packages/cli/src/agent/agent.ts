@@ -6,6 +6,7 @@ import { createAuthMethod } from './auth/methods.js';
 import { agentClient } from './client.js';
 import type { AgentConfig } from './config/types.js';
 import type { Logger } from './logger.js';
+import type { AgentMetrics } from './metrics.js';
 import { FileSink } from './sink/file-sink.js';
 import { TokenState } from './token-state.js';
 
@@ -14,6 +15,7 @@ export interface AgentOptions {
   env: NodeJS.ProcessEnv;
   logger: Logger;
   exitAfterAuth: boolean;
+  metrics?: AgentMetrics;
 }
 
 /** Raised for problems that stop the agent; the message is for the user. */
@@ -84,7 +86,7 @@ export class Agent {
     if (config.autoAuth) {
       const methodLogger = logger.named(`auth.${config.autoAuth.method.type}`);
       const method = createAuthMethod({ config: config.autoAuth.method, client: this.client, logger: methodLogger });
-      const handler = new AuthHandler(method, config.autoAuth.method, this.client, logger.named('auth.handler'), (r) => this.onAuth(r));
+      const handler = new AuthHandler(method, config.autoAuth.method, this.client, logger.named('auth.handler'), (r) => this.onAuth(r), this.options.metrics);
       handler.run(this.abort.signal).catch((err: unknown) => {
         if (err instanceof AuthExitError) this.shutdown(1, `${err.message} (exit_on_err is set)`);
         else this.shutdown(1, `auto-auth failed: ${(err as Error).message}`);

@@ -2,7 +2,7 @@
 import type { AgentPart } from './agent.js';
 import type { AgentConfig } from './config/types.js';
 import { ExecSupervisor } from './exec/supervisor.js';
-import { AgentMetrics } from './metrics.js';
+import type { AgentMetrics } from './metrics.js';
 import { ProxyServer } from './proxy/server.js';
 import { TemplateRunner } from './template/runner.js';
 
@@ -14,8 +14,8 @@ export interface Parts {
   metrics: AgentMetrics;
 }
 
-export function buildParts(config: AgentConfig, env: NodeJS.ProcessEnv): Parts {
-  const parts: Parts = { list: [], ready: [], metrics: new AgentMetrics() };
+export function buildParts(config: AgentConfig, env: NodeJS.ProcessEnv, metrics: AgentMetrics): Parts {
+  const parts: Parts = { list: [], ready: [], metrics };
   if (config.templates.length > 0 || config.envTemplates.length > 0) {
     const runner = new TemplateRunner(config.templates, config.envTemplates, config.templateSettings, env);
     parts.list.push(runner);

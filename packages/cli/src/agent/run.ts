@@ -1,14 +1,18 @@
 // `coffer agent`: reads the config, builds the agent and its parts, wires
 // signals, and turns failures into one clear message and exit code 1.
+import { rm, writeFile } from 'node:fs/promises';
 import { isCofferError } from '@coffer/sdk';
 import { Agent } from './agent.js';
 import { loadAgentConfig } from './config/parse.js';
 import type { AgentConfig } from './config/types.js';
 import type { ExecSupervisor } from './exec/supervisor.js';
 import { Logger, parseLogLevel } from './logger.js';
+import { AgentMetrics } from './metrics.js';
 import { buildParts } from './parts.js';
 
 export interface RunAgentOptions {
+  /** `coffer proxy` (Vault Proxy) runs the same code without templates and exec. */
+  mode: 'agent' | 'proxy';
   configPath: string;
   env: NodeJS.ProcessEnv;
   exitAfterAuth: boolean;
@@ -25,6 +29,10 @@ export async function runAgentCommand(options: RunAgentOptions): Promise<number>
     options.err(`Error loading configuration from ${options.configPath}: ${messageOf(err)}`);
     return 1;
   }
+  if (options.mode === 'proxy' && (config.templates.length > 0 || config.envTemplates.length > 0 || config.exec)) {
+    options.err(`Error loading configuration from ${options.configPath}: template, env_template and exec stanzas are for coffer agent; coffer proxy only proxies`);
+    return 1;
+  }
   let level;
   try {
     level = parseLogLevel(options.logLevel ?? config.logLevel);
@@ -32,11 +40,12 @@ export async function runAgentCommand(options: RunAgentOptions): Promise<number>
     options.err(messageOf(err));
     return 1;
   }
-  const logger = new Logger(level, 'agent', (line) => options.err(line));
+  const logger = new Logger(level, options.mode, (line) => options.err(line));
   let exec: ExecSupervisor | undefined;
-  const agent = new Agent({ config, env: options.env, logger, exitAfterAuth: options.exitAfterAuth || config.exitAfterAuth });
+  const metrics = new AgentMetrics();
+  const agent = new Agent({ config, env: options.env, logger, exitAfterAuth: options.exitAfterAuth || config.exitAfterAuth, metrics });
   try {
-    const parts = buildParts(config, options.env);
+    const parts = buildParts(config, options.env, metrics);
     for (const part of parts.list) agent.addPart(part);
     for (const ready of parts.ready) agent.addReady(ready);
     exec = parts.exec;
@@ -56,8 +65,9 @@ export async function runAgentCommand(options: RunAgentOptions): Promise<number>
   process.on('SIGTERM', onTerm);
   process.on('SIGHUP', onHup);
   for (const signal of ['SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const) process.on(signal, onOther);
-  options.out('==> Coffer agent started! Log data will stream in below:');
+  options.out(`==> Coffer ${options.mode} started! Log data will stream in below:`);
   try {
+    if (config.pidFile) await writePidFile(config.pidFile);
     return await agent.run();
   } catch (err) {
     agent.shutdown(1);
@@ -68,6 +78,15 @@ export async function runAgentCommand(options: RunAgentOptions): Promise<number>
     process.off('SIGTERM', onTerm);
     process.off('SIGHUP', onHup);
     for (const signal of ['SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const) process.off(signal, onOther);
+    if (config.pidFile) await rm(config.pidFile, { force: true }).catch(() => undefined);
+  }
+}
+
+async function writePidFile(path: string): Promise<void> {
+  try {
+    await writeFile(path, String(process.pid), { mode: 0o644 });
+  } catch (err) {
+    throw new Error(`cannot write pid_file "${path}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 

@@ -49,6 +49,7 @@ import { policyFmtCommand } from '../commands/policy-fmt.js';
 import { policyListCommand } from '../commands/policy-list.js';
 import { policyReadCommand } from '../commands/policy-read.js';
 import { policyWriteCommand } from '../commands/policy-write.js';
+import { proxyCommand } from '../commands/proxy.js';
 import { printTokenCommand } from '../commands/print-token.js';
 import { readCommand } from '../commands/read.js';
 import { secretsDisableCommand } from '../commands/secrets-disable.js';
@@ -118,6 +119,7 @@ export const ALL_COMMANDS: Command[] = [
   policyReadCommand,
   policyWriteCommand,
   printTokenCommand,
+  proxyCommand,
   readCommand,
   secretsDisableCommand,
   secretsEnableCommand,

@@ -46,6 +46,7 @@ Usage: ${CLI_NAME} agent [options]
     const { runAgentCommand } = await import('../agent/run.js');
     const logLevel = ctx.flags.isSet('log-level') ? ctx.flags.string('log-level') : ctx.io.env.VAULT_LOG_LEVEL;
     return runAgentCommand({
+      mode: 'agent',
       configPath: paths[paths.length - 1]!,
       env: ctx.io.env,
       exitAfterAuth: ctx.flags.bool('exit-after-auth'),

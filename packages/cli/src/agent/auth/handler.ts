@@ -8,6 +8,7 @@ import { goDurationString } from '../../format/duration.js';
 import { Backoff, sleep } from '../backoff.js';
 import type { AutoAuthMethodConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
+import type { AgentMetrics } from '../metrics.js';
 import type { AuthMethod } from './method.js';
 
 /** What auto-auth hands to sinks, templates and the proxy. */
@@ -34,6 +35,7 @@ export class AuthHandler {
     private readonly client: ApiClient,
     private readonly logger: Logger,
     private readonly onAuth: (result: AuthResult) => Promise<void>,
+    private readonly metrics?: AgentMetrics,
   ) {
     this.backoff = new Backoff(config.minBackoff, config.maxBackoff);
   }
@@ -47,6 +49,7 @@ export class AuthHandler {
         result = await this.login();
       } catch (err) {
         const reason = (err as Error).message;
+        this.metrics?.increment('vault.agent.auth.failure');
         if (this.config.exitOnErr) throw new AuthExitError(`error authenticating: ${reason}`);
         const wait = this.backoff.next();
         this.logger.error('error authenticating', { error: oneLine(reason), backoff: goDurationString(Math.round(wait / 100) / 10) });
@@ -54,6 +57,7 @@ export class AuthHandler {
         continue;
       }
       this.backoff.reset();
+      this.metrics?.increment('vault.agent.auth.success');
       this.logger.info('authentication successful, sending token to sinks');
       await this.onAuth(result.auth);
       if (result.auth.token === undefined) {
