@@ -147,3 +147,55 @@ test('bad input: unreachable server retries with backoff saying why; an unwritab
   assert.equal(await bad.exited, 1);
   assert.match(bad.output(), new RegExp(`${join(dir, 'not-a-dir', 'token').replace(/[/.]/g, '\\$&')}.*not a directory`));
 });
+
+test('userpass auto-auth with a response-wrapped sink, and a response-wrapped login (method wrap_ttl)', async () => {
+  const port = await freePort();
+  const server = await devServer(port);
+  const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-'));
+  try {
+    assert.equal((await vaultApi(server.address, 'POST', 'sys/auth/userpass', ROOT, { type: 'userpass' })).status, 204);
+    assert.equal((await vaultApi(server.address, 'POST', 'auth/userpass/users/app', ROOT, { password: 'pw-app', token_policies: 'default' })).status, 204);
+    writeFileSync(join(dir, 'password'), 'pw-app\n');
+    const write = (name: string, methodExtra: string, sinkExtra: string): string => {
+      const path = join(dir, `${name}.hcl`);
+      writeFileSync(
+        path,
+        `vault { address = "${server.address}" }
+auto_auth {
+  method "userpass" {
+    ${methodExtra}
+    config = {
+      username = "app"
+      password_file_path = "${join(dir, 'password')}"
+    }
+  }
+  sink "file" {
+    ${sinkExtra}
+    config = { path = "${join(dir, name)}" }
+  }
+}
+`,
+      );
+      return path;
+    };
+    const unwrapWorks = async (sinkFile: string): Promise<void> => {
+      const wrapInfo = JSON.parse(fileChanged(sinkFile)()!) as { token: string; ttl: number };
+      assert.ok(wrapInfo.ttl > 0 && wrapInfo.ttl <= 120);
+      const unwrapped = await vaultApi(server.address, 'POST', 'sys/wrapping/unwrap', wrapInfo.token);
+      assert.equal(unwrapped.status, 200, JSON.stringify(unwrapped.body));
+      const token = (unwrapped.body.auth?.client_token ?? unwrapped.body.data?.token) as string;
+      assert.ok(await tokenWorks(server.address, token));
+    };
+
+    const wrappedSink = startAgent([`-config=${write('sink-wrapped', '', 'wrap_ttl = "2m"')}`, '-exit-after-auth']);
+    assert.equal(await wrappedSink.exited, 0, wrappedSink.output());
+    assert.equal(statSync(join(dir, 'sink-wrapped')).mode & 0o777, 0o640);
+    await unwrapWorks(join(dir, 'sink-wrapped'));
+
+    const wrappedLogin = startAgent([`-config=${write('login-wrapped', 'wrap_ttl = "1m"', '')}`, '-exit-after-auth']);
+    assert.equal(await wrappedLogin.exited, 0, wrappedLogin.output());
+    await unwrapWorks(join(dir, 'login-wrapped'));
+  } finally {
+    await server.stop();
+  }
+});

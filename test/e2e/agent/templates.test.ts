@@ -66,6 +66,11 @@ template {
       // Unchanged secrets re-read at each interval do not run the command again.
       await new Promise((r) => setTimeout(r, 1_500));
       assert.equal(readFileSync(runs, 'utf8'), 'run\nrun\n');
+
+      // SIGHUP re-reads the template source.
+      writeFileSync(join(dir, 'app.ctmpl'), '{{ with secret "secret/data/app" }}PASSWORD={{ .Data.data.password }}{{ end }}\n');
+      agent.child.kill('SIGHUP');
+      assert.equal(await waitFor('the reloaded template', fileChanged(out, 'user=svc\npassword=second\n'), 5_000, agent), 'PASSWORD=second\n');
     } finally {
       await agent.stop();
     }
