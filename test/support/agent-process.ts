@@ -61,3 +61,16 @@ export async function vaultApi(address: string, method: string, path: string, to
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
+
+/** The agent's exit code; fails (and kills it) when it has not exited within timeoutMs. */
+export async function exitCode(agent: AgentProcess, timeoutMs = 15_000): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const result = await Promise.race([agent.exited, timeout]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    agent.child.kill('SIGKILL');
+    throw new Error(`the agent did not exit within ${timeoutMs}ms\nagent output:\n${agent.output()}`);
+  }
+  return result;
+}

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startCoffer, type CofferProcess } from '../../support/coffer-process.js';
-import { fileChanged, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
+import { exitCode, fileChanged, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
 
 const ROOT = 'root';
 
@@ -105,7 +105,7 @@ test('-exit-after-auth writes the sink and exits 0; a DH-encrypted sink holds Va
     writeFileSync(join(dir, 'dh.json'), JSON.stringify({ curve25519_public_key: pub.toString('base64') }));
     const config = approleConfig(dir, server.address, '', `dh_type = "curve25519"\n    dh_path = "${join(dir, 'dh.json')}"\n    aad = "agent-aad"`);
     const agent = startAgent([`-config=${config}`, '-exit-after-auth']);
-    assert.equal(await agent.exited, 0, agent.output());
+    assert.equal(await exitCode(agent), 0, agent.output());
     const envelope = JSON.parse(fileChanged(join(dir, 'token'))()!) as Record<string, string>;
     const theirs = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(envelope.curve25519_public_key!, 'base64').toString('base64url') }, format: 'jwk' });
     const key = diffieHellman({ privateKey: ours.privateKey, publicKey: theirs });
@@ -144,7 +144,7 @@ test('bad input: unreachable server retries with backoff saying why; an unwritab
 `,
   );
   const bad = startAgent([`-config=${config}`]);
-  assert.equal(await bad.exited, 1);
+  assert.equal(await exitCode(bad), 1);
   assert.match(bad.output(), new RegExp(`${join(dir, 'not-a-dir', 'token').replace(/[/.]/g, '\\$&')}.*not a directory`));
 });
 
@@ -188,12 +188,12 @@ auto_auth {
     };
 
     const wrappedSink = startAgent([`-config=${write('sink-wrapped', '', 'wrap_ttl = "2m"')}`, '-exit-after-auth']);
-    assert.equal(await wrappedSink.exited, 0, wrappedSink.output());
+    assert.equal(await exitCode(wrappedSink), 0, wrappedSink.output());
     assert.equal(statSync(join(dir, 'sink-wrapped')).mode & 0o777, 0o640);
     await unwrapWorks(join(dir, 'sink-wrapped'));
 
     const wrappedLogin = startAgent([`-config=${write('login-wrapped', 'wrap_ttl = "1m"', '')}`, '-exit-after-auth']);
-    assert.equal(await wrappedLogin.exited, 0, wrappedLogin.output());
+    assert.equal(await exitCode(wrappedLogin), 0, wrappedLogin.output());
     await unwrapWorks(join(dir, 'login-wrapped'));
   } finally {
     await server.stop();

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, runCli, startCoffer } from '../../support/coffer-process.js';
-import { startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
+import { exitCode, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
 
 const ROOT = 'root';
 
@@ -68,7 +68,7 @@ exec {
 
     // A signal to the agent goes to the child; its exit code is the agent's.
     agent.child.kill('SIGUSR2');
-    assert.equal(await agent.exited, 7, agent.output());
+    assert.equal(await exitCode(agent), 7, agent.output());
   } finally {
     await server.stop();
   }
@@ -99,7 +99,7 @@ test('agent generate-config -type=env-template writes a config the agent runs as
 
     // The child prints its environment and exits 0; so does the agent.
     const agent = startAgent([`-config=${configPath}`], { HOME: home });
-    assert.equal(await agent.exited, 0, agent.output());
+    assert.equal(await exitCode(agent), 0, agent.output());
     assert.equal(readFileSync(out, 'utf8'), 'gen-pw svc k1');
   } finally {
     await server.stop();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import { freePort, runCli, startCoffer } from '../../support/coffer-process.js';
-import { startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
+import { exitCode, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
 
 const ROOT = 'root';
 
@@ -75,7 +75,7 @@ listener "tcp" {
 
     // /agent/v1/quit ends the agent.
     assert.equal((await fetch(`${agentAddr}/agent/v1/quit`, { method: 'POST' })).status, 200);
-    assert.equal(await agent.exited, 0, agent.output());
+    assert.equal(await exitCode(agent), 0, agent.output());
   } finally {
     await server.stop();
   }

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startCoffer, type CofferProcess } from '../../support/coffer-process.js';
-import { fileChanged, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
+import { exitCode, fileChanged, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
 
 const ROOT = 'root';
 
@@ -125,7 +125,7 @@ test('template mistakes are reported with the file and line; nothing is written'
     writeFileSync(source, 'ok\n{{ nosuchfunc "x" }}\n');
     const out = join(dir, 'bad.out');
     const unknownFn = startAgent([`-config=${agentConfig(dir, server.address, `template {\n source = "${source}"\n destination = "${out}"\n}`)}`]);
-    assert.equal(await unknownFn.exited, 1);
+    assert.equal(await exitCode(unknownFn), 1);
     assert.match(unknownFn.output(), new RegExp(`template: ${source.replace(/[/.]/g, '\\$&')}:2: function "nosuchfunc" not defined`));
     assert.equal(existsSync(out), false);
 
@@ -140,11 +140,40 @@ test('template mistakes are reported with the file and line; nothing is written'
         `template {\n contents = "{{ with secret \\"secret/data/app\\" }}{{ .Data.data.password }}{{ end }}"\n destination = "${good}"\n}\ntemplate {\n source = "${source}"\n destination = "${out}"\n error_on_missing_key = true\n}`,
       )}`,
     ]);
-    assert.equal(await missing.exited, 1);
+    assert.equal(await exitCode(missing), 1);
     assert.match(missing.output(), new RegExp(`${source.replace(/[/.]/g, '\\$&')}:2:\\d+: .*map has no entry for key "nope"`));
     assert.equal(existsSync(out), false);
     assert.equal(existsSync(good), false);
   } finally {
     await server.stop();
   }
+});
+
+test('exit_on_retry_failure: the agent stops after vault { retry { num_retries } } failed fetches, saying why', async () => {
+  const server = await devServer();
+  const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-tpl-'));
+  await vaultApi(server.address, 'POST', 'secret/data/app', ROOT, { data: { password: 'pw' } });
+  const out = join(dir, 'out');
+  const config = agentConfig(
+    dir,
+    server.address,
+    `template_config {
+  static_secret_render_interval = "300ms"
+  exit_on_retry_failure = true
+}
+template {
+  contents = "{{ with secret \\"secret/data/app\\" }}{{ .Data.data.password }}{{ end }}"
+  destination = "${out}"
+}`,
+  );
+  writeFileSync(config, readFileSync(config, 'utf8').replace(`vault { address = "${server.address}" }`, `vault {\n  address = "${server.address}"\n  retry { num_retries = 2 }\n}`));
+  const agent = startAgent([`-config=${config}`]);
+  try {
+    assert.equal(await waitFor('the first render', fileChanged(out), 10_000, agent), 'pw');
+  } finally {
+    await server.stop();
+  }
+  assert.equal(await exitCode(agent), 1, agent.output());
+  assert.match(agent.output(), /template rendering failed after 3 attempts \(exit_on_retry_failure is set\): .*connection refused/);
+  assert.equal(readFileSync(out, 'utf8'), 'pw', 'the last good render stays');
 });

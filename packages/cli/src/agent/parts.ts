@@ -17,7 +17,7 @@ export interface Parts {
 export function buildParts(config: AgentConfig, env: NodeJS.ProcessEnv, metrics: AgentMetrics): Parts {
   const parts: Parts = { list: [], ready: [], metrics };
   if (config.templates.length > 0 || config.envTemplates.length > 0) {
-    const runner = new TemplateRunner(config.templates, config.envTemplates, config.templateSettings, env);
+    const runner = new TemplateRunner(config.templates, config.envTemplates, config.templateSettings, env, config.vault.numRetries);
     parts.list.push(runner);
     parts.ready.push(runner.firstPass);
     if (config.exec) {

@@ -190,6 +190,10 @@ function parseVault(s: Stanza): VaultStanza {
   set('clientKey', s.string('client_key'));
   set('tlsServerName', s.string('tls_server_name'));
   if (s.body.tls_skip_verify !== undefined) v.tlsSkipVerify = s.bool('tls_skip_verify', false);
+  if (s.body.retry !== undefined) {
+    const retry = new Stanza(s.ctx, 'vault retry', innerMap(s.body.retry), 'vault');
+    if (retry.body.num_retries !== undefined) v.numRetries = readInteger(retry.body.num_retries, retry.ref('num_retries'));
+  }
   return v;
 }
 

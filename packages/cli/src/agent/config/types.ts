@@ -9,6 +9,8 @@ export interface VaultStanza {
   clientKey?: string;
   tlsSkipVerify?: boolean;
   tlsServerName?: string;
+  /** retry { num_retries }: how often template fetches are retried (0 = the default 12, -1 = never). */
+  numRetries?: number;
 }
 
 export interface AutoAuthMethodConfig {

@@ -17,7 +17,8 @@ import { Dependencies, MissingSecret } from './dependencies.js';
 import { pureFunctions } from './functions.js';
 import { SECRET_FUNCTION_NAMES, secretFunctions } from './secret-functions.js';
 
-const RETRY_ATTEMPTS = 12;
+/** Vault's default for vault { retry { num_retries } }. */
+const DEFAULT_RETRY_ATTEMPTS = 12;
 
 interface Target {
   /** For messages: the source file, or where the inline contents are. */
@@ -54,7 +55,13 @@ export class TemplateRunner implements AgentPart {
     private readonly envTemplates: EnvTemplateConfig[],
     private readonly settings: TemplateSettings,
     private readonly env: NodeJS.ProcessEnv,
-  ) {}
+    numRetries = 0,
+  ) {
+    this.retryAttempts = numRetries === 0 ? DEFAULT_RETRY_ATTEMPTS : Math.max(0, numRetries);
+  }
+
+  /** Failed passes tolerated before exit_on_retry_failure stops the agent. */
+  private readonly retryAttempts: number;
 
   onEnv(listener: EnvListener): void {
     this.envListener = listener;
@@ -150,7 +157,7 @@ export class TemplateRunner implements AgentPart {
       let waitUntil: number | undefined = this.deps.nextEvent();
       if (outcome.kind === 'retry') {
         failures++;
-        if (this.settings.exitOnRetryFailure && failures >= RETRY_ATTEMPTS) {
+        if (this.settings.exitOnRetryFailure && failures > this.retryAttempts) {
           this.ctx.exit(1, `template rendering failed after ${failures} attempts (exit_on_retry_failure is set): ${outcome.message}`);
           return;
         }
