@@ -1,10 +1,11 @@
 // One running agent: auto-auth feeding sinks, templates, the process
 // supervisor and the API proxy, until it is stopped or has nothing left to do.
 import type { ApiClient } from '../api/client.js';
-import { AuthExitError, AuthHandler, oneLine, type AuthResult } from './auth/handler.js';
+import { AuthExitError, AuthHandler, type AuthResult } from './auth/handler.js';
 import { createAuthMethod } from './auth/methods.js';
 import { agentClient } from './client.js';
 import type { AgentConfig } from './config/types.js';
+import { oneLine } from './error-text.js';
 import type { Logger } from './logger.js';
 import type { AgentMetrics } from './metrics.js';
 import { FileSink } from './sink/file-sink.js';
@@ -17,9 +18,6 @@ export interface AgentOptions {
   exitAfterAuth: boolean;
   metrics?: AgentMetrics;
 }
-
-/** Raised for problems that stop the agent; the message is for the user. */
-export class AgentError extends Error {}
 
 /** A part of the agent with its own life (templates, exec, proxy). */
 export interface AgentPart {
@@ -138,10 +136,3 @@ export class Agent {
     })();
   }
 }
-
-/** Used by parts that need to wait for the first successful login. */
-export function errorText(err: unknown): string {
-  return oneLine(err instanceof Error ? err.message : String(err));
-}
-
-

@@ -7,6 +7,7 @@ import type { Secret } from '../../api/secret.js';
 import { goDurationString } from '../../format/duration.js';
 import { Backoff, sleep } from '../backoff.js';
 import type { AutoAuthMethodConfig } from '../config/types.js';
+import { oneLine } from '../error-text.js';
 import type { Logger } from '../logger.js';
 import type { AgentMetrics } from '../metrics.js';
 import type { AuthMethod } from './method.js';
@@ -135,9 +136,4 @@ export class AuthHandler {
       ttl = newTtl;
     }
   }
-}
-
-/** Error messages from the client span lines; a log line should not. */
-export function oneLine(text: string): string {
-  return text.replace(/\s*\n+\s*/g, ' ').trim();
 }

@@ -158,7 +158,7 @@ class State {
         const fnName = head!.name;
         if (LAZY_BUILTINS.has(fnName)) return await this.evalAndOr(fnName, rest, dot, vars, piped);
         const args: unknown[] = [];
-        for (const arg of rest) args.push(await this.evalArg(arg, dot, vars, cmd));
+        for (const arg of rest) args.push(await this.evalArg(arg, dot, vars));
         if (piped) args.push(piped.value);
         const fn = this.functions[fnName]!;
         try {
@@ -168,18 +168,19 @@ class State {
           throw new PlainError(`error calling ${fnName}: ${(err as Error).message}`);
         }
       }
+      if (head!.kind === 'nil') throw new PlainError('nil is not a command');
       if (rest.length > 0 || piped) {
         // Only a function (or method) takes arguments.
         throw new PlainError(`can't give argument to non-function ${cmd.text.split(/\s/)[0]}`);
       }
-      return await this.evalArg(head!, dot, vars, cmd);
+      return await this.evalArg(head!, dot, vars);
     } catch (err) {
       return this.fail(cmd.pos, cmd.text, err);
     }
   }
 
   private async evalAndOr(name: string, args: Arg[], dot: unknown, vars: Variable[], piped: { value: unknown } | undefined): Promise<unknown> {
-    const thunks: Array<() => Promise<unknown>> = args.map((a) => () => this.evalArg(a, dot, vars, undefined));
+    const thunks: Array<() => Promise<unknown>> = args.map((a) => () => this.evalArg(a, dot, vars));
     if (piped) thunks.push(async () => piped.value);
     if (thunks.length === 0) throw new PlainError(`wrong number of args for ${name}: want at least 1 got 0`);
     let value: unknown;
@@ -190,7 +191,7 @@ class State {
     return value;
   }
 
-  private async evalArg(arg: Arg, dot: unknown, vars: Variable[], cmd: Command | undefined): Promise<unknown> {
+  private async evalArg(arg: Arg, dot: unknown, vars: Variable[]): Promise<unknown> {
     switch (arg.kind) {
       case 'dot':
         return dot;
@@ -211,9 +212,7 @@ class State {
         return this.fieldPath(await this.evalPipeline(arg.pipe, dot, vars), arg.path);
       case 'function': {
         // A function used as an argument is called with no arguments.
-        const fn = this.functions[arg.name]!;
-        void cmd;
-        return fn();
+        return this.functions[arg.name]!();
       }
     }
   }

@@ -111,6 +111,14 @@ describe('Go templates: actions', () => {
   });
 });
 
+describe('Go templates: literals', () => {
+  it('numbers, strings, raw strings, characters, booleans and nil', async () => {
+    assert.equal(await render('{{ 1.5 }} {{ -3 }} {{ 0x1F }} {{ 1e3 }} {{ 017 }} {{ 1_000 }}'), '1.5 -3 31 1000 15 1000');
+    assert.equal(await render('{{ "tab\\there" }}|{{ `raw \\n` }}|{{ \'a\' }}|{{ true }}|{{ print nil }}'), 'tab\there|raw \\n|97|true|<nil>');
+    assert.match(await renderError('{{ nil }}'), /nil is not a command/);
+  });
+});
+
 describe('Go templates: builtins', () => {
   it('comparison functions', async () => {
     assert.equal(await render('{{ eq 1 2 1 }} {{ ne "a" "b" }} {{ lt 1 2 }} {{ le 2 2 }} {{ gt "b" "a" }} {{ ge 1 2 }}'), 'true true true true true false');

@@ -54,7 +54,7 @@ class Parser {
     return this.peek();
   }
 
-  private fail(token: Token, message: string): never {
+  fail(token: Token, message: string): never {
     throw parseError(this.name, token.line, message);
   }
 
@@ -303,12 +303,12 @@ function describe(t: Token): string {
   return `<${t.value}>`;
 }
 
-function unquote(t: Token, parser: { fail(t: Token, m: string): never } | Parser): string {
+function unquote(t: Token, parser: Parser): string {
   if (t.type === 'rawString') return t.value.slice(1, -1);
   try {
     return JSON.parse(t.value.replace(/\\'/g, "'").replace(/\\([abfv])/g, (_, c: string) => `\\u000${({ a: '7', b: '8', f: 'c', v: 'b' } as Record<string, string>)[c]}`)) as string;
   } catch {
-    return (parser as Parser)['fail'](t, `invalid syntax: ${t.value}`);
+    return parser.fail(t, `invalid syntax: ${t.value}`);
   }
 }
 
@@ -321,6 +321,6 @@ function parseNumber(t: Token, parser: Parser): number {
   else if (/^0[oO]/.test(body)) value = Number.parseInt(body.slice(2), 8);
   else if (/^0[0-7]+$/.test(body)) value = Number.parseInt(body, 8);
   else value = Number(body);
-  if (Number.isNaN(value)) return parser['fail'](t, `illegal number syntax: "${t.value}"`);
+  if (Number.isNaN(value)) return parser.fail(t, `illegal number syntax: "${t.value}"`);
   return sign * value;
 }

@@ -3,7 +3,7 @@
 // the lease cache when cache { } is set; /agent/v1/… are the agent's own
 // endpoints (cache-clear, metrics, quit).
 import type http from 'node:http';
-import { errorText } from '../agent.js';
+import { errorText } from '../error-text.js';
 import type { ApiProxyConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import type { AgentMetrics } from '../metrics.js';

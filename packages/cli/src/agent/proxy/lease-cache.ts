@@ -6,7 +6,7 @@
 // by /agent/v1/cache-clear.
 import { createHash } from 'node:crypto';
 import type { ApiClient } from '../../api/client.js';
-import { errorText } from '../agent.js';
+import { errorText } from '../error-text.js';
 import type { Logger } from '../logger.js';
 import type { ProxiedResponse } from './forward.js';
 

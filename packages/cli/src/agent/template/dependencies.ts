@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import type { ApiClient } from '../../api/client.js';
 import { ResponseError } from '../../api/errors.js';
 import type { Secret } from '../../api/secret.js';
-import { errorText } from '../agent.js';
+import { errorText } from '../error-text.js';
 import type { Logger } from '../logger.js';
 import { templateSecret } from './secret-value.js';
 

@@ -7,7 +7,7 @@
 import { readFile, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AgentPart, PartContext } from '../agent.js';
-import { errorText } from '../agent.js';
+import { errorText } from '../error-text.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { Backoff, sleep } from '../backoff.js';
 import type { EnvTemplateConfig, TemplateConfig, TemplateSettings } from '../config/types.js';
@@ -176,20 +176,20 @@ export class TemplateRunner implements AgentPart {
           this.deps.clear();
         }
       }
-      if (!this.pending) await this.waitUntil(waitUntil, signal);
+      if (!this.pending) await this.waitUntil(waitUntil);
       if (signal.aborted) return;
       await this.deps.runDue();
     }
   }
 
-  private async waitUntil(at: number | undefined, signal: AbortSignal): Promise<void> {
+  /** Sleeps until `at`, or until kick() (a new token, SIGHUP) or stop() wakes the loop. */
+  private async waitUntil(at: number | undefined): Promise<void> {
     const ms = at === undefined ? 2 ** 31 - 1 : Math.max(0, at - Date.now());
     const woken = new Promise<void>((resolve) => (this.wake = resolve));
     const inner = new AbortController();
     await Promise.race([sleep(Math.min(ms, 2 ** 31 - 1), inner.signal), woken]);
     inner.abort();
     this.wake = undefined;
-    void signal;
   }
 
   private async pass(): Promise<PassOutcome> {
