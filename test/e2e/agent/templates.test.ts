@@ -177,3 +177,29 @@ template {
   assert.match(agent.output(), /template rendering failed after 3 attempts \(exit_on_retry_failure is set\): .*connection refused/);
   assert.equal(readFileSync(out, 'utf8'), 'pw', 'the last good render stays');
 });
+
+test('-exit-after-auth renders the templates once (secrets, toJSON, base64Decode, env, file) and exits 0', async () => {
+  const server = await devServer();
+  const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-tpl-'));
+  try {
+    await vaultApi(server.address, 'POST', 'secret/data/apps/a', ROOT, { data: { v: 'YWxwaGE=' } });
+    await vaultApi(server.address, 'POST', 'secret/data/apps/b', ROOT, { data: { v: 'YnJhdm8=' } });
+    writeFileSync(join(dir, 'extra.txt'), 'from-a-file');
+    writeFileSync(
+      join(dir, 'all.ctmpl'),
+      `{{- range secrets "secret/metadata/apps/" }}
+{{ . }}={{ with secret (printf "secret/data/apps/%s" .) }}{{ .Data.data.v | base64Decode }}{{ end }}
+{{- end }}
+{{ with secret "secret/data/apps/a" }}{{ toJSON .Data.data }}{{ end }}
+{{ env "AGENT_TEST_ENV" }} {{ file "${join(dir, 'extra.txt')}" }}
+`,
+    );
+    const out = join(dir, 'all.out');
+    const config = agentConfig(dir, server.address, `template {\n source = "${join(dir, 'all.ctmpl')}"\n destination = "${out}"\n}`);
+    const agent = startAgent([`-config=${config}`, '-exit-after-auth'], { AGENT_TEST_ENV: 'env-value' });
+    assert.equal(await exitCode(agent), 0, agent.output());
+    assert.equal(readFileSync(out, 'utf8'), '\na=alpha\nb=bravo\n{"v":"YWxwaGE="}\nenv-value from-a-file\n');
+  } finally {
+    await server.stop();
+  }
+});
