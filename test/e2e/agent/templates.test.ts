@@ -175,7 +175,7 @@ template {
   assert.equal(readFileSync(out, 'utf8'), 'pw', 'the last good render stays');
 });
 
-test('-exit-after-auth renders the templates once (secrets, toJSON, base64Decode, env, file) and exits 0', async () => {
+test('-exit-after-auth renders the templates once (secrets, KV v2 paths without data/, toJSON, base64Decode, env, file) and exits 0', async () => {
   const server = shared;
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-tpl-'));
   await vaultApi(server.address, 'POST', 'secret/data/apps/a', ROOT, { data: { v: 'YWxwaGE=' } });
@@ -186,7 +186,7 @@ test('-exit-after-auth renders the templates once (secrets, toJSON, base64Decode
     `{{- range secrets "secret/metadata/apps/" }}
 {{ . }}={{ with secret (printf "secret/data/apps/%s" .) }}{{ .Data.data.v | base64Decode }}{{ end }}
 {{- end }}
-{{ with secret "secret/data/apps/a" }}{{ toJSON .Data.data }}{{ end }}
+{{ with secret "secret/apps/a" }}{{ toJSON .Data.data }}{{ end }}
 {{ env "AGENT_TEST_ENV" }} {{ file "${join(dir, 'extra.txt')}" }}
 `,
   );

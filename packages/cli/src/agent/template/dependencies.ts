@@ -3,11 +3,12 @@
 // static_secret_render_interval; leased secrets and tokens are renewed at two
 // thirds of their lease and fetched anew before the lease can end.
 import { X509Certificate } from 'node:crypto';
-import type { ApiClient } from '../../api/client.js';
+import { ApiClient } from '../../api/client.js';
 import { ResponseError } from '../../api/errors.js';
 import type { Secret } from '../../api/secret.js';
 import { errorText } from '../error-text.js';
 import type { Logger } from '../logger.js';
+import { addPrefixToKvPath, kvPreflight, type KvMount } from '../../kv/paths.js';
 import { templateSecret } from './secret-value.js';
 
 export type DependencyKind = 'read' | 'write' | 'list' | 'pki';
@@ -111,6 +112,29 @@ export class Dependencies {
     }
   }
 
+  private readonly mounts = new Map<string, KvMount>();
+
+  /**
+   * As consul-template does, `secret "secret/app"` on a KV v2 mount reads
+   * secret/data/app; paths that already name data/ or metadata/ are kept.
+   * When the mount cannot be looked up, the path is used as written.
+   */
+  private async kvPath(path: string): Promise<string> {
+    let mount = this.mounts.get(path);
+    if (!mount) {
+      try {
+        mount = await kvPreflight(new ApiClient(this.client.options, this.token), path);
+      } catch {
+        return path;
+      }
+      this.mounts.set(path, mount);
+    }
+    if (mount.version !== 2 || mount.mountPath === '') return path;
+    const below = path.startsWith(mount.mountPath) ? path.slice(mount.mountPath.length) : undefined;
+    if (below === undefined || below.startsWith('data/') || below.startsWith('metadata/')) return path;
+    return addPrefixToKvPath(path, mount.mountPath, 'data');
+  }
+
   private async fetch(kind: DependencyKind, path: string, body: Record<string, unknown>): Promise<Dependency> {
     const now = this.now();
     const dep: Dependency = { kind, path, body, value: null, staleAt: now + this.staticIntervalSeconds * 1000, increment: 0 };
@@ -121,6 +145,7 @@ export class Dependencies {
       dep.value = Array.isArray(keys) ? keys.map(String).sort() : [];
       return dep;
     }
+    if (kind === 'read') path = await this.kvPath(path);
     let secret: Secret | null;
     try {
       secret = kind === 'read' ? await this.client.read(path, undefined, opts) : await this.client.write(path, body, 'PUT', opts);
