@@ -41,6 +41,7 @@ export async function runAgentCommand(options: RunAgentOptions): Promise<number>
     return 1;
   }
   const logger = new Logger(level, options.mode, (line) => options.err(line));
+  for (const warning of config.warnings) logger.warn(warning);
   let exec: ExecSupervisor | undefined;
   const metrics = new AgentMetrics();
   const agent = new Agent({ config, env: options.env, logger, exitAfterAuth: options.exitAfterAuth || config.exitAfterAuth, metrics });

@@ -132,6 +132,15 @@ describe('agent config', () => {
     assert.equal(c.exitAfterAuth, true);
   });
 
+  it('warns about Vault settings it does not act on, with the line, and still loads', () => {
+    const c = parseAgentConfig('telemetry {\n  disable_hostname = true\n}\ntemplate {\n  contents = "x"\n  destination = "/d"\n  wait {\n    min = "2s"\n  }\n}\n', 'agent.hcl');
+    assert.deepEqual(c.warnings, [
+      'config file "agent.hcl" line 1: "telemetry" is not supported by Coffer\'s agent; it is ignored',
+      'config file "agent.hcl" line 4: "wait" in template #1 is not supported by Coffer\'s agent; it is ignored',
+    ]);
+    assert.equal(parseAgentConfig(HCL, 'agent.hcl').warnings.length, 0);
+  });
+
   it('names the file and line of mistakes', () => {
     assert.match(configError('auto_auth {\n  method "approle" {\n    min_backoff = "soon"\n  }\n}\n'), /config file "agent\.hcl" line 1: "min_backoff" in method "approle" must be a duration/);
     assert.match(configError('template {\n  destination = "/x"\n}\n'), /template #1: one of "source" or "contents" is required/);

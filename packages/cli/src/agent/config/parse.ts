@@ -95,7 +95,30 @@ class Stanza {
   error(message: string): Error {
     return configError(this.ctx.file, this.line(), `${this.name}: ${message}`);
   }
+
+  /** Keys this agent does not act on are reported as warnings, not errors, so Vault configs still load. */
+  checkKeys(known: readonly string[]): this {
+    for (const key of Object.keys(this.body)) {
+      if (!known.includes(key)) this.ctx.warn(this.line(), `"${key}" in ${this.name} is not supported by Coffer's agent; it is ignored`);
+    }
+    return this;
+  }
 }
+
+const KNOWN = {
+  top: ['vault', 'auto_auth', 'template', 'template_config', 'env_template', 'exec', 'listener', 'api_proxy', 'cache', 'exit_after_auth', 'pid_file', 'log_level'],
+  vault: ['address', 'ca_cert', 'ca_path', 'client_cert', 'client_key', 'tls_skip_verify', 'tls_server_name', 'retry'],
+  autoAuth: ['method', 'sink', 'enable_reauth_on_new_credentials'],
+  method: ['type', 'mount_path', 'namespace', 'wrap_ttl', 'min_backoff', 'max_backoff', 'exit_on_err', 'config'],
+  sink: ['type', 'wrap_ttl', 'dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var', 'config'],
+  sinkConfig: ['path', 'mode'],
+  template: ['source', 'contents', 'destination', 'perms', 'command', 'command_timeout', 'exec', 'error_on_missing_key', 'left_delimiter', 'right_delimiter', 'create_dest_dirs'],
+  templateConfig: ['static_secret_render_interval', 'exit_on_retry_failure', 'max_connections_per_host'],
+  envTemplate: ['contents', 'error_on_missing_key'],
+  exec: ['command', 'restart_on_secret_changes', 'restart_stop_signal'],
+  listener: ['type', 'address', 'tls_disable', 'agent_api', 'socket_mode'],
+  apiProxy: ['use_auto_auth_token'],
+} as const;
 
 /** `[{…}]` or `{…}`: the body of a block that appears once. */
 function single(value: unknown, name: string, ctx: FileContext): Obj {
@@ -136,9 +159,12 @@ export function parseAgentConfig(text: string, file: string): AgentConfig {
   const { syntax, root } = decodeConfigText(text, file);
   const ctx = new FileContext(file, new SourceLocator(text.replace(/^\uFEFF/, ''), syntax));
   const top = new Stanza(ctx, 'the file', root, '');
+  for (const key of Object.keys(root)) {
+    if (!(KNOWN.top as readonly string[]).includes(key)) ctx.warn(ctx.locator.topLevelKey(key), `"${key}" is not supported by Coffer's agent; it is ignored`);
+  }
   const config: AgentConfig = {
     file,
-    vault: root.vault === undefined ? {} : parseVault(new Stanza(ctx, 'vault', single(root.vault, 'vault', ctx), 'vault')),
+    vault: root.vault === undefined ? {} : parseVault(new Stanza(ctx, 'vault', single(root.vault, 'vault', ctx), 'vault').checkKeys(KNOWN.vault)),
     templates: [],
     templateSettings: { staticSecretRenderInterval: DEFAULT_STATIC_SECRET_RENDER_INTERVAL, exitOnRetryFailure: false, maxConnectionsPerHost: 10 },
     envTemplates: [],
@@ -146,35 +172,36 @@ export function parseAgentConfig(text: string, file: string): AgentConfig {
     apiProxy: { useAutoAuthToken: false },
     cache: root.cache !== undefined,
     exitAfterAuth: root.exit_after_auth === undefined ? false : readBool(root.exit_after_auth, ctx.topLevel('exit_after_auth')),
+    warnings: [],
   };
   if (root.pid_file !== undefined) config.pidFile = readString(root.pid_file, ctx.topLevel('pid_file'));
   if (root.log_level !== undefined) config.logLevel = readString(root.log_level, ctx.topLevel('log_level'));
   if (root.auto_auth !== undefined) config.autoAuth = parseAutoAuth(single(root.auto_auth, 'auto_auth', ctx), ctx);
   if (root.template_config !== undefined) {
-    config.templateSettings = parseTemplateSettings(new Stanza(ctx, 'template_config', single(root.template_config, 'template_config', ctx), 'template_config'));
+    config.templateSettings = parseTemplateSettings(
+      new Stanza(ctx, 'template_config', single(root.template_config, 'template_config', ctx), 'template_config').checkKeys(KNOWN.templateConfig),
+    );
   }
   for (const [i, body] of (root.template === undefined ? [] : Array.isArray(root.template) ? root.template : [root.template]).entries()) {
     if (!isObject(body)) throw configError(file, ctx.locator.block('template', i), 'template must be a block: template { … }');
-    config.templates.push(parseTemplate(new Stanza(ctx, `template #${i + 1}`, body, 'template'), ctx, i));
+    config.templates.push(parseTemplate(new Stanza(ctx, `template #${i + 1}`, body, 'template').checkKeys(KNOWN.template), ctx, i));
   }
   if (root.env_template !== undefined) {
     for (const { label, body } of typedBlocks(root.env_template, 'env_template', ctx)) {
-      config.envTemplates.push(parseEnvTemplate(label, new Stanza(ctx, `env_template "${label}"`, body, 'env_template')));
+      config.envTemplates.push(parseEnvTemplate(label, new Stanza(ctx, `env_template "${label}"`, body, 'env_template').checkKeys(KNOWN.envTemplate)));
     }
   }
-  if (root.exec !== undefined) config.exec = parseExec(new Stanza(ctx, 'exec', single(root.exec, 'exec', ctx), 'exec'));
+  if (root.exec !== undefined) config.exec = parseExec(new Stanza(ctx, 'exec', single(root.exec, 'exec', ctx), 'exec').checkKeys(KNOWN.exec));
   if (root.listener !== undefined) {
     config.listeners = typedBlocks(root.listener, 'listener', ctx).map(({ label, body }) =>
-      parseListener(label, new Stanza(ctx, `listener "${label}"`, body, 'listener')),
+      parseListener(label, new Stanza(ctx, `listener "${label}"`, body, 'listener').checkKeys(KNOWN.listener)),
     );
   }
   config.apiProxy = parseApiProxy(root, ctx);
   if (config.envTemplates.length > 0 && config.exec === undefined) {
     throw top.error('env_template stanzas need an exec stanza: the environment is given to the process it runs');
   }
-  if (config.exec !== undefined && config.templates.length > 0 && config.envTemplates.length === 0) {
-    // Allowed (Vault allows both), nothing to check.
-  }
+  config.warnings = ctx.warnings;
   return config;
 }
 
@@ -198,11 +225,11 @@ function parseVault(s: Stanza): VaultStanza {
 }
 
 function parseAutoAuth(body: Obj, ctx: FileContext): AutoAuthConfig {
-  const aa = new Stanza(ctx, 'auto_auth', body, 'auto_auth');
+  const aa = new Stanza(ctx, 'auto_auth', body, 'auto_auth').checkKeys(KNOWN.autoAuth);
   const methods = body.method === undefined ? [] : typedBlocks(body.method, 'method', ctx);
   if (methods.length !== 1) throw aa.error(`exactly one method stanza is needed, found ${methods.length}`);
   const { label, body: mBody } = methods[0]!;
-  const m = new Stanza(ctx, `method "${label}"`, mBody, 'auto_auth');
+  const m = new Stanza(ctx, `method "${label}"`, mBody, 'auto_auth').checkKeys(KNOWN.method);
   const method: AutoAuthMethodConfig = {
     type: label,
     mountPath: (m.string('mount_path') ?? `auth/${label}`).replace(/^\/+|\/+$/g, ''),
@@ -218,7 +245,7 @@ function parseAutoAuth(body: Obj, ctx: FileContext): AutoAuthConfig {
   if (method.minBackoff <= 0) method.minBackoff = 1;
   if (method.maxBackoff < method.minBackoff) throw m.error('max_backoff must not be shorter than min_backoff');
   const sinks = (body.sink === undefined ? [] : typedBlocks(body.sink, 'sink', ctx)).map(({ label: type, body: sBody }) =>
-    parseSink(type, new Stanza(ctx, `sink "${type}"`, sBody, 'auto_auth'), method),
+    parseSink(type, new Stanza(ctx, `sink "${type}"`, sBody, 'auto_auth').checkKeys(KNOWN.sink), method),
   );
   return {
     method,
@@ -229,7 +256,7 @@ function parseAutoAuth(body: Obj, ctx: FileContext): AutoAuthConfig {
 
 function parseSink(type: string, s: Stanza, method: AutoAuthMethodConfig): SinkConfig {
   if (type !== 'file') throw s.error(`sink type "${type}" is not supported; use sink "file"`);
-  const cfg = new Stanza(s.ctx, `${s.name} config`, innerMap(s.body.config), 'auto_auth');
+  const cfg = new Stanza(s.ctx, `${s.name} config`, innerMap(s.body.config), 'auto_auth').checkKeys(KNOWN.sinkConfig);
   const path = cfg.string('path');
   if (!path) throw cfg.error('"path" is required');
   const sink: SinkConfig = { type, path, mode: cfg.mode('mode', 0o640), deriveKey: s.bool('derive_key', false) };
@@ -331,6 +358,6 @@ function parseApiProxy(root: Obj, ctx: FileContext): ApiProxyConfig {
   };
   // Vault's older agents set use_auto_auth_token inside cache { }; api_proxy wins.
   if (root.cache !== undefined) read(new Stanza(ctx, 'cache', innerMap(root.cache), 'cache'));
-  if (root.api_proxy !== undefined) read(new Stanza(ctx, 'api_proxy', single(root.api_proxy, 'api_proxy', ctx), 'api_proxy'));
+  if (root.api_proxy !== undefined) read(new Stanza(ctx, 'api_proxy', single(root.api_proxy, 'api_proxy', ctx), 'api_proxy').checkKeys(KNOWN.apiProxy));
   return proxy;
 }

@@ -106,4 +106,6 @@ export interface AgentConfig {
   exitAfterAuth: boolean;
   pidFile?: string;
   logLevel?: string;
+  /** Settings read but not acted on, with their file and line. */
+  warnings: string[];
 }
