@@ -3,7 +3,7 @@
 // and the start-up errors users meet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startCoffer, type CofferProcess } from '../../support/coffer-process.js';
@@ -93,7 +93,7 @@ test('approle auto-auth: token in a 0600 sink, new token after revocation and af
   }
 });
 
-test('-exit-after-auth writes the sink and exits 0; a DH-encrypted sink holds Vault\'s envelope', async () => {
+test('-exit-after-auth writes the sink and exits 0; a DH-encrypted sink holds Vault\'s envelope; a response-wrapped secret ID is checked and unwrapped', async () => {
   const port = await freePort();
   const server = await devServer(port);
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-'));
@@ -115,6 +115,28 @@ test('-exit-after-auth writes the sink and exits 0; a DH-encrypted sink holds Va
     decipher.setAuthTag(payload.subarray(payload.length - 16));
     const token = Buffer.concat([decipher.update(payload.subarray(0, payload.length - 16)), decipher.final()]).toString('utf8');
     assert.ok(await tokenWorks(server.address, token));
+
+    // A response-wrapped secret ID (secret_id_response_wrapping_path): unwrapped after checking where it was made.
+    const wrapped = await fetch(`${server.address}/v1/auth/approle/role/app/secret-id`, { method: 'POST', headers: { 'X-Vault-Token': ROOT, 'X-Vault-Wrap-TTL': '60s' } });
+    const wrappingToken = ((await wrapped.json()) as { wrap_info: { token: string } }).wrap_info.token;
+    const wrappedConfig = approleConfig(dir, server.address);
+    writeFileSync(join(dir, 'secret-id'), wrappingToken);
+    const text = readFileSync(wrappedConfig, 'utf8').replace(
+      'remove_secret_id_file_after_reading = true',
+      'remove_secret_id_file_after_reading = true\n      secret_id_response_wrapping_path = "auth/approle/role/app/secret-id"',
+    );
+    writeFileSync(wrappedConfig, text);
+    const fromWrapped = startAgent([`-config=${wrappedConfig}`, '-exit-after-auth']);
+    assert.equal(await exitCode(fromWrapped), 0, fromWrapped.output());
+    assert.ok(await tokenWorks(server.address, fileChanged(join(dir, 'token'))()!));
+
+    // The same with a wrapping token made elsewhere is refused, saying why.
+    const other = await fetch(`${server.address}/v1/sys/wrapping/wrap`, { method: 'POST', headers: { 'X-Vault-Token': ROOT, 'X-Vault-Wrap-TTL': '60s' }, body: JSON.stringify({ secret_id: 'x' }) });
+    writeFileSync(join(dir, 'secret-id'), ((await other.json()) as { wrap_info: { token: string } }).wrap_info.token);
+    writeFileSync(wrappedConfig, text.replace('min_backoff = "200ms"', 'min_backoff = "200ms"\n    exit_on_err = true'));
+    const refused = startAgent([`-config=${wrappedConfig}`]);
+    assert.equal(await exitCode(refused), 1);
+    assert.match(refused.output(), /created at "sys\/wrapping\/wrap", not at secret_id_response_wrapping_path "auth\/approle\/role\/app\/secret-id".*exit_on_err/);
   } finally {
     await server.stop();
   }
