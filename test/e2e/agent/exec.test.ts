@@ -42,18 +42,18 @@ setInterval(() => {}, 1000);
     config,
     `vault { address = "${server.address}" }
 auto_auth {
-method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
+  method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
 }
 template_config { static_secret_render_interval = "300ms" }
 env_template "DB_PASSWORD" {
-contents = "{{ with secret \\"secret/data/db\\" }}{{ .Data.data.password }}{{ end }}"
-error_on_missing_key = true
+  contents = "{{ with secret \\"secret/data/db\\" }}{{ .Data.data.password }}{{ end }}"
+  error_on_missing_key = true
 }
 env_template "APP_NAME" { contents = "app-{{ env \\"SUFFIX\\" }}" }
 exec {
-command = ["${process.execPath}", "${child}"]
-restart_on_secret_changes = "always"
-restart_stop_signal = "SIGTERM"
+  command = ["${process.execPath}", "${child}"]
+  restart_on_secret_changes = "always"
+  restart_stop_signal = "SIGTERM"
 }
 `,
   );

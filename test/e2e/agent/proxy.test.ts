@@ -5,6 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
+import https from 'node:https';
+import { selfSignedCertificate } from '../../support/certificates.js';
 import { freePort, runCli, startCoffer, type CofferProcess } from '../../support/coffer-process.js';
 import { exitCode, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
 
@@ -20,29 +22,38 @@ after(async () => {
   await shared.stop();
 });
 
-test('caching proxy: a tokenless app reads through the agent, identical token creates share a lease, revocation through the agent evicts it', async () => {
+test('caching proxy: a tokenless app reads through the agent (plain and TLS listeners), identical token creates share a lease, revocation through the agent evicts it', async () => {
   const server = shared;
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-proxy-'));
   await vaultApi(server.address, 'POST', 'secret/data/app', ROOT, { data: { password: 'through-the-agent' } });
   writeFileSync(join(dir, 'root-token'), ROOT);
+  const { cert, key } = await selfSignedCertificate();
+  writeFileSync(join(dir, 'cert.pem'), cert);
+  writeFileSync(join(dir, 'key.pem'), key);
   const config = join(dir, 'agent.hcl');
   writeFileSync(
     config,
     `vault { address = "${server.address}" }
 auto_auth {
-method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
+  method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
 }
 api_proxy { use_auto_auth_token = true }
 cache {}
 listener "tcp" {
-address = "127.0.0.1:0"
-tls_disable = true
-agent_api { enable_quit = true }
+  address = "127.0.0.1:0"
+  tls_disable = true
+  agent_api { enable_quit = true }
+}
+listener "tcp" {
+  address = "127.0.0.1:0"
+  tls_cert_file = "${join(dir, 'cert.pem')}"
+  tls_key_file = "${join(dir, 'key.pem')}"
 }
 `,
   );
   const agent = startAgent([`-config=${config}`]);
-  const listening = await waitFor('the listener', () => /listening for API requests type=tcp address=(\S+)/.exec(agent.output())?.[1], 10_000, agent);
+  const listening = await waitFor('the listener', () => /listening for API requests type=tcp address=(\S+) tls=false/.exec(agent.output())?.[1], 10_000, agent);
+  const tlsListening = await waitFor('the TLS listener', () => /listening for API requests type=tcp address=(\S+) tls=true/.exec(agent.output())?.[1], 10_000, agent);
   const agentAddr = `http://${listening}`;
   await waitFor('auto-auth', () => (agent.output().includes('authentication successful') ? true : undefined), 10_000, agent);
 
@@ -50,6 +61,19 @@ agent_api { enable_quit = true }
   const read = await fetch(`${agentAddr}/v1/secret/data/app`);
   assert.equal(read.status, 200);
   assert.equal(((await read.json()) as any).data.data.password, 'through-the-agent');
+
+  // The same over the TLS listener.
+  const overTls = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const req = https.request(`https://${tlsListening}/v1/secret/data/app`, { ca: cert }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(overTls.status, 200);
+  assert.equal(overTls.body.data.data.password, 'through-the-agent');
 
   const create = async () => {
     const res = await fetch(`${agentAddr}/v1/auth/token/create`, { method: 'POST', body: JSON.stringify({ policies: ['default'], ttl: '1h' }) });
@@ -94,12 +118,12 @@ test('coffer proxy on a unix socket: forwards with its token, LIST works, and te
   const socket = join(dir, 'proxy.sock');
   const base = `vault { address = "${server.address}" }
 auto_auth {
-method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
+  method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
 }
 api_proxy { use_auto_auth_token = "force" }
 listener "unix" {
-address = "${socket}"
-socket_mode = "0600"
+  address = "${socket}"
+  socket_mode = "0600"
 }
 `;
   writeFileSync(join(dir, 'proxy.hcl'), base);

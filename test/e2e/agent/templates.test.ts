@@ -54,10 +54,10 @@ test('a KV v2 secret renders to a 0600 file and re-renders within the static int
     server.address,
     `template_config { static_secret_render_interval = "500ms" }
 template {
-source      = "${join(dir, 'app.ctmpl')}"
-destination = "${out}"
-perms       = "0600"
-command     = "echo run >> ${runs}"
+  source      = "${join(dir, 'app.ctmpl')}"
+  destination = "${out}"
+  perms       = "0600"
+  command     = "echo run >> ${runs}"
 }`,
   );
   const agent = startAgent([`-config=${config}`]);
@@ -93,8 +93,8 @@ test('a leased secret (a token from a token role) is renewed, then replaced and 
     dir,
     server.address,
     `template {
-contents    = "{{ with secret \\"auth/token/create/app\\" \\"ttl=3s\\" \\"policies=default\\" }}{{ .Auth.ClientToken }}{{ end }}"
-destination = "${out}"
+  contents    = "{{ with secret \\"auth/token/create/app\\" \\"ttl=3s\\" \\"policies=default\\" }}{{ .Auth.ClientToken }}{{ end }}"
+  destination = "${out}"
 }`,
   );
   const agent = startAgent([`-config=${config}`, '-log-level=debug']);

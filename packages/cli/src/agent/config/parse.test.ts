@@ -149,7 +149,7 @@ describe('agent config', () => {
     assert.match(configError('auto_auth {\n method "approle" {}\n sink "file" {\n dh_type = "p256"\n config = { path = "/x" }\n }\n}\n'), /dh_type must be "curve25519"/);
     assert.match(configError('exec { command = ["a"]\n restart_on_secret_changes = "sometimes" }\n'), /"always" or "never"/);
     assert.match(configError('env_template "X" { contents = "x" }\n'), /env_template stanzas need an exec stanza/);
-    assert.match(configError('listener "tcp" { address = "127.0.0.1:0" }\n'), /set tls_disable = true/);
+    assert.match(configError('listener "tcp" { address = "127.0.0.1:0" }\n'), /tls_cert_file and tls_key_file are required unless tls_disable = true/);
     assert.match(configError('{ "vault": '), /config file "agent\.hcl" line 1: invalid JSON/);
   });
 });

@@ -116,7 +116,19 @@ const KNOWN = {
   templateConfig: ['static_secret_render_interval', 'exit_on_retry_failure', 'max_connections_per_host'],
   envTemplate: ['contents', 'error_on_missing_key'],
   exec: ['command', 'restart_on_secret_changes', 'restart_stop_signal'],
-  listener: ['type', 'address', 'tls_disable', 'agent_api', 'socket_mode'],
+  listener: [
+    'type',
+    'address',
+    'tls_disable',
+    'tls_cert_file',
+    'tls_key_file',
+    'tls_client_ca_file',
+    'tls_require_and_verify_client_cert',
+    'tls_disable_client_certs',
+    'tls_min_version',
+    'agent_api',
+    'socket_mode',
+  ],
   apiProxy: ['use_auto_auth_token'],
 } as const;
 
@@ -336,15 +348,35 @@ function parseExec(s: Stanza): ExecConfig {
   return { command, restartOnSecretChanges: restart, restartStopSignal: normalized as NodeJS.Signals };
 }
 
+const TLS_VERSIONS: Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> = { tls10: 'TLSv1', tls11: 'TLSv1.1', tls12: 'TLSv1.2', tls13: 'TLSv1.3' };
+
 function parseListener(type: string, s: Stanza): ListenerConfig {
   if (type !== 'tcp' && type !== 'unix') throw s.error('listener type must be "tcp" or "unix"');
   const address = s.string('address') ?? (type === 'tcp' ? '127.0.0.1:8100' : undefined);
   if (!address) throw s.error('"address" is required');
-  if (type === 'tcp' && !s.bool('tls_disable', false)) {
-    throw s.error('TLS on the agent listener is not supported yet; set tls_disable = true (the listener should be on loopback)');
-  }
   const agentApi = new Stanza(s.ctx, `${s.name} agent_api`, innerMap(s.body.agent_api), 'listener');
-  const l: ListenerConfig = { type, address, tlsDisable: true, enableQuit: agentApi.bool('enable_quit', false) };
+  const tlsDisable = type === 'unix' || s.bool('tls_disable', false);
+  const l: ListenerConfig = { type, address, tlsDisable, enableQuit: agentApi.bool('enable_quit', false) };
+  if (!tlsDisable) {
+    const certFile = s.string('tls_cert_file');
+    const keyFile = s.string('tls_key_file');
+    if (!certFile || !keyFile) throw s.error('tls_cert_file and tls_key_file are required unless tls_disable = true');
+    const tls: NonNullable<ListenerConfig['tls']> = {
+      certFile,
+      keyFile,
+      requireClientCert: s.bool('tls_require_and_verify_client_cert', false),
+      disableClientCerts: s.bool('tls_disable_client_certs', false),
+    };
+    const ca = s.string('tls_client_ca_file');
+    if (ca) tls.clientCaFile = ca;
+    const min = s.string('tls_min_version');
+    if (min !== undefined) {
+      const v = TLS_VERSIONS[min.trim().toLowerCase()];
+      if (!v) throw s.error('"tls_min_version" must be one of "tls10", "tls11", "tls12", "tls13"');
+      tls.minVersion = v;
+    }
+    l.tls = tls;
+  }
   if (s.body.socket_mode !== undefined) l.socketMode = s.mode('socket_mode', 0o600);
   return l;
 }

@@ -1,3 +1,5 @@
+import type { ListenerTlsOptions } from '@coffer/server/http/listener-tls.js';
+
 // Vault Agent's configuration, as read from its HCL or JSON file. Field names
 // follow Vault's keys in camelCase; durations are seconds.
 
@@ -82,6 +84,8 @@ export interface ListenerConfig {
   type: 'tcp' | 'unix';
   address: string;
   tlsDisable: boolean;
+  /** TLS for a tcp listener (tls_cert_file, tls_key_file, …), as the server's listener takes it. */
+  tls?: ListenerTlsOptions;
   socketMode?: number;
   enableQuit: boolean;
 }

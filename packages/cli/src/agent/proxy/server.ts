@@ -54,13 +54,13 @@ export class ProxyServer implements AgentPart {
       const bound = listener.type === 'tcp' ? await this.listenTcp(listener, handler) : await listenUnix(listener, handler);
       this.bound.push(bound);
       this.addresses.push(bound.address);
-      logger.info('listening for API requests', { type: listener.type, address: bound.address, cache: this.config.cache });
+      logger.info('listening for API requests', { type: listener.type, address: bound.address, tls: !listener.tlsDisable, cache: this.config.cache });
       this.onListening(bound.address);
     }
   }
 
   private async listenTcp(config: ListenerConfig, handler: Handler): Promise<Bound> {
-    const listener: Listener = await createListener({ address: config.address, handler });
+    const listener: Listener = await createListener({ address: config.address, handler, ...(config.tls ? { tls: config.tls } : {}) });
     return { address: listener.address, close: () => listener.close(2_000) };
   }
 
