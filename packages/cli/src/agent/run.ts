@@ -33,6 +33,10 @@ export async function runAgentCommand(options: RunAgentOptions): Promise<number>
     options.err(`Error loading configuration from ${options.configPath}: template, env_template and exec stanzas are for coffer agent; coffer proxy only proxies`);
     return 1;
   }
+  if (config.exec !== undefined && options.exitAfterAuth) {
+    options.err('Error: -exit-after-auth cannot be used with an exec stanza: the agent runs as long as the process it supervises');
+    return 1;
+  }
   let level;
   try {
     level = parseLogLevel(options.logLevel ?? config.logLevel);

@@ -108,7 +108,7 @@ class Stanza {
 const KNOWN = {
   top: ['vault', 'auto_auth', 'template', 'template_config', 'env_template', 'exec', 'listener', 'api_proxy', 'cache', 'exit_after_auth', 'pid_file', 'log_level'],
   vault: ['address', 'ca_cert', 'ca_path', 'client_cert', 'client_key', 'tls_skip_verify', 'tls_server_name', 'retry'],
-  autoAuth: ['method', 'sink', 'enable_reauth_on_new_credentials'],
+  autoAuth: ['method', 'sink'],
   method: ['type', 'mount_path', 'namespace', 'wrap_ttl', 'min_backoff', 'max_backoff', 'exit_on_err', 'config'],
   sink: ['type', 'wrap_ttl', 'dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var', 'config'],
   sinkConfig: ['path', 'mode'],
@@ -210,6 +210,9 @@ export function parseAgentConfig(text: string, file: string): AgentConfig {
     );
   }
   config.apiProxy = parseApiProxy(root, ctx);
+  if (config.exec !== undefined && config.exitAfterAuth) {
+    throw top.error('exit_after_auth cannot be used with an exec stanza: the agent runs as long as the process it supervises');
+  }
   if (config.envTemplates.length > 0 && config.exec === undefined) {
     throw top.error('env_template stanzas need an exec stanza: the environment is given to the process it runs');
   }
@@ -259,11 +262,7 @@ function parseAutoAuth(body: Obj, ctx: FileContext): AutoAuthConfig {
   const sinks = (body.sink === undefined ? [] : typedBlocks(body.sink, 'sink', ctx)).map(({ label: type, body: sBody }) =>
     parseSink(type, new Stanza(ctx, `sink "${type}"`, sBody, 'auto_auth').checkKeys(KNOWN.sink), method),
   );
-  return {
-    method,
-    sinks,
-    enableReauthOnNewCredentials: aa.bool('enable_reauth_on_new_credentials', false),
-  };
+  return { method, sinks };
 }
 
 function parseSink(type: string, s: Stanza, method: AutoAuthMethodConfig): SinkConfig {

@@ -43,7 +43,6 @@ export interface SinkConfig {
 export interface AutoAuthConfig {
   method: AutoAuthMethodConfig;
   sinks: SinkConfig[];
-  enableReauthOnNewCredentials: boolean;
 }
 
 export interface TemplateConfig {
