@@ -43,6 +43,7 @@ export class Agent {
   readonly tokens = new TokenState();
   private readonly sinks: FileSink[];
   private readonly parts: AgentPart[] = [];
+  private readonly ready: Array<Promise<void>> = [];
   private readonly abort = new AbortController();
   private exitCode = 0;
   private finished!: (code: number) => void;
@@ -56,8 +57,6 @@ export class Agent {
     const sinkLogger = options.logger.named('sink.file');
     this.sinks = (options.config.autoAuth?.sinks ?? []).map((s) => new FileSink(s, this.client, sinkLogger, options.env));
   }
-
-  private readonly ready: Array<Promise<void>> = [];
 
   addPart(part: AgentPart): void {
     this.parts.push(part);

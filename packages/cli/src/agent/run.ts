@@ -48,8 +48,9 @@ export async function runAgentCommand(options: RunAgentOptions): Promise<number>
   for (const warning of config.warnings) logger.warn(warning);
   let exec: ExecSupervisor | undefined;
   const metrics = new AgentMetrics();
-  const agent = new Agent({ config, env: options.env, logger, exitAfterAuth: options.exitAfterAuth || config.exitAfterAuth, metrics });
+  let agent: Agent;
   try {
+    agent = new Agent({ config, env: options.env, logger, exitAfterAuth: options.exitAfterAuth || config.exitAfterAuth, metrics });
     const parts = buildParts(config, options.env, metrics);
     for (const part of parts.list) agent.addPart(part);
     for (const ready of parts.ready) agent.addReady(ready);

@@ -163,17 +163,16 @@ export class TemplateRunner implements AgentPart {
         }
         const wait = retry.next();
         logger.error('error fetching secrets for templates; retrying', { attempt: failures, backoff: `${(wait / 1000).toFixed(2)}s`, error: outcome.message });
-        this.deps.clear();
+        // What failed was not cached; what was fetched stays (no new leases for nothing).
         waitUntil = Date.now() + wait;
       } else {
         failures = 0;
         retry.reset();
         if (outcome.waiting.length === 0) this.firstPassDone();
-        // A secret that does not exist yet is looked for again at the static interval.
+        // A secret that does not exist yet (never cached) is looked for again at the static interval.
         if (outcome.waiting.length > 0) {
           const again = Date.now() + this.settings.staticSecretRenderInterval * 1000;
           waitUntil = waitUntil === undefined ? again : Math.min(waitUntil, again);
-          this.deps.clear();
         }
       }
       if (!this.pending) await this.waitUntil(waitUntil);
