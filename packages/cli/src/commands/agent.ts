@@ -22,7 +22,7 @@ Usage: ${CLI_NAME} agent [options]
 
   Generate a configuration for the exec mode from secret paths:
 
-      $ ${CLI_NAME} agent generate-config -type=env-template -exec=./app secret/app
+      $ ${CLI_NAME} agent generate-config -type=env-template -exec=./app -path=secret/app
 
   SIGHUP re-reads and renders the templates; SIGINT and SIGTERM stop it.`,
   flagSets: [],
