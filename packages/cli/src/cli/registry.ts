@@ -2,6 +2,8 @@
 import type { Command } from './command.js';
 import { COMMAND_GROUPS } from './groups.js';
 import type { Registry } from './run.js';
+import { agentCommand } from '../commands/agent.js';
+import { agentGenerateConfigCommand } from '../commands/agent-generate-config.js';
 import { auditDisableCommand } from '../commands/audit-disable.js';
 import { auditEnableCommand } from '../commands/audit-enable.js';
 import { auditListCommand } from '../commands/audit-list.js';
@@ -48,6 +50,7 @@ import { policyListCommand } from '../commands/policy-list.js';
 import { policyReadCommand } from '../commands/policy-read.js';
 import { policyWriteCommand } from '../commands/policy-write.js';
 import { printTokenCommand } from '../commands/print-token.js';
+import { proxyCommand } from '../commands/proxy.js';
 import { readCommand } from '../commands/read.js';
 import { secretsDisableCommand } from '../commands/secrets-disable.js';
 import { secretsEnableCommand } from '../commands/secrets-enable.js';
@@ -66,6 +69,8 @@ import { versionCommand } from '../commands/version.js';
 import { writeCommand } from '../commands/write.js';
 
 export const ALL_COMMANDS: Command[] = [
+  agentCommand,
+  agentGenerateConfigCommand,
   auditDisableCommand,
   auditEnableCommand,
   auditListCommand,
@@ -114,6 +119,7 @@ export const ALL_COMMANDS: Command[] = [
   policyReadCommand,
   policyWriteCommand,
   printTokenCommand,
+  proxyCommand,
   readCommand,
   secretsDisableCommand,
   secretsEnableCommand,
