@@ -3,7 +3,7 @@
 // and key material that never reaches physical storage in the clear.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InmemBackend } from '@coffer/server/physical/inmem.js';
@@ -71,7 +71,10 @@ describe('transit over HTTP and the CLI', () => {
     assert.match(cli.stderr, /cipher: message authentication failed/);
   });
 
-  test('exported key material is nowhere in physical storage in the clear', async () => {
+  test('exported key material is nowhere in physical storage or the audit log in the clear', async () => {
+    const auditLog = join(pluginDir, 'audit.log');
+    const audit = await server.request('POST', 'sys/audit/file', { type: 'file', options: { file_path: auditLog } });
+    assert.equal(audit.status, 204, JSON.stringify(audit.body));
     await server.request('POST', 'transit/keys/exp', { exportable: true });
     const exported = await server.request('GET', 'transit/export/encryption-key/exp/1');
     assert.equal(exported.status, 200);
@@ -85,6 +88,9 @@ describe('transit over HTTP and the CLI', () => {
       assert.equal(value.includes(Buffer.from(keyB64)), false, `base64 key in ${name}`);
     }
     assert.ok(entries > 0);
+    const log = readFileSync(auditLog, 'utf8');
+    assert.match(log, /transit\/export\/encryption-key\/exp/);
+    assert.equal(log.includes(keyB64), false, 'the exported key is HMAC\'d in the audit log');
     const closed = await server.request('GET', 'transit/export/encryption-key/k');
     assert.equal(closed.status, 400);
     assert.deepEqual(closed.body, { errors: ['private key material is not exportable'] });

@@ -2,6 +2,7 @@ import { invalidRequest, type FieldData, type PathDefinition, type Request } fro
 import type { TransitContext } from './context.js';
 import { NAME } from './fields.js';
 import type { KeyPolicy } from './key-policy.js';
+import { checkVersionMaterial } from './key-material.js';
 import { isKeyType } from './key-types.js';
 import type { KeyBackup } from './path-backup.js';
 import { strictBase64 } from './versioned-value.js';
@@ -40,6 +41,13 @@ function parseBackup(text: string): KeyPolicy {
     throw invalidRequest('failed to decode backup: not a Coffer transit key backup');
   }
   if (!policy.keys[String(policy.latest_version)]) throw invalidRequest('failed to decode backup: the latest key version is missing');
+  for (const [version, entry] of Object.entries(policy.keys)) {
+    try {
+      checkVersionMaterial(policy, entry);
+    } catch (err) {
+      throw invalidRequest(`failed to decode backup: version ${version}: ${(err as Error).message}`);
+    }
+  }
   return policy;
 }
 
