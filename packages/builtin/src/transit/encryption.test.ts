@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createCipheriv, createDecipheriv, hkdfSync, createHmac } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, type CipherGCMTypes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { assertEveryPathDocumented, assertRejectsWithCode as rejects } from '@coffer/sdk/testing/index.js';
 import { b64, dataOf, mountTransit, snapshot } from './test-mount.js';
@@ -56,22 +56,30 @@ describe('transit encryption', () => {
     await rejects(t.write('decrypt/d', { ciphertext: enc['ciphertext'], context: b64('tenant-2') }), 'invalid_request', 'cipher: message authentication failed');
   });
 
-  it('convergent encryption: equal inputs give equal ciphertexts, with Vault\'s scheme-3 nonce', async () => {
+  for (const [type, cipherName, keyBytes] of [['aes128-gcm96', 'aes-128-gcm', 16], ['aes256-gcm96', 'aes-256-gcm', 32], ['chacha20-poly1305', 'chacha20-poly1305', 32]] as const) {
+    it(`convergent ${type}: equal inputs give equal ciphertexts, with Vault's scheme-3 nonce`, async () => {
+      const t = await mountTransit();
+      await t.write('keys/c', { type, derived: true, convergent_encryption: true, exportable: true });
+      const key = Buffer.from(String((dataOf(await t.read('export/encryption-key/c'))['keys'] as Record<string, string>)['1']), 'base64');
+      const context = Buffer.from('ctx');
+      const one = dataOf(await t.write('encrypt/c', { plaintext: b64('same'), context: b64(context) }))['ciphertext'];
+      const two = dataOf(await t.write('encrypt/c', { plaintext: b64('same'), context: b64(context) }))['ciphertext'];
+      const other = dataOf(await t.write('encrypt/c', { plaintext: b64('same'), context: b64('ctx2') }))['ciphertext'];
+      assert.equal(one, two);
+      assert.notEqual(one, other);
+      // HKDF gives the encryption key, then a 32-byte HMAC key whose HMAC of the plaintext is the nonce.
+      const both = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), context, keyBytes + 32));
+      const nonce = createHmac('sha256', both.subarray(keyBytes)).update('same').digest().subarray(0, 12);
+      // Node types chacha20-poly1305 like the GCM modes: same tag API.
+      const cipher = createCipheriv(cipherName as CipherGCMTypes, both.subarray(0, keyBytes), nonce, { authTagLength: 16 });
+      const body = Buffer.concat([cipher.update('same'), cipher.final()]);
+      assert.equal(one, `vault:v1:${Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64')}`);
+      assert.equal(Buffer.from(String(dataOf(await t.write('decrypt/c', { ciphertext: one, context: b64(context) }))['plaintext']), 'base64').toString(), 'same');
+    });
+  }
+
+  it('refuses convergent encryption without derivation', async () => {
     const t = await mountTransit();
-    await t.write('keys/c', { derived: true, convergent_encryption: true, exportable: true });
-    const key = Buffer.from(String((dataOf(await t.read('export/encryption-key/c'))['keys'] as Record<string, string>)['1']), 'base64');
-    const context = Buffer.from('ctx');
-    const one = dataOf(await t.write('encrypt/c', { plaintext: b64('same'), context: b64(context) }))['ciphertext'];
-    const two = dataOf(await t.write('encrypt/c', { plaintext: b64('same'), context: b64(context) }))['ciphertext'];
-    const other = dataOf(await t.write('encrypt/c', { plaintext: b64('same'), context: b64('ctx2') }))['ciphertext'];
-    assert.equal(one, two);
-    assert.notEqual(one, other);
-    // HKDF gives 64 bytes: encryption key, then the HMAC key whose HMAC of the plaintext is the nonce.
-    const both = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), context, 64));
-    const nonce = createHmac('sha256', both.subarray(32)).update('same').digest().subarray(0, 12);
-    const cipher = createCipheriv('aes-256-gcm', both.subarray(0, 32), nonce);
-    const body = Buffer.concat([cipher.update('same'), cipher.final()]);
-    assert.equal(one, `vault:v1:${Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64')}`);
     await rejects(t.write('keys/bad', { convergent_encryption: true }), 'invalid_request', 'convergent encryption requires derivation to be enabled');
   });
 
