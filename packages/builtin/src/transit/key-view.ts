@@ -7,13 +7,15 @@ import { isAsymmetric, TRAITS } from './key-types.js';
 
 /**
  * A key as "read keys/:name" shows it: settings and, per version, the
- * creation time (symmetric) or the public key (asymmetric). Never key
- * material. A derived ed25519 key shows the public key of `context`.
+ * creation time (symmetric) or the public key (asymmetric); hmac keys list
+ * no versions, as in Vault. Never key material. A derived ed25519 key shows
+ * the public key of `context`.
  */
 export function keyView(policy: KeyPolicy, context?: Buffer): Record<string, unknown> {
   const traits = TRAITS[policy.type];
   const keys: Record<string, unknown> = {};
   for (const [version, entry] of Object.entries(policy.keys)) {
+    if (policy.type === 'hmac') continue;
     if (!isAsymmetric(policy.type)) {
       keys[version] = creationSeconds(entry);
       continue;
@@ -27,7 +29,7 @@ export function keyView(policy: KeyPolicy, context?: Buffer): Record<string, unk
   const data: Record<string, unknown> = {
     name: policy.name,
     type: policy.type,
-    keys,
+    ...(policy.type === 'hmac' ? {} : { keys }),
     latest_version: policy.latest_version,
     min_available_version: policy.min_available_version,
     min_decryption_version: policy.min_decryption_version,

@@ -32,7 +32,7 @@ describe('transit keys', () => {
     const b = (dataOf(await t.read('keys/b'))['keys'] as Record<string, Record<string, string>>)['1']!;
     assert.match(b['public_key']!, /^-----BEGIN PUBLIC KEY-----/);
     assert.equal(b['name'], 'P-256');
-    await rejects(t.delete('keys/a'), 'invalid_request', 'deletion is not allowed for this key');
+    await rejects(t.delete('keys/a'), 'invalid_request', 'error deleting policy a: deletion is not allowed for this policy');
     await t.write('keys/a/config', { deletion_allowed: true });
     await t.delete('keys/a');
     assert.equal(await t.read('keys/a').catch((e: { code: string }) => e.code), 'not_found');

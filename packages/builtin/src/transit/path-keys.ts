@@ -73,11 +73,11 @@ async function createKey(ctx: TransitContext, req: Request, d: FieldData): Promi
   if (convergent && !TRAITS[type].encryption) throw invalidRequest(`convergent encryption not supported for keys of type ${type}`);
   if (keySize !== 0 && type !== 'hmac') throw invalidRequest(`key_size is not valid for algorithm ${type}`);
   if (type === 'hmac' && keySize !== 0 && (keySize < HMAC_MIN_KEY_BYTES || keySize > HMAC_MAX_KEY_BYTES)) {
-    throw invalidRequest(`invalid key_size provided: must be between ${HMAC_MIN_KEY_BYTES} and ${HMAC_MAX_KEY_BYTES} bytes`);
+    throw invalidRequest(`invalid key_size ${keySize}`);
   }
   checkAutoRotatePeriod(autoRotatePeriod);
   return ctx.keys.update(req.storage, name, async (current) => {
-    if (current) return { data: keyView(current), warnings: [`key "${name}" already exists; its settings were left unchanged`] };
+    if (current) return { data: keyView(current), warnings: [`key ${name} already existed`] };
     const policy = emptyPolicy({
       name,
       type,
@@ -103,8 +103,8 @@ async function readKey(ctx: TransitContext, req: Request, d: FieldData): Promise
 async function deleteKey(ctx: TransitContext, req: Request, d: FieldData): Promise<null> {
   const name = d.get<string>('name');
   await ctx.keys.update(req.storage, name, async (current) => {
-    if (!current) throw invalidRequest('could not delete key; not found');
-    if (!current.deletion_allowed) throw invalidRequest('deletion is not allowed for this key');
+    if (!current) throw invalidRequest(`error deleting policy ${name}: could not delete key; not found`);
+    if (!current.deletion_allowed) throw invalidRequest(`error deleting policy ${name}: deletion is not allowed for this policy`);
     await ctx.keys.delete(req.storage, name);
   });
   return null;
