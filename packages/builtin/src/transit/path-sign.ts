@@ -62,8 +62,18 @@ min_decryption_version are refused.
   };
 }
 
+/** The hash algorithm: from the path, else hash_algorithm, else the deprecated "algorithm". */
 function hashAlgorithmOf(d: FieldData): string {
-  return d.get<string>('urlalgorithm') || d.get<string>('algorithm') || d.get<string>('hash_algorithm');
+  const algorithm = d.get<string>('urlalgorithm') || d.get<string>('hash_algorithm') || d.get<string>('algorithm');
+  if (algorithm !== 'none' && !HASH_ALGORITHMS.includes(algorithm)) throw invalidRequest(`invalid hash algorithm "${algorithm}"`);
+  return algorithm;
+}
+
+/** The named key, which must be able to sign (or verify). */
+async function signingKey(ctx: TransitContext, req: Request, d: FieldData, action: 'signing' | 'verification'): Promise<KeyPolicy> {
+  const policy = await requireKey(ctx, req.storage, d.get<string>('name'));
+  if (!TRAITS[policy.type].signing) throw invalidRequest(`key type ${policy.type} does not support ${action}`);
+  return policy;
 }
 
 function parseSaltLength(value: string): SaltLength {
@@ -73,20 +83,18 @@ function parseSaltLength(value: string): SaltLength {
 }
 
 function parseMarshaling(value: string): Marshaling {
-  if (value !== 'asn1' && value !== 'jws') throw invalidRequest(`unsupported marshaling type ${value}`);
+  if (value !== 'asn1' && value !== 'jws') throw invalidRequest(`invalid marshaling type "${value}"`);
   return value;
 }
 
 /** Options of one item: the item's fields, falling back to the request's. */
 function itemOptions(policy: KeyPolicy, d: FieldData, item: BatchItem): SignatureOptions {
-  const hashAlgorithm = hashAlgorithmOf(d);
-  const prehashed = d.get<boolean>('prehashed');
   return {
     input: decodeBase64(itemString(item, 'input'), 'unable to decode input as base64'),
     context: optionalBase64(item['context'], 'context'),
-    hashAlgorithm,
+    hashAlgorithm: hashAlgorithmOf(d),
     // ed25519 signs the message itself; prehashing means nothing to it.
-    prehashed: prehashed && TRAITS[policy.type].hashesSignatureInput,
+    prehashed: d.get<boolean>('prehashed') && TRAITS[policy.type].hashesSignatureInput,
     signatureAlgorithm: d.get<string>('signature_algorithm'),
     marshaling: parseMarshaling(d.get<string>('marshaling_algorithm')),
     saltLength: parseSaltLength(d.get<string>('salt_length')),
@@ -94,9 +102,11 @@ function itemOptions(policy: KeyPolicy, d: FieldData, item: BatchItem): Signatur
 }
 
 async function signHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
+  hashAlgorithmOf(d);
+  parseMarshaling(d.get<string>('marshaling_algorithm'));
+  const policy = await signingKey(ctx, req, d, 'signing');
+  // A missing input signs the empty string, as in Vault.
   const { items, batch } = batchItems(d, { input: d.get('input'), context: d.get('context'), key_version: d.get('key_version') });
-  if (!batch && !d.getOk('input')[1]) throw invalidRequest('missing input to sign');
-  const policy = await requireKey(ctx, req.storage, d.get<string>('name'), 'signing key not found');
   const results: BatchResult[] = [];
   for (const item of items) {
     results.push(
@@ -110,28 +120,39 @@ async function signHandler(ctx: TransitContext, req: Request, d: FieldData): Pro
 }
 
 async function verifyHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
-  const { items, batch } = batchItems(d, { input: d.get('input'), context: d.get('context'), signature: d.get('signature'), hmac: d.get('hmac') });
-  if (!batch) {
-    if (!d.getOk('input')[1]) throw invalidRequest('missing input to verify');
-    if (d.getOk('signature')[1] && d.getOk('hmac')[1]) throw invalidRequest('provide one of "signature" or "hmac", not both');
-    if (!d.getOk('signature')[1] && !d.getOk('hmac')[1]) throw invalidRequest('neither a "signature" nor an "hmac" was given');
-  }
-  const policy = await requireKey(ctx, req.storage, d.get<string>('name'), 'signature verification key not found');
+  const { items, batch } = batchItems(d, { input: d.get('input'), context: d.get('context'), signature: d.getOk('signature')[0], hmac: d.getOk('hmac')[0] });
+  const kind = verificationKind(items, batch);
+  hashAlgorithmOf(d);
+  parseMarshaling(d.get<string>('marshaling_algorithm'));
+  const policy = kind === 'hmac' ? await requireKey(ctx, req.storage, d.get<string>('name')) : await signingKey(ctx, req, d, 'verification');
   const results: BatchResult[] = [];
   for (const item of items) {
     results.push(
       await runItem(() => {
-        const hmac = itemString(item, 'hmac');
-        const signature = itemString(item, 'signature');
-        if (hmac !== '' && signature !== '') throw invalidRequest('provide one of "signature" or "hmac", not both');
-        if (hmac !== '') {
+        if (kind === 'hmac') {
           const input = decodeBase64(itemString(item, 'input'), 'unable to decode input as base64');
-          return { valid: verifyHmac(policy, hashAlgorithmOf(d), input, hmac) };
+          return { valid: verifyHmac(policy, hashAlgorithmOf(d), input, itemString(item, 'hmac')) };
         }
-        if (signature === '') throw invalidRequest('neither a "signature" nor an "hmac" was given');
-        return { valid: verifySignature(policy, signature, itemOptions(policy, d, item)) };
+        return { valid: verifySignature(policy, itemString(item, 'signature'), itemOptions(policy, d, item)) };
       }),
     );
   }
   return batchResponse(results, batch);
+}
+
+/** Every item checks a signature, or every item an HMAC; Vault refuses a mix. */
+function verificationKind(items: BatchItem[], batch: boolean): 'signature' | 'hmac' {
+  const has = (item: BatchItem, field: string) => item[field] !== undefined && item[field] !== null;
+  const signatures = items.filter((item) => has(item, 'signature')).length;
+  const hmacs = items.filter((item) => !has(item, 'signature') && has(item, 'hmac')).length;
+  const missing = items.length - signatures - hmacs;
+  if (!batch) {
+    if (has(items[0]!, 'signature') && has(items[0]!, 'hmac')) throw invalidRequest("provide one of 'signature' or 'hmac'");
+    if (missing > 0) throw invalidRequest("neither a 'signature' nor an 'hmac' were given to verify");
+  }
+  if (signatures > 0 && hmacs > 0) throw invalidRequest("elements of batch_input must all provide 'signature' or all provide 'hmac'");
+  if (missing > 0 && signatures > 0) throw invalidRequest("some elements of batch_input are missing 'signature'");
+  if (missing > 0 && hmacs > 0) throw invalidRequest("some elements of batch_input are missing 'hmac'");
+  if (missing > 0) throw invalidRequest("no batch_input elements have 'signature' or 'hmac'");
+  return signatures > 0 ? 'signature' : 'hmac';
 }

@@ -104,10 +104,14 @@ describe('transit signing', () => {
     await t.write('keys/ed/rotate', {});
     await t.write('keys/ed/config', { min_decryption_version: 2 });
     const before = await snapshot(t);
-    await rejects(t.write('sign/aes', { input: b64(message) }), 'invalid_request', 'message signing not supported for key type aes256-gcm96');
+    await rejects(t.write('sign/aes', { input: b64(message) }), 'invalid_request', 'key type aes256-gcm96 does not support signing');
+    await rejects(t.write('verify/aes', { input: b64(message), signature: v1 }), 'invalid_request', 'key type aes256-gcm96 does not support verification');
+    await rejects(t.write('verify/ed', { input: b64(message), signature: v1, hmac: v1 }), 'invalid_request', "provide one of 'signature' or 'hmac'");
+    await rejects(t.write('verify/ed', { batch_input: [{ input: b64(message), signature: v1 }, { input: b64(message) }] }), 'invalid_request', "some elements of batch_input are missing 'signature'");
+    await rejects(t.write('sign/ed', { input: b64(message), hash_algorithm: 'md5' }), 'invalid_request', 'invalid hash algorithm "md5"');
     await rejects(t.write('verify/ed', { input: b64(message), signature: v1 }), 'invalid_request', 'ciphertext or signature version is disallowed by policy (too old)');
     await rejects(t.write('verify/ed', { input: b64(message), signature: 'nope' }), 'invalid_request', 'invalid signature: no prefix');
-    await rejects(t.write('sign/missing', { input: b64(message) }), 'invalid_request', 'signing key not found');
+    await rejects(t.write('sign/missing', { input: b64(message) }), 'invalid_request', 'encryption key not found');
     assert.equal(await snapshot(t), before);
   });
 
