@@ -4,6 +4,7 @@ import { aeadOpen, aeadSeal, NONCE_BYTES } from './aead.js';
 import { deriveBytes, symmetricKey } from './derive.js';
 import { privateKeyOf, publicKeyOf } from './key-material.js';
 import { keyVersionOf, type KeyPolicy, type KeyVersion } from './key-policy.js';
+import { CONVERGENT_VERSION } from './key-ring.js';
 import { TRAITS } from './key-types.js';
 import { decodeBase64, parseVersioned, withVersion } from './versioned-value.js';
 
@@ -43,11 +44,22 @@ export function encrypt(policy: KeyPolicy, input: EncryptInput): { ciphertext: s
     let key: Buffer;
     let nonce: Buffer | undefined;
     if (policy.convergent_encryption) {
-      // Vault's convergent scheme 3: derive key || HMAC key from the context;
-      // the nonce is the HMAC of the plaintext, so equal inputs seal equally.
-      const both = deriveBytes(entry, input.context, encBytes + 32);
-      key = both.subarray(0, encBytes);
-      nonce = createHmac('sha256', both.subarray(encBytes)).update(input.plaintext).digest().subarray(0, NONCE_BYTES);
+      // The nonce is an HMAC of the plaintext, so equal inputs seal equally.
+      // Vault's scheme 3 derives key || HMAC key from the context; scheme 2
+      // (keys from older Vault versions) uses the context itself as HMAC key.
+      const scheme = entry.convergent_version ?? CONVERGENT_VERSION;
+      let hmacKey: Buffer;
+      if (scheme >= 3) {
+        const both = deriveBytes(entry, input.context, encBytes + 32);
+        key = both.subarray(0, encBytes);
+        hmacKey = both.subarray(encBytes);
+      } else if (scheme === 2) {
+        key = symmetricKey(policy, entry, input.context, encBytes);
+        hmacKey = input.context!;
+      } else {
+        throw invalidRequest('convergent encryption version 1 (caller-chosen nonces) is not supported');
+      }
+      nonce = createHmac('sha256', hmacKey).update(input.plaintext).digest().subarray(0, NONCE_BYTES);
     } else {
       key = symmetricKey(policy, entry, input.context, encBytes);
     }

@@ -131,26 +131,3 @@ export function ed25519PrivateKeyFromSeed(seed: Buffer): KeyObject {
   return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
 }
 
-/**
- * Check that a version's stored material is usable by its key type (a
- * restored backup comes from outside): parse every key once, so a damaged
- * backup is refused at restore and not at its first use.
- */
-export function checkVersionMaterial(policy: KeyPolicy, entry: KeyVersion): void {
-  const traits = TRAITS[policy.type];
-  if (typeof entry.hmac_key !== 'string' || Buffer.from(entry.hmac_key, 'base64').length < HMAC_MIN_KEY_BYTES) throw invalidRequest('missing or short HMAC key');
-  if (traits.aeadKeyBytes > 0 || policy.type === 'hmac') {
-    materialFromImport(policy.type, Buffer.from(entry.key ?? '', 'base64'));
-    return;
-  }
-  if (entry.private_key !== undefined) {
-    materialFromImport(policy.type, Buffer.from(entry.private_key, 'base64'));
-    if (policy.type === 'ed25519' && Buffer.from(entry.key ?? '', 'base64').length !== 64) throw invalidRequest('ed25519 key bytes must be 64 bytes');
-    return;
-  }
-  try {
-    materialFromPublicKey(policy.type, publicKeyOf(entry));
-  } catch (err) {
-    throw invalidRequest(`invalid public key: ${(err as Error).message}`);
-  }
-}

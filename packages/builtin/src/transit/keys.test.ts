@@ -98,7 +98,7 @@ describe('transit keys', () => {
     }
     await rejects(other.write('restore', { backup }), 'invalid_request', 'key "k" already exists');
     await other.write('restore', { backup, force: true });
-    await rejects(other.write('restore', { backup: b64('{"policy":{}}') }), 'invalid_request', /not a Coffer transit key backup/);
+    await rejects(other.write('restore', { backup: b64('{"policy":{}}') }), 'invalid_request', 'failed to decode backup: not a transit key backup');
     const damaged = JSON.parse(Buffer.from(String(backup), 'base64').toString());
     damaged.policy.keys['1'].key = b64('short');
     await rejects(other.write('restore/damaged', { backup: b64(JSON.stringify(damaged)) }), 'invalid_request', /version 1: invalid key size 5 bytes/);

@@ -1,14 +1,7 @@
 import { invalidRequest, notFound, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
 import type { TransitContext } from './context.js';
 import { NAME, nameField } from './fields.js';
-import type { KeyPolicy } from './key-policy.js';
-
-/** The document inside a backup: the key with every version, base64'd as a whole. */
-export interface KeyBackup {
-  policy: KeyPolicy;
-  /** Marks Coffer's layout (Vault's keeps Go-encoded keys; the two are not interchangeable). */
-  format: 'coffer-transit-backup-v1';
-}
+import { toVaultBackup } from './vault-backup.js';
 
 export function pathBackup(ctx: TransitContext): PathDefinition {
   return {
@@ -20,8 +13,9 @@ export function pathBackup(ctx: TransitContext): PathDefinition {
     helpSynopsis: 'Return a plaintext backup of a key, with all its versions and settings.',
     helpDescription: `
 Allowed only when the key is exportable and allow_plaintext_backup is set.
-The backup holds the key material in plaintext (base64-encoded JSON): keep
-it as secret as the key. restore/ brings it back, on this or another mount.
+The backup is Vault's format (base64 of the key's JSON with every version),
+so it restores into Vault as well as into Coffer. It holds the key material
+in plaintext: keep it as secret as the key.
 `,
   };
 }
@@ -33,7 +27,6 @@ async function backupHandler(ctx: TransitContext, req: Request, d: FieldData): P
     if (!policy.allow_plaintext_backup) throw invalidRequest('plaintext backup is disallowed on the policy');
     policy.backup_info = { time: ctx.now().toISOString(), version: policy.latest_version };
     await ctx.keys.put(req.storage, policy);
-    const backup: KeyBackup = { policy, format: 'coffer-transit-backup-v1' };
-    return { data: { backup: Buffer.from(JSON.stringify(backup)).toString('base64') } };
+    return { data: { backup: toVaultBackup(policy) } };
   });
 }

@@ -2,9 +2,7 @@ import { invalidRequest, type FieldData, type PathDefinition, type Request } fro
 import type { TransitContext } from './context.js';
 import { NAME } from './fields.js';
 import type { KeyPolicy } from './key-policy.js';
-import { checkVersionMaterial } from './key-material.js';
-import { isKeyType } from './key-types.js';
-import type { KeyBackup } from './path-backup.js';
+import { fromVaultBackup } from './vault-backup.js';
 import { strictBase64 } from './versioned-value.js';
 
 export function pathRestore(ctx: TransitContext): PathDefinition {
@@ -20,9 +18,9 @@ export function pathRestore(ctx: TransitContext): PathDefinition {
     },
     helpSynopsis: 'Restore a key from a plaintext backup.',
     helpDescription: `
-Recreates the key in the backup with all its versions and settings, under
-its own name or the one in the path. An existing key is replaced only with
-force=true.
+Recreates the key in the backup (Coffer's or Vault's: they share a format)
+with all its versions and settings, under its own name or the one in the
+path. An existing key is replaced only with force=true.
 `,
   };
 }
@@ -30,25 +28,7 @@ force=true.
 function parseBackup(text: string): KeyPolicy {
   const bytes = strictBase64(text);
   if (!bytes) throw invalidRequest('failed to decode backup: illegal base64 data');
-  let backup: Partial<KeyBackup>;
-  try {
-    backup = JSON.parse(bytes.toString('utf8')) as Partial<KeyBackup>;
-  } catch {
-    throw invalidRequest('failed to decode backup: not JSON');
-  }
-  const policy = backup.policy;
-  if (backup.format !== 'coffer-transit-backup-v1' || !policy || typeof policy.name !== 'string' || !isKeyType(String(policy.type)) || typeof policy.keys !== 'object') {
-    throw invalidRequest('failed to decode backup: not a Coffer transit key backup');
-  }
-  if (!policy.keys[String(policy.latest_version)]) throw invalidRequest('failed to decode backup: the latest key version is missing');
-  for (const [version, entry] of Object.entries(policy.keys)) {
-    try {
-      checkVersionMaterial(policy, entry);
-    } catch (err) {
-      throw invalidRequest(`failed to decode backup: version ${version}: ${(err as Error).message}`);
-    }
-  }
-  return policy;
+  return fromVaultBackup(bytes);
 }
 
 async function restoreHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<null> {
