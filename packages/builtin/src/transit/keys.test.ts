@@ -113,6 +113,7 @@ describe('transit keys', () => {
     assert.equal(Buffer.from(String(dataOf(await t.write('decrypt/dst', { ciphertext: ct }))['plaintext']), 'base64').toString(), 'moved');
     assert.equal(dataOf(await t.read('keys/dst'))['imported_key'], true);
     await rejects(t.write('keys/dst/rotate', {}), 'invalid_request', 'imported key dst does not allow rotation within Vault');
+    await rejects(t.write('keys/dst/config', { auto_rotate_period: '2h' }), 'invalid_request', /imported key that does not allow rotation/);
     await rejects(t.write('keys/dst/import', { ciphertext: await wrapForImport(t, aesKey) }), 'invalid_request', /cannot be used with an existing key/);
 
     // Asymmetric keys travel as PKCS#8: export, convert, import, and verify the old signature.

@@ -78,6 +78,9 @@ function applyConfig(policy: KeyPolicy, d: FieldData): void {
   const [period, periodSent] = d.getOk<number>('auto_rotate_period');
   if (periodSent) {
     checkAutoRotatePeriod(period!);
+    if (period! > 0 && policy.imported && !policy.allow_imported_key_rotation) {
+      throw invalidRequest('auto rotation cannot be enabled on an imported key that does not allow rotation (allow_rotation)');
+    }
     policy.auto_rotate_period = period!;
   }
 }
