@@ -175,5 +175,6 @@ describe('transit keys', () => {
     await rejects(t.write('cache-config', { size: 5 }), 'invalid_request', 'size must be 0 or a value greater or equal to 10');
     await t.write('cache-config', { size: 20 });
     assert.equal(dataOf(await t.read('cache-config'))['size'], 20);
+    assert.equal(dataOf(await t.read('cache/config'))['size'], 20);
   });
 });

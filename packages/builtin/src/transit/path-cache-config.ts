@@ -6,7 +6,7 @@ export const CACHE_CONFIG_PATH = 'config/cache';
 export function pathCacheConfig(ctx: TransitContext): PathDefinition {
   return {
     // Vault's path is cache-config; cache/config is accepted as well.
-    pattern: 'cache[-/]config',
+    pattern: 'cache(?:-config|/config)',
     fields: {
       size: { type: 'int', default: 0, description: 'Number of keys kept parsed in memory; 0 means unlimited, otherwise at least 10.' },
     },

@@ -1,7 +1,7 @@
 import { invalidRequest, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
 import { batchItems, batchResponse, itemInt, itemString, runItem, type BatchItem, type BatchResult } from './batch.js';
 import type { TransitContext } from './context.js';
-import { encrypt } from './encryption.js';
+import { encrypt, type EncryptInput } from './encryption.js';
 import { batchInputField, contextField, keyVersionField, NAME, nameField, optionalBase64, partialFailureField } from './fields.js';
 import { generateMaterial } from './key-material.js';
 import type { KeyPolicy } from './key-policy.js';
@@ -42,19 +42,9 @@ presence of context).
   };
 }
 
-interface EncryptItem {
-  plaintext: string;
-  context?: Buffer;
-  nonce?: Buffer;
-  associatedData?: Buffer;
-  keyVersion: number;
-}
-
-function parseItem(item: BatchItem): EncryptItem {
-  const plaintext = itemString(item, 'plaintext');
-  decodeBase64(plaintext, 'illegal base64 data in plaintext');
+function parseItem(item: BatchItem): EncryptInput {
   return {
-    plaintext,
+    plaintext: decodeBase64(itemString(item, 'plaintext'), 'illegal base64 data in plaintext'),
     context: optionalBase64(item['context'], 'context'),
     nonce: optionalBase64(item['nonce'], 'nonce'),
     associatedData: optionalBase64(item['associated_data'], 'associated_data'),
@@ -89,8 +79,7 @@ async function encryptHandler(ctx: TransitContext, req: Request, d: FieldData, m
   for (const item of items) {
     results.push(
       await runItem(() => {
-        const parsed = parseItem(item);
-        const { ciphertext, version } = encrypt(key, { ...parsed, plaintext: Buffer.from(parsed.plaintext, 'base64') });
+        const { ciphertext, version } = encrypt(key, parseItem(item));
         return { ciphertext, key_version: version };
       }),
     );
