@@ -69,6 +69,17 @@ describe('transit signing', () => {
     });
   }
 
+  it('ECDSA signs prehashed input of any length, truncated to the curve as Go does', async () => {
+    const t = await mountTransit();
+    await t.write('keys/ec', { type: 'ecdsa-p256' });
+    const pub = await publicKey(t, 'ec');
+    // A SHA-512 digest on P-256: OpenSSL truncates it the same way when it hashes with sha512 itself.
+    const digest = createHash('sha512').update(message).digest();
+    const pre = await sign(t, 'ec', { prehashed: true, input: digest.toString('base64') });
+    assert.ok(verify('sha512', message, pub, sigBytes(pre['signature'])));
+    assert.ok(await verifies(t, 'ec', { prehashed: true, input: digest.toString('base64'), signature: pre['signature'] }));
+  });
+
   it('rsa signs with PSS (salt lengths) and PKCS#1 v1.5, plain and prehashed', async () => {
     const t = await mountTransit();
     await t.write('keys/rsa', { type: 'rsa-2048' });

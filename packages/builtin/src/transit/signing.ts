@@ -42,7 +42,9 @@ function checkDigestInput(policy: KeyPolicy, opts: SignatureOptions): void {
     return;
   }
   nodeDigest(opts.hashAlgorithm);
-  if (opts.prehashed && opts.input.length !== digestSize(opts.hashAlgorithm)) {
+  // RSA encodes the digest with its algorithm, so it must be one; ECDSA signs any
+  // byte string (truncated to the curve's size), as Go's ecdsa.Sign does.
+  if (opts.prehashed && TRAITS[policy.type].rsaBits !== undefined && opts.input.length !== digestSize(opts.hashAlgorithm)) {
     throw invalidRequest(`prehashed input must be a ${opts.hashAlgorithm} digest (${digestSize(opts.hashAlgorithm)} bytes)`);
   }
 }
