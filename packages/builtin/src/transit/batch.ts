@@ -34,12 +34,17 @@ export function itemInt(item: BatchItem, field: string): number {
   return n;
 }
 
-/** Run one item; a caller error becomes the item's "error", anything else fails the request. */
-export async function runItem(work: () => Promise<BatchResult> | BatchResult): Promise<BatchResult> {
+/**
+ * Run one item; a caller error becomes the item's "error", anything else
+ * fails the request. An item's "reference" is echoed back, as Vault does, so
+ * callers can match results to inputs.
+ */
+export async function runItem(item: BatchItem, work: () => Promise<BatchResult> | BatchResult): Promise<BatchResult> {
+  const reference = typeof item['reference'] === 'string' ? { reference: item['reference'] } : {};
   try {
-    return await work();
+    return { ...(await work()), ...reference };
   } catch (err) {
-    if (isCofferError(err) && err.code === 'invalid_request') return { error: err.message };
+    if (isCofferError(err) && err.code === 'invalid_request') return { error: err.message, ...reference };
     throw err;
   }
 }

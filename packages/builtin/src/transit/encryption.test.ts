@@ -135,13 +135,16 @@ describe('transit encryption', () => {
   it('processes batch_input item by item, failing only the bad items', async () => {
     const t = await mountTransit();
     await t.write('keys/k', {});
-    const enc = dataOf(await t.write('encrypt/k', { batch_input: [{ plaintext: b64('one') }, { plaintext: b64('two') }] }));
+    const enc = dataOf(await t.write('encrypt/k', { batch_input: [{ plaintext: b64('one'), reference: 'first' }, { plaintext: b64('two') }] }));
     const results = enc['batch_results'] as Array<Record<string, unknown>>;
     assert.equal(results.length, 2);
-    const dec = await t.write('decrypt/k', { batch_input: [{ ciphertext: results[0]!['ciphertext'] }, { ciphertext: 'vault:v1:AAAA' }, { ciphertext: results[1]!['ciphertext'] }] });
+    assert.equal(results[0]!['reference'], 'first');
+    assert.equal(results[1]!['reference'], undefined);
+    const dec = await t.write('decrypt/k', { batch_input: [{ ciphertext: results[0]!['ciphertext'] }, { ciphertext: 'vault:v1:AAAA', reference: 'bad' }, { ciphertext: results[1]!['ciphertext'] }] });
     const decResults = dataOf(dec)['batch_results'] as Array<Record<string, unknown>>;
     assert.equal(Buffer.from(String(decResults[0]!['plaintext']), 'base64').toString(), 'one');
     assert.equal(decResults[1]!['error'], 'invalid ciphertext length');
+    assert.equal(decResults[1]!['reference'], 'bad');
     assert.equal(Buffer.from(String(decResults[2]!['plaintext']), 'base64').toString(), 'two');
     assert.equal(dec?.statusCode, 400);
   });

@@ -39,7 +39,7 @@ async function decryptHandler(ctx: TransitContext, req: Request, d: FieldData): 
   const results: BatchResult[] = [];
   for (const item of items) {
     results.push(
-      await runItem(() => {
+      await runItem(item, () => {
         const { plaintext } = decrypt(policy, {
           ciphertext: itemString(item, 'ciphertext'),
           context: optionalBase64(item['context'], 'context'),

@@ -78,7 +78,7 @@ async function encryptHandler(ctx: TransitContext, req: Request, d: FieldData, m
   const results: BatchResult[] = [];
   for (const item of items) {
     results.push(
-      await runItem(() => {
+      await runItem(item, () => {
         const { ciphertext, version } = encrypt(key, parseItem(item));
         return { ciphertext, key_version: version };
       }),

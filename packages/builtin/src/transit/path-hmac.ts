@@ -37,7 +37,7 @@ async function hmacHandler(ctx: TransitContext, req: Request, d: FieldData): Pro
   const results: BatchResult[] = [];
   for (const item of items) {
     results.push(
-      await runItem(() => {
+      await runItem(item, () => {
         const input = decodeBase64(itemString(item, 'input'), 'unable to decode input as base64');
         const { hmac, version } = hmacOf(policy, itemInt(item, 'key_version') || d.get<number>('key_version'), algorithm, input);
         return { hmac, key_version: version };

@@ -35,7 +35,7 @@ async function rewrapHandler(ctx: TransitContext, req: Request, d: FieldData): P
   const results: BatchResult[] = [];
   for (const item of items) {
     results.push(
-      await runItem(() => {
+      await runItem(item, () => {
         const context = optionalBase64(item['context'], 'context');
         const { plaintext } = decrypt(policy, { ciphertext: itemString(item, 'ciphertext'), context });
         const { ciphertext, version } = encrypt(policy, { plaintext, context, keyVersion: itemInt(item, 'key_version') });

@@ -110,7 +110,7 @@ async function signHandler(ctx: TransitContext, req: Request, d: FieldData): Pro
   const results: BatchResult[] = [];
   for (const item of items) {
     results.push(
-      await runItem(() => {
+      await runItem(item, () => {
         const result = signInput(policy, itemInt(item, 'key_version') || d.get<number>('key_version'), itemOptions(policy, d, item));
         return { signature: result.signature, key_version: result.version, ...(result.publicKey ? { public_key: result.publicKey } : {}) };
       }),
@@ -128,7 +128,7 @@ async function verifyHandler(ctx: TransitContext, req: Request, d: FieldData): P
   const results: BatchResult[] = [];
   for (const item of items) {
     results.push(
-      await runItem(() => {
+      await runItem(item, () => {
         if (kind === 'hmac') {
           const input = decodeBase64(itemString(item, 'input'), 'unable to decode input as base64');
           return { valid: verifyHmac(policy, hashAlgorithmOf(d), input, itemString(item, 'hmac')) };
