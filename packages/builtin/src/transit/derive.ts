@@ -3,7 +3,7 @@ import { invalidRequest } from '@coffer/sdk';
 import { ed25519PrivateKeyFromSeed } from './key-material.js';
 import type { KeyPolicy, KeyVersion } from './key-policy.js';
 
-export const MISSING_CONTEXT =
+const MISSING_CONTEXT =
   "missing 'context' for key derivation; the key was created using a derived key, which means additional, per-request information must be included in order to perform operations with the key";
 
 /**

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { invalidRequest } from '@coffer/sdk';
-import type { KeyPolicy, KeyVersion } from './key-policy.js';
+import type { KeyVersion } from './key-policy.js';
 import { HMAC_MAX_KEY_BYTES, HMAC_MIN_KEY_BYTES, TRAITS, type KeyType } from './key-types.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -107,10 +107,6 @@ export function publicKeyOf(entry: KeyVersion): KeyObject {
     publicKeyObjects.set(entry, key);
   }
   return key;
-}
-
-export function hasPrivateKey(policy: KeyPolicy, entry: KeyVersion): boolean {
-  return TRAITS[policy.type].aeadKeyBytes > 0 || policy.type === 'hmac' || entry.private_key !== undefined;
 }
 
 /** The 32-byte seed of an ed25519 private key (the last 32 bytes of its PKCS#8 form). */

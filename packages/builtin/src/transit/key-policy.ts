@@ -53,9 +53,3 @@ export interface KeyPolicy {
 export function keyVersionOf(policy: KeyPolicy, version: number): KeyVersion | undefined {
   return policy.keys[String(version)];
 }
-
-export function latestKeyVersion(policy: KeyPolicy): KeyVersion {
-  const entry = keyVersionOf(policy, policy.latest_version);
-  if (!entry) throw new Error(`key "${policy.name}" has no version ${policy.latest_version}`);
-  return entry;
-}

@@ -1,7 +1,7 @@
 import { getJson, KeyedMutex, putJson, type Storage } from '@coffer/sdk';
 import type { KeyPolicy } from './key-policy.js';
 
-export const POLICY_PREFIX = 'policy/';
+const POLICY_PREFIX = 'policy/';
 
 /**
  * Named keys in the mount's storage view (so in the barrier), with a cache

@@ -1,7 +1,7 @@
 import { getJson, invalidRequest, putJson, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
 import type { TransitContext } from './context.js';
 
-export const CACHE_CONFIG_PATH = 'config/cache';
+const CACHE_CONFIG_PATH = 'config/cache';
 
 export function pathCacheConfig(ctx: TransitContext): PathDefinition {
   return {

@@ -2,13 +2,13 @@ import { invalidRequest } from '@coffer/sdk';
 import type { KeyPolicy } from './key-policy.js';
 
 /** Ciphertexts, signatures and HMACs carry the key version: "vault:v<N>:<value>". */
-export const VERSION_PREFIX = 'vault:v';
+const VERSION_PREFIX = 'vault:v';
 
 export function withVersion(version: number, value: string): string {
   return `${VERSION_PREFIX}${version}:${value}`;
 }
 
-export const ERR_TOO_OLD = 'ciphertext or signature version is disallowed by policy (too old)';
+const ERR_TOO_OLD = 'ciphertext or signature version is disallowed by policy (too old)';
 
 /**
  * Split "vault:v<N>:<value>" and check N against the key's versions, with

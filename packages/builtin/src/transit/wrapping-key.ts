@@ -6,7 +6,7 @@ const generateKeyPairAsync = promisify(generateKeyPair);
 
 const WRAPPING_KEY_PATH = 'import/wrapping-key';
 /** The RSA-OAEP part of an import ciphertext: one RSA-4096 block. */
-export const WRAPPED_EPHEMERAL_KEY_BYTES = 512;
+const WRAPPED_EPHEMERAL_KEY_BYTES = 512;
 /** The alternative initial value of AES key wrap with padding (RFC 5649). */
 const KWP_IV = Buffer.from('a65959a6', 'hex');
 
