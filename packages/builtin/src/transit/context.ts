@@ -11,9 +11,9 @@ export interface TransitContext {
   logger: Logger;
 }
 
-/** The named key, or a 400 with Vault's message for the operation. */
-export async function requireKey(ctx: TransitContext, storage: Storage, name: string, message = 'encryption key not found'): Promise<KeyPolicy> {
+/** The named key, or Vault's 400 for a missing one (its message says "encryption" for every operation). */
+export async function requireKey(ctx: TransitContext, storage: Storage, name: string): Promise<KeyPolicy> {
   const policy = await ctx.keys.get(storage, name);
-  if (!policy) throw invalidRequest(message);
+  if (!policy) throw invalidRequest('encryption key not found');
   return policy;
 }
