@@ -52,6 +52,18 @@ describe('transit over HTTP and the CLI', () => {
     assert.equal(JSON.parse(read.stdout).data.type, 'aes256-gcm96');
   });
 
+  test('encrypting with a missing key creates it only with the create capability', async () => {
+    const policy = 'path "transit/encrypt/*" {\n  capabilities = ["update"]\n}\n';
+    assert.equal((await server.request('PUT', 'sys/policies/acl/encrypt-only', { policy })).status, 204);
+    const created = await server.request('POST', 'auth/token/create', { policies: ['encrypt-only'] });
+    const token = created.body.auth.client_token as string;
+    const denied = await server.request('POST', 'transit/encrypt/brand-new', { plaintext: b64('x') }, { token });
+    assert.equal(denied.status, 403);
+    assert.equal((await server.request('GET', 'transit/keys/brand-new')).status, 404);
+    const allowed = await server.request('POST', 'transit/encrypt/k', { plaintext: b64('x') }, { token });
+    assert.equal(allowed.status, 200, JSON.stringify(allowed.body));
+  });
+
   test('bad input is a 400 with Vault\'s error shape', async () => {
     await server.request('POST', 'transit/keys/other', {});
     await server.request('POST', 'transit/keys/signer', { type: 'ed25519' });
