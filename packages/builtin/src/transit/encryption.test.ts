@@ -97,6 +97,10 @@ describe('transit encryption', () => {
     assert.match(String(enc['ciphertext']), /^vault:v1:/);
     assert.equal(dataOf(await t.read('keys/new'))['type'], 'aes256-gcm96');
     await rejects(t.request('update', 'decrypt/missing', { ciphertext: enc['ciphertext'] }), 'invalid_request', 'encryption key not found');
+    // Nothing usable in the request: the key is not created.
+    await rejects(t.write('encrypt/never', { plaintext: 'not base64!' }), 'invalid_request', 'illegal base64 data in plaintext');
+    await rejects(t.write('encrypt/never', { plaintext: b64('x'), context: '%%' }), 'invalid_request', 'failed to base64-decode context');
+    assert.deepEqual(dataOf(await t.list('keys/'))['keys'], ['new']);
   });
 
   it('refuses bad input with 400 and writes nothing', async () => {

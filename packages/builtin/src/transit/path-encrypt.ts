@@ -66,20 +66,28 @@ async function encryptHandler(ctx: TransitContext, req: Request, d: FieldData, m
   for (const item of items) {
     if ((itemString(item, 'context') !== '') !== contextSet) throw invalidRequest('context should be set either in all the request blocks or in none');
   }
+  // Decode every item first: a request none of whose items is usable must not create the key.
+  const parsed = await Promise.all(items.map((item) => runItem(item, () => ({ input: parseItem(item) }))));
   let policy = await ctx.keys.get(req.storage, name);
   const warnings: string[] = [];
   if (!policy) {
     if (!mayCreate) throw invalidRequest('encryption key not found');
+    if (parsed.every((p) => p.error !== undefined)) return batchResponse(parsed, batch, d.get<number>('partial_failure_response_code'));
     policy = await upsertKey(ctx, req, d, name, contextSet);
   } else if (mayCreate) {
     warnings.push('Attempted creation of the key during the encrypt operation, but it was created beforehand');
   }
   const key = policy;
   const results: BatchResult[] = [];
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
+    const decoded = parsed[index]!;
+    if (decoded.error !== undefined) {
+      results.push(decoded);
+      continue;
+    }
     results.push(
       await runItem(item, () => {
-        const { ciphertext, version } = encrypt(key, parseItem(item));
+        const { ciphertext, version } = encrypt(key, decoded['input'] as EncryptInput);
         return { ciphertext, key_version: version };
       }),
     );
