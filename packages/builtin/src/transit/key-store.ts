@@ -1,13 +1,20 @@
 import { getJson, KeyedMutex, putJson, type Storage } from '@coffer/sdk';
-import type { KeyPolicy } from './key-policy.js';
+import type { KeyPolicy, KeyVersion } from './key-policy.js';
 
 const POLICY_PREFIX = 'policy/';
+const ARCHIVE_PREFIX = 'archive/';
 
 /**
  * Named keys in the mount's storage view (so in the barrier), with a cache
  * of parsed keys and one writer at a time per key. Writers work on a copy
  * and replace the cached key only after storage accepted the new one, so a
  * failed operation leaves nothing half-written.
+ *
+ * As in Vault, a key's stored document holds only the versions that may
+ * still decrypt (from min_decryption_version); older ones wait in an
+ * archive document, so keys rotated for years stay quick to load, and come
+ * back if min_decryption_version is lowered again. Readers see the active
+ * versions; writers see every version.
  */
 export class KeyStore {
   private readonly cache = new Map<string, KeyPolicy>();
@@ -23,21 +30,37 @@ export class KeyStore {
     return policy;
   }
 
-  /** Run `work` with the key's write lock held; it sees the current stored key (or null). */
+  /** Run `work` with the key's write lock held; it sees a copy of the stored key with every version (or null). */
   async update<T>(storage: Storage, name: string, work: (current: KeyPolicy | null) => Promise<T>): Promise<T> {
     return this.locks.run(name, async () => {
       const current = await this.get(storage, name);
-      return work(current ? structuredClone(current) : null);
+      if (!current) return work(null);
+      const copy = structuredClone(current);
+      const archived = await getJson<{ keys: Record<string, KeyVersion> }>(storage, ARCHIVE_PREFIX + name);
+      copy.keys = { ...(archived?.keys ?? {}), ...copy.keys };
+      return work(copy);
     });
   }
 
-  async put(storage: Storage, policy: KeyPolicy): Promise<void> {
-    await putJson(storage, POLICY_PREFIX + policy.name, policy);
-    this.remember(policy);
+  /** Store a key (with every version, as update() handed it out): active versions in the key, older ones archived. Returns the key as readers now see it. */
+  async put(storage: Storage, policy: KeyPolicy): Promise<KeyPolicy> {
+    const active: Record<string, KeyVersion> = {};
+    const archived: Record<string, KeyVersion> = {};
+    for (const [version, entry] of Object.entries(policy.keys)) {
+      (Number(version) >= policy.min_decryption_version ? active : archived)[version] = entry;
+    }
+    // The archive first: a crash in between leaves versions in both places, never in neither.
+    if (Object.keys(archived).length > 0) await putJson(storage, ARCHIVE_PREFIX + policy.name, { keys: archived });
+    else await storage.delete(ARCHIVE_PREFIX + policy.name);
+    const stored: KeyPolicy = { ...policy, keys: active };
+    await putJson(storage, POLICY_PREFIX + policy.name, stored);
+    this.remember(stored);
+    return stored;
   }
 
   async delete(storage: Storage, name: string): Promise<void> {
     await storage.delete(POLICY_PREFIX + name);
+    await storage.delete(ARCHIVE_PREFIX + name);
     this.cache.delete(name);
   }
 

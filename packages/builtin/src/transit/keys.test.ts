@@ -54,6 +54,31 @@ describe('transit keys', () => {
     await rejects(t.write('encrypt/k', { plaintext: b64('x'), key_version: 2 }), 'invalid_request', 'requested version for encryption is less than the minimum encryption key version');
   });
 
+  it('archives versions below min_decryption_version, as Vault does, and brings them back', async () => {
+    const t = await mountTransit();
+    await t.write('keys/k', { exportable: true, allow_plaintext_backup: true });
+    const v1 = dataOf(await t.write('encrypt/k', { plaintext: b64('one') }))['ciphertext'];
+    await t.write('keys/k/rotate', {});
+    await t.write('keys/k/rotate', {});
+    const raised = dataOf(await t.write('keys/k/config', { min_decryption_version: 3 }));
+    assert.deepEqual(Object.keys(raised['keys'] as object), ['3']);
+    assert.deepEqual(Object.keys(dataOf(await t.read('keys/k'))['keys'] as object), ['3']);
+    assert.deepEqual(await t.storage.list('archive/'), ['k']);
+    const backup = dataOf(await t.read('backup/k'))['backup'];
+    await t.write('keys/k/config', { min_decryption_version: 1 });
+    assert.deepEqual(Object.keys(dataOf(await t.read('keys/k'))['keys'] as object), ['1', '2', '3']);
+    assert.deepEqual(await t.storage.list('archive/'), []);
+    assert.equal(dataOf(await t.write('decrypt/k', { ciphertext: v1 }))['plaintext'], b64('one'));
+    // The backup taken while versions were archived still holds them.
+    const other = await mountTransit();
+    await other.write('restore', { backup });
+    await other.write('keys/k/config', { min_decryption_version: 1 });
+    assert.equal(dataOf(await other.write('decrypt/k', { ciphertext: v1 }))['plaintext'], b64('one'));
+    await t.write('keys/k/config', { min_decryption_version: 2, deletion_allowed: true });
+    await t.delete('keys/k');
+    assert.deepEqual(await t.storage.list(''), []);
+  });
+
   it('trims old versions for good', async () => {
     const t = await mountTransit();
     await t.write('keys/k', { exportable: true });

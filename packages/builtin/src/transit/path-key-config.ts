@@ -36,8 +36,7 @@ async function configureKey(ctx: TransitContext, req: Request, d: FieldData): Pr
   return ctx.keys.update(req.storage, name, async (policy) => {
     if (!policy) throw invalidRequest(`no existing key named ${name} could be found`);
     applyConfig(policy, d);
-    await ctx.keys.put(req.storage, policy);
-    return { data: keyView(policy) };
+    return { data: keyView(await ctx.keys.put(req.storage, policy)) };
   });
 }
 

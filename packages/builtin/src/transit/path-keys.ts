@@ -77,7 +77,8 @@ async function createKey(ctx: TransitContext, req: Request, d: FieldData): Promi
   }
   checkAutoRotatePeriod(autoRotatePeriod);
   return ctx.keys.update(req.storage, name, async (current) => {
-    if (current) return { data: keyView(current), warnings: [`key ${name} already existed`] };
+    // Shown as readers see it (update() also hands out archived versions).
+    if (current) return { data: keyView((await ctx.keys.get(req.storage, name)) ?? current), warnings: [`key ${name} already existed`] };
     const policy = emptyPolicy({
       name,
       type,
@@ -89,8 +90,7 @@ async function createKey(ctx: TransitContext, req: Request, d: FieldData): Promi
       keySize: keySize || undefined,
     });
     appendVersion(policy, await generateMaterial(type, policy.key_size), ctx.now());
-    await ctx.keys.put(req.storage, policy);
-    return { data: keyView(policy) };
+    return { data: keyView(await ctx.keys.put(req.storage, policy)) };
   });
 }
 

@@ -24,7 +24,6 @@ async function rotateKey(ctx: TransitContext, req: Request, d: FieldData): Promi
   return ctx.keys.update(req.storage, d.get<string>('name'), async (policy) => {
     if (!policy) throw invalidRequest('key not found');
     await rotate(policy, ctx.now());
-    await ctx.keys.put(req.storage, policy);
-    return { data: keyView(policy) };
+    return { data: keyView(await ctx.keys.put(req.storage, policy)) };
   });
 }

@@ -36,7 +36,6 @@ async function trimKey(ctx: TransitContext, req: Request, d: FieldData): Promise
       if (Number(version) < minAvailable) delete policy.keys[version];
     }
     policy.min_available_version = minAvailable;
-    await ctx.keys.put(req.storage, policy);
-    return { data: keyView(policy) };
+    return { data: keyView(await ctx.keys.put(req.storage, policy)) };
   });
 }
