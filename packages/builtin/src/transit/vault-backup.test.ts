@@ -44,6 +44,12 @@ describe('transit backups in Vault\'s format', () => {
     assert.equal(Buffer.from(String(dataOf(await t.write('decrypt/aes', { ciphertext: ct }))['plaintext']), 'base64').toString(), 'secret');
     assert.equal(dataOf(await t.write('hmac/aes', { input: b64(message) }))['hmac'], `vault:v1:${createHmac('sha256', hmacKey).update(message).digest('base64')}`);
 
+    // An hmac key signs with its key, whatever Vault wrote as its hmac_key.
+    const hmacTypeKey = randomBytes(48);
+    await t.write('restore', { backup: vaultBackup('mac', 11, vaultEntry({ key: hmacTypeKey.toString('base64') }, randomBytes(32).toString('base64'))) });
+    assert.equal(dataOf(await t.write('hmac/mac', { input: b64(message) }))['hmac'], `vault:v1:${createHmac('sha256', hmacTypeKey).update(message).digest('base64')}`);
+    assert.equal(dataOf(await t.read('keys/mac'))['key_size'], 48);
+
     const ed = generateKeyPairSync('ed25519');
     const edJwk = ed.privateKey.export({ format: 'jwk' });
     const edKey = Buffer.concat([Buffer.from(edJwk.d!, 'base64url'), Buffer.from(edJwk.x!, 'base64url')]).toString('base64');

@@ -298,8 +298,9 @@ export function fromVaultBackup(bytes: Buffer): KeyPolicy {
     const convergent = e.convergent_version || (p.convergent_version > 0 ? p.convergent_version : 0);
     keys[String(version)] = {
       ...material,
+      // An hmac key's HMAC key is the key itself (Vault ignores its hmac_key).
       // Vault's oldest keys have no HMAC key for old versions (hmac/ fails on them there); give them one.
-      hmac_key: e.hmac_key ?? (type === 'hmac' ? (e.key ?? '') : randomBytes(32).toString('base64')),
+      hmac_key: type === 'hmac' ? (e.key ?? '') : (e.hmac_key ?? randomBytes(32).toString('base64')),
       time: e.time && e.time !== GO_ZERO_TIME ? e.time : new Date(e.creation_time * 1000).toISOString(),
       ...(p.convergent_encryption ? { convergent_version: convergent || 1 } : {}),
     };
