@@ -4,6 +4,7 @@ import type { TransitContext } from './context.js';
 import { KeyStore } from './key-store.js';
 import { pathBackup } from './path-backup.js';
 import { pathCacheConfig, storedCacheSize } from './path-cache-config.js';
+import { pathConfigKeys } from './path-config-keys.js';
 import { pathDatakey } from './path-datakey.js';
 import { pathDecrypt } from './path-decrypt.js';
 import { pathEncrypt } from './path-encrypt.js';
@@ -66,6 +67,7 @@ export async function createTransitBackend(conf: BackendConfig, options: Transit
       pathSign(ctx),
       pathVerify(ctx),
       pathCacheConfig(ctx),
+      pathConfigKeys(),
       pathWrappingKey(ctx),
     ],
     initialize: async ({ storage }) => {

@@ -101,6 +101,11 @@ describe('transit encryption', () => {
     await rejects(t.write('encrypt/never', { plaintext: 'not base64!' }), 'invalid_request', 'illegal base64 data in plaintext');
     await rejects(t.write('encrypt/never', { plaintext: b64('x'), context: '%%' }), 'invalid_request', 'failed to base64-decode context');
     assert.deepEqual(dataOf(await t.list('keys/'))['keys'], ['new']);
+    // config/keys disable_upsert turns the upsert off.
+    assert.equal(dataOf(await t.write('config/keys', { disable_upsert: true }))['disable_upsert'], true);
+    await rejects(t.write('encrypt/other', { plaintext: b64('x') }), 'invalid_request', 'encryption key not found');
+    assert.equal(dataOf(await t.read('config/keys'))['disable_upsert'], true);
+    assert.ok(dataOf(await t.write('encrypt/new', { plaintext: b64('x') }))['ciphertext']);
   });
 
   it('refuses bad input with 400 and writes nothing', async () => {

@@ -7,6 +7,7 @@ import { generateMaterial } from './key-material.js';
 import type { KeyPolicy } from './key-policy.js';
 import { appendVersion, emptyPolicy } from './key-ring.js';
 import { TRAITS } from './key-types.js';
+import { keysConfig } from './path-config-keys.js';
 import { parseKeyType } from './path-keys.js';
 import { decodeBase64 } from './versioned-value.js';
 
@@ -71,7 +72,7 @@ async function encryptHandler(ctx: TransitContext, req: Request, d: FieldData, m
   let policy = await ctx.keys.get(req.storage, name);
   const warnings: string[] = [];
   if (!policy) {
-    if (!mayCreate) throw invalidRequest('encryption key not found');
+    if (!mayCreate || (await keysConfig(req.storage)).disable_upsert) throw invalidRequest('encryption key not found');
     if (parsed.every((p) => p.error !== undefined)) return batchResponse(parsed, batch, d.get<number>('partial_failure_response_code'));
     policy = await upsertKey(ctx, req, d, name, contextSet);
   } else if (mayCreate) {
