@@ -34,7 +34,8 @@ function parseBackup(text: string): KeyPolicy {
 async function restoreHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<null> {
   const policy = parseBackup(d.get<string>('backup'));
   const name = d.get<string>('name') || policy.name;
-  if (name.includes('/')) throw invalidRequest('key name cannot contain "/"');
+  // A name from inside the backup has not been through the path pattern yet.
+  if (!new RegExp(`^${NAME}$`).test(name)) throw invalidRequest(`invalid key name "${name}"`);
   await ctx.keys.update(req.storage, name, async (current) => {
     if (current && !d.get<boolean>('force')) throw invalidRequest(`key "${name}" already exists`);
     policy.name = name;

@@ -113,6 +113,8 @@ describe('transit backups in Vault\'s format', () => {
     const derivedLegacy = Buffer.from(vaultBackup('old', 0, vaultEntry({ key: randomBytes(32).toString('base64') }, randomBytes(32).toString('base64'))), 'base64').toString().replace('"derived":false', '"derived":true');
     await rejects(t.write('restore', { backup: b64(derivedLegacy) }), 'invalid_request', /legacy counter-mode KDF/);
     await rejects(t.write('restore', { backup: vaultBackup('short', 0, vaultEntry({ key: b64('short') }, randomBytes(32).toString('base64'))) }), 'invalid_request', /version 1: invalid key size 5 bytes/);
+    const renamed = Buffer.from(vaultBackup('../escape', 0, vaultEntry({ key: randomBytes(32).toString('base64') }, randomBytes(32).toString('base64'))), 'base64').toString();
+    await rejects(t.write('restore', { backup: b64(renamed) }), 'invalid_request', 'invalid key name "../escape"');
     assert.deepEqual(await t.storage.list('policy/'), []);
   });
 });
