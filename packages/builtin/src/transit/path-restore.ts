@@ -1,4 +1,4 @@
-import { invalidRequest, type FieldData, type PathDefinition, type Request } from '@coffer/sdk';
+import { invalidRequest, isCofferError, type FieldData, type PathDefinition, type Request } from '@coffer/sdk';
 import type { TransitContext } from './context.js';
 import { NAME } from './fields.js';
 import type { KeyPolicy } from './key-policy.js';
@@ -28,7 +28,13 @@ path. An existing key is replaced only with force=true.
 function parseBackup(text: string): KeyPolicy {
   const bytes = strictBase64(text);
   if (!bytes) throw invalidRequest('failed to decode backup: illegal base64 data');
-  return fromVaultBackup(bytes);
+  try {
+    return fromVaultBackup(bytes);
+  } catch (err) {
+    // A backup comes from outside: any shape it has wrong is the caller's error.
+    if (isCofferError(err)) throw err;
+    throw invalidRequest(`failed to decode backup: ${(err as Error).message}`);
+  }
 }
 
 async function restoreHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<null> {

@@ -113,6 +113,10 @@ describe('transit backups in Vault\'s format', () => {
     const derivedLegacy = Buffer.from(vaultBackup('old', 0, vaultEntry({ key: randomBytes(32).toString('base64') }, randomBytes(32).toString('base64'))), 'base64').toString().replace('"derived":false', '"derived":true');
     await rejects(t.write('restore', { backup: b64(derivedLegacy) }), 'invalid_request', /legacy counter-mode KDF/);
     await rejects(t.write('restore', { backup: vaultBackup('short', 0, vaultEntry({ key: b64('short') }, randomBytes(32).toString('base64'))) }), 'invalid_request', /version 1: invalid key size 5 bytes/);
+    await rejects(t.write('restore', { backup: b64('{"policy":{"name":"x","type":0,"keys":{},"latest_version":1},"archived_keys":{"keys":{}}}') }), 'invalid_request', /failed to decode backup/);
+    await rejects(t.write('restore', { backup: b64('{"policy":{"name":"x","type":0,"keys":{"1":{"key":"' + randomBytes(32).toString('base64') + '","time":5,"creation_time":"x"}},"latest_version":1}}') }), 'invalid_request', /failed to decode backup/);
+    await rejects(t.write('restore', { backup: b64('7') }), 'invalid_request', /failed to decode backup/);
+    await rejects(t.write('restore', { backup: b64('{"policy":{"name":"x","type":0,"keys":{},"latest_version":1,"min_decryption_version":"1"}}') }), 'invalid_request', 'failed to decode backup: min_decryption_version must be a non-negative integer');
     const renamed = Buffer.from(vaultBackup('../escape', 0, vaultEntry({ key: randomBytes(32).toString('base64') }, randomBytes(32).toString('base64'))), 'base64').toString();
     await rejects(t.write('restore', { backup: b64(renamed) }), 'invalid_request', 'invalid key name "../escape"');
     assert.deepEqual(await t.storage.list('policy/'), []);

@@ -268,6 +268,13 @@ function isEmptyEntry(e: VaultKeyEntry | undefined): boolean {
   return !e || (e.key === null && e.ec_x === null && e.rsa_key === null && !e.rsa_public_key);
 }
 
+/** A version's creation time: Go's RFC 3339 time, or the older seconds field. */
+function creationTime(e: VaultKeyEntry, version: number): string {
+  if (typeof e.time === 'string' && e.time !== GO_ZERO_TIME && !Number.isNaN(Date.parse(e.time))) return new Date(Date.parse(e.time)).toISOString();
+  if (typeof e.creation_time === 'number' && Number.isFinite(e.creation_time)) return new Date(e.creation_time * 1000).toISOString();
+  throw invalidRequest(`failed to decode backup: version ${version} has no creation time`);
+}
+
 /** Parse a base64 Vault backup into a key, refusing what Coffer cannot use. */
 export function fromVaultBackup(bytes: Buffer): KeyPolicy {
   let data: VaultKeyData;
@@ -280,6 +287,11 @@ export function fromVaultBackup(bytes: Buffer): KeyPolicy {
   if (!p || typeof p.name !== 'string' || typeof p.type !== 'number' || typeof p.keys !== 'object' || p.keys === null) {
     throw invalidRequest('failed to decode backup: not a transit key backup');
   }
+  for (const field of ['latest_version', 'min_decryption_version', 'min_encryption_version', 'min_available_version', 'archive_min_version', 'auto_rotate_period'] as const) {
+    const value = p[field] ?? 0;
+    if (!Number.isSafeInteger(value) || value < 0) throw invalidRequest(`failed to decode backup: ${field} must be a non-negative integer`);
+  }
+  if (p.latest_version < 1) throw invalidRequest('failed to decode backup: latest_version must be at least 1');
   const type = VAULT_TYPES[p.type];
   if (!type) throw invalidRequest(`failed to decode backup: key type ${p.type} cannot be restored (managed keys have no material to move)`);
   if (p.derived && p.kdf !== KDF_HKDF_SHA256) throw invalidRequest('failed to decode backup: the legacy counter-mode KDF of derived keys is not supported');
@@ -301,7 +313,7 @@ export function fromVaultBackup(bytes: Buffer): KeyPolicy {
       // An hmac key's HMAC key is the key itself (Vault ignores its hmac_key).
       // Vault's oldest keys have no HMAC key for old versions (hmac/ fails on them there); give them one.
       hmac_key: type === 'hmac' ? (e.key ?? '') : (e.hmac_key ?? randomBytes(32).toString('base64')),
-      time: e.time && e.time !== GO_ZERO_TIME ? e.time : new Date(e.creation_time * 1000).toISOString(),
+      time: creationTime(e, version),
       ...(p.convergent_encryption ? { convergent_version: convergent || 1 } : {}),
     };
   }
