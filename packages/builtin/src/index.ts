@@ -6,6 +6,7 @@ import { approleFactory } from './approle/index.js';
 import { databaseFactory } from './database/index.js';
 import { sshFactory } from './ssh/index.js';
 import { totpFactory } from './totp/index.js';
+import { transitFactory } from './transit/index.js';
 
 export { cubbyholeFactory, cubbyholePrefix } from './cubbyhole/index.js';
 export { kvFactory } from './kv/index.js';
@@ -14,6 +15,7 @@ export { approleFactory } from './approle/index.js';
 export { databaseFactory } from './database/index.js';
 export { sshFactory } from './ssh/index.js';
 export { totpFactory } from './totp/index.js';
+export { transitFactory } from './transit/index.js';
 
 /** A built-in engine or auth method as the plugin catalog lists it. */
 export interface BuiltinPlugin {
@@ -37,4 +39,5 @@ export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'secret', name: 'database', factory: databaseFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'ssh', factory: sshFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'totp', factory: totpFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'secret', name: 'transit', factory: transitFactory, version: '0.1.0', deprecationStatus: 'supported' },
 ];

@@ -1,0 +1,35 @@
+import { invalidRequest } from '@coffer/sdk';
+import type { FieldSchema } from '@coffer/sdk';
+import { decodeBase64 } from './versioned-value.js';
+
+/** Vault's name pattern for keys: word characters, with dashes and dots inside. */
+export const NAME = '(?<name>\\w(?:[\\w.-]*\\w)?)';
+
+export const nameField: FieldSchema = { type: 'string', description: 'Name of the key.' };
+
+export const contextField: FieldSchema = {
+  type: 'string',
+  description: 'Base64-encoded context for key derivation; required when the key is derived.',
+};
+
+export const keyVersionField: FieldSchema = {
+  type: 'int',
+  description: 'Version of the key to use; 0 or absent uses the latest version.',
+};
+
+export const batchInputField: FieldSchema = {
+  type: 'slice',
+  description: 'A list of items, each with the fields of a single request; the answer is "batch_results" in the same order.',
+};
+
+export const partialFailureField: FieldSchema = {
+  type: 'int',
+  description: 'HTTP status of a batch in which some items failed (400 unless set).',
+};
+
+/** An optional base64 field: undefined when absent or empty; a 400 when malformed. */
+export function optionalBase64(value: unknown, field: string): Buffer | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw invalidRequest(`${field} must be a base64 string`);
+  return decodeBase64(value, `failed to base64-decode ${field}`);
+}

@@ -1,0 +1,1 @@
+export { transitFactory, createTransitBackend, type TransitOptions } from './backend.js';

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { invalidRequest, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { requireKey, type TransitContext } from './context.js';
+import { encrypt } from './encryption.js';
+import { contextField, keyVersionField, NAME, nameField, optionalBase64 } from './fields.js';
+
+export function pathDatakey(ctx: TransitContext): PathDefinition {
+  return {
+    pattern: `datakey/(?<plaintext>plaintext|wrapped)/${NAME}`,
+    fields: {
+      name: nameField,
+      plaintext: { type: 'string', description: '"plaintext" returns the new data key and its ciphertext; "wrapped" only the ciphertext.' },
+      context: contextField,
+      nonce: { type: 'string', description: 'Refused: nonces are derived (convergent keys) or random.' },
+      bits: { type: 'int', default: 256, description: 'Length of the data key in bits: 128, 256 or 512.' },
+      key_version: keyVersionField,
+    },
+    operations: {
+      update: { callback: (req, d) => datakeyHandler(ctx, req, d), summary: 'Generate a data key encrypted by the named key.' },
+    },
+    helpSynopsis: 'Generate a random data key, encrypted by a named key (and, for "plaintext", also returned in the clear).',
+    helpDescription: `
+Generates "bits" random bits and returns them encrypted with the named key,
+like encrypt/ would. With "plaintext" the key is also returned base64-encoded
+so the caller can use it at once and store only the ciphertext.
+`,
+  };
+}
+
+async function datakeyHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
+  const bits = d.get<number>('bits');
+  if (bits !== 128 && bits !== 256 && bits !== 512) throw invalidRequest(`invalid bits value`);
+  const policy = await requireKey(ctx, req.storage, d.get<string>('name'));
+  const dataKey = randomBytes(bits / 8);
+  const { ciphertext, version } = encrypt(policy, {
+    plaintext: dataKey,
+    context: optionalBase64(d.get('context'), 'context'),
+    nonce: optionalBase64(d.get('nonce'), 'nonce'),
+    keyVersion: d.get<number>('key_version'),
+  });
+  const data: Record<string, unknown> = { ciphertext, key_version: version };
+  if (d.get<string>('plaintext') === 'plaintext') data['plaintext'] = dataKey.toString('base64');
+  return { data };
+}

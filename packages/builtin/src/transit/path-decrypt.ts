@@ -1,0 +1,53 @@
+import { invalidRequest, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { batchItems, batchResponse, itemString, runItem, type BatchResult } from './batch.js';
+import { requireKey, type TransitContext } from './context.js';
+import { decrypt } from './encryption.js';
+import { batchInputField, contextField, NAME, nameField, optionalBase64, partialFailureField } from './fields.js';
+
+export function pathDecrypt(ctx: TransitContext): PathDefinition {
+  return {
+    pattern: `decrypt/${NAME}`,
+    fields: {
+      name: nameField,
+      ciphertext: { type: 'string', description: 'The "vault:v<N>:..." ciphertext to decrypt.' },
+      context: contextField,
+      nonce: { type: 'string', description: 'Accepted for compatibility; nonces travel inside the ciphertext.' },
+      associated_data: { type: 'string', description: 'Base64-encoded associated data given at encryption (AEAD key types only).' },
+      batch_input: batchInputField,
+      partial_failure_response_code: partialFailureField,
+    },
+    operations: {
+      update: { callback: (req, d) => decryptHandler(ctx, req, d), summary: 'Decrypt a ciphertext (or a batch).' },
+    },
+    helpSynopsis: 'Decrypt a ciphertext (or a batch) with a named key; the plaintext comes back base64-encoded.',
+    helpDescription: `
+The ciphertext's version must exist and be at least the key's
+min_decryption_version. A ciphertext made with another key, altered, or with
+the wrong context or associated data fails authentication (400).
+`,
+  };
+}
+
+async function decryptHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
+  const { items, batch } = batchItems(d, {
+    ciphertext: d.get('ciphertext'),
+    context: d.get('context'),
+    associated_data: d.get('associated_data'),
+  });
+  if (!batch && !d.getOk('ciphertext')[1]) throw invalidRequest('missing ciphertext to decrypt');
+  const policy = await requireKey(ctx, req.storage, d.get<string>('name'));
+  const results: BatchResult[] = [];
+  for (const item of items) {
+    results.push(
+      await runItem(item, () => {
+        const { plaintext } = decrypt(policy, {
+          ciphertext: itemString(item, 'ciphertext'),
+          context: optionalBase64(item['context'], 'context'),
+          associatedData: optionalBase64(item['associated_data'], 'associated_data'),
+        });
+        return { plaintext: plaintext.toString('base64') };
+      }),
+    );
+  }
+  return batchResponse(results, batch, d.get<number>('partial_failure_response_code'));
+}

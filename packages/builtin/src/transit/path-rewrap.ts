@@ -1,0 +1,47 @@
+import { invalidRequest, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { batchItems, batchResponse, itemInt, itemString, runItem, type BatchResult } from './batch.js';
+import { requireKey, type TransitContext } from './context.js';
+import { decrypt, encrypt } from './encryption.js';
+import { batchInputField, contextField, keyVersionField, NAME, nameField, optionalBase64 } from './fields.js';
+
+export function pathRewrap(ctx: TransitContext): PathDefinition {
+  return {
+    pattern: `rewrap/${NAME}`,
+    fields: {
+      name: nameField,
+      ciphertext: { type: 'string', description: 'The "vault:v<N>:..." ciphertext to re-encrypt.' },
+      context: contextField,
+      nonce: { type: 'string', description: 'Accepted for compatibility; nonces travel inside the ciphertext.' },
+      key_version: keyVersionField,
+      batch_input: batchInputField,
+    },
+    operations: {
+      update: { callback: (req, d) => rewrapHandler(ctx, req, d), summary: 'Re-encrypt a ciphertext with another version of the key.' },
+    },
+    helpSynopsis: 'Re-encrypt ciphertexts with the latest (or a given) version of the key without revealing the plaintext.',
+    helpDescription: `
+Decrypts each ciphertext and encrypts the plaintext again with key_version
+(the latest by default), so old ciphertexts can be moved to a new version
+before min_decryption_version is raised. The plaintext never leaves the
+server.
+`,
+  };
+}
+
+async function rewrapHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
+  const { items, batch } = batchItems(d, { ciphertext: d.get('ciphertext'), context: d.get('context'), key_version: d.get('key_version') });
+  if (!batch && !d.getOk('ciphertext')[1]) throw invalidRequest('missing ciphertext to decrypt');
+  const policy = await requireKey(ctx, req.storage, d.get<string>('name'));
+  const results: BatchResult[] = [];
+  for (const item of items) {
+    results.push(
+      await runItem(item, () => {
+        const context = optionalBase64(item['context'], 'context');
+        const { plaintext } = decrypt(policy, { ciphertext: itemString(item, 'ciphertext'), context });
+        const { ciphertext, version } = encrypt(policy, { plaintext, context, keyVersion: itemInt(item, 'key_version') });
+        return { ciphertext, key_version: version };
+      }),
+    );
+  }
+  return batchResponse(results, batch);
+}
