@@ -1,6 +1,7 @@
 import pg from 'pg';
 import {
   CofferError,
+  KeyedMutex,
   type DatabaseInitializeRequest,
   type DatabaseInitializeResponse,
   type DatabasePlugin,
@@ -33,6 +34,12 @@ const DEFAULT_REVOKE = ['REASSIGN OWNED BY "{{name}}" TO CURRENT_USER;', 'DROP O
  */
 export class PostgresDatabase implements DatabasePlugin {
   private pool: pg.Pool | undefined;
+  /**
+   * PostgreSQL refuses concurrent GRANT/REVOKE/DROP OWNED that touch the same
+   * catalog rows ("tuple concurrently updated"), which a revoke-prefix of many
+   * leases does: role changes of one connection run one at a time.
+   */
+  private readonly roleChanges = new KeyedMutex();
 
   constructor(private readonly build: PluginBuild) {}
 
@@ -129,7 +136,11 @@ export class PostgresDatabase implements DatabasePlugin {
   }
 
   /** Runs every query of `commands`, templated with `values`, in one transaction. */
-  private async inTransaction(what: string, commands: readonly string[], values: Record<string, string>): Promise<void> {
+  private inTransaction(what: string, commands: readonly string[], values: Record<string, string>): Promise<void> {
+    return this.roleChanges.run('roles', () => this.runInTransaction(what, commands, values));
+  }
+
+  private async runInTransaction(what: string, commands: readonly string[], values: Record<string, string>): Promise<void> {
     let client: pg.PoolClient;
     try {
       client = await this.connected().connect();
