@@ -103,8 +103,10 @@ export class Dependencies {
         dep.renewAt = now + (ttl * 2000) / 3;
         dep.staleAt = now + ttl * 1000 * 0.9;
       } else {
-        // Capped by its max TTL: fetch a new one before this one ends.
-        dep.staleAt = now + (ttl * 2000) / 3;
+        // Capped by its max TTL, it will not be extended again: fetch the
+        // replacement early (a third of the way in), since the server rounds
+        // the TTL to whole seconds and the fetch and render take time too.
+        dep.staleAt = now + (ttl * 1000) / 3;
       }
     } catch (err) {
       this.logger.warn('renewing a lease failed; fetching the secret again', { path: dep.path, error: errorText(err) });
