@@ -4,12 +4,14 @@ import { kvFactory } from './kv/index.js';
 import { userpassFactory } from './userpass/index.js';
 import { approleFactory } from './approle/index.js';
 import { databaseFactory } from './database/index.js';
+import { pkiFactory } from './pki/index.js';
 
 export { cubbyholeFactory, cubbyholePrefix } from './cubbyhole/index.js';
 export { kvFactory } from './kv/index.js';
 export { userpassFactory } from './userpass/index.js';
 export { approleFactory } from './approle/index.js';
 export { databaseFactory } from './database/index.js';
+export { pkiFactory } from './pki/index.js';
 
 /** A built-in engine or auth method as the plugin catalog lists it. */
 export interface BuiltinPlugin {
@@ -31,4 +33,5 @@ export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'auth', name: 'approle', factory: approleFactory, version: '0.1.0', deprecationStatus: 'supported' },
   // The database secrets engine (its database plugins come from the catalog, through SystemView.openDatabasePlugin).
   { type: 'secret', name: 'database', factory: databaseFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'secret', name: 'pki', factory: pkiFactory, version: '0.1.0', deprecationStatus: 'supported' },
 ];

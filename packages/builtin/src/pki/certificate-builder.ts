@@ -1,0 +1,160 @@
+import type { webcrypto } from 'node:crypto';
+import {
+  AuthorityInfoAccessExtension,
+  AuthorityKeyIdentifierExtension,
+  BasicConstraintsExtension,
+  CertificatePolicyExtension,
+  CRLDistributionPointsExtension,
+  ExtendedKeyUsageExtension,
+  Extension,
+  KeyUsagesExtension,
+  Name,
+  SubjectAlternativeNameExtension,
+  SubjectKeyIdentifierExtension,
+  X509CertificateGenerator,
+  type JsonGeneralName,
+  type JsonName,
+  type X509Certificate,
+} from '@peculiar/x509';
+import type { KeyObject } from 'node:crypto';
+import { keyIdentifier, signingAlgorithm } from './key-material.js';
+
+/** The issuer side of a signature: whose name goes in `issuer`, whose key signs. */
+export interface Signer {
+  subjectName: Name;
+  keyId: Buffer;
+  key: KeyObject;
+  cryptoKey: webcrypto.CryptoKey;
+}
+
+export interface AccessUrls {
+  issuing_certificates: string[];
+  crl_distribution_points: string[];
+  ocsp_servers: string[];
+}
+
+/** Everything a certificate says, decided by the caller (role checks, TTLs) before it gets here. */
+export interface CertificateTemplate {
+  subject: JsonName | Name;
+  /** DER SubjectPublicKeyInfo of the subject's key. */
+  spki: Buffer;
+  serialHex: string;
+  notBefore: Date;
+  notAfter: Date;
+  dnsNames?: string[];
+  emails?: string[];
+  ips?: string[];
+  uris?: string[];
+  isCA: boolean;
+  /** -1: no limit. */
+  maxPathLength?: number;
+  /** Put basicConstraints (CA:FALSE) on a leaf too. */
+  basicConstraintsOnLeaf?: boolean;
+  /** Bit flags of KeyUsageFlags; 0 leaves the extension out. */
+  keyUsage: number;
+  extKeyUsageOids?: string[];
+  policyOids?: string[];
+  urls?: AccessUrls;
+  /** Extensions copied verbatim (sign-verbatim keeps the CSR's); replaced by ours when the OID is the same. */
+  extraExtensions?: Extension[];
+}
+
+export const KEY_USAGE_FLAGS: Record<string, number> = {
+  digitalsignature: 1,
+  contentcommitment: 2,
+  keyencipherment: 4,
+  dataencipherment: 8,
+  keyagreement: 16,
+  certsign: 32,
+  crlsign: 64,
+  encipheronly: 128,
+  decipheronly: 256,
+};
+
+export const EXT_KEY_USAGE_OIDS: Record<string, string> = {
+  any: '2.5.29.37.0',
+  serverauth: '1.3.6.1.5.5.7.3.1',
+  clientauth: '1.3.6.1.5.5.7.3.2',
+  codesigning: '1.3.6.1.5.5.7.3.3',
+  emailprotection: '1.3.6.1.5.5.7.3.4',
+  ipsecendsystem: '1.3.6.1.5.5.7.3.5',
+  ipsectunnel: '1.3.6.1.5.5.7.3.6',
+  ipsecuser: '1.3.6.1.5.5.7.3.7',
+  timestamping: '1.3.6.1.5.5.7.3.8',
+  ocspsigning: '1.3.6.1.5.5.7.3.9',
+  microsoftservergatedcrypto: '1.3.6.1.4.1.311.10.3.3',
+  netscapeservergatedcrypto: '2.16.840.1.113730.4.1',
+  microsoftcommercialcodesigning: '1.3.6.1.4.1.311.2.1.22',
+  microsoftkernelcodesigning: '1.3.6.1.4.1.311.61.1.1',
+};
+
+/** Signs `tpl` with `signer` (or, without one, with the subject's own key: a self-signed root). */
+export async function signCertificate(tpl: CertificateTemplate, signer: Signer): Promise<X509Certificate> {
+  const subjectKeyId = keyIdentifier(tpl.spki);
+  const extensions: Extension[] = [];
+  if (tpl.isCA || tpl.basicConstraintsOnLeaf) {
+    const pathLength = tpl.isCA && tpl.maxPathLength !== undefined && tpl.maxPathLength >= 0 ? tpl.maxPathLength : undefined;
+    extensions.push(new BasicConstraintsExtension(tpl.isCA, pathLength, true));
+  }
+  if (tpl.keyUsage !== 0) extensions.push(new KeyUsagesExtension(tpl.keyUsage, true));
+  if (tpl.extKeyUsageOids && tpl.extKeyUsageOids.length > 0) extensions.push(new ExtendedKeyUsageExtension(tpl.extKeyUsageOids));
+  extensions.push(new SubjectKeyIdentifierExtension(subjectKeyId.toString('hex')));
+  extensions.push(new AuthorityKeyIdentifierExtension(signer.keyId.toString('hex')));
+  const sans: JsonGeneralName[] = [
+    ...(tpl.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(tpl.emails ?? []).map((value) => ({ type: 'email' as const, value })),
+    ...(tpl.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
+    ...(tpl.uris ?? []).map((value) => ({ type: 'url' as const, value })),
+  ];
+  if (sans.length > 0) extensions.push(new SubjectAlternativeNameExtension(sans));
+  if (tpl.policyOids && tpl.policyOids.length > 0) extensions.push(new CertificatePolicyExtension(tpl.policyOids));
+  const urls = tpl.urls;
+  if (urls && (urls.issuing_certificates.length > 0 || urls.ocsp_servers.length > 0)) {
+    extensions.push(new AuthorityInfoAccessExtension({ ocsp: urls.ocsp_servers.map((value) => ({ type: 'url', value })), caIssuers: urls.issuing_certificates.map((value) => ({ type: 'url', value })) }));
+  }
+  if (urls && urls.crl_distribution_points.length > 0) extensions.push(new CRLDistributionPointsExtension(urls.crl_distribution_points));
+  const ours = new Set(extensions.map((e) => e.type));
+  const kept = (tpl.extraExtensions ?? []).filter((e) => !ours.has(e.type));
+
+  return X509CertificateGenerator.create({
+    serialNumber: tpl.serialHex,
+    subject: tpl.subject,
+    issuer: signer.subjectName,
+    notBefore: tpl.notBefore,
+    notAfter: tpl.notAfter,
+    publicKey: tpl.spki,
+    signingKey: signer.cryptoKey,
+    signingAlgorithm: signingAlgorithm(signer.key) as webcrypto.AlgorithmIdentifier & { name: string },
+    extensions: [...extensions, ...kept],
+  });
+}
+
+/** Vault's subject fields, in Go's pkix.Name order. */
+export interface SubjectFields {
+  common_name: string;
+  country?: string[];
+  organization?: string[];
+  ou?: string[];
+  locality?: string[];
+  province?: string[];
+  street_address?: string[];
+  postal_code?: string[];
+  serial_number?: string;
+}
+
+export function subjectName(f: SubjectFields): JsonName {
+  const name: JsonName = [];
+  const add = (type: string, values: string[] | undefined) => {
+    for (const v of values ?? []) if (v !== '') name.push({ [type]: [v] });
+  };
+  add('C', f.country);
+  add('O', f.organization);
+  add('OU', f.ou);
+  add('L', f.locality);
+  add('ST', f.province);
+  add('2.5.4.9', f.street_address);
+  add('2.5.4.17', f.postal_code);
+  add('2.5.4.5', f.serial_number ? [f.serial_number] : []);
+  add('CN', f.common_name ? [f.common_name] : []);
+  return name;
+}

@@ -1,0 +1,1 @@
+export { pkiFactory, createPkiBackend, type PkiOptions } from './backend.js';
