@@ -1,3 +1,4 @@
+import './reflect-polyfill.js';
 import { createBackend, KeyedMutex, type BackendConfig, type BackendFactory, type FrameworkBackend, type SystemView } from '@coffer/sdk';
 import type { PkiContext } from './context.js';
 import { periodicCrlRebuild } from './crl-builder.js';
