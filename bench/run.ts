@@ -8,3 +8,4 @@ if (!only || only === 'plugins') {
   const { pluginBench } = await import('./plugin-bench.js').catch(() => ({ pluginBench: undefined }));
   if (pluginBench) await pluginBench();
 }
+if (!only || only === 'pki') await (await import('./pki-bench.js')).pkiBench();

@@ -1,4 +1,7 @@
-import type { webcrypto } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
+import { promisify } from 'node:util';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import * as asn1X509 from '@peculiar/asn1-x509';
 import {
   AuthorityInfoAccessExtension,
   AuthorityKeyIdentifierExtension,
@@ -11,20 +14,21 @@ import {
   Name,
   SubjectAlternativeNameExtension,
   SubjectKeyIdentifierExtension,
-  X509CertificateGenerator,
   type JsonGeneralName,
   type JsonName,
-  type X509Certificate,
 } from '@peculiar/x509';
 import type { KeyObject } from 'node:crypto';
-import { keyIdentifier, signingAlgorithm } from './key-material.js';
+import { nodeDigest, signatureAlgorithmIdentifier } from './key-material.js';
+
+const signAsync = promisify(sign);
 
 /** The issuer side of a signature: whose name goes in `issuer`, whose key signs. */
 export interface Signer {
   subjectName: Name;
+  /** The same name as a schema object, when the caller keeps one (saves a parse per certificate). */
+  asnName?: asn1X509.Name;
   keyId: Buffer;
   key: KeyObject;
-  cryptoKey: webcrypto.CryptoKey;
 }
 
 export interface AccessUrls {
@@ -88,9 +92,20 @@ export const EXT_KEY_USAGE_OIDS: Record<string, string> = {
   microsoftkernelcodesigning: '1.3.6.1.4.1.311.61.1.1',
 };
 
-/** Signs `tpl` with `signer` (or, without one, with the subject's own key: a self-signed root). */
-export async function signCertificate(tpl: CertificateTemplate, signer: Signer): Promise<X509Certificate> {
-  const subjectKeyId = keyIdentifier(tpl.spki);
+/**
+ * Extensions that depend only on the issuer, the role and the URLs are the
+ * same for every certificate of a role: they are encoded once and reused.
+ */
+const staticExtensionCache = new Map<string, asn1X509.Extension[]>();
+
+function toAsn(e: Extension): asn1X509.Extension {
+  return new asn1X509.Extension({ extnID: e.type, critical: e.critical, extnValue: new OctetString(e.value) });
+}
+
+function staticExtensions(tpl: CertificateTemplate, signer: Signer): asn1X509.Extension[] {
+  const cacheKey = JSON.stringify([signer.keyId.toString('hex'), tpl.isCA, tpl.maxPathLength, tpl.basicConstraintsOnLeaf, tpl.keyUsage, tpl.extKeyUsageOids, tpl.policyOids, tpl.urls]);
+  const cached = staticExtensionCache.get(cacheKey);
+  if (cached) return cached;
   const extensions: Extension[] = [];
   if (tpl.isCA || tpl.basicConstraintsOnLeaf) {
     const pathLength = tpl.isCA && tpl.maxPathLength !== undefined && tpl.maxPathLength >= 0 ? tpl.maxPathLength : undefined;
@@ -98,35 +113,55 @@ export async function signCertificate(tpl: CertificateTemplate, signer: Signer):
   }
   if (tpl.keyUsage !== 0) extensions.push(new KeyUsagesExtension(tpl.keyUsage, true));
   if (tpl.extKeyUsageOids && tpl.extKeyUsageOids.length > 0) extensions.push(new ExtendedKeyUsageExtension(tpl.extKeyUsageOids));
-  extensions.push(new SubjectKeyIdentifierExtension(subjectKeyId.toString('hex')));
   extensions.push(new AuthorityKeyIdentifierExtension(signer.keyId.toString('hex')));
-  const sans: JsonGeneralName[] = [
-    ...(tpl.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
-    ...(tpl.emails ?? []).map((value) => ({ type: 'email' as const, value })),
-    ...(tpl.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
-    ...(tpl.uris ?? []).map((value) => ({ type: 'url' as const, value })),
-  ];
-  if (sans.length > 0) extensions.push(new SubjectAlternativeNameExtension(sans));
   if (tpl.policyOids && tpl.policyOids.length > 0) extensions.push(new CertificatePolicyExtension(tpl.policyOids));
   const urls = tpl.urls;
   if (urls && (urls.issuing_certificates.length > 0 || urls.ocsp_servers.length > 0)) {
     extensions.push(new AuthorityInfoAccessExtension({ ocsp: urls.ocsp_servers.map((value) => ({ type: 'url', value })), caIssuers: urls.issuing_certificates.map((value) => ({ type: 'url', value })) }));
   }
   if (urls && urls.crl_distribution_points.length > 0) extensions.push(new CRLDistributionPointsExtension(urls.crl_distribution_points));
-  const ours = new Set(extensions.map((e) => e.type));
-  const kept = (tpl.extraExtensions ?? []).filter((e) => !ours.has(e.type));
+  const encoded = extensions.map(toAsn);
+  if (staticExtensionCache.size > 256) staticExtensionCache.clear();
+  staticExtensionCache.set(cacheKey, encoded);
+  return encoded;
+}
 
-  return X509CertificateGenerator.create({
-    serialNumber: tpl.serialHex,
-    subject: tpl.subject,
-    issuer: signer.subjectName,
-    notBefore: tpl.notBefore,
-    notAfter: tpl.notAfter,
-    publicKey: tpl.spki,
-    signingKey: signer.cryptoKey,
-    signingAlgorithm: signingAlgorithm(signer.key) as webcrypto.AlgorithmIdentifier & { name: string },
-    extensions: [...extensions, ...kept],
+/**
+ * Signs `tpl` with `signer` and returns the DER certificate. The structure is
+ * built with @peculiar/asn1-x509's schema classes (the extensions with
+ * @peculiar/x509's) and signed with node:crypto off the main thread.
+ */
+export async function signCertificate(tpl: CertificateTemplate, signer: Signer): Promise<Buffer> {
+  const spkiInfo = AsnConvert.parse(tpl.spki, asn1X509.SubjectPublicKeyInfo);
+  const subjectKeyId = createHash('sha1').update(Buffer.from(spkiInfo.subjectPublicKey)).digest();
+  const perCertificate: Extension[] = [new SubjectKeyIdentifierExtension(subjectKeyId.toString('hex'))];
+  const sans: JsonGeneralName[] = [
+    ...(tpl.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(tpl.emails ?? []).map((value) => ({ type: 'email' as const, value })),
+    ...(tpl.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
+    ...(tpl.uris ?? []).map((value) => ({ type: 'url' as const, value })),
+  ];
+  if (sans.length > 0) perCertificate.push(new SubjectAlternativeNameExtension(sans));
+  const ours = [...staticExtensions(tpl, signer), ...perCertificate.map(toAsn)];
+  const oursIds = new Set(ours.map((e) => e.extnID));
+  const kept = (tpl.extraExtensions ?? []).filter((e) => !oursIds.has(e.type)).map(toAsn);
+
+  const algorithm = signatureAlgorithmIdentifier(signer.key);
+  const subject = tpl.subject instanceof Name ? tpl.subject : new Name(tpl.subject);
+  const tbs = new asn1X509.TBSCertificate({
+    version: asn1X509.Version.v3,
+    serialNumber: new Uint8Array(Buffer.from(tpl.serialHex.length % 2 ? `0${tpl.serialHex}` : tpl.serialHex, 'hex')).buffer,
+    signature: algorithm,
+    issuer: signer.asnName ?? AsnConvert.parse(signer.subjectName.toArrayBuffer(), asn1X509.Name),
+    validity: new asn1X509.Validity({ notBefore: tpl.notBefore, notAfter: tpl.notAfter }),
+    subject: AsnConvert.parse(subject.toArrayBuffer(), asn1X509.Name),
+    subjectPublicKeyInfo: spkiInfo,
+    extensions: new asn1X509.Extensions([...ours, ...kept]),
   });
+  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
+  const signature = await signAsync(nodeDigest(signer.key) ?? null, tbsDer, { key: signer.key, dsaEncoding: 'der' });
+  const certificate = new asn1X509.Certificate({ tbsCertificate: tbs, signatureAlgorithm: algorithm, signatureValue: new Uint8Array(signature).buffer });
+  return Buffer.from(AsnConvert.serialize(certificate));
 }
 
 /** Vault's subject fields, in Go's pkix.Name order. */

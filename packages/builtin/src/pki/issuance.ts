@@ -1,7 +1,7 @@
-import type { KeyObject, webcrypto } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { CofferError, type Response, type SystemView, type Storage } from '@coffer/sdk';
 import { X509Certificate, type Extension, type JsonName, type Name } from '@peculiar/x509';
-import { EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS, signCertificate, subjectName } from './certificate-builder.js';
+import { EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS, signCertificate, subjectName, type Signer } from './certificate-builder.js';
 import { writeStoredCert } from './cert-store.js';
 import type { PkiContext } from './context.js';
 import type { ParsedCsr } from './csr.js';
@@ -196,13 +196,13 @@ export async function issueLeaf(ctx: PkiContext, storage: Storage, system: Syste
     },
     signerOf(issuer),
   );
-  const der = Buffer.from(cert.rawData);
+  const der = cert;
   if (!role.no_store) await writeStoredCert(storage, serialHex, { certificate: toPem(der), issuer_id: issuer.entry.issuer_id });
   return leafResponse(req, issuer, der, serialHex, notAfter, privateKey, warnings);
 }
 
-export function signerOf(issuer: LoadedIssuer & { key: KeyObject; cryptoKey: webcrypto.CryptoKey }) {
-  return { subjectName: issuer.cert.subjectName, keyId: issuer.keyHash, key: issuer.key, cryptoKey: issuer.cryptoKey };
+export function signerOf(issuer: LoadedIssuer & { key: KeyObject }): Signer {
+  return { subjectName: issuer.cert.subjectName, asnName: issuer.asnSubject, keyId: issuer.keyHash, key: issuer.key };
 }
 
 /** The chain Vault returns beside a certificate: the issuer's ca_chain, roots left out when asked. */

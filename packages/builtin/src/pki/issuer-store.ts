@@ -1,6 +1,8 @@
 import { randomUUID, createHash, type KeyObject } from 'node:crypto';
 import type { webcrypto } from 'node:crypto';
 import { X509Certificate } from '@peculiar/x509';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Name as AsnName } from '@peculiar/asn1-x509';
 import { CofferError, getJson, putJson, type Storage } from '@coffer/sdk';
 import { ISSUERS_LOCK, type PkiContext } from './context.js';
 import { describeKey, keyIdentifier, parsePrivateKey, spkiDer, toSigningCryptoKey, type KeyType } from './key-material.js';
@@ -51,6 +53,8 @@ export interface LoadedIssuer {
   keyHash: Buffer;
   /** SHA-1 of the DER subject name (the OCSP issuerNameHash). */
   nameHash: Buffer;
+  /** The subject as a schema object, the issuer name of what this issuer signs. */
+  asnSubject: AsnName;
 }
 
 const KEY_PREFIX = 'config/key/';
@@ -263,6 +267,7 @@ async function buildLoaded(s: Storage, id: string): Promise<LoadedIssuer | null>
     cryptoKey,
     keyHash: keyIdentifier(Buffer.from(cert.publicKey.rawData)),
     nameHash: createHash('sha1').update(Buffer.from(cert.subjectName.toArrayBuffer())).digest(),
+    asnSubject: AsnConvert.parse(cert.subjectName.toArrayBuffer(), AsnName),
   };
 }
 

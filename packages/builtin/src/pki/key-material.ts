@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair, webcrypto, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { CofferError } from '@coffer/sdk';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -130,4 +130,12 @@ export function keyMatchesSpki(key: KeyObject, spki: Buffer): boolean {
 export function keyIdentifier(spki: Buffer): Buffer {
   const info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
   return createHash('sha1').update(Buffer.from(info.subjectPublicKey)).digest();
+}
+
+/** The signatureAlgorithm of certificates, CRLs and OCSP answers signed by `key` (SHA-256, or the curve's hash). */
+export function signatureAlgorithmIdentifier(key: KeyObject): AlgorithmIdentifier {
+  const { type, bits } = describeKey(key);
+  if (type === 'rsa') return new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: new Uint8Array([5, 0]).buffer });
+  if (type === 'ed25519') return new AlgorithmIdentifier({ algorithm: '1.3.101.112' });
+  return new AlgorithmIdentifier({ algorithm: bits === 384 ? '1.2.840.10045.4.3.3' : bits === 521 ? '1.2.840.10045.4.3.4' : '1.2.840.10045.4.3.2' });
 }

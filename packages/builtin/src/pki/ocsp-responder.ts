@@ -1,6 +1,6 @@
 import { createHash, sign } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier, Certificate, Extension as AsnExtension } from '@peculiar/asn1-x509';
+import { Certificate, Extension as AsnExtension } from '@peculiar/asn1-x509';
 import {
   BasicOCSPResponse,
   CertStatus,
@@ -22,7 +22,7 @@ import { readRevoked } from './cert-store.js';
 import type { PkiContext } from './context.js';
 import { readCrlConfig, seconds } from './crl-config.js';
 import { listIssuerIds, loadIssuer, type LoadedIssuer } from './issuer-store.js';
-import { describeKey, nodeDigest } from './key-material.js';
+import { nodeDigest, signatureAlgorithmIdentifier } from './key-material.js';
 
 export interface OcspAnswer {
   status: number;
@@ -35,14 +35,6 @@ const failure = (status: OCSPResponseStatus, http: number): OcspAnswer => ({
   status: http,
   body: Buffer.from(AsnConvert.serialize(new OCSPResponse({ responseStatus: status }))),
 });
-
-/** The OID of the signature an issuer's key makes, as OCSP's signatureAlgorithm. */
-function signatureAlgorithmOf(issuer: LoadedIssuer): AlgorithmIdentifier {
-  const { type, bits } = describeKey(issuer.key!);
-  if (type === 'rsa') return new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: new Uint8Array([5, 0]).buffer });
-  if (type === 'ed25519') return new AlgorithmIdentifier({ algorithm: '1.3.101.112' });
-  return new AlgorithmIdentifier({ algorithm: bits === 384 ? '1.2.840.10045.4.3.3' : bits === 521 ? '1.2.840.10045.4.3.4' : '1.2.840.10045.4.3.2' });
-}
 
 /**
  * Answers a DER OCSP request (RFC 6960): each certificate of one of this
@@ -102,7 +94,7 @@ export async function answerOcsp(ctx: PkiContext, s: Storage, der: Buffer): Prom
   });
   const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
   const signature = sign(nodeDigest(issuer.key!) ?? null, tbsDer, { key: issuer.key!, dsaEncoding: 'der' });
-  const basic = new BasicOCSPResponse({ tbsResponseData: tbs, signatureAlgorithm: signatureAlgorithmOf(issuer), signature: new Uint8Array(signature).buffer });
+  const basic = new BasicOCSPResponse({ tbsResponseData: tbs, signatureAlgorithm: signatureAlgorithmIdentifier(issuer.key!), signature: new Uint8Array(signature).buffer });
   const response = new OCSPResponse({
     responseStatus: OCSPResponseStatus.successful,
     responseBytes: new ResponseBytes({ responseType: id_pkix_ocsp_basic, response: new OctetString(AsnConvert.serialize(basic)) }),

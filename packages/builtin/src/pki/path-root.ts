@@ -7,7 +7,7 @@ import type { PkiContext } from './context.js';
 import { parseCsr } from './csr.js';
 import { chainOf, signerOf } from './issuance.js';
 import { ISSUERS_CONFIG, KEYS_CONFIG, assertNameFree, changeIssuers, importIssuer, parseCertificate, readIssuersConfig, resolveIssuerRef, signingIssuer } from './issuer-store.js';
-import { describeKey, keyIdentifier, privateKeyDer, privateKeyPem, spkiDer, toSigningCryptoKey } from './key-material.js';
+import { describeKey, keyIdentifier, privateKeyDer, privateKeyPem, spkiDer } from './key-material.js';
 import { formatCertificate, toPem } from './pem.js';
 import { colonSerial, newSerialHex } from './serial.js';
 import { readUrls } from './urls-config.js';
@@ -118,10 +118,10 @@ async function generateRoot(ctx: PkiContext, system: SystemView, req: Request, d
     const name = new Name(subjectName(subject));
     const cert = await signCertificate(
       { subject: name, spki, serialHex, notBefore, notAfter, dnsNames: sans.dns, emails: sans.emails, ips: sans.ips, uris: sans.uris, isCA: true, maxPathLength: d.get<number>('max_path_length'), keyUsage: CA_KEY_USAGE, urls: await readUrls(req.storage) },
-      { subjectName: name, keyId: keyIdentifier(spki), key: ca.key, cryptoKey: await toSigningCryptoKey(ca.key) },
+      { subjectName: name, keyId: keyIdentifier(spki), key: ca.key },
     );
     const keyId = await storeCaKey(req.storage, d, ca);
-    const der = Buffer.from(cert.rawData);
+    const der = cert;
     const { id: issuerId } = await importIssuer(req.storage, toPem(der), issuerName);
     await writeStoredCert(req.storage, serialHex, { certificate: toPem(der), issuer_id: issuerId });
     const format = d.get<string>('format');
@@ -171,7 +171,7 @@ async function signIntermediate(ctx: PkiContext, system: SystemView, req: Reques
     { subject: useCsr ? csr.subjectName : subjectName(fields), spki: csr.spki, serialHex, notBefore, notAfter, dnsNames: sans.dns, emails: sans.emails, ips: sans.ips, uris: sans.uris, isCA: true, maxPathLength: maxPath, keyUsage: CA_KEY_USAGE, urls: await readUrls(req.storage) },
     signerOf(issuer),
   );
-  const der = Buffer.from(cert.rawData);
+  const der = cert;
   await writeStoredCert(req.storage, serialHex, { certificate: toPem(der), issuer_id: issuer.entry.issuer_id });
   const format = d.get<string>('format');
   return {
@@ -201,6 +201,6 @@ async function signSelfIssued(ctx: PkiContext, req: Request, d: FieldData): Prom
     { subject: given.subjectName, spki, serialHex: given.serialNumber, notBefore: given.notBefore, notAfter: given.notAfter, isCA: true, maxPathLength: constraints.pathLength ?? -1, keyUsage: 0, extraExtensions: kept },
     signerOf(issuer),
   );
-  const der = Buffer.from(cert.rawData);
+  const der = cert;
   return { data: { certificate: toPem(der), issuing_ca: toPem(issuer.der) } };
 }

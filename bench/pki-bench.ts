@@ -1,0 +1,96 @@
+// PKI issuance under load (ecdsa-p256 and rsa-2048, no_store=true) against a dev server,
+// beside the KV read of the same run and a bare node:crypto + @peculiar/x509 loop in one process.
+import 'reflect-metadata';
+import { generateKeyPair, webcrypto } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { X509CertificateGenerator } from '@peculiar/x509';
+import { runLoad, type LoadResult } from './load.js';
+import { startDevServer } from './server-process.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
+const generate = promisify(generateKeyPair);
+
+/** User+system CPU seconds the process has used so far (Linux /proc). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Row extends LoadResult {
+  cpuMicrosPerRequest: number;
+}
+
+/** The same work without a server: a new P-256 key, a certificate signed by a P-256 CA, 32 at a time. */
+async function bareLoop(): Promise<Row> {
+  const ca = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const deadline = Date.now() + seconds * 1000;
+  let done = 0;
+  const cpuBefore = process.cpuUsage();
+  const started = Date.now();
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      const { publicKey } = await generate('ec', { namedCurve: 'prime256v1' });
+      await X509CertificateGenerator.create({
+        subject: 'CN=bench.example.com',
+        issuer: 'CN=Bench CA',
+        notAfter: new Date(Date.now() + 3600_000),
+        publicKey: publicKey.export({ type: 'spki', format: 'der' }),
+        signingKey: ca.privateKey,
+        signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as webcrypto.AlgorithmIdentifier & { name: string },
+      });
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  const elapsed = (Date.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { name: 'bare node:crypto P-256 key+sign+certificate', requestsPerSecond: Math.round(done / elapsed), p50: 0, p99: 0, errors: 0, non2xx: 0, cpuMicrosPerRequest: Math.round((cpu.user + cpu.system) / done) };
+}
+
+export async function pkiBench(): Promise<{ rows: Row[]; baseline: Row }> {
+  const server = await startDevServer();
+  try {
+    const h = { 'X-Vault-Token': server.token };
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.address}/v1/${path}`, { method, headers: { ...h, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+      if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    };
+    await call('POST', 'sys/mounts/pki', { type: 'pki' });
+    await call('POST', 'pki/root/generate/internal', { common_name: 'Bench Root', key_type: 'ec' });
+    await call('POST', 'pki/roles/ec', { allow_any_name: true, key_type: 'ec', key_bits: 256, no_store: true, ttl: '1h' });
+    await call('POST', 'pki/roles/rsa', { allow_any_name: true, key_type: 'rsa', key_bits: 2048, no_store: true, ttl: '1h' });
+    await call('POST', 'secret/data/bench', { data: { password: 'correct-horse-battery-staple' } });
+
+    const baseline = await bareLoop();
+    const pid = server.child.pid!;
+    const measured = async (spec: Parameters<typeof runLoad>[0]): Promise<Row> => {
+      const before = cpuSecondsOf(pid);
+      const result = await runLoad(spec);
+      const cpu = cpuSecondsOf(pid) - before;
+      const total = Math.max(1, result.requestsPerSecond * (spec.duration ?? seconds));
+      return { ...result, cpuMicrosPerRequest: Math.round((cpu * 1e6) / total) };
+    };
+    const issue = (role: string) => ({ url: `${server.address}/v1/pki/issue/${role}`, method: 'POST' as const, headers: h, body: JSON.stringify({ common_name: 'bench.example.com' }) });
+    const rows = [
+      await measured({ name: 'kv v2 read', url: `${server.address}/v1/secret/data/bench`, headers: h }),
+      await measured({ name: 'pki issue ecdsa-p256 (no_store)', ...issue('ec') }),
+      await measured({ name: 'pki issue rsa-2048 (no_store)', ...issue('rsa') }),
+    ];
+    printRows([baseline, ...rows], baseline);
+    return { rows, baseline };
+  } finally {
+    await server.stop();
+  }
+}
+
+function printRows(rows: Row[], baseline: Row): void {
+  const header = ['benchmark', 'req/s', 'server CPU µs/req', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', '% of bare loop'];
+  const lines = rows.map((r) => [r.name, String(r.requestsPerSecond), String(r.cpuMicrosPerRequest), r.p50.toFixed(1), r.p99.toFixed(1), String(r.errors), String(r.non2xx), `${((100 * r.requestsPerSecond) / baseline.requestsPerSecond).toFixed(0)}%`]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cols: string[]) => '| ' + cols.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  console.log('\nPKI issuance (coffer server -dev, autocannon 32 connections; bare loop: same process, 32 in flight; CPU of the bare loop is its own process)\n');
+  console.log(fmt(header));
+  console.log('| ' + widths.map((w) => '-'.repeat(w)).join(' | ') + ' |');
+  for (const l of lines) console.log(fmt(l));
+}
