@@ -52,7 +52,7 @@ describe('pki revocation', () => {
     assert.match(pem.body, /^-----BEGIN X509 CRL-----/);
     const cert = await server.request('GET', `pki/cert/${gone.serial_number}`, undefined, { token: null });
     assert.equal(cert.body.data.revocation_time, revoked.data.revocation_time);
-    assert.ok((await ok(server, 'LIST', 'pki/certs/revoked')).data.keys.includes(gone.serial_number.replace(/:/g, '-')));
+    assert.ok((await ok(server, 'LIST', 'pki/certs/revoked')).data.keys.includes(gone.serial_number));
   });
 
   test('openssl ocsp (POST) says good, then revoked after revoke; GET works too', async () => {
@@ -101,6 +101,16 @@ describe('pki revocation', () => {
     assert.equal(bySerial.status, 400);
     await ok(server, 'POST', 'pki/revoke', { certificate: eph.certificate });
     assert.match(await ocsp(writeFile(dir, 'eph.pem', eph.certificate)), /: revoked/);
+  });
+
+  test('generate_lease: revoking the lease revokes the certificate', async () => {
+    await ok(server, 'POST', 'pki/roles/leased', { allowed_domains: 'example.com', allow_subdomains: true, key_type: 'ec', ttl: '1h', generate_lease: true });
+    const res = await ok(server, 'POST', 'pki/issue/leased', { common_name: 'lease.example.com' });
+    assert.match(res.lease_id, /^pki\/issue\/leased\//);
+    assert.ok(res.lease_duration > 3500 && res.lease_duration <= 3600);
+    assert.equal((await ok(server, 'GET', `pki/cert/${res.data.serial_number}`)).data.revocation_time, 0);
+    await ok(server, 'PUT', 'sys/leases/revoke', { lease_id: res.lease_id });
+    assert.notEqual((await ok(server, 'GET', `pki/cert/${res.data.serial_number}`)).data.revocation_time, 0);
   });
 
   test('delta CRLs with auto_rebuild; crl/rotate; config/crl validation', async () => {

@@ -1,4 +1,4 @@
-import { CofferError, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
 import type { PkiContext } from './context.js';
 import { currentCrl, rebuildCrl, rebuildDeltaCrl } from './crl-builder.js';
 import { readCrlConfig } from './crl-config.js';
@@ -27,7 +27,9 @@ export function pathCrl(ctx: PkiContext): PathDefinition[] {
         read: {
           callback: async (req, d) => {
             const delta = Boolean(d.get<string>('delta'));
-            if (delta && !(await readCrlConfig(req.storage)).enable_delta) throw new CofferError('invalid_request', 'delta CRLs are not enabled: set enable_delta on config/crl');
+            if (delta && !(await readCrlConfig(req.storage)).enable_delta) {
+              return { data: { success: true }, warnings: ['requested rebuild of delta CRL when delta CRL is not enabled; this is a no-op'] };
+            }
             for (const id of await listIssuerIds(req.storage)) {
               if (delta) await rebuildDeltaCrl(ctx, req.storage, id);
               else await rebuildCrl(ctx, req.storage, id);
@@ -50,7 +52,7 @@ async function readCrl(ctx: PkiContext, req: Request, d: FieldData): Promise<Res
   await resolveIssuerRef(req.storage, d.get<string>('issuer_ref'));
   const der = await currentCrl(ctx, req.storage, d.get<string>('issuer_ref'), delta);
   if (!der) return rawResponse('', 'application/pkix-crl', 204);
-  if (encoding === '/pem') return rawResponse(toPem(der, 'X509 CRL') + '\n', 'application/x-pem-file');
+  if (encoding === '/pem') return rawResponse(toPem(der, 'X509 CRL'), 'application/x-pem-file');
   if (underIssuer && encoding === '') return { data: { crl: toPem(der, 'X509 CRL') } };
   return rawResponse(der, 'application/pkix-crl');
 }

@@ -17,8 +17,8 @@ export function pathFetch(ctx: PkiContext): PathDefinition[] {
         read: {
           callback: async (req, d) => {
             const entry = await defaultIssuer(req);
-            if (!entry) return rawResponse('', d.get<string>('pem') ? 'application/pem-file' : 'application/pkix-cert', 204);
-            return d.get<string>('pem') ? rawResponse(entry.certificate.trim() + '\n', 'application/pem-file') : rawResponse(pemToDer(entry.certificate), 'application/pkix-cert');
+            if (!entry) return rawResponse('', d.get<string>('pem') ? 'application/pem-certificate-chain' : 'application/pkix-cert', 204);
+            return d.get<string>('pem') ? rawResponse(entry.certificate.trim(), 'application/pem-certificate-chain') : rawResponse(pemToDer(entry.certificate), 'application/pkix-cert');
           },
           summary: 'Fetch the default issuer\'s certificate.',
         },
@@ -32,9 +32,10 @@ export function pathFetch(ctx: PkiContext): PathDefinition[] {
         read: {
           callback: async (req) => {
             const entry = await defaultIssuer(req);
-            const chain = entry ? entry.ca_chain.map((c) => c.trim()).join('\n') + '\n' : '';
-            if (req.path.startsWith('cert/')) return { data: { certificate: chain, ca_chain: chain } };
-            return rawResponse(chain, 'application/pem-file');
+            const chain = entry ? entry.ca_chain.map((c) => c.trim()).join('\n') : '';
+            if (req.path.startsWith('cert/')) return { data: { certificate: chain, revocation_time: 0, revocation_time_rfc3339: '', ca_chain: chain } };
+            // Vault labels the PEM chain application/pkix-cert.
+            return rawResponse(chain, 'application/pkix-cert', chain ? 200 : 204);
           },
           summary: 'Fetch the default issuer\'s chain.',
         },
@@ -51,18 +52,21 @@ export function pathFetch(ctx: PkiContext): PathDefinition[] {
     },
     {
       pattern: 'certs/?',
-      operations: { list: { callback: async (req) => listResponse(await req.storage.list(CERTS_PREFIX)), summary: 'List stored certificates.' } },
+      operations: { list: { callback: async (req) => listResponse((await req.storage.list(CERTS_PREFIX)).map(displaySerial)), summary: 'List stored certificates.' } },
       helpSynopsis: 'List the serial numbers of stored certificates.',
       helpDescription: 'Certificates issued with no_store are not listed.',
     },
     {
       pattern: 'certs/revoked/?',
-      operations: { list: { callback: async (req) => listResponse(await req.storage.list(REVOKED_PREFIX)), summary: 'List revoked certificates.' } },
+      operations: { list: { callback: async (req) => listResponse((await req.storage.list(REVOKED_PREFIX)).map(displaySerial)), summary: 'List revoked certificates.' } },
       helpSynopsis: 'List the serial numbers of revoked certificates.',
       helpDescription: 'Revoked certificates stay listed until tidy removes them after they expire.',
     },
   ];
 }
+
+/** Storage keys are hyphenated; lists show the colon form, as Vault does. */
+const displaySerial = (key: string) => key.replace(/-/g, ':');
 
 async function defaultIssuer(req: Request) {
   const config = await readIssuersConfig(req.storage);
@@ -78,7 +82,6 @@ async function readCert(ctx: PkiContext, req: Request, d: FieldData): Promise<Re
     const entry = await defaultIssuer(req);
     if (!entry) return null;
     pem = entry.certificate.trim();
-    extra = { issuer_id: entry.issuer_id };
   } else if (serial === 'crl' || serial === 'delta-crl') {
     const der = await currentCrl(ctx, req.storage, 'default', serial === 'delta-crl').catch((err: unknown) => {
       if (err instanceof CofferError && err.code === 'invalid_request') return null;
@@ -87,7 +90,7 @@ async function readCert(ctx: PkiContext, req: Request, d: FieldData): Promise<Re
     if (!der) return null;
     pem = toPem(der, 'X509 CRL');
     if (raw === '/raw') return rawResponse(der, 'application/pkix-crl');
-    if (raw === '/raw/pem') return rawResponse(pem + '\n', 'application/pem-file');
+    if (raw === '/raw/pem') return rawResponse(pem, 'application/x-pem-file');
     return { data: { certificate: pem, revocation_time: 0, revocation_time_rfc3339: '' } };
   } else {
     const serialHex = parseSerial(serial);
@@ -95,13 +98,10 @@ async function readCert(ctx: PkiContext, req: Request, d: FieldData): Promise<Re
     const revoked = await readRevoked(req.storage, serialHex);
     if (!stored && !revoked) return null;
     pem = (stored?.certificate ?? revoked!.certificate).trim();
-    extra = {
-      revocation_time: revoked?.revocation_time ?? 0,
-      revocation_time_rfc3339: revoked?.revocation_time_rfc3339 ?? '',
-      issuer_id: stored?.issuer_id ?? revoked?.issuer_id ?? '',
-    };
+    // As in Vault, issuer_id is shown for revoked certificates only.
+    extra = revoked ? { revocation_time: revoked.revocation_time, revocation_time_rfc3339: revoked.revocation_time_rfc3339, issuer_id: revoked.issuer_id } : {};
   }
   if (raw === '/raw') return rawResponse(pemToDer(pem), 'application/pkix-cert');
-  if (raw === '/raw/pem') return rawResponse(pem + '\n', 'application/pem-file');
+  if (raw === '/raw/pem') return rawResponse(pem, 'application/pem-certificate-chain');
   return { data: { certificate: pem, revocation_time: 0, revocation_time_rfc3339: '', ...extra } };
 }

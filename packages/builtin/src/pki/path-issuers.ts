@@ -188,7 +188,7 @@ async function readIssuerCertificate(req: Request, d: FieldData): Promise<Respon
   if (encoding === 'json') {
     return { data: { certificate: entry.certificate.trim(), ca_chain: entry.ca_chain.map((c) => c.trim()), issuer_id: entry.issuer_id, issuer_name: entry.issuer_name } };
   }
-  if (encoding === 'pem') return rawResponse(entry.certificate.trim() + '\n', 'application/pem-file');
+  if (encoding === 'pem') return rawResponse(entry.certificate.trim(), 'application/pem-certificate-chain');
   return rawResponse(pemToDer(entry.certificate), 'application/pkix-cert');
 }
 

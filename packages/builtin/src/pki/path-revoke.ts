@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { CofferError, type PathDefinition, type Request, type Response, type SecretType } from '@coffer/sdk';
 import type { PkiContext } from './context.js';
 import { SECRET_CERT_TYPE } from './issuance.js';
@@ -34,9 +35,15 @@ export function pathRevoke(ctx: PkiContext): PathDefinition[] {
         update: {
           callback: async (req, d) => {
             const target = await certificateToRevoke(ctx, req.storage, d.get<string>('serial_number'), d.get<string>('certificate'));
-            const key = parsePrivateKey(d.get<string>('private_key'));
+            const pem = d.get<string>('private_key');
+            if (!pem) throw new CofferError('invalid_request', 'Must have private key to revoke via the /revoke-with-key path.');
+            if (pem.length < 64) throw new CofferError('invalid_request', 'Provided data for private_key was too short; perhaps a path was passed to the API rather than the contents of a PEM file?');
+            const key = parsePrivateKey(pem);
+            if (key.asymmetricKeyType !== createPublicKey({ key: Buffer.from(target.cert.publicKey.rawData), format: 'der', type: 'spki' }).asymmetricKeyType) {
+              throw new CofferError('invalid_request', 'provided private key type does not match certificate\'s public key type');
+            }
             if (!keyMatchesSpki(key, Buffer.from(target.cert.publicKey.rawData))) {
-              throw new CofferError('invalid_request', 'failed to validate private key match with certificate: the key does not belong to the certificate');
+              throw new CofferError('invalid_request', 'provided private key does not match certificate\'s public key');
             }
             return asResponse(await revokeCertificate(ctx, req.storage, target));
           },
@@ -49,8 +56,8 @@ export function pathRevoke(ctx: PkiContext): PathDefinition[] {
   ];
 }
 
-function asResponse(result: { data: Record<string, unknown>; warnings: string[] }): Response {
-  return { data: result.data, ...(result.warnings.length ? { warnings: result.warnings } : {}) };
+function asResponse(result: { data?: Record<string, unknown>; warnings: string[] }): Response {
+  return { ...(result.data ? { data: result.data } : {}), ...(result.warnings.length ? { warnings: result.warnings } : {}) };
 }
 
 /** The lease of a certificate issued by a role with generate_lease: revoking the lease revokes the certificate. */
