@@ -82,6 +82,19 @@ describe('pki issue', () => {
     assert.equal((await server.request('GET', `pki/cert/${res.data.serial_number}`)).status, 404);
   });
 
+  test('format=der gives base64 DER; format=pem_bundle gives key, certificate and chain in one PEM', async () => {
+    const der = (await ok(server, 'POST', 'pki/issue/web', { common_name: 'der.example.com', format: 'der', ttl: '1h' })).data;
+    const text = openssl(['x509', '-inform', 'DER', '-noout', '-subject'], Buffer.from(der.certificate, 'base64'));
+    assert.match(text, /CN ?= ?der\.example\.com/);
+    assert.equal(Buffer.from(der.issuing_ca, 'base64').toString('base64'), der.issuing_ca);
+    assert.doesNotMatch(der.private_key, /BEGIN/);
+    const bundle = (await ok(server, 'POST', 'pki/issue/web', { common_name: 'bundle.example.com', format: 'pem_bundle', ttl: '1h', private_key_format: 'pkcs8' })).data;
+    assert.match(bundle.private_key, /^-----BEGIN PRIVATE KEY-----/);
+    const blocks = bundle.certificate.match(/-----BEGIN [A-Z ]+-----/g);
+    assert.deepEqual(blocks, ['-----BEGIN PRIVATE KEY-----', '-----BEGIN CERTIFICATE-----', '-----BEGIN CERTIFICATE-----']);
+    assert.ok(bundle.certificate.endsWith(rootPem));
+  });
+
   test('sign/:role signs an openssl CSR; sign-verbatim keeps the CSR subject', async () => {
     const key = writeFile(dir, 'csr.key', '');
     const csrFile = `${dir}/req.csr`;

@@ -229,7 +229,10 @@ function leafResponse(req: LeafRequest, issuer: LoadedIssuer, der: Buffer, seria
   if (privateKey) {
     data['private_key'] = format === 'der' ? privateKeyDer(privateKey, req.privateKeyFormat).toString('base64') : privateKeyPem(privateKey, req.privateKeyFormat).trim();
     data['private_key_type'] = describeKey(privateKey).type;
-    if (format === 'pem_bundle') data['certificate'] = `${data['private_key'] as string}\n${data['certificate'] as string}`;
+  }
+  if (format === 'pem_bundle') {
+    // Vault's PEM bundle: the private key (when there is one), the certificate, then the chain.
+    data['certificate'] = [data['private_key'] as string | undefined, data['certificate'] as string, ...(data['ca_chain'] as string[])].filter(Boolean).join('\n');
   }
   const response: Response = { data, ...(warnings.length > 0 ? { warnings } : {}) };
   if (req.role.generate_lease) {

@@ -10,23 +10,20 @@ import { rawResponse } from './path-issuers.js';
 export function pathCrl(ctx: PkiContext): PathDefinition[] {
   return [
     {
-      pattern: '(?:issuer/(?<issuer_ref>[^/]+)/)?crl(?<delta>/delta)?(?<encoding>/pem|/der)?',
+      pattern: '(?:issuer/(?<issuer_ref>[^/]+)/)?crl(?:/delta)?(?:/pem|/der)?',
       fields: {
         issuer_ref: { type: 'string', description: 'Issuer whose CRL to fetch (default: the default issuer).', default: 'default' },
-        delta: { type: 'string', description: 'The delta CRL.' },
-        encoding: { type: 'string', description: 'PEM or DER (default DER; JSON under issuer/:ref/crl).' },
       },
       operations: { read: { callback: (req, d) => readCrl(ctx, req, d), summary: 'Fetch a CRL.' } },
       helpSynopsis: 'The CRL of an issuer, DER by default or PEM; unauthenticated.',
       helpDescription: 'crl and crl/pem serve the default issuer\'s CRL; crl/delta serves the delta CRL when config/crl enable_delta is on.',
     },
     {
-      pattern: 'crl/rotate(?<delta>-delta)?',
-      fields: { delta: { type: 'string', description: 'Rotate the delta CRL only.' } },
+      pattern: 'crl/rotate(?:-delta)?',
       operations: {
         read: {
-          callback: async (req, d) => {
-            const delta = Boolean(d.get<string>('delta'));
+          callback: async (req) => {
+            const delta = req.path === 'crl/rotate-delta';
             if (delta && !(await readCrlConfig(req.storage)).enable_delta) {
               return { data: { success: true }, warnings: ['requested rebuild of delta CRL when delta CRL is not enabled; this is a no-op'] };
             }
@@ -46,8 +43,10 @@ export function pathCrl(ctx: PkiContext): PathDefinition[] {
 }
 
 async function readCrl(ctx: PkiContext, req: Request, d: FieldData): Promise<Response | null> {
-  const delta = Boolean(d.get<string>('delta'));
-  const encoding = d.get<string>('encoding') ?? '';
+  // The form asked for is in the path: crl[/delta][/pem|/der].
+  const tail = req.path.replace(/^issuer\/[^/]+\//, '');
+  const delta = tail.startsWith('crl/delta');
+  const encoding = tail.endsWith('/pem') ? '/pem' : tail.endsWith('/der') ? '/der' : '';
   const underIssuer = req.path.startsWith('issuer/');
   await resolveIssuerRef(req.storage, d.get<string>('issuer_ref'));
   const der = await currentCrl(ctx, req.storage, d.get<string>('issuer_ref'), delta);

@@ -11,14 +11,14 @@ import { parseSerial } from './serial.js';
 export function pathFetch(ctx: PkiContext): PathDefinition[] {
   return [
     {
-      pattern: 'ca(?<pem>/pem)?',
-      fields: { pem: { type: 'string', description: 'PEM instead of DER.' } },
+      pattern: 'ca(?:/pem)?',
       operations: {
         read: {
-          callback: async (req, d) => {
+          callback: async (req) => {
             const entry = await defaultIssuer(req);
-            if (!entry) return rawResponse('', d.get<string>('pem') ? 'application/pem-certificate-chain' : 'application/pkix-cert', 204);
-            return d.get<string>('pem') ? rawResponse(entry.certificate.trim(), 'application/pem-certificate-chain') : rawResponse(pemToDer(entry.certificate), 'application/pkix-cert');
+            const pem = req.path === 'ca/pem';
+            if (!entry) return rawResponse('', pem ? 'application/pem-certificate-chain' : 'application/pkix-cert', 204);
+            return pem ? rawResponse(entry.certificate.trim(), 'application/pem-certificate-chain') : rawResponse(pemToDer(entry.certificate), 'application/pkix-cert');
           },
           summary: 'Fetch the default issuer\'s certificate.',
         },
@@ -44,8 +44,8 @@ export function pathFetch(ctx: PkiContext): PathDefinition[] {
       helpDescription: 'ca_chain answers raw PEM; cert/ca_chain answers JSON.',
     },
     {
-      pattern: 'cert/(?<serial>[0-9A-Za-z:-]+)(?<raw>/raw(?:/pem)?)?',
-      fields: { serial: { type: 'string', description: 'Serial number, or ca, crl, delta-crl.' }, raw: { type: 'string', description: 'Raw DER or PEM.' } },
+      pattern: 'cert/(?<serial>[0-9A-Za-z:-]+)(?:/raw(?:/pem)?)?',
+      fields: { serial: { type: 'string', description: 'Serial number, or ca, crl, delta-crl.' } },
       operations: { read: { callback: (req, d) => readCert(ctx, req, d), summary: 'Fetch a certificate by serial number.' } },
       helpSynopsis: 'Fetch a certificate (or "ca", "crl", "delta-crl") by serial number; unauthenticated.',
       helpDescription: 'JSON gives certificate, revocation_time, revocation_time_rfc3339 and issuer_id; /raw gives DER, /raw/pem gives PEM.',
@@ -75,7 +75,7 @@ async function defaultIssuer(req: Request) {
 
 async function readCert(ctx: PkiContext, req: Request, d: FieldData): Promise<Response | null> {
   const serial = d.get<string>('serial');
-  const raw = d.get<string>('raw') ?? '';
+  const raw = req.path.endsWith('/raw/pem') ? '/raw/pem' : req.path.endsWith('/raw') ? '/raw' : '';
   let pem: string;
   let extra: Record<string, unknown> = {};
   if (serial === 'ca') {

@@ -75,6 +75,7 @@ async function generateIntermediate(ctx: PkiContext, req: Request, d: FieldData)
       const keyFormat = d.get<string>('private_key_format');
       data['private_key'] = format === 'der' ? privateKeyDer(ca.key, keyFormat).toString('base64') : privateKeyPem(ca.key, keyFormat).trim();
       data['private_key_type'] = describeKey(ca.key).type;
+      if (format === 'pem_bundle') data['csr'] = `${data['private_key'] as string}\n${data['csr'] as string}`;
     }
     return { data };
   });

@@ -47,8 +47,8 @@ export function pathIssuers(ctx: PkiContext): PathDefinition[] {
       helpDescription: 'An issuer is a CA certificate the mount can sign with (when it holds its key) or serve as part of a chain.',
     },
     {
-      pattern: 'issuer/(?<issuer_ref>[^/]+)/(?<encoding>json|pem|der)',
-      fields: { ...refField, encoding: { type: 'string', description: 'json, pem or der.' } },
+      pattern: 'issuer/(?<issuer_ref>[^/]+)/(?:json|pem|der)',
+      fields: { ...refField },
       operations: { read: { callback: (req, d) => readIssuerCertificate(req, d), summary: 'Read an issuer\'s certificate.' } },
       helpSynopsis: 'Fetch an issuer\'s certificate (unauthenticated).',
       helpDescription: 'json returns certificate, ca_chain, issuer_id and issuer_name; pem and der return the raw certificate.',
@@ -184,7 +184,7 @@ async function deleteIssuer(ctx: PkiContext, req: Request, d: FieldData): Promis
 
 async function readIssuerCertificate(req: Request, d: FieldData): Promise<Response> {
   const entry = await issuerByRef(req, d);
-  const encoding = d.get<string>('encoding');
+  const encoding = req.path.slice(req.path.lastIndexOf('/') + 1);
   if (encoding === 'json') {
     return { data: { certificate: entry.certificate.trim(), ca_chain: entry.ca_chain.map((c) => c.trim()), issuer_id: entry.issuer_id, issuer_name: entry.issuer_name } };
   }

@@ -139,6 +139,11 @@ async function generateRoot(ctx: PkiContext, system: SystemView, req: Request, d
       const keyFormat = d.get<string>('private_key_format');
       data['private_key'] = format === 'der' ? privateKeyDer(ca.key, keyFormat).toString('base64') : privateKeyPem(ca.key, keyFormat).trim();
       data['private_key_type'] = describeKey(ca.key).type;
+      if (format === 'pem_bundle') data['certificate'] = `${data['private_key'] as string}\n${data['certificate'] as string}`;
+    }
+    const urls = await readUrls(req.storage);
+    if (urls.issuing_certificates.length + urls.crl_distribution_points.length + urls.ocsp_servers.length === 0) {
+      warnings.push('This mount hasn\'t configured any authority information access (AIA) fields; this may make it harder for systems to find missing certificates in the chain or to validate revocation status of certificates. Consider updating /config/urls with this information.');
     }
     return { data, ...(warnings.length ? { warnings } : {}) };
   });
