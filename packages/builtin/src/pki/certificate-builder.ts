@@ -117,7 +117,7 @@ function staticExtensions(tpl: CertificateTemplate, signer: Signer): asn1X509.Ex
   if (tpl.policyOids && tpl.policyOids.length > 0) extensions.push(new CertificatePolicyExtension(tpl.policyOids));
   const urls = tpl.urls;
   if (urls && (urls.issuing_certificates.length > 0 || urls.ocsp_servers.length > 0)) {
-    extensions.push(new AuthorityInfoAccessExtension({ ocsp: urls.ocsp_servers.map((value) => ({ type: 'url', value })), caIssuers: urls.issuing_certificates.map((value) => ({ type: 'url', value })) }));
+    extensions.push(new AuthorityInfoAccessExtension({ ocsp: urls.ocsp_servers, caIssuers: urls.issuing_certificates }));
   }
   if (urls && urls.crl_distribution_points.length > 0) extensions.push(new CRLDistributionPointsExtension(urls.crl_distribution_points));
   const encoded = extensions.map(toAsn);

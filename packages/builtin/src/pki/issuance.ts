@@ -6,7 +6,7 @@ import { writeStoredCert } from './cert-store.js';
 import type { PkiContext } from './context.js';
 import type { ParsedCsr } from './csr.js';
 import { signingIssuer, type LoadedIssuer } from './issuer-store.js';
-import { describeKey, generatePrivateKey, privateKeyDer, privateKeyPem, spkiDer, validateKeyTypeBits } from './key-material.js';
+import { describeKey, generateKeyPairOf, privateKeyDer, privateKeyPem, validateKeyTypeBits } from './key-material.js';
 import { firstDisallowedName, isHostname, splitAltNames, validateIpSans, validateUriSans } from './name-policy.js';
 import { formatCertificate, pemToDer, toPem } from './pem.js';
 import type { RoleEntry } from './role-entry.js';
@@ -147,8 +147,9 @@ export async function issueLeaf(ctx: PkiContext, storage: Storage, system: Syste
   } else {
     if (role.key_type === 'any') throw new CofferError('invalid_request', 'role key type "any" not allowed for issuing certificates, only signing');
     const { type, bits } = validateKeyTypeBits(role.key_type, role.key_bits);
-    privateKey = await generatePrivateKey(type, bits);
-    spki = spkiDer(privateKey);
+    const pair = await generateKeyPairOf(type, bits);
+    privateKey = pair.privateKey;
+    spki = pair.publicKey.export({ type: 'spki', format: 'der' });
   }
 
   const issuer = await signingIssuer(ctx, storage, req.issuerRef || role.issuer_ref || 'default');

@@ -34,13 +34,18 @@ export function validateKeyTypeBits(type: string, bits: number): { type: KeyType
 }
 
 export async function generatePrivateKey(type: KeyType, bits: number): Promise<KeyObject> {
+  return (await generateKeyPairOf(type, bits)).privateKey;
+}
+
+/** A new key pair; the public half comes along so callers need not derive it again. */
+export async function generateKeyPairOf(type: KeyType, bits: number): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
   switch (type) {
     case 'rsa':
-      return (await generateKeyPairAsync('rsa', { modulusLength: bits, publicExponent: 0x10001 })).privateKey;
+      return generateKeyPairAsync('rsa', { modulusLength: bits, publicExponent: 0x10001 });
     case 'ec':
-      return (await generateKeyPairAsync('ec', { namedCurve: NODE_CURVES[EC_CURVES[bits]!]! })).privateKey;
+      return generateKeyPairAsync('ec', { namedCurve: NODE_CURVES[EC_CURVES[bits]!]! });
     case 'ed25519':
-      return (await generateKeyPairAsync('ed25519')).privateKey;
+      return generateKeyPairAsync('ed25519');
   }
 }
 
