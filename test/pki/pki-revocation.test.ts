@@ -148,6 +148,17 @@ describe('pki revocation', () => {
     // Nothing has expired yet: everything stays.
     assert.equal(status.cert_store_deleted_count, 0);
     assert.ok(status.current_cert_store_count > 0);
+    // Cancelling: refused when idle; a slow tidy (pause_duration) stops and says Cancelled.
+    assert.equal((await server.request('POST', 'pki/tidy-cancel', {})).status, 400);
+    assert.equal((await server.request('POST', 'pki/tidy', { tidy_cert_store: true, pause_duration: '200ms' })).status, 202);
+    assert.equal((await server.request('POST', 'pki/tidy', { tidy_cert_store: true })).status, 400, 'a second tidy is refused while one runs');
+    assert.equal((await ok(server, 'POST', 'pki/tidy-cancel', {})).data.state, 'Cancelling');
+    for (let i = 0; i < 50; i++) {
+      status = (await ok(server, 'GET', 'pki/tidy-status')).data;
+      if (status.state !== 'Cancelling') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(status.state, 'Cancelled');
     const auto = await ok(server, 'POST', 'pki/config/auto-tidy', { enabled: true, tidy_cert_store: true, interval_duration: '1h' });
     assert.equal(auto.data.interval_duration, 3600);
     assert.equal((await ok(server, 'GET', 'pki/config/auto-tidy')).data.enabled, true);

@@ -49,7 +49,7 @@ function pauseMs(text: string): number {
 
 /** Starts a tidy in the background unless one is running; the request returns at once, as in Vault. */
 function startTidy(ctx: PkiContext, s: Storage, opts: TidyOptions): void {
-  if (ctx.tidy.state === 'Running') throw new CofferError('invalid_request', 'tidy operation already in progress');
+  if (ctx.tidy.state === 'Running' || ctx.tidy.state === 'Cancelling') throw new CofferError('invalid_request', 'Tidy operation already in progress.');
   ctx.tidy = {
     ...initialTidyStatus(),
     state: 'Running',
@@ -99,6 +99,21 @@ export function pathTidy(ctx: PkiContext): PathDefinition[] {
       helpDescription: 'Runs in the background; follow it with tidy-status.',
     },
     {
+      pattern: 'tidy-cancel',
+      operations: {
+        update: {
+          callback: async () => {
+            if (ctx.tidy.state !== 'Running') throw new CofferError('invalid_request', 'Tidy operation cannot be cancelled as none is currently running.');
+            ctx.tidy.state = 'Cancelling';
+            return { data: { ...ctx.tidy } };
+          },
+          summary: 'Cancel the running tidy.',
+        },
+      },
+      helpSynopsis: 'Cancel a running tidy.',
+      helpDescription: 'The tidy stops before its next certificate; tidy-status then reports Cancelled.',
+    },
+    {
       pattern: 'tidy-status',
       operations: { read: { callback: async () => ({ data: { ...ctx.tidy } }), summary: 'Read the state of the last tidy.' } },
       helpSynopsis: 'The state of the running or last tidy.',
@@ -140,7 +155,7 @@ export function pathTidy(ctx: PkiContext): PathDefinition[] {
 /** Called by the periodic function: starts a tidy when auto-tidy is due. */
 export async function periodicAutoTidy(ctx: PkiContext, s: Storage): Promise<void> {
   const config = await readAutoTidy(s);
-  if (!config.enabled || ctx.tidy.state === 'Running') return;
+  if (!config.enabled || ctx.tidy.state === 'Running' || ctx.tidy.state === 'Cancelling') return;
   const last = (await getJson<{ time: number }>(s, AUTO_TIDY_LAST_KEY))?.time ?? 0;
   const now = ctx.now().getTime();
   if (now - last < config.interval_duration * 1000) return;

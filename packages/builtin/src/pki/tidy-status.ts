@@ -1,6 +1,6 @@
 /** The state of the last tidy run, with Vault's tidy-status field names. */
 export interface TidyStatus {
-  state: 'Inactive' | 'Running' | 'Finished' | 'Error';
+  state: 'Inactive' | 'Running' | 'Cancelling' | 'Cancelled' | 'Finished' | 'Error';
   error: string | null;
   time_started: string | null;
   time_finished: string | null;

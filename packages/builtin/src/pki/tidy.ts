@@ -15,6 +15,8 @@ export interface TidyOptions {
   pause_ms: number;
 }
 
+class TidyCancelled extends Error {}
+
 /**
  * Removes stored certificates and revocations whose certificates expired
  * more than safety_buffer ago, then rebuilds the CRLs if a revocation went.
@@ -23,7 +25,11 @@ export interface TidyOptions {
 export async function runTidy(ctx: PkiContext, s: Storage, opts: TidyOptions): Promise<void> {
   const status = ctx.tidy;
   const cutoff = ctx.now().getTime() - opts.safety_buffer * 1000;
-  const pause = () => (opts.pause_ms > 0 ? new Promise((r) => setTimeout(r, opts.pause_ms)) : Promise.resolve());
+  // Between two certificates: wait pause_duration, and stop if tidy-cancel asked to.
+  const pause = async () => {
+    if (opts.pause_ms > 0) await new Promise((r) => setTimeout(r, opts.pause_ms));
+    if (status.state === 'Cancelling') throw new TidyCancelled();
+  };
   try {
     if (opts.tidy_cert_store) {
       const serials = await s.list(CERTS_PREFIX);
@@ -61,6 +67,11 @@ export async function runTidy(ctx: PkiContext, s: Storage, opts: TidyOptions): P
     status.state = 'Finished';
     status.message = 'Tidy operation successfully completed';
   } catch (err) {
+    if (err instanceof TidyCancelled) {
+      status.state = 'Cancelled';
+      status.message = 'Tidy operation cancelled';
+      return;
+    }
     status.state = 'Error';
     status.error = err instanceof Error ? err.message : String(err);
     ctx.logger.error({ err: status.error }, 'pki tidy failed');
