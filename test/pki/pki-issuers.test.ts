@@ -81,6 +81,24 @@ describe('pki issuers and keys', () => {
     assert.match(refused.body.errors[0], /not self-issued/);
   });
 
+  test('issuer/:ref/revoke: the intermediate stops issuing and appears on its parent\'s CRL', async () => {
+    const csr = (await ok(server, 'POST', 'pki/intermediate/generate/internal', { common_name: 'Same-Mount Intermediate', key_type: 'ec' })).data.csr;
+    const signed = (await ok(server, 'POST', 'pki/root/sign-intermediate', { csr, common_name: 'Same-Mount Intermediate', ttl: '24h' })).data;
+    const imported = (await ok(server, 'POST', 'pki/intermediate/set-signed', { certificate: signed.certificate })).data;
+    const intId = imported.imported_issuers[0];
+    await ok(server, 'POST', `pki/issuer/${intId}`, { issuer_name: 'inter' });
+    assert.equal((await ok(server, 'POST', 'pki/issuer/inter/issue/ec', { common_name: 'before.test' })).data.issuing_ca, signed.certificate);
+    const revoked = await ok(server, 'POST', 'pki/issuer/inter/revoke', {});
+    assert.equal(revoked.data.revoked, true);
+    assert.ok(revoked.data.revocation_time > 0);
+    const refused = await server.request('POST', 'pki/issuer/inter/issue/ec', { common_name: 'after.test' });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.errors[0], /revoked/);
+    const crl = await fetch(`${server.address}/v1/pki/issuer/root/crl/der`);
+    const text = openssl(['crl', '-inform', 'DER', '-noout', '-text'], Buffer.from(await crl.arrayBuffer()));
+    assert.match(text, new RegExp(signed.serial_number.replace(/:/g, '').toUpperCase()));
+  });
+
   test('DELETE root removes every issuer and key; issuing then fails with a 400', async () => {
     const res = await server.request('DELETE', 'pki/root');
     assert.equal(res.status, 200);

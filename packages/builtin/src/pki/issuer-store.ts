@@ -277,6 +277,7 @@ export async function signingIssuer(ctx: PkiContext, s: Storage, ref: string): P
   const loaded = await loadIssuer(ctx, s, id);
   if (!loaded) throw new CofferError('invalid_request', `unable to find PKI issuer for reference: ${ref}`);
   if (!loaded.key || !loaded.cryptoKey) throw new CofferError('invalid_request', `issuer ${loaded.entry.issuer_id} has no key held by this mount and cannot sign`);
+  if (loaded.entry.revoked) throw new CofferError('invalid_request', `issuer ${loaded.entry.issuer_id} is revoked and cannot issue certificates`);
   if (!loaded.entry.usage.includes('issuing-certificates')) throw new CofferError('invalid_request', `issuer ${loaded.entry.issuer_id} is not allowed to issue certificates (usage lacks issuing-certificates)`);
   return loaded as LoadedIssuer & { key: KeyObject; cryptoKey: webcrypto.CryptoKey };
 }

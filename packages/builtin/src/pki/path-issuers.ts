@@ -7,6 +7,7 @@ import {
   changeIssuers,
   issuerStorageKey,
   listIssuerIds,
+  parseCertificate,
   readIssuer,
   readIssuersConfig,
   rebuildChains,
@@ -14,7 +15,10 @@ import {
   type IssuerEntry,
   type LeafNotAfterBehavior,
 } from './issuer-store.js';
+import { writeRevoked } from './cert-store.js';
+import { rebuildCrl } from './crl-builder.js';
 import { pemToDer } from './pem.js';
+import { colonSerial, parseSerial } from './serial.js';
 import { readUrls } from './urls-config.js';
 
 const refField = { issuer_ref: { type: 'string', description: 'Issuer id, name, or "default".' } } as const;
@@ -52,6 +56,15 @@ export function pathIssuers(ctx: PkiContext): PathDefinition[] {
       operations: { read: { callback: (req, d) => readIssuerCertificate(req, d), summary: 'Read an issuer\'s certificate.' } },
       helpSynopsis: 'Fetch an issuer\'s certificate (unauthenticated).',
       helpDescription: 'json returns certificate, ca_chain, issuer_id and issuer_name; pem and der return the raw certificate.',
+    },
+    {
+      pattern: 'issuer/(?<issuer_ref>[^/]+)/revoke',
+      fields: { ...refField },
+      operations: { update: { callback: (req, d) => revokeIssuer(ctx, req, d), summary: 'Revoke an issuer.' } },
+      helpSynopsis: 'Revoke an issuer.',
+      helpDescription:
+        'A revoked issuer no longer signs certificates (its CRL is still served); when the issuer that signed it is in ' +
+        'this mount, its certificate is added to that issuer\'s CRL.',
     },
     {
       pattern: 'config/issuers',
@@ -180,6 +193,37 @@ async function deleteIssuer(ctx: PkiContext, req: Request, d: FieldData): Promis
     await rebuildChains(req.storage);
     return warnings.length ? { warnings } : null;
   });
+}
+
+async function revokeIssuer(ctx: PkiContext, req: Request, d: FieldData): Promise<Response> {
+  const entry = await changeIssuers(ctx, async () => {
+    const current = await issuerByRef(req, d);
+    if (current.revoked) return current;
+    const cert = parseCertificate(current.certificate);
+    const now = Math.floor(ctx.now().getTime() / 1000);
+    const updated: IssuerEntry = { ...current, revoked: true, revocation_time: now, usage: current.usage.filter((u) => u !== 'issuing-certificates') };
+    await putJson(req.storage, issuerStorageKey(current.issuer_id), updated);
+    // Its parent, if the mount holds it, lists it on its CRL.
+    for (const id of await listIssuerIds(req.storage)) {
+      if (id === current.issuer_id) continue;
+      const parent = await readIssuer(req.storage, id);
+      if (!parent) continue;
+      const parentCert = parseCertificate(parent.certificate);
+      if (parentCert.subject !== cert.issuer || !(await cert.verify({ publicKey: parentCert.publicKey, signatureOnly: true }).catch(() => false))) continue;
+      await writeRevoked(req.storage, parseSerial(cert.serialNumber), {
+        serial_number: colonSerial(cert.serialNumber),
+        certificate: current.certificate.trim(),
+        issuer_id: id,
+        revocation_time: now,
+        revocation_time_rfc3339: new Date(now * 1000).toISOString().replace('.000Z', 'Z'),
+      });
+      return { ...updated, parentId: id };
+    }
+    return updated;
+  });
+  const parentId = (entry as IssuerEntry & { parentId?: string }).parentId;
+  if (parentId) await rebuildCrl(ctx, req.storage, parentId);
+  return { data: await issuerData(req, (await readIssuer(req.storage, entry.issuer_id))!) };
 }
 
 async function readIssuerCertificate(req: Request, d: FieldData): Promise<Response> {
