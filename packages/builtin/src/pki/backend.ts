@@ -60,7 +60,6 @@ export function createPkiBackend(conf: BackendConfig, options: PkiOptions = {}):
     locks: new KeyedMutex(),
     issuerCache: new Map(),
     tidy: initialTidyStatus(),
-    storage: conf.storage,
   };
   const system = (): SystemView => conf.system;
   return createBackend({

@@ -1,4 +1,4 @@
-import type { Logger, Storage } from '@coffer/sdk';
+import type { Logger } from '@coffer/sdk';
 import { KeyedMutex } from '@coffer/sdk';
 import type { LoadedIssuer } from './issuer-store.js';
 import type { TidyStatus } from './tidy-status.js';
@@ -13,8 +13,6 @@ export interface PkiContext {
   issuerCache: Map<string, Promise<LoadedIssuer | null>>;
   /** The last tidy run of this mount (Vault keeps it in memory too). */
   tidy: TidyStatus;
-  /** The mount's storage, for background work (tidy, CRL rebuilds) started by a request. */
-  storage: Storage;
 }
 
 /** The lock name every change to issuers, keys and their defaults takes. */
