@@ -222,7 +222,7 @@ function leafResponse(req: LeafRequest, issuer: LoadedIssuer, der: Buffer, seria
   const format = req.format || 'pem';
   const data: Record<string, unknown> = {
     certificate: formatCertificate(der, format),
-    issuing_ca: formatCertificate(issuer.der, format),
+    issuing_ca: format === 'der' ? issuer.der.toString('base64') : issuer.entry.certificate.trim(),
     ca_chain: chainOf(issuer, format, req.removeRootsFromChain),
     serial_number: colonSerial(serialHex),
     expiration: Math.floor(notAfter.getTime() / 1000),

@@ -182,7 +182,7 @@ async function signIntermediate(ctx: PkiContext, system: SystemView, req: Reques
   return {
     data: {
       certificate: formatCertificate(der, format),
-      issuing_ca: formatCertificate(issuer.der, format),
+      issuing_ca: format === 'der' ? issuer.der.toString('base64') : issuer.entry.certificate.trim(),
       ca_chain: chainOf(issuer, format, false),
       serial_number: colonSerial(serialHex),
       expiration: Math.floor(notAfter.getTime() / 1000),
