@@ -78,6 +78,24 @@ describe('pki revocation', () => {
     assert.match(text, /: revoked/);
   });
 
+  test('OCSP for a certificate of an unknown issuer, or with ocsp_disable, answers unauthorized', async () => {
+    await ok(server, 'POST', 'sys/mounts/pki_other', { type: 'pki' });
+    const otherRoot = (await ok(server, 'POST', 'pki_other/root/generate/internal', { common_name: 'Other Root', key_type: 'ec' })).data.certificate;
+    await ok(server, 'POST', 'pki_other/roles/any', { allow_any_name: true, key_type: 'ec', ttl: '1h' });
+    const foreign = (await ok(server, 'POST', 'pki_other/issue/any', { common_name: 'foreign.test' })).data;
+    const otherFile = writeFile(dir, 'other-root.pem', otherRoot);
+    const out = await opensslAll(['ocsp', '-issuer', otherFile, '-cert', writeFile(dir, 'foreign.pem', foreign.certificate), '-url', `${server.address}/v1/pki/ocsp`, '-CAfile', otherFile]);
+    assert.match(out, /unauthorized/i);
+    const mine = await issue('disabled.example.com');
+    await ok(server, 'POST', 'pki/config/crl', { ocsp_disable: true });
+    try {
+      assert.match(await ocsp(writeFile(dir, 'disabled.pem', mine.certificate)), /unauthorized/i);
+    } finally {
+      await ok(server, 'POST', 'pki/config/crl', { ocsp_disable: false });
+    }
+    assert.match(await ocsp(writeFile(dir, 'disabled.pem', mine.certificate)), /: good/);
+  });
+
   test('a malformed OCSP request gets malformedRequest with 400', async () => {
     const res = await fetch(`${server.address}/v1/pki/ocsp`, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: Buffer.from('not der') });
     assert.equal(res.status, 400);

@@ -19,7 +19,7 @@ const CA_KEY_USAGE = 32 | 64; // keyCertSign | cRLSign
 export function pathRoot(ctx: PkiContext, system: () => SystemView): PathDefinition[] {
   return [
     {
-      pattern: '(?:root/generate|issuers/generate/root)/(?<exported>internal|exported|existing|kms)',
+      pattern: '(?:root/generate|root/rotate|issuers/generate/root)/(?<exported>internal|exported|existing|kms)',
       fields: {
         ...SUBJECT_FIELDS,
         ...KEY_FIELDS,
