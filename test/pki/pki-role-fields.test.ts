@@ -87,5 +87,12 @@ describe('pki role fields', () => {
     const file = writeFile(dir, 'rsa-leaf.pem', res.body.data.certificate);
     assert.match(openssl(['verify', '-CAfile', writeFile(dir, 'rsa-root.pem', root.data.certificate), file]), /OK/);
     assert.match(openssl(['x509', '-noout', '-text', '-in', file]), /Signature Algorithm: sha256WithRSAEncryption/);
+    // signature_bits picks the issuer's hash.
+    await ok(server, 'POST', 'pki_rsa/roles/sha512', { allow_any_name: true, key_type: 'ec', signature_bits: 512 });
+    const strong = (await ok(server, 'POST', 'pki_rsa/issue/sha512', { common_name: 'sha512.test', ttl: '1h' })).data;
+    const strongFile = writeFile(dir, 'sha512.pem', strong.certificate);
+    assert.match(openssl(['x509', '-noout', '-text', '-in', strongFile]), /Signature Algorithm: sha512WithRSAEncryption/);
+    assert.match(openssl(['verify', '-CAfile', writeFile(dir, 'rsa-root.pem', root.data.certificate), strongFile]), /OK/);
+    assert.equal((await server.request('POST', 'pki_rsa/roles/bad', { signature_bits: 128 })).status, 400);
   });
 });

@@ -59,6 +59,8 @@ export interface CertificateTemplate {
   extKeyUsageOids?: string[];
   policyOids?: string[];
   urls?: AccessUrls;
+  /** Hash size of the issuer's signature: 256, 384, 512, or 0 for the key's default. */
+  signatureBits?: number;
   /** Extensions copied verbatim (sign-verbatim keeps the CSR's); replaced by ours when the OID is the same. */
   extraExtensions?: Extension[];
 }
@@ -146,7 +148,7 @@ export async function signCertificate(tpl: CertificateTemplate, signer: Signer):
   const oursIds = new Set(ours.map((e) => e.extnID));
   const kept = (tpl.extraExtensions ?? []).filter((e) => !oursIds.has(e.type)).map(toAsn);
 
-  const algorithm = signatureAlgorithmIdentifier(signer.key);
+  const algorithm = signatureAlgorithmIdentifier(signer.key, tpl.signatureBits ?? 0);
   const subject = tpl.subject instanceof Name ? tpl.subject : new Name(tpl.subject);
   const tbs = new asn1X509.TBSCertificate({
     version: asn1X509.Version.v3,
@@ -159,7 +161,7 @@ export async function signCertificate(tpl: CertificateTemplate, signer: Signer):
     extensions: new asn1X509.Extensions([...ours, ...kept]),
   });
   const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
-  const signature = await signAsync(nodeDigest(signer.key) ?? null, tbsDer, { key: signer.key, dsaEncoding: 'der' });
+  const signature = await signAsync(nodeDigest(signer.key, tpl.signatureBits ?? 0) ?? null, tbsDer, { key: signer.key, dsaEncoding: 'der' });
   const certificate = new asn1X509.Certificate({ tbsCertificate: tbs, signatureAlgorithm: algorithm, signatureValue: new Uint8Array(signature).buffer });
   return Buffer.from(AsnConvert.serialize(certificate));
 }

@@ -192,6 +192,7 @@ export async function issueLeaf(ctx: PkiContext, storage: Storage, system: Syste
       keyUsage,
       extKeyUsageOids: ekus,
       policyOids: policies,
+      signatureBits: role.signature_bits,
       urls: await readUrls(storage),
       extraExtensions: req.verbatim && csr ? (csr.extensions as Extension[]) : undefined,
     },

@@ -112,10 +112,30 @@ export function signingAlgorithm(key: KeyObject): { name: string; hash?: string;
   return { name: 'ECDSA', namedCurve: EC_CURVES[bits]!, hash: bits === 384 ? 'SHA-384' : bits === 521 ? 'SHA-512' : 'SHA-256' };
 }
 
+/**
+ * The hash of signatures made by `key`: signature_bits (256, 384 or 512) when
+ * given, else Vault's automatic choice (SHA-256 for RSA, the curve's hash for
+ * ECDSA); undefined for Ed25519, which hashes internally.
+ */
+export function signatureHashBits(key: KeyObject, signatureBits = 0): number | undefined {
+  const { type, bits } = describeKey(key);
+  if (type === 'ed25519') return undefined;
+  if (signatureBits !== 0) return validateSignatureBits(signatureBits);
+  if (type === 'rsa') return 256;
+  return bits === 384 ? 384 : bits === 521 ? 512 : 256;
+}
+
+export function validateSignatureBits(bits: number): number {
+  if (bits !== 0 && bits !== 256 && bits !== 384 && bits !== 512) {
+    throw new CofferError('invalid_request', `unsupported signature_bits ${bits}: use 256, 384 or 512 (or 0 for automatic)`);
+  }
+  return bits;
+}
+
 /** The node:crypto digest for sign() with `key` (undefined for Ed25519). */
-export function nodeDigest(key: KeyObject): string | undefined {
-  const alg = signingAlgorithm(key);
-  return alg.hash?.replace('SHA-', 'sha');
+export function nodeDigest(key: KeyObject, signatureBits = 0): string | undefined {
+  const hash = signatureHashBits(key, signatureBits);
+  return hash === undefined ? undefined : `sha${hash}`;
 }
 
 /** A WebCrypto key for @peculiar/x509's generators, imported once per issuer key and cached by the caller. */
@@ -137,10 +157,14 @@ export function keyIdentifier(spki: Buffer): Buffer {
   return createHash('sha1').update(Buffer.from(info.subjectPublicKey)).digest();
 }
 
-/** The signatureAlgorithm of certificates, CRLs and OCSP answers signed by `key` (SHA-256, or the curve's hash). */
-export function signatureAlgorithmIdentifier(key: KeyObject): AlgorithmIdentifier {
-  const { type, bits } = describeKey(key);
-  if (type === 'rsa') return new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: new Uint8Array([5, 0]).buffer });
+const RSA_SIGNATURE_OIDS: Record<number, string> = { 256: '1.2.840.113549.1.1.11', 384: '1.2.840.113549.1.1.12', 512: '1.2.840.113549.1.1.13' };
+const ECDSA_SIGNATURE_OIDS: Record<number, string> = { 256: '1.2.840.10045.4.3.2', 384: '1.2.840.10045.4.3.3', 512: '1.2.840.10045.4.3.4' };
+
+/** The signatureAlgorithm of certificates, CRLs and OCSP answers signed by `key` (see signatureHashBits). */
+export function signatureAlgorithmIdentifier(key: KeyObject, signatureBits = 0): AlgorithmIdentifier {
+  const { type } = describeKey(key);
+  const hash = signatureHashBits(key, signatureBits);
+  if (type === 'rsa') return new AlgorithmIdentifier({ algorithm: RSA_SIGNATURE_OIDS[hash!]!, parameters: new Uint8Array([5, 0]).buffer });
   if (type === 'ed25519') return new AlgorithmIdentifier({ algorithm: '1.3.101.112' });
-  return new AlgorithmIdentifier({ algorithm: bits === 384 ? '1.2.840.10045.4.3.3' : bits === 521 ? '1.2.840.10045.4.3.4' : '1.2.840.10045.4.3.2' });
+  return new AlgorithmIdentifier({ algorithm: ECDSA_SIGNATURE_OIDS[hash!]! });
 }

@@ -75,6 +75,7 @@ async function leaf(ctx: PkiContext, system: SystemView, req: Request, d: FieldD
     role.ext_key_usage = d.get<string[]>('ext_key_usage');
     role.ext_key_usage_oids = d.get<string[]>('ext_key_usage_oids');
     role.use_pss = d.get<boolean>('use_pss');
+    role.signature_bits = d.get<number>('signature_bits');
   } else {
     const stored = await readRole(req.storage, roleName);
     if (!stored) throw new CofferError('invalid_request', `unknown role: ${roleName}`);

@@ -1,6 +1,6 @@
 import { CofferError, genericNameRegex, listResponse, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
 import { extKeyUsageOids, parseKeyUsage, policyOids } from './issuance.js';
-import { defaultKeyBits, validateKeyTypeBits } from './key-material.js';
+import { validateKeyTypeBits, validateSignatureBits } from './key-material.js';
 import { ROLE_FIELDS, listRoles, readRole, roleKey, writeRole, type RoleEntry } from './role-entry.js';
 
 /** roles (LIST) and roles/:name. */
@@ -63,7 +63,7 @@ async function writeRoleFromRequest(req: Request, d: FieldData, patch: boolean):
   } else {
     entry.key_bits = 0;
   }
-  if (entry.signature_bits === 0) entry.signature_bits = entry.key_type === 'ec' ? defaultKeyBits('ec') : 256;
+  validateSignatureBits(entry.signature_bits);
   if (entry.max_ttl > 0 && entry.ttl > entry.max_ttl) throw new CofferError('invalid_request', '"ttl" value must be less than "max_ttl" value');
   if (entry.use_pss) throw new CofferError('invalid_request', 'use_pss is not supported by Coffer: RSA-PSS signatures cannot be issued');
   if (entry.allowed_other_sans.length > 0) throw new CofferError('invalid_request', 'allowed_other_sans is not supported by Coffer');

@@ -117,7 +117,7 @@ async function generateRoot(ctx: PkiContext, system: SystemView, req: Request, d
     const serialHex = newSerialHex();
     const name = new Name(subjectName(subject));
     const cert = await signCertificate(
-      { subject: name, spki, serialHex, notBefore, notAfter, dnsNames: sans.dns, emails: sans.emails, ips: sans.ips, uris: sans.uris, isCA: true, maxPathLength: d.get<number>('max_path_length'), keyUsage: CA_KEY_USAGE, urls: await readUrls(req.storage) },
+      { subject: name, spki, serialHex, notBefore, notAfter, dnsNames: sans.dns, emails: sans.emails, ips: sans.ips, uris: sans.uris, isCA: true, maxPathLength: d.get<number>('max_path_length'), keyUsage: CA_KEY_USAGE, signatureBits: d.get<number>('signature_bits'), urls: await readUrls(req.storage) },
       { subjectName: name, keyId: keyIdentifier(spki), key: ca.key },
     );
     const keyId = await storeCaKey(req.storage, d, ca);
@@ -173,7 +173,7 @@ async function signIntermediate(ctx: PkiContext, system: SystemView, req: Reques
   }
   const serialHex = newSerialHex();
   const cert = await signCertificate(
-    { subject: useCsr ? csr.subjectName : subjectName(fields), spki: csr.spki, serialHex, notBefore, notAfter, dnsNames: sans.dns, emails: sans.emails, ips: sans.ips, uris: sans.uris, isCA: true, maxPathLength: maxPath, keyUsage: CA_KEY_USAGE, urls: await readUrls(req.storage) },
+    { subject: useCsr ? csr.subjectName : subjectName(fields), spki: csr.spki, serialHex, notBefore, notAfter, dnsNames: sans.dns, emails: sans.emails, ips: sans.ips, uris: sans.uris, isCA: true, maxPathLength: maxPath, keyUsage: CA_KEY_USAGE, signatureBits: d.get<number>('signature_bits'), urls: await readUrls(req.storage) },
     signerOf(issuer),
   );
   const der = cert;

@@ -7,7 +7,7 @@ const TIDY_FIELDS: Record<string, FieldSchema> = {
   tidy_cert_store: { type: 'bool', description: 'Remove expired certificates from the store.', default: false },
   tidy_revoked_certs: { type: 'bool', description: 'Remove revocations (and certificates) of expired certificates.', default: false },
   tidy_revoked_cert_issuer_associations: { type: 'bool', description: 'Check that revocations name their issuer.', default: false },
-  tidy_expired_issuers: { type: 'bool', description: 'Remove expired issuers (not supported by Coffer yet; ignored).', default: false },
+  tidy_expired_issuers: { type: 'bool', description: 'Remove expired issuers (not supported by Coffer yet; must be false).', default: false },
   safety_buffer: { type: 'duration', description: 'How long after expiry a certificate is kept.', default: 259200 },
   pause_duration: { type: 'string', description: 'Pause between certificates, e.g. "10ms".', default: '0s' },
 };
@@ -47,6 +47,10 @@ function pauseMs(text: string): number {
   return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
 }
 
+function refuseExpiredIssuers(asked: boolean): void {
+  if (asked) throw new CofferError('invalid_request', 'tidy_expired_issuers is not supported by Coffer yet: remove expired issuers with DELETE issuer/:ref');
+}
+
 /** Starts a tidy in the background unless one is running; the request returns at once, as in Vault. */
 function startTidy(ctx: PkiContext, s: Storage, opts: TidyOptions): void {
   if (ctx.tidy.state === 'Running' || ctx.tidy.state === 'Cancelling') throw new CofferError('invalid_request', 'Tidy operation already in progress.');
@@ -73,6 +77,7 @@ function optionsOf(d: FieldData): TidyOptions {
     pause_ms: pauseMs(d.get<string>('pause_duration')),
   };
   if (opts.safety_buffer < 1) throw new CofferError('invalid_request', 'safety_buffer must be greater than zero');
+  refuseExpiredIssuers(opts.tidy_expired_issuers);
   return opts;
 }
 
@@ -136,6 +141,7 @@ export function pathTidy(ctx: PkiContext): PathDefinition[] {
               if (sent) (config as unknown as Record<string, unknown>)[field] = value;
             }
             pauseMs(config.pause_duration);
+            refuseExpiredIssuers(config.tidy_expired_issuers);
             if (config.interval_duration < 1) throw new CofferError('invalid_request', 'interval_duration must be greater than zero');
             if (config.enabled && !config.tidy_cert_store && !config.tidy_revoked_certs && !config.tidy_revoked_cert_issuer_associations) {
               throw new CofferError('invalid_request', 'auto-tidy enabled but no tidy operations were requested: enable at least one tidy_* field');
