@@ -50,6 +50,7 @@ describe('pki bad input', () => {
     await refused('pki/issue/web', { common_name: 'example.com' }, /not allowed by this role/); // bare domain not allowed
     await refused('pki/issue/web', {}, /common_name field is required/);
     await refused('pki/issue/nope', { common_name: 'a.example.com' }, /^unknown role: nope$/);
+    await refused('pki/issue/web', { common_name: 'a.example.com', serial_number: 'DEV-1' }, /serial_number DEV-1 not allowed by this role/);
   });
 
   test('a malformed CSR, and a CSR with the wrong key type', async () => {

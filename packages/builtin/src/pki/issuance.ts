@@ -7,7 +7,7 @@ import type { PkiContext } from './context.js';
 import type { ParsedCsr } from './csr.js';
 import { signingIssuer, type LoadedIssuer } from './issuer-store.js';
 import { describeKey, generateKeyPairOf, privateKeyDer, privateKeyPem, validateKeyTypeBits } from './key-material.js';
-import { firstDisallowedName, isHostname, splitAltNames, validateIpSans, validateUriSans } from './name-policy.js';
+import { firstDisallowedName, globMatch, isHostname, splitAltNames, validateIpSans, validateUriSans } from './name-policy.js';
 import { formatCertificate, pemToDer, toPem } from './pem.js';
 import type { RoleEntry } from './role-entry.js';
 import { colonSerial, newSerialHex } from './serial.js';
@@ -119,7 +119,8 @@ export async function issueLeaf(ctx: PkiContext, storage: Storage, system: Syste
     }
     const badSan = firstDisallowedName(role, [...dns, ...emails]);
     if (badSan) throw new CofferError('invalid_request', `subject alternate name ${badSan} not allowed by this role`);
-    if (req.serialNumber && role.allowed_serial_numbers.length > 0 && !role.allowed_serial_numbers.some((p) => p === '*' || p === req.serialNumber)) {
+    // As in Vault: a subject serialNumber must match one of allowed_serial_numbers (globs); none allowed when the list is empty.
+    if (req.serialNumber && !role.allowed_serial_numbers.some((p) => globMatch(p, req.serialNumber))) {
       throw new CofferError('invalid_request', `serial_number ${req.serialNumber} not allowed by this role`);
     }
   }
