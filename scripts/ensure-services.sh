@@ -49,4 +49,8 @@ if ! command -v slapd >/dev/null; then
   echo "slapd slapd/no_configuration boolean true" | debconf-set-selections 2>/dev/null || true
   apt_install slapd ldap-utils || log "slapd could not be installed"
 fi
+# openssl: the PKI tests check certificates, CRLs and OCSP answers with it.
+if ! command -v openssl >/dev/null; then
+  log "installing openssl"; apt_install openssl || log "openssl could not be installed"
+fi
 exit 0

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
 import { runCli } from '../support/coffer-process.js';
-import { openssl, tempDir, writeFile } from './pki-support.js';
+import { OPENSSL_SKIP, openssl, tempDir, writeFile } from './pki-support.js';
 
 let server: InProcessServer;
 let env: NodeJS.ProcessEnv;
@@ -25,7 +25,7 @@ async function cli(...args: string[]): Promise<string> {
   return res.stdout;
 }
 
-describe('pki from the CLI', () => {
+describe('pki from the CLI', { skip: OPENSSL_SKIP }, () => {
   test('secrets enable, root/generate, roles, issue -field; plugin list shows pki as a built-in', async () => {
     await cli('secrets', 'enable', 'pki');
     const root = await cli('write', '-field=certificate', 'pki/root/generate/internal', 'common_name=CLI Root', 'key_type=ec');

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
-import { mountWithRoot, ok, openssl, opensslAll, tempDir, writeFile } from './pki-support.js';
+import { OPENSSL_SKIP, mountWithRoot, ok, openssl, opensslAll, tempDir, writeFile } from './pki-support.js';
 
 let server: InProcessServer;
 let rootPem: string;
@@ -29,7 +29,7 @@ function ocsp(leafFile: string): Promise<string> {
   return opensslAll(['ocsp', '-issuer', rootFile, '-cert', leafFile, '-url', `${server.address}/v1/pki/ocsp`, '-CAfile', rootFile, '-resp_text']);
 }
 
-describe('pki revocation', () => {
+describe('pki revocation', { skip: OPENSSL_SKIP }, () => {
   test('revoke puts the serial in the CRL that openssl crl reads (DER and PEM, no token)', async () => {
     const keep = await issue('keep.example.com');
     const gone = await issue('gone.example.com');

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
-import { mountWithRoot, ok, openssl, tempDir, writeFile } from './pki-support.js';
+import { OPENSSL_SKIP, mountWithRoot, ok, openssl, tempDir, writeFile } from './pki-support.js';
 
 let server: InProcessServer;
 let rootFile: string;
@@ -26,7 +26,7 @@ async function issueWith(role: Record<string, unknown>, request: Record<string, 
   return { text: openssl(['x509', '-noout', '-text', '-in', file]), data };
 }
 
-describe('pki role fields', () => {
+describe('pki role fields', { skip: OPENSSL_SKIP }, () => {
   for (const [keyType, keyBits, expected] of [
     ['rsa', 3072, /Public-Key: \(3072 bit\)/],
     ['ec', 384, /NIST CURVE: P-384|ASN1 OID: secp384r1/],
