@@ -9,3 +9,4 @@ if (!only || only === 'plugins') {
   if (pluginBench) await pluginBench();
 }
 if (!only || only === 'transit') await (await import('./transit-bench.js')).transitBench();
+if (!only || only === 'pki') await (await import('./pki-bench.js')).pkiBench();

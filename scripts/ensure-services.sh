@@ -69,4 +69,9 @@ fi
 if ! command -v gpg >/dev/null; then
   log "installing gnupg"; apt_install gnupg || log "gnupg could not be installed"
 fi
+
+# openssl: the PKI tests check certificates, CRLs and OCSP answers with it.
+if ! command -v openssl >/dev/null; then
+  log "installing openssl"; apt_install openssl || log "openssl could not be installed"
+fi
 exit 0

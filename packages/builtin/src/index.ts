@@ -7,6 +7,7 @@ import { databaseFactory } from './database/index.js';
 import { sshFactory } from './ssh/index.js';
 import { totpFactory } from './totp/index.js';
 import { transitFactory } from './transit/index.js';
+import { pkiFactory } from './pki/index.js';
 
 export { cubbyholeFactory, cubbyholePrefix } from './cubbyhole/index.js';
 export { kvFactory } from './kv/index.js';
@@ -16,6 +17,7 @@ export { databaseFactory } from './database/index.js';
 export { sshFactory } from './ssh/index.js';
 export { totpFactory } from './totp/index.js';
 export { transitFactory } from './transit/index.js';
+export { pkiFactory } from './pki/index.js';
 
 /** A built-in engine or auth method as the plugin catalog lists it. */
 export interface BuiltinPlugin {
@@ -40,4 +42,5 @@ export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'secret', name: 'ssh', factory: sshFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'totp', factory: totpFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'transit', factory: transitFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'secret', name: 'pki', factory: pkiFactory, version: '0.1.0', deprecationStatus: 'supported' },
 ];

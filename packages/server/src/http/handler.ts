@@ -79,7 +79,8 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
   try {
     const bodyAllowed = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
     const raw = bodyAllowed ? await readBody(req, deps.maxRequestSize()) : Buffer.alloc(0);
-    const body = raw.length > 0 ? parseJsonBody(raw, deps.jsonLimits?.()) : {};
+    // A DER OCSP request is not JSON (Vault passes it through the same way): the backend gets it base64-encoded.
+    const body = raw.length === 0 ? {} : isOcspRequest(header(req, 'content-type')) ? { http_raw_body: raw.toString('base64') } : parseJsonBody(raw, deps.jsonLimits?.());
 
     if (deps.isLifecyclePath(path)) {
       const answer = await deps.lifecycle({ method, path, query, body, token });
@@ -164,6 +165,10 @@ function apiPath(rawPath: string): string {
   }
   if (decoded.includes('\0')) throw new CofferError('invalid_request', 'invalid path: it contains a NUL character');
   return decoded.replace(/^\/+/, '');
+}
+
+function isOcspRequest(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/ocsp-request';
 }
 
 function parseWrapTtl(value: string): number {

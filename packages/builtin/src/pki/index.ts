@@ -1,0 +1,2 @@
+import './reflect-polyfill.js';
+export { pkiFactory, createPkiBackend, type PkiOptions } from './backend.js';
