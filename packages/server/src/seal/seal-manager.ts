@@ -93,6 +93,8 @@ class ShamirSealManager implements SealManager {
   private readonly unsealShares = new KeyShareCollector();
   private unsealNonce = '';
   private cluster: ClusterInfo | null = null;
+  /** The core finished setting up after the barrier opened (every mount loaded): only then is the server reported unsealed. */
+  private coreReady = false;
   private readonly rekey: BarrierRekey;
   private readonly rootGeneration: RootGeneration;
   private readonly physical: Storage;
@@ -114,7 +116,7 @@ class ShamirSealManager implements SealManager {
   }
 
   get sealed(): boolean {
-    return this.barrier.sealed;
+    return this.barrier.sealed || !this.coreReady;
   }
 
   get otpLength(): number {
@@ -126,12 +128,12 @@ class ShamirSealManager implements SealManager {
   }
 
   clusterInfo(): ClusterInfo | null {
-    return this.barrier.sealed ? null : this.cluster;
+    return this.sealed ? null : this.cluster;
   }
 
   async status(): Promise<SealStatus> {
     const config = await readSealConfig(this.physical);
-    const sealed = this.barrier.sealed;
+    const sealed = this.sealed;
     const cluster = this.clusterInfo();
     const status: SealStatus = {
       type: 'shamir',
@@ -336,6 +338,7 @@ class ShamirSealManager implements SealManager {
     try {
       this.cluster = await loadClusterInfo(this.barrier, this.options.clusterName);
       await this.hooks.onUnsealed();
+      this.coreReady = true;
     } catch (err) {
       this.logger.error({ err: errorText(err) }, 'post-unseal setup failed; sealing again');
       await this.sealNow();
@@ -346,6 +349,7 @@ class ShamirSealManager implements SealManager {
 
   private async sealNow(): Promise<void> {
     this.resetUnsealProgress();
+    this.coreReady = false;
     if (this.barrier.sealed) return;
     try {
       await this.hooks.onSealing();

@@ -1,14 +1,13 @@
 import { hostname } from 'node:os';
 import { CofferError, type Logger } from '@coffer/sdk';
 import { loadConfig, type ServerConfig } from '../config/index.js';
-import { Core } from '../core/core.js';
 import { COFFER_VERSION, VAULT_API_VERSION } from '../core/version.js';
-import { createHttpHandler } from '../http/handler.js';
 import { createListener, type Listener, type ListenerOptions } from '../http/listener.js';
 import { listenerOptionsFromConfig } from '../http/listener-config.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { createPhysical } from '../physical/index.js';
 import { createPluginSystem } from '../plugin-catalog/index.js';
+import { composeCore, coreHttpHandler } from './compose.js';
 import { bootstrapDev, devBanner } from './dev-mode.js';
 import { createServerLogger } from './logger.js';
 import type { RunningServer, ServerOptions } from './options.js';
@@ -45,27 +44,19 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     globalReloadPollMs: 5000,
     logger: logger.child({ component: 'plugins' }),
   });
-  const core = new Core({
+  const core = composeCore({
     physical,
     storageType: storage.type,
     logger,
     defaultLeaseTtl: config?.defaultLeaseTtl || 32 * DAY,
     maxLeaseTtl: config?.maxLeaseTtl || 32 * DAY,
     clusterName: config?.clusterName,
-    wrapSource: plugins.wrapSource,
-    extraSysPaths: plugins.extraSysPaths,
-    onUnsealed: plugins.onUnsealed,
-    onSealing: plugins.onSealing,
-    knownType: plugins.knownType,
-    openDatabasePlugin: (name, version) => plugins.openDatabasePlugin(name, version),
+    plugins,
   });
 
   // Each listener enforces its own max_request_size and max_request_duration, as in Vault.
   const handlerFor = (spec: ListenerSpec) =>
-    createHttpHandler({
-      handle: (req) => core.handle(req),
-      lifecycle: (call) => core.lifecycle(call),
-      isLifecyclePath: (path) => core.isLifecyclePath(path),
+    coreHttpHandler(core, {
       maxRequestSize: () => spec.maxRequestSize,
       maxRequestDurationMs: () => spec.maxRequestDurationSeconds * 1000,
       logger: logger.child({ component: 'http' }),

@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '@coffer/sdk';
-import { Core, type CoreOptions } from '../core/core.js';
-import { createHttpHandler } from '../http/handler.js';
+import type { Core } from '../core/core.js';
+import type { CoreModule } from '../core/modules/module.js';
+import { composeCore, coreHttpHandler } from '../server/compose.js';
 import { createListener, type Listener } from '../http/listener.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { InmemBackend, type PhysicalBackend } from '../physical/index.js';
@@ -28,7 +29,8 @@ export async function startInProcessServer(
     dev?: boolean;
     logger?: Logger;
     maxRequestSize?: number;
-    core?: Partial<CoreOptions>;
+    /** Extra core modules (a test's own stage or service). */
+    modules?: readonly CoreModule[];
     /** Physical storage to run on (default: a fresh inmem backend); close() closes it. */
     physical?: PhysicalBackend;
     /** The storage type reported by sys/seal-status (default: "inmem", or the given one). */
@@ -43,25 +45,9 @@ export async function startInProcessServer(
   const logger = opts.logger ?? silentLogger;
   const physical = opts.physical ?? new InmemBackend();
   const plugins = opts.plugins ? createPluginSystem({ pluginDirectory: opts.plugins.directory, nodeId: 'in-process', logger: logger.child({ component: 'plugins' }) }) : undefined;
-  // The same hooks runServer (server/run.ts) gives the Core.
-  const pluginHooks: Partial<CoreOptions> = plugins
-    ? {
-        wrapSource: plugins.wrapSource,
-        extraSysPaths: plugins.extraSysPaths,
-        onUnsealed: plugins.onUnsealed,
-        onSealing: plugins.onSealing,
-        knownType: plugins.knownType,
-        openDatabasePlugin: (name, version) => plugins.openDatabasePlugin(name, version),
-      }
-    : {};
-  const core = new Core({ physical, storageType: opts.storageType ?? 'inmem', logger, defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600, ...pluginHooks, ...opts.core });
-  const handler = createHttpHandler({
-    handle: (req) => core.handle(req),
-    lifecycle: (call) => core.lifecycle(call),
-    isLifecyclePath: (p) => core.isLifecyclePath(p),
-    maxRequestSize: () => opts.maxRequestSize ?? DEFAULT_MAX_REQUEST_SIZE,
-    logger,
-  });
+  // The same composition root as `coffer server` (server/run.ts).
+  const core = composeCore({ physical, storageType: opts.storageType ?? 'inmem', logger, defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600, plugins, modules: opts.modules });
+  const handler = coreHttpHandler(core, { maxRequestSize: () => opts.maxRequestSize ?? DEFAULT_MAX_REQUEST_SIZE, logger });
   const listener: Listener = await createListener({ address: '127.0.0.1:0', handler, logger });
   const address = `http://${listener.address}`;
   let rootToken = '';
