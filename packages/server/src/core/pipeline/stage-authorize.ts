@@ -1,4 +1,5 @@
 import { CofferError } from '@coffer/sdk';
+import { isCoreMount } from '../../mounts/mount-type-rules.js';
 import type { AclPort } from '../ports.js';
 import { requestOf, routeOf, type Stage } from './stage.js';
 
@@ -21,7 +22,8 @@ export function authorizeStage(deps: AuthorizeStageDeps): Stage {
         throw new CofferError('permission_denied', 'permission denied', { errors: ['1 error occurred:\n\t* permission denied\n\n'] });
       }
       ctx.decision = decision;
-      req.sudo = decision.rootPrivs;
+      // The core's own backends (token create, revoke-orphan) need to know; engines never see it.
+      if (isCoreMount(routeOf(ctx).entry)) req.sudo = decision.rootPrivs;
     }
     await next();
   };

@@ -79,8 +79,8 @@ describe('request stage (the mount boundary)', () => {
 
 describe('authorize stage', () => {
   const acl = (allowed: boolean, rootPrivs: boolean) => ({ authorize: async () => ({ allowed, rootPrivs, isRoot: false, capabilities: [] }) });
-  const prepared = async (path: string) => {
-    const { route } = testRoute('kv', 'secret/', recordingBackend());
+  const prepared = async (path: string, type = 'kv') => {
+    const { route } = testRoute(type, 'secret/', recordingBackend());
     const ctx = testContext(path);
     ctx.route = route;
     ctx.relative = path.slice('secret/'.length);
@@ -89,9 +89,12 @@ describe('authorize stage', () => {
     return ctx;
   };
   test('an allowed request goes on with sudo on the request; a denied one calls onDenied and is a 403', async () => {
-    const ctx = await prepared('secret/x');
+    const ctx = await prepared('secret/x', 'token');
     await authorizeStage({ acl: acl(true, true), onDenied: async () => assert.fail('not denied') })(ctx, done);
-    assert.equal(ctx.request!.sudo, true);
+    assert.equal(ctx.request!.sudo, true, 'the core\'s own backends learn about sudo');
+    const engine = await prepared('secret/x');
+    await authorizeStage({ acl: acl(true, true), onDenied: async () => assert.fail('not denied') })(engine, done);
+    assert.equal(engine.request!.sudo, undefined, 'an engine does not');
     let denied = 0;
     await assert.rejects(authorizeStage({ acl: acl(false, false), onDenied: async () => void denied++ })(await prepared('secret/x'), done), code('permission_denied'));
     assert.equal(denied, 1);
