@@ -1,16 +1,12 @@
 import { randomFillSync } from 'node:crypto';
-import { CofferError, silentLogger, type Logger, type Storage, type StorageEntry } from '@coffer/sdk';
+import { CofferError, isTransactional, silentLogger, type Logger, type Storage, type StorageEntry, type TxnOp } from '@coffer/sdk';
+import type { Barrier, KeyStatus } from './barrier.js';
 import * as aead from './aead.js';
+import { checkOps } from '../physical/entry-check.js';
 import { Keyring } from './keyring.js';
 import { KEYRING_PATH, RESERVED_PHYSICAL_PATHS } from './paths.js';
 
-export interface KeyStatus {
-  term: number;
-  /** RFC 3339, as Vault's sys/key-status. */
-  install_time: string;
-  /** Encryptions under the active term since this node unsealed (or since the term was installed). */
-  encryptions: number;
-}
+export type { KeyStatus } from './barrier.js';
 
 export interface AesGcmBarrierOptions {
   /** Physical paths, beside the keyring and the seal config, that the barrier must never touch. */
@@ -37,7 +33,7 @@ export const sealedError = (): CofferError => new CofferError('sealed', 'Vault i
  * decrypt). The keyring is stored at `core/keyring`, encrypted with the root
  * key, which only ever lives in memory while unsealed.
  */
-export class AesGcmBarrier implements Storage {
+export class AesGcmBarrier implements Barrier {
   private keyring: Keyring | null = null;
   private rootKey: Buffer | null = null;
   private encryptions = 0;
@@ -48,6 +44,7 @@ export class AesGcmBarrier implements Storage {
   private readonly autoRotateAfter: number;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  readonly transaction?: (ops: TxnOp[]) => Promise<void>;
 
   constructor(
     private readonly physical: Storage,
@@ -57,6 +54,38 @@ export class AesGcmBarrier implements Storage {
     this.autoRotateAfter = options.autoRotateAfterEncryptions ?? DEFAULT_AUTO_ROTATE;
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
+    // Atomic only where the physical storage is: every put is encrypted first, then all go down as one transaction.
+    if (isTransactional(physical)) {
+      this.transaction = async (ops) => {
+        this.unsealedKeyring();
+        // Checked as a whole first: nothing is encrypted for a transaction that cannot apply.
+        checkOps(ops);
+        const sealedOps: TxnOp[] = ops.map((op) => {
+          this.checkPath(op.op === 'put' ? op.entry.key : op.key);
+          return op.op === 'put' ? { op: 'put', entry: { key: op.entry.key, value: this.encrypt(op.entry.value, 'storage', op.entry.key) } } : op;
+        });
+        await physical.transaction(sealedOps);
+      };
+    }
+  }
+
+  /** Re-read the keyring from storage: another node sharing the storage rotated or rekeyed it. */
+  async reloadKeyring(): Promise<void> {
+    const rootKey = this.rootKey;
+    if (!rootKey || !this.keyring) throw sealedError();
+    const stored = await this.physical.get(KEYRING_PATH);
+    if (!stored) throw new CofferError('internal', 'the barrier keyring is missing from storage');
+    const plaintext = aead.decryptBlob(rootKey, stored.value, 'keyring', KEYRING_PATH);
+    try {
+      const keyring = Keyring.parse(plaintext);
+      // Sealed while reading: keep nothing.
+      if (!this.keyring) return keyring.wipe();
+      const previous = this.keyring;
+      this.keyring = keyring;
+      previous.wipe();
+    } finally {
+      plaintext.fill(0);
+    }
   }
 
   get sealed(): boolean {

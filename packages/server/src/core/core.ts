@@ -1,5 +1,6 @@
 import { CofferError, type Logger } from '@coffer/sdk';
-import { AesGcmBarrier } from '../barrier/index.js';
+import { AesGcmBarrier, type Barrier } from '../barrier/index.js';
+import { ReportingBarrier } from '../barrier/reporting-barrier.js';
 import type { ExpirationManager } from '../expiration/index.js';
 import type { LifecycleCall } from '../http/handler.js';
 import type { MountManager } from '../mounts/mount-manager.js';
@@ -14,6 +15,7 @@ import { newPipelineContext, type PipelineContext } from './pipeline/stage.js';
 import type { IncomingRequest, PipelineResult } from './pipeline-types.js';
 import { Router } from './router.js';
 import type { TokenLayer } from './token-layer.js';
+import { Invalidator } from './invalidation.js';
 import { REPORTED_VERSION } from './version.js';
 
 export interface CoreOptions {
@@ -41,7 +43,10 @@ interface UnsealedState {
  * every module (every mount included) has started.
  */
 export class Core {
-  readonly barrier: AesGcmBarrier;
+  /** The barrier itself: a write here is "below" every cache (as a write by another node would be). */
+  readonly barrier: Barrier;
+  /** Tells the caches that storage entries changed; see invalidate(). */
+  readonly invalidator: Invalidator;
   readonly seal: SealManager;
   readonly router = new Router();
   readonly logger: Logger;
@@ -50,6 +55,7 @@ export class Core {
   constructor(readonly options: CoreOptions) {
     this.logger = options.logger;
     this.barrier = new AesGcmBarrier(options.physical, { logger: options.logger });
+    this.invalidator = new Invalidator(options.logger.child({ component: 'invalidation' }));
     this.seal = createSealManager({
       physical: options.physical,
       barrier: this.barrier,
@@ -93,6 +99,15 @@ export class Core {
     return result ?? undefined;
   }
 
+  /**
+   * A storage entry changed below the caches (written by another node, or
+   * straight to the barrier): every cache keyed by that path forgets it.
+   */
+  async invalidate(key: string): Promise<void> {
+    await this.invalidator.settled();
+    await this.invalidator.invalidate(key);
+  }
+
   /** A module's service while unsealed (throws while sealed). */
   service<K extends ServiceName>(name: K): CoreServices[K] {
     const value = this.state?.runner.service(name) ?? this.starting?.service(name);
@@ -121,7 +136,8 @@ export class Core {
 
   private async postUnseal(): Promise<void> {
     const root: Partial<CoreServices> = {
-      barrier: this.barrier,
+      barrier: new ReportingBarrier(this.barrier, (keys) => this.invalidator.written(keys)),
+      invalidator: this.invalidator,
       router: this.router,
       systemTtls: () => this.systemTtls(),
       sealControl: { sealFromRequest: () => this.sealFromRequest() },
@@ -130,6 +146,7 @@ export class Core {
     this.starting = runner;
     try {
       const contributions = await runner.start();
+      this.invalidator.register(contributions.flatMap((c) => c.invalidation ?? []));
       const stages = orderStages(contributions.flatMap((c) => c.stages ?? []));
       this.state = { runner, pipeline: composeStages(stages.map((s) => s.stage)) };
     } finally {
@@ -143,6 +160,7 @@ export class Core {
     if (!state) return;
     // Stop routing first, then stop the modules in reverse order.
     this.state = undefined;
+    this.invalidator.clear();
     await state.runner.stop();
     this.logger.info({}, 'sealed: every backend stopped');
   }

@@ -1,5 +1,5 @@
 import { CofferError, type Backend, type Logger } from '@coffer/sdk';
-import type { AesGcmBarrier } from '../barrier/index.js';
+import type { Barrier } from '../barrier/index.js';
 import type { ExpirationManager, LeaseOwner } from '../expiration/index.js';
 import { StorageView } from '@coffer/sdk';
 import { createLeasePort, createTokenBackend, createTokenPort, createTokenStore, tokenInfoOf, type TokenStore } from '../token/index.js';
@@ -18,7 +18,7 @@ export interface TokenLayer {
 }
 
 export interface TokenLayerDeps {
-  barrier: AesGcmBarrier;
+  barrier: Barrier;
   expiration: ExpirationManager;
   logger: Logger;
   /** The auth/token/ mount's TTLs after tuning. */

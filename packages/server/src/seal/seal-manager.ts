@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CofferError, type Logger, type Storage } from '@coffer/sdk';
-import type { AesGcmBarrier, KeyStatus } from '../barrier/aes-gcm.js';
+import type { Barrier, KeyStatus } from '../barrier/barrier.js';
 import { KEYRING_PATH } from '../barrier/paths.js';
 import { loadClusterInfo, type ClusterInfo } from './cluster-info.js';
 import { RootGeneration } from './generate-root.js';
@@ -41,7 +41,7 @@ export interface SealHooks {
 export interface SealManagerOptions {
   /** Raw physical storage (the seal config is stored unencrypted). */
   physical: Storage;
-  barrier: AesGcmBarrier;
+  barrier: Barrier;
   logger: Logger;
   hooks: SealHooks;
   /** Reported as `version` by seal-status and health. */
@@ -98,7 +98,7 @@ class ShamirSealManager implements SealManager {
   private readonly rekey: BarrierRekey;
   private readonly rootGeneration: RootGeneration;
   private readonly physical: Storage;
-  private readonly barrier: AesGcmBarrier;
+  private readonly barrier: Barrier;
   private readonly logger: Logger;
   private readonly hooks: SealHooks;
   readonly version: string;

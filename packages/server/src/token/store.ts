@@ -607,6 +607,11 @@ export class TokenStore {
     return entry;
   }
 
+  /** The stored entry of a salted id changed below the cache (another node, a direct barrier write). */
+  invalidateEntry(key: string): void {
+    this.entries.invalidate(key);
+  }
+
   /**
    * Every write of an entry goes through here or removeEntry(). The cache is
    * emptied before (concurrent requests read storage, not the old copy) and

@@ -17,6 +17,8 @@ export const auditModule: CoreModule = {
         { name: 'audit-request', stage: auditRequestStage(audit) },
         { name: 'audit-response', stage: auditResponseStage(audit) },
       ],
+      // Exactly the table: the salts under core/audit-salt/ are read when a device opens.
+      invalidation: [{ prefix: 'core/audit', invalidate: (key) => (key === 'core/audit' ? audit.reload() : undefined) }],
       start: () => audit.load(),
       stop: () => audit.unload(),
     };

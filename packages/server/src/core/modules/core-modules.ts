@@ -1,6 +1,7 @@
 import { auditModule } from './audit-module.js';
 import { authorizeModule } from './authorize-module.js';
 import { expirationModule } from './expiration-module.js';
+import { keyringModule } from './keyring-module.js';
 import { leasesModule } from './leases-module.js';
 import type { CoreModule } from './module.js';
 import { mountsModule } from './mounts-module.js';
@@ -12,5 +13,5 @@ import { wrappingModule } from './wrapping-module.js';
 
 /** The modules every server has. Their order here does not matter: the core orders them by what they need. */
 export function coreModules(): CoreModule[] {
-  return [policiesModule, expirationModule, auditModule, mountsModule, tokensModule, leasesModule, authorizeModule, wrappingModule, sysModule, rollbackModule];
+  return [keyringModule, policiesModule, expirationModule, auditModule, mountsModule, tokensModule, leasesModule, authorizeModule, wrappingModule, sysModule, rollbackModule];
 }

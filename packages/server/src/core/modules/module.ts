@@ -1,6 +1,6 @@
 import type { Logger, OpenedDatabasePlugin, PathDefinition } from '@coffer/sdk';
 import type { AuditBroker } from '../../audit/index.js';
-import type { AesGcmBarrier } from '../../barrier/index.js';
+import type { ReportingBarrier } from '../../barrier/reporting-barrier.js';
 import type { ExpirationManager } from '../../expiration/index.js';
 import type { BackendSource } from '../../mounts/backend-source.js';
 import type { MountBoundary } from '../../mounts/mount-boundary.js';
@@ -10,6 +10,7 @@ import type { AclPort } from '../ports.js';
 import type { Router } from '../router.js';
 import type { TokenLayer } from '../token-layer.js';
 import type { ResponseWrapper } from '../wrapping.js';
+import type { Invalidator } from '../invalidation.js';
 import type { StageContribution } from '../pipeline/stage.js';
 import type { InvalidationHandler } from '../invalidation.js';
 
@@ -21,7 +22,10 @@ import type { InvalidationHandler } from '../invalidation.js';
  */
 export interface CoreServices {
   // Root services, given by the core before any module is built.
-  barrier: AesGcmBarrier;
+  /** The barrier; writes through it are reported to the caches (`barrier.unreported` for a mount's own data). */
+  barrier: ReportingBarrier;
+  /** Tells every cache that a storage entry changed (the HA standby will drive it too). */
+  invalidator: Invalidator;
   router: Router;
   /** Server-wide lease defaults (default_lease_ttl / max_lease_ttl), seconds. */
   systemTtls: () => { defaultTtl: number; maxTtl: number };

@@ -29,6 +29,8 @@ export const mountsModule: CoreModule = {
     const boundary = await MountBoundary.open(barrier);
     const mounts = new MountManager({
       barrier,
+      // A backend needs no news of its own writes: its data goes through the barrier unreported.
+      dataStorage: barrier.unreported,
       router,
       source: { create: (entry, conf) => plugins().source.create(entry, conf) },
       systemViewFor: (entry) =>
@@ -49,6 +51,13 @@ export const mountsModule: CoreModule = {
         { name: 'request', stage: requestStage(boundary) },
         { name: 'existence', stage: existenceStage(mountError) },
         { name: 'dispatch', stage: dispatchStage(mountError) },
+      ],
+      invalidation: [
+        { prefix: 'core/mounts', invalidate: (key) => (key === 'core/mounts' ? mounts.reload('mounts') : undefined) },
+        { prefix: 'core/auth', invalidate: (key) => (key === 'core/auth' ? mounts.reload('auth') : undefined) },
+        // Each backend's own invalidate(key), with the key inside its storage view.
+        { prefix: 'logical/', invalidate: (key) => mounts.invalidateData(key) },
+        { prefix: 'auth/', invalidate: (key) => mounts.invalidateData(key) },
       ],
       start: () => mounts.load(),
       stop: () => mounts.unload(),

@@ -7,6 +7,9 @@ import { mountTtls } from '../system-view.js';
 import { createTokenLayer } from '../token-layer.js';
 import type { CoreModule } from './module.js';
 
+/** Where token entries live, by salted id (token/store.ts keeps them under its sys/token/ view). */
+const TOKEN_ENTRY_PREFIX = 'sys/token/id/';
+
 /** The token store (auth/token/), and the pipeline stages that authenticate, charge uses and issue login tokens. */
 export const tokensModule: CoreModule = {
   name: 'tokens',
@@ -35,6 +38,7 @@ export const tokensModule: CoreModule = {
     const ttlsOf = (entry: Parameters<typeof mountTtls>[0]) => mountTtls(entry, systemTtls());
     return {
       services: { tokens },
+      invalidation: [{ prefix: TOKEN_ENTRY_PREFIX, invalidate: (key) => tokens.store.invalidateEntry(key.slice(TOKEN_ENTRY_PREFIX.length)) }],
       stages: [
         { name: 'authenticate', stage: authenticateStage(tokens.port) },
         { name: 'token-use', stage: tokenUseStage(tokens.port, ctx.logger) },
