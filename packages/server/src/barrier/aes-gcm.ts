@@ -4,6 +4,7 @@ import type { Barrier, KeyStatus } from './barrier.js';
 import * as aead from './aead.js';
 import { checkOps } from '../physical/entry-check.js';
 import { Keyring } from './keyring.js';
+import { PlaintextCache } from './plaintext-cache.js';
 import { KEYRING_PATH, RESERVED_PHYSICAL_PATHS } from './paths.js';
 
 export type { KeyStatus } from './barrier.js';
@@ -45,6 +46,7 @@ export class AesGcmBarrier implements Barrier {
   private readonly logger: Logger;
   private readonly now: () => Date;
   readonly transaction?: (ops: TxnOp[]) => Promise<void>;
+  private readonly plaintexts = new PlaintextCache();
 
   constructor(
     private readonly physical: Storage,
@@ -64,7 +66,12 @@ export class AesGcmBarrier implements Barrier {
           this.checkPath(op.op === 'put' ? op.entry.key : op.key);
           return op.op === 'put' ? { op: 'put', entry: { key: op.entry.key, value: this.encrypt(op.entry.value, 'storage', op.entry.key) } } : op;
         });
-        await physical.transaction(sealedOps);
+        for (const op of ops) this.plaintexts.forget(op.op === 'put' ? op.entry.key : op.key);
+        try {
+          await physical.transaction(sealedOps);
+        } finally {
+          for (const op of ops) this.plaintexts.forget(op.op === 'put' ? op.entry.key : op.key);
+        }
       };
     }
   }
@@ -83,6 +90,7 @@ export class AesGcmBarrier implements Barrier {
       const previous = this.keyring;
       this.keyring = keyring;
       previous.wipe();
+      this.plaintexts.clear();
     } finally {
       plaintext.fill(0);
     }
@@ -141,6 +149,7 @@ export class AesGcmBarrier implements Barrier {
 
   /** Forget every key. Safe to call when already sealed. */
   seal(): void {
+    this.plaintexts.clear();
     this.keyring?.wipe();
     this.rootKey?.fill(0);
     this.keyring = null;
@@ -215,6 +224,9 @@ export class AesGcmBarrier implements Barrier {
   async get(key: string): Promise<StorageEntry | null> {
     this.unsealedKeyring();
     this.checkPath(key);
+    const cached = this.plaintexts.get(key);
+    if (cached) return { key, value: cached };
+    const readStarted = this.plaintexts.readStarted();
     const entry = await this.physical.get(key);
     if (!entry) return null;
     // look the keyring up again: the barrier may have sealed while the physical read was pending
@@ -227,24 +239,43 @@ export class AesGcmBarrier implements Barrier {
     }
     const termKey = keyring.keyFor(term);
     if (!termKey) throw new CofferError('internal', `failed to decrypt the entry at "${key}": it names key term ${term}, which the keyring does not hold`);
+    let value: Buffer;
     try {
-      return { key, value: aead.decryptBlob(termKey, entry.value, 'storage', key) };
+      value = aead.decryptBlob(termKey, entry.value, 'storage', key);
     } catch (err) {
       throw decryptFailure(key, err);
     }
+    // Sealed while decrypting: keep nothing.
+    if (this.keyring) this.plaintexts.fill(key, value, readStarted);
+    return { key, value };
+  }
+
+  /** An entry changed below the barrier (another node wrote it): forget its decrypted copy. */
+  forgetCached(key: string): void {
+    this.plaintexts.forget(key);
   }
 
   async put(entry: StorageEntry): Promise<void> {
     this.unsealedKeyring();
     this.checkPath(entry.key);
     const value = this.encrypt(entry.value, 'storage', entry.key);
-    await this.physical.put({ key: entry.key, value });
+    this.plaintexts.forget(entry.key);
+    try {
+      await this.physical.put({ key: entry.key, value });
+    } finally {
+      this.plaintexts.forget(entry.key);
+    }
   }
 
   async delete(key: string): Promise<void> {
     this.unsealedKeyring();
     this.checkPath(key);
-    await this.physical.delete(key);
+    this.plaintexts.forget(key);
+    try {
+      await this.physical.delete(key);
+    } finally {
+      this.plaintexts.forget(key);
+    }
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -23,6 +23,8 @@ export interface Barrier extends Storage {
   /** Install a new key term; returns it. */
   rotate(): Promise<number>;
   keyStatus(): KeyStatus;
+  /** An entry changed below the barrier (another node wrote it): forget any decrypted copy of it. */
+  forgetCached(key: string): void;
   /** Re-read the keyring from storage (another node rotated it). */
   reloadKeyring(): Promise<void>;
   rekeyRootKey(newRootKey: Buffer): Promise<void>;

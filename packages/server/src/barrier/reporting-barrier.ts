@@ -45,6 +45,9 @@ export class ReportingBarrier implements Barrier {
   keyStatus(): KeyStatus {
     return this.unreported.keyStatus();
   }
+  forgetCached(key: string): void {
+    this.unreported.forgetCached(key);
+  }
   reloadKeyring(): Promise<void> {
     return this.unreported.reloadKeyring();
   }

@@ -56,3 +56,19 @@ test('over storage without transactions, neither the barrier nor a view claims t
   assert.equal(isTransactional(barrier), false);
   assert.equal(isTransactional(new StorageView(barrier, 'x/')), false);
 });
+
+test("an entry another node wrote is read from the decrypted-entry cache until it is forgotten; sealing empties the cache", async () => {
+  const { a, b } = await twoNodes();
+  await a.put({ key: 'policy', value: Buffer.from('v1') });
+  assert.equal((await b.get('policy'))!.value.toString(), 'v1');
+  await a.put({ key: 'policy', value: Buffer.from('v2') });
+  assert.equal((await b.get('policy'))!.value.toString(), 'v1', 'B still has its decrypted copy');
+  b.forgetCached('policy');
+  assert.equal((await b.get('policy'))!.value.toString(), 'v2');
+  // A caller changing the buffer it got does not change the cache.
+  (await b.get('policy'))!.value.fill(0);
+  assert.equal((await b.get('policy'))!.value.toString(), 'v2');
+  await a.delete('policy');
+  b.seal();
+  await assert.rejects(b.get('policy'), (err: unknown) => err instanceof CofferError && err.code === 'sealed');
+});

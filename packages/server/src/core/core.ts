@@ -105,6 +105,8 @@ export class Core {
    */
   async invalidate(key: string): Promise<void> {
     await this.invalidator.settled();
+    // The barrier's decrypted copy first: the caches above re-read through it.
+    this.barrier.forgetCached(key);
     await this.invalidator.invalidate(key);
   }
 

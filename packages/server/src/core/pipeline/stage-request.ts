@@ -12,7 +12,7 @@ export function requestStage(boundary: Pick<MountBoundary, 'clientToken'>): Stag
   return async (ctx, next) => {
     const route = routeOf(ctx);
     const { incoming, caller, token } = ctx;
-    ctx.request = makeRequest({
+    const request = makeRequest({
       id: incoming.id,
       operation: incoming.operation,
       path: ctx.relative,
@@ -21,7 +21,6 @@ export function requestStage(boundary: Pick<MountBoundary, 'clientToken'>): Stag
       mountPoint: route.path,
       mountType: route.entry.type,
       mountAccessor: route.entry.accessor,
-      clientToken: boundary.clientToken(route, caller),
       clientTokenAccessor: caller?.accessor ?? '',
       clientTokenRemainingUses: token && token.numUses > 0 ? token.numUses - 1 : 0,
       displayName: caller?.displayName ?? '',
@@ -32,6 +31,17 @@ export function requestStage(boundary: Pick<MountBoundary, 'clientToken'>): Stag
       unauthenticated: ctx.unauthenticated,
       wrapInfo: incoming.wrapTtl ? { ttl: incoming.wrapTtl, format: incoming.wrapFormat ?? '' } : undefined,
     });
+    // Computed (an HMAC) only if the backend reads it: most requests to an engine never do.
+    let clientToken: string | undefined;
+    Object.defineProperty(request, 'clientToken', {
+      enumerable: true,
+      configurable: true,
+      get: () => (clientToken ??= boundary.clientToken(route, caller)),
+      set: (value: string) => {
+        clientToken = value;
+      },
+    });
+    ctx.request = request;
     await next();
   };
 }
