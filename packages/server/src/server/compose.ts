@@ -5,6 +5,7 @@ import { coreModules } from '../core/modules/core-modules.js';
 import type { CoreModule } from '../core/modules/module.js';
 import { createHttpHandler } from '../http/handler.js';
 import type { PluginSystem } from '../plugin-catalog/index.js';
+import { metricsModule } from '../metrics/metrics-module.js';
 import { pluginModule } from '../plugin-catalog/plugin-module.js';
 
 export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
@@ -21,7 +22,7 @@ export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
  */
 export function composeCore(options: ComposeOptions): Core {
   const { plugins, modules = [], ...core } = options;
-  return new Core({ ...core, modules: [...coreModules(), plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
+  return new Core({ ...core, modules: [...coreModules(), metricsModule(), plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
 }
 
 /** The HTTP handler of one listener, in front of the core. */
