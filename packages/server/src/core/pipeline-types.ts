@@ -28,6 +28,8 @@ export interface PipelineResult {
   mountType?: string;
   /** Legacy sys endpoints also carry their data at the top level of the body. */
   mergeDataIntoBody?: boolean;
+  /** Headers the core adds to the response (rate-limit quotas' X-Ratelimit-*). */
+  headers?: Record<string, string>;
 }
 
 /** Vault's `auth` block of the response envelope. */

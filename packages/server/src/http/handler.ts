@@ -201,6 +201,7 @@ function sendResult(res: ServerResponse, result: PipelineResult, headOnly: boole
     res.end(headOnly ? undefined : typeof rawBody === 'string' || Buffer.isBuffer(rawBody) ? rawBody : JSON.stringify(rawBody ?? {}));
     return;
   }
+  for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
   const empty = !response || (data === undefined && !response.auth && !response.secret && !(response.warnings?.length) && !result.auth);
   if (empty && !result.wrapInfo) {
     res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
@@ -217,6 +218,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headOnly =
 }
 
 function sendError(res: ServerResponse, err: CofferError, errors = err.errors): void {
+  for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
   sendStatus(res, err.status, errors);
 }
 

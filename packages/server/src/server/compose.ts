@@ -7,6 +7,7 @@ import { createHttpHandler } from '../http/handler.js';
 import type { PluginSystem } from '../plugin-catalog/index.js';
 import { metricsModule } from '../metrics/metrics-module.js';
 import { pluginModule } from '../plugin-catalog/plugin-module.js';
+import { quotasModule } from '../quotas/quotas-module.js';
 
 export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
   /** The plugin catalog and external plugins; without it only built-ins can be mounted. */
@@ -22,7 +23,7 @@ export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
  */
 export function composeCore(options: ComposeOptions): Core {
   const { plugins, modules = [], ...core } = options;
-  return new Core({ ...core, modules: [...coreModules(), metricsModule(), plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
+  return new Core({ ...core, modules: [...coreModules(), metricsModule(), quotasModule, plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
 }
 
 /** The HTTP handler of one listener, in front of the core. */
