@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { CofferError, isTransactional, silentLogger, type Logger, type Storage, type StorageEntry, type TxnOp } from '@coffer/sdk';
+import { CofferError, KeyedMutex, isTransactional, silentLogger, type Logger, type Storage, type StorageEntry, type TxnOp } from '@coffer/sdk';
 import type { Barrier, KeyStatus } from './barrier.js';
 import * as aead from './aead.js';
 import { checkOps } from '../physical/entry-check.js';
@@ -40,7 +40,7 @@ export class AesGcmBarrier implements Barrier {
   private encryptions = 0;
   private autoRotating = false;
   /** Keyring writes (rotate, rekeyRootKey) run one at a time so neither overwrites the other's result. */
-  private keyringWrites: Promise<unknown> = Promise.resolve();
+  private readonly keyringWrites = new KeyedMutex();
   private readonly reserved: ReadonlySet<string>;
   private readonly autoRotateAfter: number;
   private readonly logger: Logger;
@@ -334,9 +334,7 @@ export class AesGcmBarrier implements Barrier {
   }
 
   private serializeKeyringWrite<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.keyringWrites.then(work, work);
-    this.keyringWrites = run.catch(() => undefined);
-    return run;
+    return this.keyringWrites.run('keyring', work);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Response } from '@coffer/sdk';
 import type { MountEntry } from '../../mounts/mount-entry.js';
-import type { RenderedAuth } from '../pipeline-types.js';
+import { renderAuthBlock, type RenderedAuth } from '../pipeline-types.js';
 import type { TokenPort } from '../ports.js';
 import { resultOf, routeOf, type Stage } from './stage.js';
 
@@ -44,19 +44,5 @@ function loginDisplayName(entry: MountEntry, name: string): string {
 
 function authBlockFrom(response: Response): RenderedAuth {
   const auth = response.auth!;
-  return {
-    client_token: auth.clientToken ?? '',
-    accessor: auth.accessor ?? '',
-    policies: auth.policies,
-    token_policies: auth.tokenPolicies ?? auth.policies,
-    ...(auth.identityPolicies ? { identity_policies: auth.identityPolicies } : {}),
-    metadata: Object.keys(auth.metadata ?? {}).length ? auth.metadata : null,
-    lease_duration: auth.ttl,
-    renewable: auth.renewable,
-    entity_id: auth.entityId ?? '',
-    token_type: auth.tokenType === 'batch' ? 'batch' : 'service',
-    orphan: auth.orphan ?? false,
-    mfa_requirement: null,
-    num_uses: auth.numUses ?? 0,
-  };
+  return renderAuthBlock({ ...auth, clientToken: auth.clientToken ?? '', accessor: auth.accessor ?? '' }, auth.tokenType === 'batch' ? 'batch' : 'service', auth.orphan ?? false);
 }
