@@ -54,3 +54,30 @@ describe('sys/metrics', () => {
     assert.equal((await s.request('GET', 'sys/metrics', undefined, { token })).status, 403);
   });
 });
+
+describe('telemetry settings', () => {
+  test("a listener with unauthenticated_metrics_access serves sys/metrics without a token; usage gauges", async () => {
+    const s = await startInProcessServer({ unauthenticatedMetrics: true });
+    try {
+      const res = await s.request('GET', 'sys/metrics?format=prometheus', undefined, { token: null });
+      assert.equal(res.status, 200);
+      const families = parsePrometheusTextFormat(String(res.body)) as ParsedFamily[];
+      assert.equal(families.find((f) => f.name === 'vault_expire_num_leases')?.metrics[0]?.value, '0');
+      assert.equal((await s.request('GET', 'sys/mounts', undefined, { token: null })).status, 403, 'only sys/metrics');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('prometheus_retention_time = 0 turns the Prometheus format off, as in Vault', async () => {
+    const s = await startInProcessServer({ telemetry: { prometheusRetentionSeconds: 0 } });
+    try {
+      const res = await s.request('GET', 'sys/metrics?format=prometheus');
+      assert.equal(res.status, 400);
+      assert.match(res.body.errors[0], /prometheus is not enabled/);
+      assert.equal((await s.request('GET', 'sys/metrics')).status, 200);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { blockBody } from './telemetry-stanza.js';
 import { configError } from './errors.js';
 import type { FileContext } from './file-context.js';
 import { labeledBlocks, type LabeledBlock } from './stanza.js';
@@ -41,6 +42,13 @@ const SETTINGS: Record<string, Setter> = {
   http_idle_timeout: (l, v, r) => (l.httpIdleTimeoutSeconds = readDuration(v, r)),
   http_read_header_timeout: (l, v, r) => (l.httpReadHeaderTimeoutSeconds = readDuration(v, r)),
   http_read_timeout: (l, v, r) => (l.httpReadTimeoutSeconds = readDuration(v, r)),
+  telemetry: (l, v, r) => {
+    for (const body of blockBody(v)) {
+      if (body['unauthenticated_metrics_access'] !== undefined) {
+        l.unauthenticatedMetricsAccess = readBool(body['unauthenticated_metrics_access'], { ...r, label: `"unauthenticated_metrics_access" in ${r.label}` });
+      }
+    }
+  },
 };
 
 /** Every `listener "tcp" { … }` block of a file, checked and with listener-level defaults. */
@@ -67,6 +75,7 @@ function parseListener({ ref, body }: LabeledBlock, ctx: FileContext): ListenerF
     httpIdleTimeoutSeconds: DEFAULT_HTTP_IDLE_TIMEOUT_SECONDS,
     httpReadHeaderTimeoutSeconds: DEFAULT_HTTP_READ_HEADER_TIMEOUT_SECONDS,
     httpReadTimeoutSeconds: DEFAULT_HTTP_READ_TIMEOUT_SECONDS,
+    unauthenticatedMetricsAccess: false,
     sourceFile: ctx.file,
   };
   for (const [key, value] of Object.entries(body)) {

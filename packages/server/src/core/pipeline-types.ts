@@ -13,6 +13,8 @@ export interface IncomingRequest {
   /** Seconds, from X-Vault-Wrap-TTL. */
   wrapTtl?: number;
   wrapFormat?: 'jwt' | '';
+  /** The listener lets this path through without a token (unauthenticated_metrics_access). */
+  unauthenticated?: boolean;
 }
 
 /** What the pipeline hands back to the transport to render. */

@@ -25,6 +25,8 @@ export interface HttpHandlerDeps {
   /** Vault's max_request_duration: a request still running after this many ms is answered with 503 (0: no limit). */
   maxRequestDurationMs?: () => number;
   logger: Logger;
+  /** The listener's `telemetry { unauthenticated_metrics_access }`: sys/metrics answers without a token. */
+  unauthenticatedMetrics?: boolean;
   /** Serves /ui and other non-API paths; returns false when it did not handle the request. */
   serveOther?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
@@ -99,6 +101,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
       connection: { remoteAddress: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort },
       wrapTtl: wrapTtlHeader ? parseWrapTtl(wrapTtlHeader) : undefined,
       wrapFormat: header(req, 'x-vault-wrap-format') === 'jwt' ? 'jwt' : '',
+      ...(deps.unauthenticatedMetrics && path === 'sys/metrics' ? { unauthenticated: true } : {}),
     };
     const result = await withDeadline(deps.handle(incoming), deps.maxRequestDurationMs?.() ?? 0);
     // Vault answers help requests with the help document itself ({help, openapi, see_also}), unenveloped.

@@ -14,16 +14,39 @@ declare module '../core/modules/module.js' {
  * vault.core.unsealed. The metrics themselves outlive a seal (the registry
  * belongs to the server process, as Vault's sink does).
  */
-export function metricsModule(metrics = new CoreMetrics()): CoreModule {
+export function metricsModule(options: MetricsOptions = {}): CoreModule {
+  const metrics = new CoreMetrics(options.prometheusRetentionSeconds ?? 24 * 3600);
+  const usagePeriodMs = (options.usageGaugePeriodSeconds ?? 600) * 1000;
   return {
     name: 'metrics',
+    needs: ['expiration'],
     provides: ['metrics'],
-    build: () => ({
-      services: { metrics },
-      stages: [{ name: 'metrics', stage: metricsStage(metrics) }],
-      sysPaths: metricsSysPaths(metrics),
-      start: async () => metrics.setGauge('vault.core.unsealed', 1),
-      stop: async () => metrics.setGauge('vault.core.unsealed', 0),
-    }),
+    build: (ctx) => {
+      const expiration = ctx.get('expiration');
+      let timer: NodeJS.Timeout | undefined;
+      const usage = () => metrics.setGauge('vault.expire.num_leases', expiration.count());
+      return {
+        services: { metrics },
+        stages: [{ name: 'metrics', stage: metricsStage(metrics) }],
+        sysPaths: metricsSysPaths(metrics),
+        start: async () => {
+          metrics.setGauge('vault.core.unsealed', 1);
+          usage();
+          timer = setInterval(usage, usagePeriodMs);
+          timer.unref();
+        },
+        stop: async () => {
+          clearInterval(timer);
+          metrics.setGauge('vault.core.unsealed', 0);
+        },
+      };
+    },
   };
+}
+
+/** The `telemetry` stanza's settings the module acts on (seconds). */
+export interface MetricsOptions {
+  /** 0 turns format=prometheus off, as in Vault. */
+  prometheusRetentionSeconds?: number;
+  usageGaugePeriodSeconds?: number;
 }

@@ -13,6 +13,7 @@ export function metricsSysPaths(metrics: CoreMetrics): PathDefinition[] {
           callback: async (_req, d) => {
             const format = d.get<string>('format') ?? '';
             if (format === 'prometheus') {
+              if (metrics.retentionSeconds <= 0) throw new CofferError('invalid_request', 'prometheus is not enabled: set prometheus_retention_time in the telemetry stanza');
               return { data: { http_status_code: 200, http_content_type: metrics.prometheusContentType, http_raw_body: await metrics.prometheusText() } };
             }
             if (format !== '') throw new CofferError('invalid_request', `unknown metrics format "${format}": use "prometheus" or leave it empty for JSON`);

@@ -5,15 +5,17 @@ import { coreModules } from '../core/modules/core-modules.js';
 import type { CoreModule } from '../core/modules/module.js';
 import { createHttpHandler } from '../http/handler.js';
 import type { PluginSystem } from '../plugin-catalog/index.js';
-import { metricsModule } from '../metrics/metrics-module.js';
+import { metricsModule, type MetricsOptions } from '../metrics/metrics-module.js';
 import { pluginModule } from '../plugin-catalog/plugin-module.js';
 import { quotasModule } from '../quotas/quotas-module.js';
 
 export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
   /** The plugin catalog and external plugins; without it only built-ins can be mounted. */
   plugins?: PluginSystem;
-  /** More modules (metrics, quotas, tests' own). */
+  /** More modules (tests' own). */
   modules?: readonly CoreModule[];
+  /** The telemetry stanza's settings. */
+  telemetry?: MetricsOptions;
 }
 
 /**
@@ -22,12 +24,12 @@ export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
  * core here, so what runs in tests is what runs in production.
  */
 export function composeCore(options: ComposeOptions): Core {
-  const { plugins, modules = [], ...core } = options;
-  return new Core({ ...core, modules: [...coreModules(), metricsModule(), quotasModule, plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
+  const { plugins, modules = [], telemetry, ...core } = options;
+  return new Core({ ...core, modules: [...coreModules(), metricsModule(telemetry), quotasModule, plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
 }
 
 /** The HTTP handler of one listener, in front of the core. */
-export function coreHttpHandler(core: Core, limits: { maxRequestSize: () => number; maxRequestDurationMs?: () => number; logger: Logger }) {
+export function coreHttpHandler(core: Core, limits: { maxRequestSize: () => number; maxRequestDurationMs?: () => number; logger: Logger; unauthenticatedMetrics?: boolean }) {
   return createHttpHandler({
     handle: (req) => core.handle(req),
     lifecycle: (call) => core.lifecycle(call),

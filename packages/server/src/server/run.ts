@@ -34,6 +34,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
         listener: listenerOptionsFromConfig(l, () => undefined),
         maxRequestSize: l.maxRequestSize,
         maxRequestDurationSeconds: l.maxRequestDurationSeconds,
+        unauthenticatedMetrics: l.unauthenticatedMetricsAccess,
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
@@ -52,6 +53,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     maxLeaseTtl: config?.maxLeaseTtl || 32 * DAY,
     clusterName: config?.clusterName,
     plugins,
+    ...(config?.telemetry ? { telemetry: config.telemetry } : {}),
   });
 
   // Each listener enforces its own max_request_size and max_request_duration, as in Vault.
@@ -59,6 +61,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     coreHttpHandler(core, {
       maxRequestSize: () => spec.maxRequestSize,
       maxRequestDurationMs: () => spec.maxRequestDurationSeconds * 1000,
+      unauthenticatedMetrics: spec.unauthenticatedMetrics === true,
       logger: logger.child({ component: 'http' }),
     });
 
@@ -111,6 +114,7 @@ interface ListenerSpec {
   listener: Omit<ListenerOptions, 'handler'>;
   maxRequestSize: number;
   maxRequestDurationSeconds: number;
+  unauthenticatedMetrics?: boolean;
 }
 
 function startupBanner(address: string, storageType: string, listeners: ListenerSpec[], logLevel: string): string {

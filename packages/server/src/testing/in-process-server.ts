@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '@coffer/sdk';
 import type { Core } from '../core/core.js';
 import type { CoreModule } from '../core/modules/module.js';
+import type { MetricsOptions } from '../metrics/metrics-module.js';
 import { composeCore, coreHttpHandler } from '../server/compose.js';
 import { createListener, type Listener } from '../http/listener.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
@@ -31,6 +32,9 @@ export async function startInProcessServer(
     maxRequestSize?: number;
     /** Extra core modules (a test's own stage or service). */
     modules?: readonly CoreModule[];
+    /** The telemetry stanza's settings, and the listener's unauthenticated_metrics_access. */
+    telemetry?: MetricsOptions;
+    unauthenticatedMetrics?: boolean;
     /** Physical storage to run on (default: a fresh inmem backend); close() closes it. */
     physical?: PhysicalBackend;
     /** The storage type reported by sys/seal-status (default: "inmem", or the given one). */
@@ -46,8 +50,8 @@ export async function startInProcessServer(
   const physical = opts.physical ?? new InmemBackend();
   const plugins = opts.plugins ? createPluginSystem({ pluginDirectory: opts.plugins.directory, nodeId: 'in-process', logger: logger.child({ component: 'plugins' }) }) : undefined;
   // The same composition root as `coffer server` (server/run.ts).
-  const core = composeCore({ physical, storageType: opts.storageType ?? 'inmem', logger, defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600, plugins, modules: opts.modules });
-  const handler = coreHttpHandler(core, { maxRequestSize: () => opts.maxRequestSize ?? DEFAULT_MAX_REQUEST_SIZE, logger });
+  const core = composeCore({ physical, storageType: opts.storageType ?? 'inmem', logger, defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600, plugins, modules: opts.modules, telemetry: opts.telemetry });
+  const handler = coreHttpHandler(core, { maxRequestSize: () => opts.maxRequestSize ?? DEFAULT_MAX_REQUEST_SIZE, logger, unauthenticatedMetrics: opts.unauthenticatedMetrics });
   const listener: Listener = await createListener({ address: '127.0.0.1:0', handler, logger });
   const address = `http://${listener.address}`;
   let rootToken = '';

@@ -10,7 +10,7 @@ export function routeStage(router: Router): Stage {
     if (!route) throw new CofferError('unsupported_path', `no handler for route "${path}". route entry not found.`);
     ctx.route = route;
     ctx.relative = path.length >= route.path.length ? path.slice(route.path.length) : '';
-    ctx.unauthenticated = route.unauthenticatedPaths.matches(ctx.relative);
+    ctx.unauthenticated = ctx.incoming.unauthenticated === true || route.unauthenticatedPaths.matches(ctx.relative);
     await next();
   };
 }
