@@ -6,6 +6,9 @@
 // invalidated.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { putJson } from '@coffer/sdk';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
 
@@ -76,5 +79,22 @@ describe('rate-limit quotas', () => {
     await s.core.invalidate('sys/quotas/rate-limit/below');
     assert.equal((await s.request('GET', 'secret/data/q')).status, 200);
     assert.equal((await s.request('GET', 'secret/data/q')).status, 429);
+  });
+
+  test('with enable_rate_limit_audit_logging, a refused request is audited', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coffer-quota-audit-'));
+    try {
+      const file = join(dir, 'audit.log');
+      assert.equal((await s.request('PUT', 'sys/audit/file', { type: 'file', options: { file_path: file } })).status, 204);
+      assert.equal((await s.request('POST', 'sys/quotas/config', { enable_rate_limit_audit_logging: true })).status, 204);
+      assert.equal((await s.request('POST', 'sys/quotas/rate-limit/tight', { path: 'other/data/audited', rate: 1, interval: '1h' })).status, 204);
+      assert.equal((await s.request('GET', 'other/data/audited')).status, 404);
+      assert.equal((await s.request('GET', 'other/data/audited')).status, 429);
+      const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { error?: string; request?: { path: string } });
+      assert.ok(lines.some((l) => l.request?.path === 'other/data/audited' && /rate limit quota exceeded/.test(l.error ?? '')));
+      assert.equal((await s.request('DELETE', 'sys/audit/file')).status, 204);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

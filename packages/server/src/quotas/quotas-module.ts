@@ -14,11 +14,11 @@ const QUOTA_PREFIX = 'sys/quotas/';
  */
 export const quotasModule: CoreModule = {
   name: 'quotas',
-  needs: ['barrier', 'router'],
+  needs: ['barrier', 'router', 'audit'],
   build(ctx) {
     const store = new QuotaStore(new StorageView(ctx.get('barrier'), QUOTA_PREFIX));
     return {
-      stages: [{ name: 'quota', stage: quotaStage(store, new RateLimiter()) }],
+      stages: [{ name: 'quota', stage: quotaStage(store, new RateLimiter(), ctx.get('audit')) }],
       sysPaths: quotaSysPaths(store, ctx.get('router')),
       invalidation: [{ prefix: QUOTA_PREFIX, invalidate: () => store.reload() }],
       start: () => store.reload(),

@@ -1,5 +1,6 @@
-import { CofferError } from '@coffer/sdk';
-import type { Stage } from '../core/pipeline/stage.js';
+import { CofferError, makeRequest } from '@coffer/sdk';
+import type { AuditPort } from '../core/ports.js';
+import type { PipelineContext, Stage } from '../core/pipeline/stage.js';
 import type { QuotaStore, RateLimitQuota } from './quota-store.js';
 import type { RateLimiter } from './rate-limiter.js';
 
@@ -10,7 +11,7 @@ import type { RateLimiter } from './rate-limiter.js';
  * enable_rate_limit_response_headers, every answer under a quota carries
  * X-Ratelimit-Limit / -Remaining / -Reset.
  */
-export function quotaStage(store: QuotaStore, limiter: RateLimiter): Stage {
+export function quotaStage(store: QuotaStore, limiter: RateLimiter, audit?: AuditPort): Stage {
   let seenVersion = -1;
   return async (ctx, next) => {
     if (store.version !== seenVersion) {
@@ -26,6 +27,7 @@ export function quotaStage(store: QuotaStore, limiter: RateLimiter): Stage {
       ? { 'X-Ratelimit-Limit': String(decision.limit), 'X-Ratelimit-Remaining': String(decision.remaining), 'X-Ratelimit-Reset': String(decision.resetSeconds) }
       : {};
     if (!decision.allowed) {
+      if (config.enable_rate_limit_audit_logging && audit && ctx.route) await auditRefusal(audit, ctx, path);
       throw new CofferError('rate_limited', `request path "${path}": rate limit quota exceeded`, { headers: { ...headers, 'Retry-After': String(decision.resetSeconds) } });
     }
     await next();
@@ -47,4 +49,21 @@ function mostSpecific(quotas: Iterable<RateLimitQuota>, path: string, mountPath:
 function matchesExempt(pattern: string, path: string): boolean {
   const p = pattern.replace(/^\/?(v1\/)?/, '');
   return p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : path === p;
+}
+
+/** enable_rate_limit_audit_logging: the refused request goes to the audit devices, with its error. */
+async function auditRefusal(audit: AuditPort, ctx: PipelineContext, path: string): Promise<void> {
+  const route = ctx.route!;
+  const request = makeRequest({
+    id: ctx.incoming.id,
+    operation: ctx.incoming.operation,
+    path: ctx.relative,
+    data: ctx.incoming.data,
+    storage: route.storage,
+    mountPoint: route.path,
+    mountType: route.entry.type,
+    mountAccessor: route.entry.accessor,
+    connection: ctx.incoming.connection,
+  });
+  await audit.logRequest({ request, clientToken: ctx.incoming.token, error: `request path "${path}": rate limit quota exceeded` }).catch(() => undefined);
 }
