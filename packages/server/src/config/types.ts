@@ -50,7 +50,7 @@ export interface ListenerConfig {
 
 /** The `telemetry { … }` stanza. */
 export interface TelemetryConfig {
-  /** How long Prometheus summaries keep samples; 0 turns format=prometheus off, as in Vault (default 24h). */
+  /** 0 turns format=prometheus off, as in Vault (default 24h). */
   prometheusRetentionSeconds: number;
   /** Accepted for Vault compatibility: Coffer never prefixes metric names with the host name. */
   disableHostname: boolean;

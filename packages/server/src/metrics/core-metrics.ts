@@ -21,14 +21,15 @@ export class CoreMetrics {
   private readonly gauges = new Map<string, { gauge: Gauge; value: number }>();
   private readonly samples = new Map<string, SampleAggregate>();
 
-  /** `retentionSeconds`: how long Prometheus summaries keep samples (telemetry's prometheus_retention_time; 0: off). */
+  /** `retentionSeconds`: telemetry's prometheus_retention_time; 0 turns the Prometheus format off. */
   constructor(readonly retentionSeconds = 24 * 3600) {}
 
   /** Record a duration (ms) under a dotted name. */
   measure(name: string, ms: number): void {
     let summary = this.summaries.get(name);
     if (!summary) {
-      summary = new Summary({ name: prometheusName(name), help: `${name} (milliseconds)`, percentiles: [0.5, 0.9, 0.99], registers: [this.registry], maxAgeSeconds: this.retentionSeconds || 600, ageBuckets: 5 });
+      // One digest per timer (no sliding window): a windowed summary costs several digests per request on the hot path.
+      summary = new Summary({ name: prometheusName(name), help: `${name} (milliseconds)`, percentiles: [0.5, 0.9, 0.99], registers: [this.registry] });
       this.summaries.set(name, summary);
     }
     summary.observe(ms);
