@@ -25,8 +25,11 @@ export interface LoadSpec {
   serverPid?: number;
 }
 
-/** One autocannon run; latency in milliseconds. */
+/** One autocannon run; latency in milliseconds. A one-second unmeasured warm-up first, so JIT compilation is not counted. */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  if (process.env['BENCH_WARMUP'] !== '0') {
+    await autocannon({ url: spec.url, method: spec.method ?? 'GET', headers: { 'content-type': 'application/json', ...(spec.headers ?? {}) }, body: spec.body, duration: 1, connections: spec.connections ?? 32 });
+  }
   const cpuBefore = spec.serverPid ? processCpuMicros(spec.serverPid) : undefined;
   const result = await autocannon({
     url: spec.url,
