@@ -1,5 +1,8 @@
 import { Gauge, Registry, Summary } from 'prom-client';
 
+/** Samples a timer holds before they go into its digest without waiting for a scrape. */
+const MAX_PENDING_SAMPLES = 4096;
+
 /** Aggregates of one timer since the server started, for Vault's JSON format. */
 interface SampleAggregate {
   count: number;
@@ -17,22 +20,44 @@ interface SampleAggregate {
  */
 export class CoreMetrics {
   readonly registry = new Registry();
-  private readonly summaries = new Map<string, Summary>();
+  private readonly summaries = new Map<string, { summary: Summary; pending: number[] }>();
   private readonly gauges = new Map<string, { gauge: Gauge; value: number }>();
   private readonly samples = new Map<string, SampleAggregate>();
 
   /** `retentionSeconds`: telemetry's prometheus_retention_time; 0 turns the Prometheus format off. */
   constructor(readonly retentionSeconds = 24 * 3600) {}
 
-  /** Record a duration (ms) under a dotted name. */
+  /**
+   * Record a duration (ms) under a dotted name. The sample waits in a list
+   * and reaches the summary's digest when Prometheus scrapes (or the list
+   * is full): a digest insert on every request would cost the hot path.
+   */
   measure(name: string, ms: number): void {
-    let summary = this.summaries.get(name);
-    if (!summary) {
-      // One digest per timer (no sliding window): a windowed summary costs several digests per request on the hot path.
-      summary = new Summary({ name: prometheusName(name), help: `${name} (milliseconds)`, percentiles: [0.5, 0.9, 0.99], registers: [this.registry] });
-      this.summaries.set(name, summary);
+    let timer = this.summaries.get(name);
+    if (!timer) {
+      const pending: number[] = [];
+      const flush = (summary: Summary): void => {
+        for (const value of pending) summary.observe(value);
+        pending.length = 0;
+      };
+      // One digest per timer (no sliding window).
+      const summary: Summary = new Summary({
+        name: prometheusName(name),
+        help: `${name} (milliseconds)`,
+        percentiles: [0.5, 0.9, 0.99],
+        registers: [this.registry],
+        collect() {
+          flush(summary);
+        },
+      });
+      timer = { summary, pending };
+      this.summaries.set(name, timer);
     }
-    summary.observe(ms);
+    timer.pending.push(ms);
+    if (timer.pending.length >= MAX_PENDING_SAMPLES) {
+      for (const value of timer.pending) timer.summary.observe(value);
+      timer.pending.length = 0;
+    }
     const agg = this.samples.get(name);
     if (!agg) this.samples.set(name, { count: 1, sum: ms, min: ms, max: ms, sumOfSquares: ms * ms });
     else {
