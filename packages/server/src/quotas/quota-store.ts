@@ -73,6 +73,10 @@ export class QuotaStore {
     return this.quotas.get(name);
   }
 
+  isEmpty(): boolean {
+    return this.quotas.size === 0;
+  }
+
   names(): string[] {
     return [...this.quotas.keys()].sort();
   }

@@ -18,6 +18,8 @@ export function quotaStage(store: QuotaStore, limiter: RateLimiter, audit?: Audi
       limiter.reset();
       seenVersion = store.version;
     }
+    // Most servers have no quota: nothing to look at.
+    if (store.isEmpty()) return next();
     const path = ctx.incoming.path;
     const config = store.currentConfig();
     const quota = config.rate_limit_exempt_paths.some((p) => matchesExempt(p, path)) ? undefined : mostSpecific(store.all(), path, ctx.route?.path ?? '');
