@@ -23,6 +23,8 @@ export interface InvalidationHandler {
 export class Invalidator {
   private readonly handlers: InvalidationHandler[] = [];
   private queue: Promise<void> = Promise.resolve();
+  /** Keys reported since the last batch was handled: one batch per turn of the queue, not one per write. */
+  private pending: string[] = [];
 
   constructor(private readonly logger: Logger) {}
 
@@ -49,9 +51,15 @@ export class Invalidator {
 
   /** Queue keys that were just written (the reporting barrier calls this). */
   written(keys: readonly string[]): void {
-    if (!this.handlers.some((h) => keys.some((k) => k.startsWith(h.prefix)))) return;
+    const relevant = keys.filter((k) => this.handlers.some((h) => k.startsWith(h.prefix)));
+    if (relevant.length === 0) return;
+    const scheduled = this.pending.length > 0;
+    this.pending.push(...relevant);
+    if (scheduled) return;
     this.queue = this.queue.then(async () => {
-      for (const key of keys) await this.invalidate(key);
+      const batch = this.pending;
+      this.pending = [];
+      for (const key of batch) await this.invalidate(key);
     });
   }
 
