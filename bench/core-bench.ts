@@ -1,10 +1,16 @@
 import { startCeiling } from './ceiling.js';
 import { printTable, runLoad, type LoadResult } from './load.js';
+import { pinLoadGenerator } from './pinning.js';
 import { startDevServer } from './server-process.js';
 
-/** KV v2 read/write, token create and userpass login against a dev server, with a bare-Node ceiling. */
+/**
+ * KV v2 read/write, token create, token lookup-self and approle login
+ * against a dev server, each with the server's CPU per request, beside a
+ * bare-Node ceiling measured the same way in the same run.
+ */
 export async function coreBench(): Promise<{ rows: LoadResult[]; ceiling: LoadResult }> {
-  const server = await startDevServer();
+  const pin = pinLoadGenerator();
+  const server = await startDevServer([], {}, pin);
   try {
     const h = { 'X-Vault-Token': server.token };
     const call = async (method: string, path: string, body?: unknown) => {
@@ -13,24 +19,29 @@ export async function coreBench(): Promise<{ rows: LoadResult[]; ceiling: LoadRe
       return res.status === 204 ? null : res.json();
     };
     await call('POST', 'secret/data/bench', { data: { username: 'app', password: 'correct-horse-battery-staple' } });
-    await call('POST', 'sys/auth/userpass', { type: 'userpass' });
-    await call('POST', 'auth/userpass/users/bench', { password: 'bench-password', token_policies: 'default' });
+    await call('POST', 'sys/auth/approle', { type: 'approle' });
+    await call('POST', 'auth/approle/role/bench', { token_policies: 'default', token_ttl: '10m' });
+    const roleId = ((await call('GET', 'auth/approle/role/bench/role-id')) as { data: { role_id: string } }).data.role_id;
+    const secretId = ((await call('POST', 'auth/approle/role/bench/secret-id')) as { data: { secret_id: string } }).data.secret_id;
+    const child = ((await call('POST', 'auth/token/create', { policies: ['default'], ttl: '1h' })) as { auth: { client_token: string } }).auth.client_token;
     const readBody = JSON.stringify(await call('GET', 'secret/data/bench'));
 
-    const ceilingServer = await startCeiling(readBody);
+    const ceilingServer = await startCeiling(readBody, pin);
     let ceiling: LoadResult;
     try {
-      ceiling = await runLoad({ name: 'bare node:http (same JSON)', url: ceilingServer.url });
+      ceiling = await runLoad({ name: 'bare node:http (same JSON)', url: ceilingServer.url, serverPid: ceilingServer.child.pid });
     } finally {
-      ceilingServer.server.close();
+      await ceilingServer.stop();
     }
+    const pid = server.child.pid;
     const rows = [
-      await runLoad({ name: 'kv v2 read', url: `${server.address}/v1/secret/data/bench`, headers: h }),
-      await runLoad({ name: 'kv v2 write', url: `${server.address}/v1/secret/data/bench`, method: 'POST', headers: h, body: JSON.stringify({ data: { password: 'rotated' } }) }),
-      await runLoad({ name: 'token create', url: `${server.address}/v1/auth/token/create`, method: 'POST', headers: h, body: JSON.stringify({ policies: ['default'], ttl: '10m' }) }),
-      await runLoad({ name: 'userpass login', url: `${server.address}/v1/auth/userpass/login/bench`, method: 'POST', body: JSON.stringify({ password: 'bench-password' }) }),
+      await runLoad({ name: 'kv v2 read', url: `${server.address}/v1/secret/data/bench`, headers: h, serverPid: pid }),
+      await runLoad({ name: 'kv v2 write', url: `${server.address}/v1/secret/data/bench`, method: 'POST', headers: h, body: JSON.stringify({ data: { password: 'rotated' } }), serverPid: pid }),
+      await runLoad({ name: 'token create', url: `${server.address}/v1/auth/token/create`, method: 'POST', headers: h, body: JSON.stringify({ policies: ['default'], ttl: '10m' }), serverPid: pid }),
+      await runLoad({ name: 'token lookup-self', url: `${server.address}/v1/auth/token/lookup-self`, headers: { 'X-Vault-Token': child }, serverPid: pid }),
+      await runLoad({ name: 'approle login', url: `${server.address}/v1/auth/approle/login`, method: 'POST', body: JSON.stringify({ role_id: roleId, secret_id: secretId }), serverPid: pid }),
     ];
-    printTable('Core API (coffer server -dev, autocannon 32 connections)', [ceiling, ...rows], ceiling);
+    printTable(`Core API (coffer server -dev, autocannon 32 connections${pin.length ? ', load generator and server on different cores' : ''})`, [ceiling, ...rows], ceiling);
     return { rows, ceiling };
   } finally {
     await server.stop();

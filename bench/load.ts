@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { processCpuMicros } from './process-cpu.js';
 
 export interface LoadResult {
   name: string;
@@ -7,6 +8,8 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Server CPU (user + system) per request, µs, from the server process's own CPU time; undefined without /proc. */
+  cpuMicrosPerRequest?: number;
 }
 
 export interface LoadSpec {
@@ -18,10 +21,16 @@ export interface LoadSpec {
   /** Seconds. */
   duration?: number;
   connections?: number;
+  /** The server process, whose CPU time is measured over the run. */
+  serverPid?: number;
 }
 
-/** One autocannon run; latency in milliseconds. */
+/** One autocannon run; latency in milliseconds. A one-second unmeasured warm-up first, so JIT compilation is not counted. */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  if (process.env['BENCH_WARMUP'] !== '0') {
+    await autocannon({ url: spec.url, method: spec.method ?? 'GET', headers: { 'content-type': 'application/json', ...(spec.headers ?? {}) }, body: spec.body, duration: 1, connections: spec.connections ?? 32 });
+  }
+  const cpuBefore = spec.serverPid ? processCpuMicros(spec.serverPid) : undefined;
   const result = await autocannon({
     url: spec.url,
     method: spec.method ?? 'GET',
@@ -31,7 +40,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     connections: spec.connections ?? 32,
     pipelining: 1,
   });
+  const cpuAfter = spec.serverPid ? processCpuMicros(spec.serverPid) : undefined;
+  const served = result.requests.total;
   return {
+    cpuMicrosPerRequest: cpuBefore !== undefined && cpuAfter !== undefined && served > 0 ? (cpuAfter - cpuBefore) / served : undefined,
     name: spec.name,
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -42,7 +54,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 }
 
 export function printTable(title: string, rows: LoadResult[], ceiling?: LoadResult): void {
-  const header = ['benchmark', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', ...(ceiling ? ['% of ceiling'] : [])];
+  const cpuRatio = (r: LoadResult) => (ceiling?.cpuMicrosPerRequest && r.cpuMicrosPerRequest ? `${(r.cpuMicrosPerRequest / ceiling.cpuMicrosPerRequest).toFixed(1)}×` : '—');
+  const header = ['benchmark', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'CPU µs/req', ...(ceiling ? ['% of ceiling req/s', 'CPU/req vs ceiling'] : [])];
   const lines = rows.map((r) => [
     r.name,
     String(r.requestsPerSecond),
@@ -50,7 +63,8 @@ export function printTable(title: string, rows: LoadResult[], ceiling?: LoadResu
     r.p99.toFixed(1),
     String(r.errors),
     String(r.non2xx),
-    ...(ceiling ? [`${((100 * r.requestsPerSecond) / ceiling.requestsPerSecond).toFixed(0)}%`] : []),
+    r.cpuMicrosPerRequest === undefined ? '—' : r.cpuMicrosPerRequest.toFixed(0),
+    ...(ceiling ? [`${((100 * r.requestsPerSecond) / ceiling.requestsPerSecond).toFixed(0)}%`, cpuRatio(r)] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cols: string[]) => '| ' + cols.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';

@@ -3,13 +3,10 @@
 // with the server's CPU time per request (from /proc, so Linux only).
 import { randomBytes } from 'node:crypto';
 import { runLoad, type LoadResult, type LoadSpec } from './load.js';
-import { processCpuSeconds } from './process-cpu.js';
 import { startDevServer } from './server-process.js';
 
-export interface TransitBenchRow extends LoadResult {
-  /** Server CPU (user + system) per request, in microseconds. */
-  cpuMicrosPerRequest: number | undefined;
-}
+/** A load result with the server's CPU (user + system) per request, in microseconds. */
+export type TransitBenchRow = LoadResult;
 
 export async function transitBench(): Promise<TransitBenchRow[]> {
   const server = await startDevServer();
@@ -29,17 +26,8 @@ export async function transitBench(): Promise<TransitBenchRow[]> {
     const { data } = await call('POST', 'transit/encrypt/aes', { plaintext });
     const input = randomBytes(64).toString('base64');
 
-    const measure = async (spec: LoadSpec): Promise<TransitBenchRow> => {
-      const pid = server.child.pid!;
-      const cpuBefore = processCpuSeconds(pid);
-      const started = performance.now();
-      const result = await runLoad(spec);
-      const seconds = (performance.now() - started) / 1000;
-      const cpuAfter = processCpuSeconds(pid);
-      const requests = result.requestsPerSecond * seconds;
-      const cpu = cpuBefore !== undefined && cpuAfter !== undefined && requests > 0 ? ((cpuAfter - cpuBefore) * 1e6) / requests : undefined;
-      return { ...result, cpuMicrosPerRequest: cpu };
-    };
+    // runLoad measures the server process's own CPU time over the run.
+    const measure = (spec: LoadSpec): Promise<TransitBenchRow> => runLoad({ ...spec, serverPid: server.child.pid! });
     const post = (name: string, path: string, body: unknown): LoadSpec => ({ name, url: `${server.address}/v1/${path}`, method: 'POST', headers: h, body: JSON.stringify(body) });
     // Warm the JIT first, so the first measured row is not the cold one.
     await runLoad({ name: 'warm-up', url: `${server.address}/v1/secret/data/bench`, headers: h, duration: 1 });

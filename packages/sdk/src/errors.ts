@@ -35,13 +35,16 @@ export class CofferError extends Error {
   readonly status: number;
   /** The messages rendered in the `errors` array (Vault renders several for multi-errors). */
   readonly errors: string[];
+  /** Response headers that go with this error (a 429's Retry-After). */
+  readonly headers?: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; errors?: string[] }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; errors?: string[]; headers?: Record<string, string> }) {
     super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'CofferError';
     this.code = code;
     this.status = statusByCode[code];
     this.errors = options?.errors ?? (code === 'not_found' && message === '' ? [] : [message]);
+    if (options?.headers) this.headers = options.headers;
   }
 }
 

@@ -16,7 +16,6 @@ import type { Logger } from '@coffer/sdk';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const ENTRY = join(REPO_ROOT, 'test/plugins/fixtures/builtin-kv-plugin.ts');
 
 export interface BuiltPlugin {
   /** Absolute path of the single-file executable (outside any plugin directory). */
@@ -28,28 +27,42 @@ export function sha256Of(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-let built: Promise<BuiltPlugin> | undefined;
+const builds = new Map<string, Promise<BuiltPlugin>>();
 
-/** `serve(kvFactory)` bundled into one executable; built once per test process into a temp dir. */
-export function externalKvBinary(): Promise<BuiltPlugin> {
-  built ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coffer-external-kv-'));
-    const file = join(dir, 'builtin-kv-plugin');
-    // The repository tsconfig maps @coffer/* to their sources: no prior `npm run build` needed.
-    await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'scripts/build-plugin.mjs'), ENTRY, file, '--tsconfig', join(REPO_ROOT, 'tsconfig.json')], { cwd: REPO_ROOT });
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return { file, sha256: sha256Of(file) };
-  })();
-  return built;
+/** A fixture under test/plugins/fixtures bundled into one executable with scripts/build-plugin.mjs; built once per test process into a temp dir. */
+export function bundledFixture(fixture: string): Promise<BuiltPlugin> {
+  let build = builds.get(fixture);
+  if (!build) {
+    build = (async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'coffer-fixture-'));
+      const file = join(dir, fixture);
+      // The repository tsconfig maps @coffer/* to their sources: no prior `npm run build` needed.
+      await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'scripts/build-plugin.mjs'), join(REPO_ROOT, `test/plugins/fixtures/${fixture}.ts`), file, '--tsconfig', join(REPO_ROOT, 'tsconfig.json')], { cwd: REPO_ROOT });
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      return { file, sha256: sha256Of(file) };
+    })();
+    builds.set(fixture, build);
+  }
+  return build;
 }
 
-/** Copies the external KV build into `pluginDir` as `name` (mode 755); returns its sha256. */
-export async function installExternalKv(pluginDir: string, name: string): Promise<string> {
-  const { file } = await externalKvBinary();
+/** `serve(kvFactory)` bundled into one executable. */
+export function externalKvBinary(): Promise<BuiltPlugin> {
+  return bundledFixture('builtin-kv-plugin');
+}
+
+/** Copies a bundled fixture into `pluginDir` as `name` (mode 755); returns its sha256. */
+export async function installFixture(pluginDir: string, fixture: string, name: string): Promise<string> {
+  const { file } = await bundledFixture(fixture);
   const target = join(pluginDir, name);
   copyFileSync(file, target);
   chmodSync(target, 0o755);
   return sha256Of(target);
+}
+
+/** Copies the external KV build into `pluginDir` as `name` (mode 755); returns its sha256. */
+export function installExternalKv(pluginDir: string, name: string): Promise<string> {
+  return installFixture(pluginDir, 'builtin-kv-plugin', name);
 }
 
 export interface PluginTestServer extends InProcessServer {

@@ -3,15 +3,15 @@ import { addVersion, deletionTimeFor, versionView, type KeyMetadata } from './ke
 import { DELETE_VERSION_AFTER_DISABLED, type MountConfig } from './mount-config.js';
 import { formatTime } from './time.js';
 import type { VersionedContext } from './versioned-context.js';
-import { deleteVersionsUpTo, putMetadata, putVersion } from './versioned-store.js';
+import { deleteVersionsUpTo, putVersionAndMetadata } from './versioned-store.js';
 
 /**
  * Store `data` as the key's next version and answer with that version's
  * metadata. The caller holds the key's write lock.
  *
- * Order matters for crash safety: the version's data is written first and
- * the metadata that makes it reachable second, so a failure in between
- * leaves only an unreachable record that the next write overwrites. Old
+ * The version's data and the metadata that makes it reachable are written
+ * together (atomically where the storage allows, see
+ * putVersionAndMetadata). Old
  * versions past max_versions are removed last; if that fails the write
  * still stands, with a warning, and the next write finishes the cleanup.
  */
@@ -28,10 +28,9 @@ export async function appendVersion(
     config.delete_version_after === DELETE_VERSION_AFTER_DISABLED ? '' : deletionTimeFor(now, config.delete_version_after, meta.delete_version_after);
   const version = meta.current_version + 1;
 
-  await putVersion(storage, meta.key, version, data, createdTime);
   const vm = { created_time: createdTime, deletion_time: deletionTime, destroyed: false };
   const trimUpTo = addVersion(meta, vm, config.max_versions);
-  await putMetadata(storage, meta);
+  await putVersionAndMetadata(storage, meta, version, data, createdTime);
 
   const response: Response = { data: versionView(meta, version, vm) };
   if (trimUpTo > 0) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InmemStorage, type StorageEntry } from '@coffer/sdk';
+import { InmemStorage, type StorageEntry, type TxnOp } from '@coffer/sdk';
 import { dataOf, mountKv, rejectsWith } from './testdata/mount.js';
 
 /** In-memory storage whose puts yield to the event loop, so that unsynchronized writers would interleave. */
@@ -10,6 +10,12 @@ class SlowStorage extends InmemStorage {
     await new Promise((resolve) => setImmediate(resolve));
     if (this.failPutsMatching?.test(entry.key)) throw new Error('disk full');
     return super.put(entry);
+  }
+  /** A transaction with a failing put fails whole. */
+  override async transaction(ops: TxnOp[]): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (ops.some((op) => op.op === 'put' && this.failPutsMatching?.test(op.entry.key))) throw new Error('disk full');
+    return super.transaction(ops);
   }
   override async get(key: string) {
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,4 +1,4 @@
-import { CofferError, notFound, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, notFound, type FieldSchema, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { appendVersion } from './append-version.js';
 import { checkCas } from './check-and-set.js';
 import { isGone, newKeyMetadata, versionOf, versionView } from './key-metadata.js';
@@ -8,29 +8,34 @@ import { formatTime, hasPassed } from './time.js';
 import type { VersionedContext } from './versioned-context.js';
 import { getMetadata, getVersionData, putMetadata } from './versioned-store.js';
 
+/** The fields of data/<path>. */
+const DATA_FIELDS = {
+  path: { type: 'string', description: 'Path of the secret, relative to the mount.' },
+  version: {
+    type: 'int',
+    query: true,
+    description: 'On read: the version to return. 0 or absent returns the current version.',
+  },
+  options: {
+    type: 'map',
+    description:
+      'Options of a write or patch. "cas" (check-and-set): the version the caller expects to be current; the write is refused if it is not. cas 0 writes only if the secret has no version yet. Required when cas_required is set on the mount or on the key.',
+  },
+  data: {
+    type: 'map',
+    description: 'The secret: a JSON object. A write stores it as a new version; a patch merges it (JSON merge patch, null removes a key) into the current version to make the new one.',
+  },
+} as const satisfies Record<string, FieldSchema>;
+
+type DataFields = TypedFieldData<typeof DATA_FIELDS>;
+
 export function dataPath(ctx: VersionedContext): PathDefinition {
-  return {
+  return definePath({
     // A secret's path never ends in "/": that is a folder.
     pattern: 'data/(?<path>.*[^/])',
     displayAttrs: { operationPrefix: 'kv-v2' },
-    fields: {
-      path: { type: 'string', description: 'Path of the secret, relative to the mount.' },
-      version: {
-        type: 'int',
-        query: true,
-        description: 'On read: the version to return. 0 or absent returns the current version.',
-      },
-      options: {
-        type: 'map',
-        description:
-          'Options of a write or patch. "cas" (check-and-set): the version the caller expects to be current; the write is refused if it is not. cas 0 writes only if the secret has no version yet. Required when cas_required is set on the mount or on the key.',
-      },
-      data: {
-        type: 'map',
-        description: 'The secret: a JSON object. A write stores it as a new version; a patch merges it (JSON merge patch, null removes a key) into the current version to make the new one.',
-      },
-    },
-    existenceCheck: async (req, d) => (await getMetadata(req.storage, d.get<string>('path'))) !== null,
+    fields: DATA_FIELDS,
+    existenceCheck: async (req, d) => (await getMetadata(req.storage, d.values.path)) !== null,
     operations: {
       read: { callback: (req, d) => readData(ctx, req, d), summary: 'Read a version of a secret (the current one unless "version" is given).' },
       create: { callback: (req, d) => writeData(ctx, req, d), summary: 'Write a new version of a secret.' },
@@ -55,39 +60,39 @@ A delete marks the current version as deleted without removing its data; it
 can be undone with undelete/. Use destroy/ to remove data for good and
 metadata/ to remove a secret with all its versions.
 `,
-  };
+  });
 }
 
-async function readData(ctx: VersionedContext, req: Request, d: FieldData): Promise<Response> {
-  const key = d.get<string>('path');
-  return readVersion(ctx, req, key, d.get<number>('version'), {
+async function readData(ctx: VersionedContext, req: Request, d: DataFields): Promise<Response> {
+  const key = d.values.path;
+  return readVersion(ctx, req, key, d.values.version, {
     gone: (metadata) => ({ data: { data: null, metadata }, statusCode: 404 }),
     present: (data, metadata) => ({ data: { data, metadata } }),
   });
 }
 
-async function writeData(ctx: VersionedContext, req: Request, d: FieldData): Promise<Response> {
-  const key = d.get<string>('path');
+async function writeData(ctx: VersionedContext, req: Request, d: DataFields): Promise<Response> {
+  const key = d.values.path;
   if (key === '') throw new CofferError('invalid_request', 'missing path');
-  const [data, dataOk] = d.getOk<Record<string, unknown>>('data');
-  if (!dataOk) throw new CofferError('invalid_request', 'no data provided');
+  if (!d.has('data')) throw new CofferError('invalid_request', 'no data provided');
+  const data = d.values.data;
   return ctx.locks.write(key, async () => {
     const config = await ctx.config.get(req.storage);
     const meta = (await getMetadata(req.storage, key)) ?? newKeyMetadata(key);
-    checkCas(d.getOk<Record<string, unknown>>('options')[0], config.cas_required, meta);
-    return appendVersion(ctx, req.storage, meta, data!, config);
+    checkCas(d.has('options') ? d.values.options : undefined, config.cas_required, meta);
+    return appendVersion(ctx, req.storage, meta, data, config);
   });
 }
 
-async function patchData(ctx: VersionedContext, req: Request, d: FieldData): Promise<Response> {
-  const key = d.get<string>('path');
-  const [patch, patchOk] = d.getOk<Record<string, unknown>>('data');
-  if (!patchOk) throw new CofferError('invalid_request', 'no data provided');
+async function patchData(ctx: VersionedContext, req: Request, d: DataFields): Promise<Response> {
+  const key = d.values.path;
+  if (!d.has('data')) throw new CofferError('invalid_request', 'no data provided');
+  const patch = d.values.data;
   return ctx.locks.write(key, async () => {
     const meta = await getMetadata(req.storage, key);
     if (!meta) throw notFound();
     const config = await ctx.config.get(req.storage);
-    checkCas(d.getOk<Record<string, unknown>>('options')[0], config.cas_required, meta);
+    checkCas(d.has('options') ? d.values.options : undefined, config.cas_required, meta);
     const version = meta.current_version;
     const vm = versionOf(meta, version);
     if (!vm) throw notFound();
@@ -98,8 +103,8 @@ async function patchData(ctx: VersionedContext, req: Request, d: FieldData): Pro
   });
 }
 
-async function deleteLatest(ctx: VersionedContext, req: Request, d: FieldData): Promise<null> {
-  const key = d.get<string>('path');
+async function deleteLatest(ctx: VersionedContext, req: Request, d: DataFields): Promise<null> {
+  const key = d.values.path;
   await ctx.locks.write(key, async () => {
     const meta = await getMetadata(req.storage, key);
     if (!meta) return;

@@ -1,4 +1,4 @@
-import { CofferError, getJson, putJson, type Storage } from '@coffer/sdk';
+import { CofferError, getJson, isTransactional, putJson, type Storage } from '@coffer/sdk';
 import type { KeyMetadata } from './key-metadata.js';
 import { metadataFolder, metadataKey, unescapePath, versionKey, versionsFolder } from './storage-layout.js';
 
@@ -15,6 +15,24 @@ export async function getMetadata(storage: Storage, path: string): Promise<KeyMe
 
 export async function putMetadata(storage: Storage, meta: KeyMetadata): Promise<void> {
   await putJson(storage, metadataKey(meta.key), meta);
+}
+
+/**
+ * A new version and the metadata that makes it reachable. Atomic where the
+ * storage is transactional; elsewhere the version goes first, so a failure
+ * in between leaves only an unreachable record that the next write overwrites.
+ */
+export async function putVersionAndMetadata(storage: Storage, meta: KeyMetadata, version: number, data: Record<string, unknown>, createdTime: string): Promise<void> {
+  if (isTransactional(storage)) {
+    const stored: StoredVersion = { data, created_time: createdTime };
+    await storage.transaction([
+      { op: 'put', entry: { key: versionKey(meta.key, version), value: Buffer.from(JSON.stringify(stored), 'utf8') } },
+      { op: 'put', entry: { key: metadataKey(meta.key), value: Buffer.from(JSON.stringify(meta), 'utf8') } },
+    ]);
+    return;
+  }
+  await putVersion(storage, meta.key, version, data, createdTime);
+  await putMetadata(storage, meta);
 }
 
 export async function deleteMetadata(storage: Storage, path: string): Promise<void> {

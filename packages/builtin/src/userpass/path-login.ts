@@ -1,4 +1,4 @@
-import { CofferError, genericNameRegex, type Auth, type OperationCallback, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, genericNameRegex, type Auth, type OperationCallback, type PathDefinition } from '@coffer/sdk';
 import { addressInCidrs, applyTokenParams, equivalentPolicies } from '../token-fields/index.js';
 import type { UserpassContext } from './context.js';
 import { verifyPassword } from './password-hash.js';
@@ -8,7 +8,7 @@ import { canonicalUsername, readUser } from './user-entry.js';
 const INVALID_CREDENTIALS = 'invalid username or password';
 
 export function pathLogin(ctx: UserpassContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `login/${genericNameRegex('username')}`,
     fields: {
       username: { type: 'string', description: 'Name of the user (case-insensitive).' },
@@ -18,8 +18,8 @@ export function pathLogin(ctx: UserpassContext): PathDefinition {
       update: {
         summary: 'Log in with a username and password.',
         callback: async (req, d) => {
-          const username = canonicalUsername(d.get<string>('username'));
-          const password = d.get<string>('password');
+          const username = canonicalUsername(d.values.username);
+          const password = d.values.password;
           if (password === '') throw new CofferError('invalid_request', 'missing password');
 
           const user = await readUser(req.storage, username);
@@ -43,7 +43,7 @@ export function pathLogin(ctx: UserpassContext): PathDefinition {
       'alias-lookahead': {
         summary: 'Tell the core which alias a login on this path would use.',
         callback: async (_req, d) => {
-          const username = canonicalUsername(d.get<string>('username'));
+          const username = canonicalUsername(d.values.username);
           if (username === '') throw new CofferError('invalid_request', 'missing username');
           return { auth: aliasOnlyAuth(username) };
         },
@@ -53,7 +53,7 @@ export function pathLogin(ctx: UserpassContext): PathDefinition {
     helpDescription:
       'Checks the password of the user named in the path and, when it matches (and the client address is inside the ' +
       "user's token_bound_cidrs, if any), returns a token carrying the user's token settings.",
-  };
+  });
 }
 
 /**

@@ -1,10 +1,10 @@
-import { CofferError, genericNameRegex, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, genericNameRegex, type PathDefinition } from '@coffer/sdk';
 import { usernameField, type UserpassContext } from './context.js';
 import { hashPassword } from './password-hash.js';
 import { readUser, writeUser } from './user-entry.js';
 
 export function pathUserPassword(ctx: UserpassContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `users/${genericNameRegex('username')}/password$`,
     fields: {
       username: usernameField,
@@ -13,10 +13,10 @@ export function pathUserPassword(ctx: UserpassContext): PathDefinition {
     operations: {
       update: {
         callback: async (req, d) => {
-          const username = d.get<string>('username');
+          const username = d.values.username;
           const user = await readUser(req.storage, username);
           if (!user) throw new CofferError('invalid_request', 'username does not exist');
-          const password = d.get<string>('password');
+          const password = d.values.password;
           if (password === '') throw new CofferError('invalid_request', 'missing password');
           user.password_hash = await hashPassword(password, ctx.hashParams);
           await writeUser(req.storage, username, user);
@@ -27,5 +27,5 @@ export function pathUserPassword(ctx: UserpassContext): PathDefinition {
     },
     helpSynopsis: "Reset a user's password.",
     helpDescription: 'Replaces the password of an existing user. Tokens the user already holds are not affected.',
-  };
+  });
 }

@@ -1,10 +1,10 @@
-import { CofferError, genericNameRegex, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, genericNameRegex, type PathDefinition } from '@coffer/sdk';
 import { legacyFieldSchema, sanitizePolicies, tokenFieldSchemas } from '../token-fields/index.js';
 import { usernameField } from './context.js';
 import { readUser, writeUser } from './user-entry.js';
 
 export function pathUserPolicies(): PathDefinition {
-  return {
+  return definePath({
     pattern: `users/${genericNameRegex('username')}/policies$`,
     fields: {
       username: usernameField,
@@ -14,9 +14,10 @@ export function pathUserPolicies(): PathDefinition {
     operations: {
       update: {
         callback: async (req, d) => {
-          const username = d.get<string>('username');
+          const username = d.values.username;
           const user = await readUser(req.storage, username);
           if (!user) throw new CofferError('invalid_request', 'username does not exist');
+          // The token fields' schemas are shared and built at run time: read them with get().
           const [tokenPolicies, hasTokenPolicies] = d.getOk<string[]>('token_policies');
           const [legacy, hasLegacy] = d.getOk<string[]>('policies');
           if (hasTokenPolicies) {
@@ -36,5 +37,5 @@ export function pathUserPolicies(): PathDefinition {
     helpDescription:
       'Sets "token_policies" of an existing user. Tokens the user already holds keep their policies, and can no longer ' +
       'be renewed once the policies differ.',
-  };
+  });
 }

@@ -2,6 +2,8 @@
 // syntax ("1h30m", "90s"), a bare number of seconds, or days ("7d"); tables
 // print whole seconds in a short human form ("768h", "1h30m", "45s").
 
+import { formatDuration } from '@coffer/sdk';
+
 const UNIT_SECONDS: Record<string, number> = {
   ns: 1e-9,
   us: 1e-6,
@@ -41,22 +43,8 @@ export function parseDuration(input: string): number {
   return sign * total;
 }
 
-/** Go's time.Duration.String() for a whole number of seconds ("1h0m0s"). */
-export function goDurationString(totalSeconds: number): string {
-  if (totalSeconds === 0) return '0s';
-  const negative = totalSeconds < 0;
-  let rest = Math.abs(totalSeconds);
-  const hours = Math.floor(rest / 3600);
-  rest -= hours * 3600;
-  const minutes = Math.floor(rest / 60);
-  rest -= minutes * 60;
-  const seconds = Number.isInteger(rest) ? String(rest) : String(Number(rest.toFixed(9)));
-  let out: string;
-  if (hours > 0) out = `${hours}h${minutes}m${seconds}s`;
-  else if (minutes > 0) out = `${minutes}m${seconds}s`;
-  else out = `${seconds}s`;
-  return (negative ? '-' : '') + out;
-}
+/** Go's time.Duration.String() ("1h0m0s", "1.5s"): the SDK's formatter, under the name the CLI uses. */
+export const goDurationString = formatDuration;
 
 /** Vault's humanDuration: Go's form with the trailing zero units removed. */
 export function humanDuration(totalSeconds: number): string {

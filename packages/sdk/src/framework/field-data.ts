@@ -10,6 +10,7 @@ import type { FieldData, FieldSchema } from './types.js';
  */
 export class FrameworkFieldData implements FieldData {
   private readonly cache = new Map<string, unknown>();
+  private typedValues: Record<string, unknown> | undefined;
 
   constructor(
     readonly raw: Record<string, unknown>,
@@ -28,6 +29,20 @@ export class FrameworkFieldData implements FieldData {
     if (raw === undefined || raw === null) return [undefined, false];
     if (!this.cache.has(name)) this.cache.set(name, convert(name, field, raw));
     return [this.cache.get(name) as T, true];
+  }
+
+  /** The declared fields as an object (typed for paths declared with definePath). */
+  get values(): Record<string, unknown> {
+    if (!this.typedValues) {
+      const values: Record<string, unknown> = {};
+      for (const name of Object.keys(this.schema)) Object.defineProperty(values, name, { enumerable: true, get: () => this.get(name) });
+      this.typedValues = Object.freeze(values);
+    }
+    return this.typedValues;
+  }
+
+  has(name: string): boolean {
+    return this.getOk(name)[1];
   }
 
   /** Convert every declared field the client sent; throws invalid_request on the first bad one. */

@@ -1,5 +1,6 @@
 export { createBackend, FrameworkBackend } from './backend.js';
 export { FrameworkFieldData, createFieldData } from './field-data.js';
+export { definePath, type FieldTypeValues, type FieldValue, type TypedFields, type TypedFieldData, type TypedPathDefinition, type TypedOperationCallback } from './typed-fields.js';
 export { coerceValue, zeroValue, canonicalHeaderKey, FieldConversionError } from './coerce.js';
 export { parseDuration, parseDurationExact, formatDuration } from './duration.js';
 export {

@@ -64,6 +64,11 @@ export interface Request {
   wrapInfo?: { ttl: number; format: 'jwt' | '' };
   /** Set by the core when this request is unauthenticated (login paths). */
   unauthenticated: boolean;
+  /**
+   * Set by the core for its own backends (auth/token/, sys/): the caller's
+   * policies grant sudo on this path. Never sent to external plugins.
+   */
+  sudo?: boolean;
 }
 
 /** Make a request with defaults, for tests and for the core's internal calls. */

@@ -1,4 +1,4 @@
-import type { Storage, StorageEntry } from './storage.js';
+import { isTransactional, type Storage, type StorageEntry, type TxnOp } from './storage.js';
 
 /**
  * A view restricts a storage to everything under a prefix and strips the
@@ -6,10 +6,25 @@ import type { Storage, StorageEntry } from './storage.js';
  * neither see nor touch another mount's data.
  */
 export class StorageView implements Storage {
+  /** Present when the storage below is transactional: the writes happen all or none, inside this view. */
+  readonly transaction?: (ops: TxnOp[]) => Promise<void>;
+
   constructor(
     private readonly inner: Storage,
     readonly prefix: string,
-  ) {}
+  ) {
+    if (isTransactional(inner)) {
+      this.transaction = (ops) =>
+        inner.transaction(
+          ops.map((op): TxnOp => {
+            if (op?.op === 'put') return { op: 'put', entry: { ...op.entry, key: this.expand(op.entry.key) } };
+            if (op?.op === 'delete') return { op: 'delete', key: this.expand(op.key) };
+            // Anything else is refused, whole, by the storage below.
+            return op;
+          }),
+        );
+    }
+  }
 
   private expand(key: string): string {
     if (key.includes('..')) throw new Error(`invalid key "${key}": ".." is not allowed`);

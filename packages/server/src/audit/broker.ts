@@ -56,6 +56,16 @@ export class AuditBroker implements AuditPort {
     }
   }
 
+  /** The stored device table changed below us: reopen the devices if it differs from what is open. */
+  async reload(): Promise<void> {
+    const stored = (await getJson<{ entries: AuditTableEntry[] }>(this.barrier, TABLE_KEY))?.entries ?? [];
+    const open = [...this.devices.values()].map((d) => d.entry);
+    const key = (entries: AuditTableEntry[]) => JSON.stringify([...entries].sort((a, b) => a.path.localeCompare(b.path)));
+    if (key(stored) === key(open)) return;
+    await this.unload();
+    await this.load();
+  }
+
   async unload(): Promise<void> {
     for (const d of this.devices.values()) await d.device.close().catch(() => undefined);
     this.devices.clear();

@@ -42,7 +42,8 @@ export function formatEntry(kind: 'request' | 'response', input: AuditEntryInput
       mount_point: req.mountPoint,
       mount_type: req.mountType,
       mount_accessor: req.mountAccessor,
-      client_token: h(req.clientToken),
+      // The client's own token (HMACed), not the per-mount form the backend saw.
+      client_token: h(input.clientToken ?? req.clientToken),
       client_token_accessor: ha(req.clientTokenAccessor),
       namespace: { id: 'root' },
       path: req.mountPoint + req.path,

@@ -1,16 +1,13 @@
 import { randomFillSync } from 'node:crypto';
-import { CofferError, silentLogger, type Logger, type Storage, type StorageEntry } from '@coffer/sdk';
+import { CofferError, KeyedMutex, isTransactional, silentLogger, type Logger, type Storage, type StorageEntry, type TxnOp } from '@coffer/sdk';
+import type { Barrier, KeyStatus } from './barrier.js';
 import * as aead from './aead.js';
+import { checkOps } from '../physical/entry-check.js';
 import { Keyring } from './keyring.js';
+import { PlaintextCache } from './plaintext-cache.js';
 import { KEYRING_PATH, RESERVED_PHYSICAL_PATHS } from './paths.js';
 
-export interface KeyStatus {
-  term: number;
-  /** RFC 3339, as Vault's sys/key-status. */
-  install_time: string;
-  /** Encryptions under the active term since this node unsealed (or since the term was installed). */
-  encryptions: number;
-}
+export type { KeyStatus } from './barrier.js';
 
 export interface AesGcmBarrierOptions {
   /** Physical paths, beside the keyring and the seal config, that the barrier must never touch. */
@@ -37,17 +34,19 @@ export const sealedError = (): CofferError => new CofferError('sealed', 'Vault i
  * decrypt). The keyring is stored at `core/keyring`, encrypted with the root
  * key, which only ever lives in memory while unsealed.
  */
-export class AesGcmBarrier implements Storage {
+export class AesGcmBarrier implements Barrier {
   private keyring: Keyring | null = null;
   private rootKey: Buffer | null = null;
   private encryptions = 0;
   private autoRotating = false;
   /** Keyring writes (rotate, rekeyRootKey) run one at a time so neither overwrites the other's result. */
-  private keyringWrites: Promise<unknown> = Promise.resolve();
+  private readonly keyringWrites = new KeyedMutex();
   private readonly reserved: ReadonlySet<string>;
   private readonly autoRotateAfter: number;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  readonly transaction?: (ops: TxnOp[]) => Promise<void>;
+  private readonly plaintexts = new PlaintextCache();
 
   constructor(
     private readonly physical: Storage,
@@ -57,6 +56,44 @@ export class AesGcmBarrier implements Storage {
     this.autoRotateAfter = options.autoRotateAfterEncryptions ?? DEFAULT_AUTO_ROTATE;
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
+    // Atomic only where the physical storage is: every put is encrypted first, then all go down as one transaction.
+    if (isTransactional(physical)) {
+      this.transaction = async (ops) => {
+        this.unsealedKeyring();
+        // Checked as a whole first: nothing is encrypted for a transaction that cannot apply.
+        checkOps(ops);
+        const sealedOps: TxnOp[] = ops.map((op) => {
+          this.checkPath(op.op === 'put' ? op.entry.key : op.key);
+          return op.op === 'put' ? { op: 'put', entry: { key: op.entry.key, value: this.encrypt(op.entry.value, 'storage', op.entry.key) } } : op;
+        });
+        for (const op of ops) this.plaintexts.forget(op.op === 'put' ? op.entry.key : op.key);
+        try {
+          await physical.transaction(sealedOps);
+        } finally {
+          for (const op of ops) this.plaintexts.forget(op.op === 'put' ? op.entry.key : op.key);
+        }
+      };
+    }
+  }
+
+  /** Re-read the keyring from storage: another node sharing the storage rotated or rekeyed it. */
+  async reloadKeyring(): Promise<void> {
+    const rootKey = this.rootKey;
+    if (!rootKey || !this.keyring) throw sealedError();
+    const stored = await this.physical.get(KEYRING_PATH);
+    if (!stored) throw new CofferError('internal', 'the barrier keyring is missing from storage');
+    const plaintext = aead.decryptBlob(rootKey, stored.value, 'keyring', KEYRING_PATH);
+    try {
+      const keyring = Keyring.parse(plaintext);
+      // Sealed while reading: keep nothing.
+      if (!this.keyring) return keyring.wipe();
+      const previous = this.keyring;
+      this.keyring = keyring;
+      previous.wipe();
+      this.plaintexts.clear();
+    } finally {
+      plaintext.fill(0);
+    }
   }
 
   get sealed(): boolean {
@@ -112,6 +149,7 @@ export class AesGcmBarrier implements Storage {
 
   /** Forget every key. Safe to call when already sealed. */
   seal(): void {
+    this.plaintexts.clear();
     this.keyring?.wipe();
     this.rootKey?.fill(0);
     this.keyring = null;
@@ -186,6 +224,9 @@ export class AesGcmBarrier implements Storage {
   async get(key: string): Promise<StorageEntry | null> {
     this.unsealedKeyring();
     this.checkPath(key);
+    const cached = this.plaintexts.get(key);
+    if (cached) return { key, value: cached };
+    const readStarted = this.plaintexts.readStarted();
     const entry = await this.physical.get(key);
     if (!entry) return null;
     // look the keyring up again: the barrier may have sealed while the physical read was pending
@@ -198,24 +239,43 @@ export class AesGcmBarrier implements Storage {
     }
     const termKey = keyring.keyFor(term);
     if (!termKey) throw new CofferError('internal', `failed to decrypt the entry at "${key}": it names key term ${term}, which the keyring does not hold`);
+    let value: Buffer;
     try {
-      return { key, value: aead.decryptBlob(termKey, entry.value, 'storage', key) };
+      value = aead.decryptBlob(termKey, entry.value, 'storage', key);
     } catch (err) {
       throw decryptFailure(key, err);
     }
+    // Sealed while decrypting: keep nothing.
+    if (this.keyring) this.plaintexts.fill(key, value, readStarted);
+    return { key, value };
+  }
+
+  /** An entry changed below the barrier (another node wrote it): forget its decrypted copy. */
+  forgetCached(key: string): void {
+    this.plaintexts.forget(key);
   }
 
   async put(entry: StorageEntry): Promise<void> {
     this.unsealedKeyring();
     this.checkPath(entry.key);
     const value = this.encrypt(entry.value, 'storage', entry.key);
-    await this.physical.put({ key: entry.key, value });
+    this.plaintexts.forget(entry.key);
+    try {
+      await this.physical.put({ key: entry.key, value });
+    } finally {
+      this.plaintexts.forget(entry.key);
+    }
   }
 
   async delete(key: string): Promise<void> {
     this.unsealedKeyring();
     this.checkPath(key);
-    await this.physical.delete(key);
+    this.plaintexts.forget(key);
+    try {
+      await this.physical.delete(key);
+    } finally {
+      this.plaintexts.forget(key);
+    }
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -274,9 +334,7 @@ export class AesGcmBarrier implements Storage {
   }
 
   private serializeKeyringWrite<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.keyringWrites.then(work, work);
-    this.keyringWrites = run.catch(() => undefined);
-    return run;
+    return this.keyringWrites.run('keyring', work);
   }
 }
 

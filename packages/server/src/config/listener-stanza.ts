@@ -1,5 +1,6 @@
 import { readCustomResponseHeaders } from './custom-response-headers.js';
 import { ownValue } from '@coffer/sdk';
+import { blockBody } from './telemetry-stanza.js';
 import { configError } from './errors.js';
 import type { FileContext } from './file-context.js';
 import { labeledBlocks, type LabeledBlock } from './stanza.js';
@@ -48,6 +49,13 @@ const SETTINGS: Record<string, Setter> = {
   http_read_header_timeout: (l, v, r) => (l.httpReadHeaderTimeoutSeconds = readDuration(v, r)),
   http_read_timeout: (l, v, r) => (l.httpReadTimeoutSeconds = readDuration(v, r)),
   custom_response_headers: (l, v, r, ctx) => (l.customResponseHeaders = readCustomResponseHeaders(v, r, (message) => ctx.warn(r.line(), message))),
+  telemetry: (l, v, r) => {
+    for (const body of blockBody(v)) {
+      if (body['unauthenticated_metrics_access'] !== undefined) {
+        l.unauthenticatedMetricsAccess = readBool(body['unauthenticated_metrics_access'], { ...r, label: `"unauthenticated_metrics_access" in ${r.label}` });
+      }
+    }
+  },
 };
 
 /** The max_json_* settings: a positive bound; 0 keeps Vault's default. */
@@ -81,6 +89,7 @@ function parseListener({ ref, body }: LabeledBlock, ctx: FileContext): ListenerF
     httpIdleTimeoutSeconds: DEFAULT_HTTP_IDLE_TIMEOUT_SECONDS,
     httpReadHeaderTimeoutSeconds: DEFAULT_HTTP_READ_HEADER_TIMEOUT_SECONDS,
     httpReadTimeoutSeconds: DEFAULT_HTTP_READ_TIMEOUT_SECONDS,
+    unauthenticatedMetricsAccess: false,
     sourceFile: ctx.file,
   };
   for (const [key, value] of Object.entries(body)) {

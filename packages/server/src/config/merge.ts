@@ -2,6 +2,7 @@ import { formatDuration, invalidRequest } from '@coffer/sdk';
 import {
   DEFAULT_LEASE_TTL_SECONDS,
   DEFAULT_MAX_REQUEST_DURATION_SECONDS,
+  DEFAULT_TELEMETRY,
   type ConfigFragment,
   type ServerConfig,
 } from './types.js';
@@ -51,5 +52,6 @@ export function finalizeConfig(fragment: ConfigFragment): ServerConfig {
     rawStorageEndpoint: fragment.rawStorageEndpoint ?? false,
     logLevel: fragment.logLevel ?? 'info',
     logFormat: fragment.logFormat ?? 'standard',
+    telemetry: { ...DEFAULT_TELEMETRY, ...(fragment.telemetry ?? {}) },
   };
 }

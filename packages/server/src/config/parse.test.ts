@@ -53,6 +53,7 @@ test('a full HCL file: two listeners, heredoc, storage with a nested block, seal
     httpIdleTimeoutSeconds: 300,
     httpReadHeaderTimeoutSeconds: 10,
     httpReadTimeoutSeconds: 30,
+    unauthenticatedMetricsAccess: false,
     sourceFile: 'server.hcl',
   });
   assert.equal(plain!.address, '127.0.0.1:8210');
@@ -83,10 +84,10 @@ test('a full HCL file: two listeners, heredoc, storage with a nested block, seal
   assert.equal(config.ui, true);
   assert.equal(config.logLevel, 'warn', '"Warning" is accepted as Vault does');
   assert.equal(config.logFormat, 'json');
+  assert.deepEqual(config.telemetry, { prometheusRetentionSeconds: 30, disableHostname: false, usageGaugePeriodSeconds: 600 });
+  assert.deepEqual(config.listeners.map((l) => l.unauthenticatedMetricsAccess), [false, true]);
 
   assert.deepEqual(warnings, [
-    'config file "server.hcl" line 29: "telemetry" in listener "tcp" is a Vault setting Coffer does not support; it is ignored',
-    'config file "server.hcl" line 55: "telemetry" is a Vault setting Coffer does not support; it is ignored',
     'config file "server.hcl" line 58: unknown key "listner_typo" is ignored',
   ]);
 });

@@ -5,6 +5,7 @@ import { parseListenerStanzas } from './listener-stanza.js';
 import { SourceLocator } from './locate.js';
 import { finalizeConfig } from './merge.js';
 import { parseSealStanzas, parseStorageStanza } from './stanza.js';
+import { parseTelemetryStanza } from './telemetry-stanza.js';
 import type { ConfigFragment, LogFormat, LogLevel, ServerConfig } from './types.js';
 import { readBool, readChoice, readDuration, readString, type SettingRef } from './values.js';
 import { UNSUPPORTED_TOP_LEVEL_KEYS } from './vault-keys.js';
@@ -40,7 +41,7 @@ const SETTINGS: Record<string, Setter> = {
 };
 
 /** The stanzas (blocks) this parser reads; each gets its own handling below. */
-const STANZAS = new Set(['storage', 'backend', 'ha_storage', 'ha_backend', 'seal', 'listener']);
+const STANZAS = new Set(['storage', 'backend', 'ha_storage', 'ha_backend', 'seal', 'listener', 'telemetry']);
 
 /**
  * Parses one config file (HCL v1 or JSON) into what it says, without
@@ -83,6 +84,7 @@ export function parseConfigFragment(text: string, fileName: string): { fragment:
 
   if (root.seal !== undefined) fragment.seals = parseSealStanzas(root.seal, ctx);
   if (root.listener !== undefined) fragment.listeners = parseListenerStanzas(root.listener, ctx);
+  if (root.telemetry !== undefined) fragment.telemetry = parseTelemetryStanza(root.telemetry, ctx);
 
   return { fragment, warnings: ctx.warnings };
 }

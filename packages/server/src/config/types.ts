@@ -48,9 +48,23 @@ export interface ListenerConfig {
   httpReadTimeoutSeconds: number;
   /** Headers added to every response, by status (see custom-response-headers.ts). */
   customResponseHeaders?: CustomResponseHeaders;
+  /** `telemetry { unauthenticated_metrics_access = true }`: sys/metrics answers without a token on this listener. */
+  unauthenticatedMetricsAccess: boolean;
   /** The config file that declared this listener, for messages. */
   sourceFile: string;
 }
+
+/** The `telemetry { … }` stanza. */
+export interface TelemetryConfig {
+  /** 0 turns format=prometheus off, as in Vault (default 24h). */
+  prometheusRetentionSeconds: number;
+  /** Accepted for Vault compatibility: Coffer never prefixes metric names with the host name. */
+  disableHostname: boolean;
+  /** How often usage gauges (vault.expire.num_leases…) are refreshed (default 10m). */
+  usageGaugePeriodSeconds: number;
+}
+
+export const DEFAULT_TELEMETRY: TelemetryConfig = { prometheusRetentionSeconds: 24 * 3600, disableHostname: false, usageGaugePeriodSeconds: 600 };
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'standard' | 'json';
@@ -77,6 +91,7 @@ export interface ServerConfig {
   rawStorageEndpoint: boolean;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  telemetry: TelemetryConfig;
 }
 
 export const DEFAULT_LISTENER_ADDRESS = '127.0.0.1:8200';
@@ -108,6 +123,7 @@ export interface ConfigFragment {
   rawStorageEndpoint?: boolean;
   logLevel?: LogLevel;
   logFormat?: LogFormat;
+  telemetry?: Partial<TelemetryConfig>;
 }
 
 /** A listener before defaults: max_request_duration falls back to a top-level setting of any file. */

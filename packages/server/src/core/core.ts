@@ -1,29 +1,22 @@
-import { CofferError, StorageView, clearPrefix, openApiDocument, mergeOpenApi, prefixOpenApiPaths, type OpenApiPaths, type Logger, type PathDefinition, type Request, type Storage } from '@coffer/sdk';
-import { cubbyholePrefix } from '@coffer/builtin';
-import { AuditBroker, auditSysPaths } from '../audit/index.js';
-import { AesGcmBarrier } from '../barrier/index.js';
-import { createExpirationManager, leasePaths, type ExpirationManager } from '../expiration/index.js';
+import { CofferError, type Logger } from '@coffer/sdk';
+import { AesGcmBarrier, type Barrier } from '../barrier/index.js';
+import { ReportingBarrier } from '../barrier/reporting-barrier.js';
+import type { ExpirationManager } from '../expiration/index.js';
 import type { LifecycleCall } from '../http/handler.js';
-import { builtinSource, isBuiltinType } from '../mounts/builtin-source.js';
-import type { BackendSource } from '../mounts/backend-source.js';
+import type { MountManager } from '../mounts/mount-manager.js';
 import { routerPath, type MountEntry } from '../mounts/mount-entry.js';
-import { MountManager } from '../mounts/mount-manager.js';
 import type { PhysicalBackend } from '../physical/index.js';
-import { createPolicyStore, policyAclPort, policySysPaths, type PolicyStore } from '../policy/index.js';
-import { createSealManager, handleLifecycle, isLifecyclePath, rekeyBackupPaths, type SealManager } from '../seal/index.js';
-import { createSystemBackend } from '../sys/backend.js';
-import { callBackend } from './backend-calls.js';
-import { defaultMounts } from './default-mounts.js';
+import type { PolicyStore } from '../policy/index.js';
+import { createSealManager, handleLifecycle, isLifecyclePath, type SealManager } from '../seal/index.js';
+import type { CoreModule, CoreServices, ServiceName } from './modules/module.js';
+import { ModuleRunner } from './modules/module-runner.js';
+import { composeStages, orderStages } from './pipeline/compose.js';
+import { newPipelineContext, type PipelineContext } from './pipeline/stage.js';
 import type { IncomingRequest, PipelineResult } from './pipeline-types.js';
-import { RequestHandler } from './request-handler.js';
 import { Router } from './router.js';
-import { mountTtls, systemViewFor } from './system-view.js';
-import { createTokenLayer, type TokenLayer } from './token-layer.js';
+import type { TokenLayer } from './token-layer.js';
+import { Invalidator } from './invalidation.js';
 import { REPORTED_VERSION } from './version.js';
-import { ResponseWrapper } from './wrapping.js';
-
-/** How often each mount's periodic function runs. */
-const PERIODIC_INTERVAL_MS = 60_000;
 
 export interface CoreOptions {
   physical: PhysicalBackend;
@@ -33,49 +26,36 @@ export interface CoreOptions {
   defaultLeaseTtl: number;
   maxLeaseTtl: number;
   clusterName?: string;
-  /**
-   * Wraps the built-in backend source (the plugin catalog resolves external
-   * plugins and overrides first, then falls back to the built-ins).
-   */
-  wrapSource?: (builtin: BackendSource, core: Core) => BackendSource;
-  /** Extra sys/ path groups (plugin catalog, reload). */
-  extraSysPaths?: (core: Core) => PathDefinition[];
-  /** Extra work after unseal / before seal (plugin runtime). */
-  onUnsealed?: (core: Core) => Promise<void>;
-  onSealing?: (core: Core) => Promise<void>;
-  /** Opens external database plugins for the database secrets engine. */
-  openDatabasePlugin?: (name: string, version: string) => Promise<import('@coffer/sdk').OpenedDatabasePlugin | null>;
-  /** Also called when knownType() cannot resolve a type from the built-ins. */
-  knownType?: (kind: 'secret' | 'auth', type: string) => Promise<boolean>;
+  /** Every module of this server (see compose.ts: the core's own, plus plugins, metrics, quotas…). */
+  modules: readonly CoreModule[];
 }
 
 /** Everything that exists only while the server is unsealed. */
 interface UnsealedState {
-  policies: PolicyStore;
-  expiration: ExpirationManager;
-  tokens: TokenLayer;
-  audit: AuditBroker;
-  mounts: MountManager;
-  handler: RequestHandler;
-  wrapper: ResponseWrapper;
+  runner: ModuleRunner;
+  pipeline: (ctx: PipelineContext) => Promise<void>;
 }
 
 /**
- * Wires the subsystems together and owns the seal lifecycle. Every
- * subsystem is built by its own factory from the narrow set of things it
- * needs; the core only connects them.
+ * Owns the seal lifecycle. At unseal it builds and starts the modules in
+ * dependency order and composes the request pipeline from the stages they
+ * contribute; at seal it stops them in reverse. Nothing is routed until
+ * every module (every mount included) has started.
  */
 export class Core {
-  readonly barrier: AesGcmBarrier;
+  /** The barrier itself: a write here is "below" every cache (as a write by another node would be). */
+  readonly barrier: Barrier;
+  /** Tells the caches that storage entries changed; see invalidate(). */
+  readonly invalidator: Invalidator;
   readonly seal: SealManager;
   readonly router = new Router();
   readonly logger: Logger;
   private state: UnsealedState | undefined;
-  private periodicTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly options: CoreOptions) {
     this.logger = options.logger;
     this.barrier = new AesGcmBarrier(options.physical, { logger: options.logger });
+    this.invalidator = new Invalidator(options.logger.child({ component: 'invalidation' }));
     this.seal = createSealManager({
       physical: options.physical,
       barrier: this.barrier,
@@ -86,8 +66,8 @@ export class Core {
       hooks: {
         onUnsealed: () => this.postUnseal(),
         onSealing: () => this.preSeal(),
-        createRootToken: async () => this.unsealed().tokens.createRootToken(),
-        revokeRootToken: async (token) => this.unsealed().tokens.port.revoke(token),
+        createRootToken: async () => this.service('tokens').createRootToken(),
+        revokeRootToken: async (token) => this.service('tokens').port.revoke(token),
       },
     });
   }
@@ -101,9 +81,13 @@ export class Core {
   }
 
   /** A client request, after the transport parsed it. */
-  handle(incoming: IncomingRequest): Promise<PipelineResult> {
-    if (!this.state) throw new CofferError('sealed', 'Vault is sealed');
-    return this.state.handler.handle(incoming);
+  async handle(incoming: IncomingRequest): Promise<PipelineResult> {
+    const state = this.state;
+    if (!state) throw new CofferError('sealed', 'Vault is sealed');
+    const ctx = newPipelineContext(incoming);
+    await state.pipeline(ctx);
+    if (!ctx.result) throw new CofferError('internal', 'the request pipeline produced no result');
+    return ctx.result;
   }
 
   isLifecyclePath(path: string): boolean {
@@ -115,158 +99,76 @@ export class Core {
     return result ?? undefined;
   }
 
+  /**
+   * A storage entry changed below the caches (written by another node, or
+   * straight to the barrier): every cache keyed by that path forgets it.
+   */
+  async invalidate(key: string): Promise<void> {
+    await this.invalidator.settled();
+    // The barrier's decrypted copy first: the caches above re-read through it.
+    this.barrier.forgetCached(key);
+    await this.invalidator.invalidate(key);
+  }
+
+  /** A module's service while unsealed (throws while sealed). */
+  service<K extends ServiceName>(name: K): CoreServices[K] {
+    const value = this.state?.runner.service(name) ?? this.starting?.service(name);
+    if (value === undefined) throw new CofferError('sealed', 'Vault is sealed');
+    return value;
+  }
+
   get mounts(): MountManager {
-    return this.unsealed().mounts;
+    return this.service('mounts');
   }
 
   get tokens(): TokenLayer {
-    return this.unsealed().tokens;
+    return this.service('tokens');
   }
 
   get expiration(): ExpirationManager {
-    return this.unsealed().expiration;
+    return this.service('expiration');
   }
 
   get policies(): PolicyStore {
-    return this.unsealed().policies;
+    return this.service('policies');
   }
 
-  private unsealed(): UnsealedState {
-    if (!this.state) throw new CofferError('sealed', 'Vault is sealed');
-    return this.state;
-  }
+  /** The modules being started (root token creation during init needs the token store before routing opens). */
+  private starting: ModuleRunner | undefined;
 
   private async postUnseal(): Promise<void> {
-    const logger = this.logger;
-    const barrier: Storage = this.barrier;
-    const policies = createPolicyStore({ storage: new StorageView(barrier, 'sys/policy/'), logger: logger.child({ component: 'policy' }) });
-    await policies.setupDefaults();
-
-    // Leases call back into the router to reach the backend that issued them.
-    const expiration = createExpirationManager({
-      storage: new StorageView(barrier, 'sys/expire/'),
-      logger: logger.child({ component: 'expiration' }),
-      revokeSecret: async (lease) => {
-        await callBackend(this.router, lease.path, 'revoke', { secret: lease.secret, data: lease.data ?? {} });
-      },
-      renewSecret: (lease, increment) => callBackend(this.router, lease.path, 'renew', { secret: { ...lease.secret!, increment }, data: lease.data ?? {} }),
-      renewAuth: (lease, increment) => callBackend(this.router, lease.path, 'renew', { auth: { ...lease.auth!, increment }, data: {} }),
-      mountTtls: (path) => {
-        const route = this.router.match(path);
-        return route ? mountTtls(route.entry, this.systemTtls()) : null;
-      },
-    });
-
-    const audit = new AuditBroker(barrier, logger.child({ component: 'audit' }));
-    await audit.load();
-
-    const cubbyholeStorage = (): Storage => {
-      const entry = mounts.find('mounts', 'cubbyhole/');
-      if (!entry) throw new CofferError('internal', 'the cubbyhole mount is missing');
-      return mounts.storageOf(entry);
-    };
-    const tokens = createTokenLayer({
-      barrier: this.barrier,
-      expiration,
-      logger: logger.child({ component: 'token' }),
-      tokenMountTtls: () => {
-        const entry = mounts.find('auth', 'token/');
-        return entry ? mountTtls(entry, this.systemTtls()) : this.systemTtls();
-      },
-      destroyCubbyhole: (cubbyholeId) => clearPrefix(new StorageView(cubbyholeStorage(), cubbyholePrefix(cubbyholeId))),
-      hasSudo: (req) => handler.decisionFor(req)?.rootPrivs ?? false,
-      policyExists: async (name) => (await policies.get(name)) !== null,
-    });
-    // Wrapped responses live in the wrapping token's own cubbyhole, so they vanish with it.
-    // The wrapper validates (and uses) the wrapping token itself; here a token on its last use, pending
-    // revocation, must still find its cubbyhole (unwrapping with the wrapping token as the request token).
-    const cubbyholeOf = async (token: string): Promise<Storage> => {
-      const entry = await tokens.store.lookup(token, { tainted: true });
-      if (!entry) throw new CofferError('invalid_request', 'wrapping token is not valid or does not exist');
-      if (!entry.cubbyholeId) throw new CofferError('internal', 'token has no cubbyhole');
-      return new StorageView(cubbyholeStorage(), cubbyholePrefix(entry.cubbyholeId));
-    };
-
-    const wrapper = new ResponseWrapper({ tokens: tokens.port, cubbyholeOf });
-    const acl = policyAclPort(policies);
-
-    const viewFor = (entry: MountEntry) => systemViewFor(entry, { systemTtls: () => this.systemTtls(), wrapData: (data, ttl) => this.wrapData(data, ttl), openDatabasePlugin: this.options.openDatabasePlugin });
-    let mounts: MountManager;
-    const sysFactory = async () =>
-      createSystemBackend({
-        mounts,
-        systemTtls: () => this.systemTtls(),
-        acl,
-        tokenInfo: (token) => tokens.port.check(token, undefined),
-        tokenInfoByAccessor: (accessor) => tokens.infoByAccessor(accessor),
-        wrapper,
-        seal: () => this.sealFromRequest(),
-        rotate: () => this.barrier.rotate(),
-        keyStatus: () => this.barrier.keyStatus(),
-        openapi: (req) => this.openapi(req),
-        knownType: async (kind, type) => isBuiltinType(kind, type) || (await this.options.knownType?.(kind, type)) === true,
-        logger: logger.child({ component: 'sys' }),
-        extraPaths: [...policySysPaths(policies), ...leasePaths(expiration), ...auditSysPaths(audit), ...rekeyBackupPaths(this.seal), ...(this.options.extraSysPaths?.(this) ?? [])],
-      });
-    const builtin = builtinSource({ system: sysFactory, token: async () => tokens.backend });
-    mounts = new MountManager({
-      barrier,
+    const root: Partial<CoreServices> = {
+      barrier: new ReportingBarrier(this.barrier, (keys) => this.invalidator.written(keys)),
+      invalidator: this.invalidator,
       router: this.router,
-      source: this.options.wrapSource ? this.options.wrapSource(builtin, this) : builtin,
-      systemViewFor: viewFor,
-      logger: logger.child({ component: 'mounts' }),
-      revokeLeasesUnder: (prefix) => expiration.revokePrefix(prefix, { sync: true }),
-      defaultMounts,
-    });
-
-    const handler = new RequestHandler({
-      router: this.router,
-      tokens: tokens.port,
-      acl,
-      leases: tokens.leases,
-      audit,
-      wrapper,
-      logger,
-      isSealed: () => this.isSealed(),
-      mountTtls: (entry) => mountTtls(entry, this.systemTtls()),
-      mountError: (entry) => mounts.runningInfo(entry).error,
-      systemViewFor: viewFor,
-    });
-
-    this.state = { policies, expiration, tokens, audit, mounts, handler, wrapper };
+      systemTtls: () => this.systemTtls(),
+      sealControl: {
+        sealFromRequest: () => this.sealFromRequest(),
+        rekeyBackup: () => this.seal.rekeyBackup(),
+        deleteRekeyBackup: () => this.seal.deleteRekeyBackup(),
+      },
+    };
+    const runner = new ModuleRunner(this.options.modules, root, this.logger);
+    this.starting = runner;
     try {
-      await mounts.load();
-      await expiration.restore();
-      await this.options.onUnsealed?.(this);
-    } catch (err) {
-      this.state = undefined;
-      throw err;
+      const contributions = await runner.start();
+      this.invalidator.register(contributions.flatMap((c) => c.invalidation ?? []));
+      const stages = orderStages(contributions.flatMap((c) => c.stages ?? []));
+      this.state = { runner, pipeline: composeStages(stages.map((s) => s.stage)) };
+    } finally {
+      this.starting = undefined;
     }
-    this.periodicTimer = setInterval(() => void this.runPeriodic(), PERIODIC_INTERVAL_MS);
-    this.periodicTimer.unref();
-    logger.info({}, 'post-unseal setup complete');
+    this.logger.info({}, 'post-unseal setup complete');
   }
 
   private async preSeal(): Promise<void> {
     const state = this.state;
     if (!state) return;
-    await this.options.onSealing?.(this).catch((err: unknown) => this.logger.warn({ err: String(err) }, 'plugin shutdown failed'));
+    // Stop routing first, then stop the modules in reverse order.
     this.state = undefined;
-    clearInterval(this.periodicTimer);
-    state.expiration.stop();
-    await state.mounts.unload();
-    await state.audit.unload();
+    this.invalidator.clear();
+    await state.runner.stop();
     this.logger.info({}, 'sealed: every backend stopped');
-  }
-
-  /** Vault's rollback manager: every mount's periodic function (tidy, rotation) runs once a minute. */
-  private async runPeriodic(): Promise<void> {
-    for (const route of this.router.all()) {
-      if (this.isSealed()) return;
-      await callBackend(this.router, route.path, 'rollback', {}).catch((err: unknown) => {
-        this.logger.debug({ mount: route.path, err: err instanceof Error ? err.message : String(err) }, 'periodic function failed');
-      });
-    }
   }
 
   /** sys/seal arrives as a request: answer it first, then seal (so the response is not cut off). */
@@ -274,32 +176,6 @@ export class Core {
     setImmediate(() => {
       this.seal.seal().catch((err: unknown) => this.logger.error({ err: String(err) }, 'seal failed'));
     });
-  }
-
-  private async wrapData(data: Record<string, unknown>, ttl: number) {
-    const state = this.unsealed();
-    return state.wrapper.wrap({ result: { requestId: globalThis.crypto.randomUUID(), response: { data } }, ttl, creationPath: 'sys/wrapping/wrap' });
-  }
-
-  private async openapi(req: Request): Promise<Record<string, unknown>> {
-    const docs: OpenApiPaths[] = [];
-    // Only the mounts the calling token can reach are described, as in Vault.
-    const acl = await this.unsealed().policies.acl(req.policies);
-    for (const route of this.router.all()) {
-      if (!acl.hasMountAccess(route.path)) continue;
-      const backend = route.backend as { paths?: PathDefinition[] };
-      if (!backend.paths) {
-        // External plugins answer a help request with their document.
-        const help = await route.backend.handleRequest({ ...req, operation: 'help', path: '', storage: route.storage }).catch(() => null);
-        const doc = help?.data?.['openapi'] as Partial<OpenApiPaths> | undefined;
-        if (doc?.paths) docs.push(prefixOpenApiPaths({ paths: doc.paths }, route.path));
-        continue;
-      }
-      // Given the mount path, openApiDocument already writes full paths ("/secret/data/{path}").
-      docs.push(openApiDocument(backend.paths, { mountPath: route.path, backendType: route.backend.type, specialPaths: route.backend.specialPaths() }));
-    }
-    // The document becomes the response data as a whole (Vault answers with the document itself).
-    return { ...mergeOpenApi(docs, { version: REPORTED_VERSION }) };
   }
 }
 

@@ -13,6 +13,8 @@ export interface IncomingRequest {
   /** Seconds, from X-Vault-Wrap-TTL. */
   wrapTtl?: number;
   wrapFormat?: 'jwt' | '';
+  /** The listener lets this path through without a token (unauthenticated_metrics_access). */
+  unauthenticated?: boolean;
 }
 
 /** What the pipeline hands back to the transport to render. */
@@ -28,6 +30,8 @@ export interface PipelineResult {
   mountType?: string;
   /** Legacy sys endpoints also carry their data at the top level of the body. */
   mergeDataIntoBody?: boolean;
+  /** Headers the core adds to the response (rate-limit quotas' X-Ratelimit-*). */
+  headers?: Record<string, string>;
 }
 
 /** Vault's `auth` block of the response envelope. */

@@ -55,6 +55,8 @@ export interface LeasePort {
 export interface AuditEntryInput {
   token?: TokenInfo;
   request: Request;
+  /** The token the client sent (request.clientToken is the per-mount form the backend saw). */
+  clientToken?: string;
   response?: Response | null;
   /** The rendered auth block for logins. */
   auth?: RenderedAuth;

@@ -1,5 +1,5 @@
-import { CofferError, type Backend, type Logger, type Request } from '@coffer/sdk';
-import type { AesGcmBarrier } from '../barrier/index.js';
+import { CofferError, type Backend, type Logger } from '@coffer/sdk';
+import type { Barrier } from '../barrier/index.js';
 import type { ExpirationManager, LeaseOwner } from '../expiration/index.js';
 import { StorageView } from '@coffer/sdk';
 import { createLeasePort, createTokenBackend, createTokenPort, createTokenStore, tokenInfoOf, type TokenStore } from '../token/index.js';
@@ -18,14 +18,13 @@ export interface TokenLayer {
 }
 
 export interface TokenLayerDeps {
-  barrier: AesGcmBarrier;
+  barrier: Barrier;
   expiration: ExpirationManager;
   logger: Logger;
   /** The auth/token/ mount's TTLs after tuning. */
   tokenMountTtls: () => { defaultTtl: number; maxTtl: number };
   /** Wipe a token's cubbyhole when the token goes away. */
   destroyCubbyhole: (cubbyholeId: string) => Promise<void>;
-  hasSudo: (req: Request) => boolean;
   policyExists: (name: string) => Promise<boolean>;
 }
 
@@ -45,7 +44,7 @@ export function createTokenLayer(deps: TokenLayerDeps): TokenLayer {
     store,
     port: createTokenPort(store),
     leases: createLeasePort(deps.expiration, store),
-    backend: createTokenBackend(store, { hasSudo: deps.hasSudo, logger: deps.logger }),
+    backend: createTokenBackend(store, { logger: deps.logger }),
     async createRootToken(id) {
       return (await store.createRootToken(id ? { id } : {})).id;
     },

@@ -12,7 +12,7 @@ const WRAPPING_TOKEN_PATHS = new Set(['sys/wrapping/unwrap', 'sys/wrapping/looku
  * that error when the refused token was such a wrapping token, else
  * undefined (the original refusal stands).
  *
- * Kept apart from the request handler so it can become its own stage.
+ * The authenticate stage applies it to the token it refuses.
  */
 export function wrappingTokenRefusal(incoming: IncomingRequest, refusal: unknown): CofferError | undefined {
   if (!isCofferError(refusal) || refusal.code !== 'permission_denied') return undefined;

@@ -1,3 +1,5 @@
+import { formatDuration } from '@coffer/sdk';
+
 /**
  * Times as Go's encoding/json writes a time.Time (RFC 3339 with the
  * fraction's trailing zeros removed), which is what Vault's clients parse.
@@ -9,17 +11,7 @@ export function formatTime(ms: number): string {
   return digits === '' ? `${seconds}Z` : `${seconds}.${digits}Z`;
 }
 
-/** Go's time.Duration.String() for a whole number of seconds: "768h0m0s", "5m0s", "30s", "0s". */
+/** Go's time.Duration.String() for a whole number of seconds: "768h0m0s", "5m0s", "30s", "0s" (the SDK's formatter). */
 export function goDuration(totalSeconds: number): string {
-  const negative = totalSeconds < 0;
-  let rest = Math.abs(Math.trunc(totalSeconds));
-  const hours = Math.floor(rest / 3600);
-  rest -= hours * 3600;
-  const minutes = Math.floor(rest / 60);
-  const seconds = rest - minutes * 60;
-  let text: string;
-  if (hours > 0) text = `${hours}h${minutes}m${seconds}s`;
-  else if (minutes > 0) text = `${minutes}m${seconds}s`;
-  else text = `${seconds}s`;
-  return negative ? `-${text}` : text;
+  return formatDuration(Math.trunc(totalSeconds));
 }

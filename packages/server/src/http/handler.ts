@@ -29,6 +29,8 @@ export interface HttpHandlerDeps {
   /** Vault's max_request_duration: a request still running after this many ms is answered with 503 (0: no limit). */
   maxRequestDurationMs?: () => number;
   logger: Logger;
+  /** The listener's `telemetry { unauthenticated_metrics_access }`: sys/metrics answers without a token. */
+  unauthenticatedMetrics?: boolean;
   /** Serves /ui and other non-API paths; returns false when it did not handle the request. */
   serveOther?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
@@ -104,6 +106,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
       connection: { remoteAddress: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort },
       wrapTtl: wrapTtlHeader ? parseWrapTtl(wrapTtlHeader) : undefined,
       wrapFormat: header(req, 'x-vault-wrap-format') === 'jwt' ? 'jwt' : '',
+      ...(deps.unauthenticatedMetrics && path === 'sys/metrics' ? { unauthenticated: true } : {}),
     };
     const result = await withDeadline(deps.handle(incoming), deps.maxRequestDurationMs?.() ?? 0);
     // Vault answers help requests with the help document itself ({help, openapi, see_also}), unenveloped.
@@ -211,6 +214,7 @@ function sendResult(res: ServerResponse, result: PipelineResult, headOnly: boole
     res.end(headOnly ? undefined : typeof rawBody === 'string' || Buffer.isBuffer(rawBody) ? rawBody : JSON.stringify(rawBody ?? {}));
     return;
   }
+  for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
   const empty = !response || (data === undefined && !response.auth && !response.secret && !(response.warnings?.length) && !result.auth);
   if (empty && !result.wrapInfo) {
     res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
@@ -227,6 +231,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headOnly =
 }
 
 function sendError(res: ServerResponse, err: CofferError, errors = err.errors): void {
+  for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
   sendStatus(res, err.status, errors);
 }
 

@@ -1,4 +1,4 @@
-import { CofferError, StorageView, clearPrefix, getJson, putJson, type Logger, type Storage, type SystemView } from '@coffer/sdk';
+import { CofferError, KeyedMutex, StorageView, clearPrefix, getJson, putJson, type Logger, type Storage, type SystemView } from '@coffer/sdk';
 import type { Router, Route } from '../core/router.js';
 import type { BackendSource, ResolvedBackend } from './backend-source.js';
 import { UnavailableBackend } from './unavailable-backend.js';
@@ -10,7 +10,10 @@ const TABLE_KEYS: Record<MountTableName, string> = { mounts: 'core/mounts', auth
 const PROTECTED_PREFIXES = ['sys/', 'auth/token/', 'cubbyhole/', 'identity/'];
 
 export interface MountManagerDeps {
+  /** Where the mount and auth tables live. */
   barrier: Storage;
+  /** Where mounts' own data lives (default: `barrier`); the core passes the barrier without write reports. */
+  dataStorage?: Storage;
   router: Router;
   source: BackendSource;
   systemViewFor: (entry: MountEntry) => SystemView;
@@ -37,6 +40,8 @@ export interface RunningInfo {
 export class MountManager {
   private readonly tables: Record<MountTableName, MountEntry[]> = { mounts: [], auth: [] };
   private readonly running = new Map<string, RunningInfo>();
+  /** Changes of the tables (API calls, and reloads after an invalidation) happen one at a time. */
+  private readonly tableLock = new KeyedMutex();
 
   constructor(private readonly deps: MountManagerDeps) {}
 
@@ -53,16 +58,7 @@ export class MountManager {
     }
     for (const table of ['mounts', 'auth'] as const) {
       for (const entry of this.tables[table]) {
-        // A mount whose plugin cannot start must not stop the server from unsealing.
-        try {
-          await this.start(entry);
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          this.deps.logger.error({ mount: routerPath(entry), type: entry.type, err: message }, 'failed to start mount; requests to it will fail until it is fixed and reloaded');
-          this.running.set(routerPath(entry), { version: '', sha256: '', error: message });
-          // Routed to a stand-in, so requests get the start error (503) instead of "no handler" (404), and a reload can swap the real backend in.
-          this.deps.router.mount(entry, new UnavailableBackend(entry.table === 'auth' ? 'credential' : 'logical', routerPath(entry), message), this.storageOf(entry));
-        }
+        await this.startOrStandIn(entry);
       }
     }
   }
@@ -101,10 +97,54 @@ export class MountManager {
   }
 
   storageOf(entry: MountEntry): Storage {
-    return this.deps.storageFor?.(entry) ?? new StorageView(this.deps.barrier, storagePrefix(entry));
+    return this.deps.storageFor?.(entry) ?? new StorageView(this.deps.dataStorage ?? this.deps.barrier, storagePrefix(entry));
   }
 
-  async enable(table: MountTableName, path: string, type: string, fields: Partial<MountEntry>): Promise<MountEntry> {
+  /**
+   * The stored table changed below us (another node, or a write straight to
+   * the barrier): start the mounts that appeared, stop those that went,
+   * take the new settings of the others (rebuilding a backend whose options
+   * or path changed).
+   */
+  reload(table: MountTableName): Promise<void> {
+    return this.tableLock.run('tables', async () => {
+      const stored = (await getJson<{ entries: MountEntry[] }>(this.deps.barrier, TABLE_KEYS[table]))?.entries ?? [];
+      if (JSON.stringify(stored) === JSON.stringify(this.tables[table])) return;
+      const current = new Map(this.tables[table].map((e) => [e.uuid, e]));
+      const next: MountEntry[] = [];
+      for (const fresh of stored) {
+        const existing = current.get(fresh.uuid);
+        current.delete(fresh.uuid);
+        if (!existing) {
+          await this.startOrStandIn(fresh);
+          next.push(fresh);
+          continue;
+        }
+        const rebuild = existing.path !== fresh.path || JSON.stringify(existing.options) !== JSON.stringify(fresh.options) || existing.type !== fresh.type;
+        if (rebuild) await this.stop(existing);
+        // In place: routes and system views read the entry object live.
+        Object.assign(existing, fresh);
+        if (rebuild) await this.startOrStandIn(existing);
+        next.push(existing);
+      }
+      for (const gone of current.values()) await this.stop(gone);
+      this.tables[table] = next;
+    });
+  }
+
+  /** A mount's backend heard that an entry of its own storage changed below it. */
+  async invalidateData(key: string): Promise<void> {
+    const [root, uuid] = key.split('/', 2);
+    const entry = [...this.tables.mounts, ...this.tables.auth].find((e) => e.uuid === uuid);
+    if (!entry || storagePrefix(entry) !== `${root}/${uuid}/`) return;
+    await this.deps.router.get(routerPath(entry))?.backend.invalidateKey(key.slice(storagePrefix(entry).length));
+  }
+
+  enable(table: MountTableName, path: string, type: string, fields: Partial<MountEntry>): Promise<MountEntry> {
+    return this.tableLock.run('tables', () => this.enableLocked(table, path, type, fields));
+  }
+
+  private async enableLocked(table: MountTableName, path: string, type: string, fields: Partial<MountEntry>): Promise<MountEntry> {
     const mountPath = normaliseMountPath(path);
     if (mountPath === '/' || mountPath.includes('..')) throw new CofferError('invalid_request', `invalid mount path "${path}"`);
     const entry = newMountEntry(table, mountPath, type, fields);
@@ -131,7 +171,11 @@ export class MountManager {
     return entry;
   }
 
-  async disable(table: MountTableName, path: string): Promise<void> {
+  disable(table: MountTableName, path: string): Promise<void> {
+    return this.tableLock.run('tables', () => this.disableLocked(table, path));
+  }
+
+  private async disableLocked(table: MountTableName, path: string): Promise<void> {
     const entry = this.find(table, path);
     if (!entry) return; // Vault: disabling a path that is not mounted succeeds.
     if (entry.builtin_required) throw new CofferError('invalid_request', `cannot unmount "${routerPath(entry)}"`);
@@ -140,10 +184,14 @@ export class MountManager {
     this.tables[table] = this.tables[table].filter((e) => e !== entry);
     await this.persist(table);
     // Disabling erases the mount's data, as Vault does (the docs warn users about it).
-    await clearPrefix(this.deps.barrier, storagePrefix(entry));
+    await clearPrefix(this.deps.dataStorage ?? this.deps.barrier, storagePrefix(entry));
   }
 
-  async tune(entry: MountEntry, changes: Omit<Partial<MountEntry>, 'config'> & { config?: Partial<MountEntry['config']> }): Promise<void> {
+  tune(entry: MountEntry, changes: Omit<Partial<MountEntry>, 'config'> & { config?: Partial<MountEntry['config']> }): Promise<void> {
+    return this.tableLock.run('tables', () => this.tuneLocked(entry, changes));
+  }
+
+  private async tuneLocked(entry: MountEntry, changes: Omit<Partial<MountEntry>, 'config'> & { config?: Partial<MountEntry['config']> }): Promise<void> {
     if (changes.plugin_version !== undefined && this.deps.source.checkVersion) {
       changes = { ...changes, plugin_version: await this.deps.source.checkVersion(entry, changes.plugin_version) };
     }
@@ -175,7 +223,11 @@ export class MountManager {
   }
 
   /** Move a mount to a new path; its data stays (it is keyed by UUID). */
-  async remount(from: string, to: string): Promise<MountEntry> {
+  remount(from: string, to: string): Promise<MountEntry> {
+    return this.tableLock.run('tables', () => this.remountLocked(from, to));
+  }
+
+  private async remountLocked(from: string, to: string): Promise<MountEntry> {
     const entry = this.findByRouterPath(from);
     if (!entry) throw new CofferError('invalid_request', `no mount at "${normaliseMountPath(from)}"`);
     if (entry.builtin_required) throw new CofferError('invalid_request', `cannot remount "${routerPath(entry)}"`);
@@ -233,6 +285,19 @@ export class MountManager {
     else this.deps.router.mount(entry, resolved.backend, this.storageOf(entry));
     this.running.set(path, { version: resolved.runningVersion, sha256: resolved.runningSha256 });
     return previous;
+  }
+
+  /** A mount whose plugin cannot start must not stop the server from unsealing. */
+  private async startOrStandIn(entry: MountEntry): Promise<void> {
+    try {
+      await this.start(entry);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.deps.logger.error({ mount: routerPath(entry), type: entry.type, err: message }, 'failed to start mount; requests to it will fail until it is fixed and reloaded');
+      this.running.set(routerPath(entry), { version: '', sha256: '', error: message });
+      // Routed to a stand-in, so requests get the start error (503) instead of "no handler" (404), and a reload can swap the real backend in.
+      this.deps.router.mount(entry, new UnavailableBackend(entry.table === 'auth' ? 'credential' : 'logical', routerPath(entry), message), this.storageOf(entry));
+    }
   }
 
   private async start(entry: MountEntry): Promise<void> {

@@ -19,7 +19,7 @@ import { ProcessPool, runtimeLauncher, type Launcher } from './process-pool.js';
 import { prepareRegistration, type PluginInspector } from './registration.js';
 import { RELOAD_PREFIX, ReloadStore } from './reload-store.js';
 
-/** What the plugin system needs of the Core (the Core satisfies it). */
+/** What the plugin system needs of the core: the barrier, the router and the mount table (plugin-module.ts gives them). */
 export interface PluginHost {
   readonly barrier: Storage;
   readonly router: ReloadRouter & { all(): { backend: Backend }[] };
@@ -48,15 +48,15 @@ export interface PluginSystemOptions {
 }
 
 export interface PluginSystem {
-  /** CoreOptions.wrapSource */
+  /** Mounts resolve through the catalog first, then the built-ins. */
   wrapSource(builtin: BackendSource, core: PluginHost): BackendSource;
-  /** CoreOptions.extraSysPaths: sys/plugins/catalog…, sys/plugins/pins…, sys/plugins/reload… */
+  /** sys/plugins/catalog…, sys/plugins/pins…, sys/plugins/reload… */
   extraSysPaths(core: PluginHost): PathDefinition[];
-  /** CoreOptions.onUnsealed */
+  /** At unseal (module start). */
   onUnsealed(core: PluginHost): Promise<void>;
-  /** CoreOptions.onSealing: cleans up external mounts and stops every plugin process. */
+  /** At seal (module stop): cleans up external mounts and stops every plugin process. */
   onSealing(core: PluginHost): Promise<void>;
-  /** CoreOptions.knownType: true when the catalog has the plugin (so `secrets enable my-plugin` works). */
+  /** True when the catalog has the plugin (so `secrets enable my-plugin` works). */
   knownType(kind: 'secret' | 'auth', type: string): Promise<boolean>;
   /** Dev mode: `dir` becomes the plugin directory and every executable in it is registered. Call once unsealed. */
   registerDevPlugins(dir: string): Promise<DevPluginReport>;
@@ -71,11 +71,11 @@ export interface PluginSystem {
 }
 
 /**
- * The plugin catalog, external plugin processes and reloads, wired into
- * the Core through its option hooks:
+ * The plugin catalog, external plugin processes and reloads. The core
+ * reaches it as a module (plugin-module.ts):
  *
  *   const plugins = createPluginSystem({ pluginDirectory, nodeId, logger });
- *   new Core({ ...options, ...plugins });   // wrapSource, extraSysPaths, onUnsealed, onSealing, knownType
+ *   composeCore({ ...options, plugins });
  */
 export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
   const logger = options.logger.child({ component: 'plugins' });

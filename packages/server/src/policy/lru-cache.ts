@@ -30,6 +30,10 @@ export class LruCache<K, V> {
     this.entries.clear();
   }
 
+  values(): IterableIterator<V> {
+    return this.entries.values();
+  }
+
   get size(): number {
     return this.entries.size;
   }

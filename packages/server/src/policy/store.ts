@@ -1,4 +1,4 @@
-import { CofferError, collectKeys, getJson, putJson, type Logger, type Storage } from '@coffer/sdk';
+import { CofferError, KeyedMutex, collectKeys, getJson, putJson, type Logger, type Storage } from '@coffer/sdk';
 import { ACL } from './acl.js';
 import { DEFAULT_POLICY_TEXT, RESPONSE_WRAPPING_POLICY_TEXT } from './builtin-policies.js';
 import { LruCache } from './lru-cache.js';
@@ -65,7 +65,8 @@ class BarrierPolicyStore implements PolicyStore {
    */
   private generation = 0;
   /** Writes run one at a time so the cache always ends up matching storage. */
-  private writes: Promise<unknown> = Promise.resolve();
+  /** Policy writes run one at a time. */
+  private readonly writes = new KeyedMutex();
 
   constructor(options: PolicyStoreOptions) {
     this.storage = options.storage;
@@ -175,9 +176,7 @@ class BarrierPolicyStore implements PolicyStore {
   }
 
   private serialized<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.writes.then(task, task);
-    this.writes = run.catch(() => undefined);
-    return run;
+    return this.writes.run('policies', task);
   }
 }
 

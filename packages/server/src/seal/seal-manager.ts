@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CofferError, type Logger, type Storage } from '@coffer/sdk';
-import type { AesGcmBarrier, KeyStatus } from '../barrier/aes-gcm.js';
+import type { Barrier, KeyStatus } from '../barrier/barrier.js';
 import { KEYRING_PATH } from '../barrier/paths.js';
 import { loadClusterInfo, type ClusterInfo } from './cluster-info.js';
 import { RootGeneration } from './generate-root.js';
@@ -45,7 +45,7 @@ export interface SealHooks {
 export interface SealManagerOptions {
   /** Raw physical storage (the seal config is stored unencrypted). */
   physical: Storage;
-  barrier: AesGcmBarrier;
+  barrier: Barrier;
   logger: Logger;
   hooks: SealHooks;
   /** Reported as `version` by seal-status and health. */
@@ -103,10 +103,12 @@ class ShamirSealManager implements SealManager {
   private readonly unsealShares = new KeyShareCollector();
   private unsealNonce = '';
   private cluster: ClusterInfo | null = null;
+  /** The core finished setting up after the barrier opened (every mount loaded): only then is the server reported unsealed. */
+  private coreReady = false;
   private readonly rekey: BarrierRekey;
   private readonly rootGeneration: RootGeneration;
   private readonly physical: Storage;
-  private readonly barrier: AesGcmBarrier;
+  private readonly barrier: Barrier;
   private readonly logger: Logger;
   private readonly hooks: SealHooks;
   readonly version: string;
@@ -124,7 +126,7 @@ class ShamirSealManager implements SealManager {
   }
 
   get sealed(): boolean {
-    return this.barrier.sealed;
+    return this.barrier.sealed || !this.coreReady;
   }
 
   get otpLength(): number {
@@ -136,12 +138,12 @@ class ShamirSealManager implements SealManager {
   }
 
   clusterInfo(): ClusterInfo | null {
-    return this.barrier.sealed ? null : this.cluster;
+    return this.sealed ? null : this.cluster;
   }
 
   async status(): Promise<SealStatus> {
     const config = await readSealConfig(this.physical);
-    const sealed = this.barrier.sealed;
+    const sealed = this.sealed;
     const cluster = this.clusterInfo();
     const status: SealStatus = {
       type: 'shamir',
@@ -383,6 +385,7 @@ class ShamirSealManager implements SealManager {
     try {
       this.cluster = await loadClusterInfo(this.barrier, this.options.clusterName);
       await this.hooks.onUnsealed();
+      this.coreReady = true;
     } catch (err) {
       this.logger.error({ err: errorText(err) }, 'post-unseal setup failed; sealing again');
       await this.sealNow();
@@ -393,6 +396,7 @@ class ShamirSealManager implements SealManager {
 
   private async sealNow(): Promise<void> {
     this.resetUnsealProgress();
+    this.coreReady = false;
     if (this.barrier.sealed) return;
     try {
       await this.hooks.onSealing();

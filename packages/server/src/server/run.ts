@@ -2,10 +2,8 @@ import { hostname } from 'node:os';
 import { CofferError, type Logger } from '@coffer/sdk';
 import type { CustomResponseHeaders } from '../config/custom-response-headers.js';
 import { loadConfig, type ServerConfig } from '../config/index.js';
-import { Core } from '../core/core.js';
 import { COFFER_VERSION, VAULT_API_VERSION } from '../core/version.js';
 import { withCustomResponseHeaders } from '../http/custom-response-headers.js';
-import { createHttpHandler } from '../http/handler.js';
 import { createListener, type Listener, type ListenerOptions } from '../http/listener.js';
 import { listenerOptionsFromConfig } from '../http/listener-config.js';
 import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../http/json-limits.js';
@@ -13,6 +11,7 @@ import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { createUiServer } from '../http/ui-static.js';
 import { createPhysical } from '../physical/index.js';
 import { createPluginSystem } from '../plugin-catalog/index.js';
+import { composeCore, coreHttpHandler } from './compose.js';
 import { bootstrapDev, devBanner } from './dev-mode.js';
 import { createServerLogger } from './logger.js';
 import type { RunningServer, ServerOptions } from './options.js';
@@ -41,6 +40,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
         maxRequestDurationSeconds: l.maxRequestDurationSeconds,
         customResponseHeaders: l.customResponseHeaders,
         jsonLimits: { ...DEFAULT_JSON_LIMITS, ...l.jsonLimits },
+        unauthenticatedMetrics: l.unauthenticatedMetricsAccess,
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
@@ -51,32 +51,26 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     globalReloadPollMs: 5000,
     logger: logger.child({ component: 'plugins' }),
   });
-  const core = new Core({
+  const core = composeCore({
     physical,
     storageType: storage.type,
     logger,
     defaultLeaseTtl: config?.defaultLeaseTtl || 32 * DAY,
     maxLeaseTtl: config?.maxLeaseTtl || 32 * DAY,
     clusterName: config?.clusterName,
-    wrapSource: plugins.wrapSource,
-    extraSysPaths: plugins.extraSysPaths,
-    onUnsealed: plugins.onUnsealed,
-    onSealing: plugins.onSealing,
-    knownType: plugins.knownType,
-    openDatabasePlugin: (name, version) => plugins.openDatabasePlugin(name, version),
+    plugins,
+    ...(config?.telemetry ? { telemetry: config.telemetry } : {}),
   });
 
   // The web UI at /ui/: on by default in dev mode, as in Vault.
   const serveUi = createUiServer({ enabled: config?.ui === true || opts.dev === true });
   // Each listener enforces its own max_request_size and max_request_duration, as in Vault.
   const handlerFor = (spec: ListenerSpec) =>
-    withCustomResponseHeaders(createHttpHandler({
-      handle: (req) => core.handle(req),
-      lifecycle: (call) => core.lifecycle(call),
-      isLifecyclePath: (path) => core.isLifecyclePath(path),
+    withCustomResponseHeaders(coreHttpHandler(core, {
       maxRequestSize: () => spec.maxRequestSize,
       jsonLimits: () => spec.jsonLimits,
       maxRequestDurationMs: () => spec.maxRequestDurationSeconds * 1000,
+      unauthenticatedMetrics: spec.unauthenticatedMetrics === true,
       logger: logger.child({ component: 'http' }),
       serveOther: serveUi,
     }), spec.customResponseHeaders);
@@ -132,6 +126,7 @@ interface ListenerSpec {
   maxRequestDurationSeconds: number;
   customResponseHeaders?: CustomResponseHeaders;
   jsonLimits: JsonLimits;
+  unauthenticatedMetrics?: boolean;
 }
 
 function startupBanner(address: string, storageType: string, listeners: ListenerSpec[], logLevel: string): string {

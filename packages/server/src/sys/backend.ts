@@ -27,6 +27,9 @@ export function createSystemBackend(deps: SysDeps): Backend {
       ...sealPaths(deps),
       ...deps.extraPaths,
     ],
-    pathsSpecial: { root: [...new Set([...SYS_ROOT_PATHS, ...leaseRootPaths])], unauthenticated: SYS_UNAUTHENTICATED_PATHS },
+    pathsSpecial: {
+      root: [...new Set([...SYS_ROOT_PATHS, ...leaseRootPaths, ...(deps.extraRootPaths ?? [])])],
+      unauthenticated: [...new Set([...SYS_UNAUTHENTICATED_PATHS, ...(deps.extraUnauthenticatedPaths ?? [])])],
+    },
   });
 }

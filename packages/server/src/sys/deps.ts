@@ -22,4 +22,7 @@ export interface SysDeps {
   logger: Logger;
   /** Extra path groups contributed by other subsystems (policies, leases, audit, plugins). */
   extraPaths: PathDefinition[];
+  /** Sys paths other subsystems declare as needing sudo, or reachable without a token (relative to sys/). */
+  extraRootPaths?: string[];
+  extraUnauthenticatedPaths?: string[];
 }

@@ -1,6 +1,8 @@
 import { silentLogger, type Logger } from '@coffer/sdk';
-import { Core, type CoreOptions } from '../core/core.js';
-import { createHttpHandler } from '../http/handler.js';
+import type { Core } from '../core/core.js';
+import type { CoreModule } from '../core/modules/module.js';
+import type { MetricsOptions } from '../metrics/metrics-module.js';
+import { composeCore, coreHttpHandler } from '../server/compose.js';
 import { createListener, type Listener } from '../http/listener.js';
 import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../http/json-limits.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
@@ -31,7 +33,13 @@ export async function startInProcessServer(
     maxRequestSize?: number;
     /** The listener's max_json_* bounds (default: Vault's). */
     jsonLimits?: Partial<JsonLimits>;
-    core?: Partial<CoreOptions>;
+    /** The server-wide lease defaults (default_lease_ttl / max_lease_ttl), seconds. */
+    core?: { defaultLeaseTtl?: number; maxLeaseTtl?: number };
+    /** Extra core modules (a test's own stage or service). */
+    modules?: readonly CoreModule[];
+    /** The telemetry stanza's settings, and the listener's unauthenticated_metrics_access. */
+    telemetry?: MetricsOptions;
+    unauthenticatedMetrics?: boolean;
     /** Physical storage to run on (default: a fresh inmem backend); close() closes it. */
     physical?: PhysicalBackend;
     /** The storage type reported by sys/seal-status (default: "inmem", or the given one). */
@@ -54,25 +62,22 @@ export async function startInProcessServer(
         ...(opts.plugins.drainTimeoutMs !== undefined ? { drainTimeoutMs: opts.plugins.drainTimeoutMs } : {}),
       })
     : undefined;
-  // The same hooks runServer (server/run.ts) gives the Core.
-  const pluginHooks: Partial<CoreOptions> = plugins
-    ? {
-        wrapSource: plugins.wrapSource,
-        extraSysPaths: plugins.extraSysPaths,
-        onUnsealed: plugins.onUnsealed,
-        onSealing: plugins.onSealing,
-        knownType: plugins.knownType,
-        openDatabasePlugin: (name, version) => plugins.openDatabasePlugin(name, version),
-      }
-    : {};
-  const core = new Core({ physical, storageType: opts.storageType ?? 'inmem', logger, defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600, ...pluginHooks, ...opts.core });
-  const handler = createHttpHandler({
-    handle: (req) => core.handle(req),
-    lifecycle: (call) => core.lifecycle(call),
-    isLifecyclePath: (p) => core.isLifecyclePath(p),
+  // The same composition root as `coffer server` (server/run.ts).
+  const core = composeCore({
+    physical,
+    storageType: opts.storageType ?? 'inmem',
+    logger,
+    defaultLeaseTtl: opts.core?.defaultLeaseTtl ?? 768 * 3600,
+    maxLeaseTtl: opts.core?.maxLeaseTtl ?? 768 * 3600,
+    plugins,
+    modules: opts.modules,
+    telemetry: opts.telemetry,
+  });
+  const handler = coreHttpHandler(core, {
     maxRequestSize: () => opts.maxRequestSize ?? DEFAULT_MAX_REQUEST_SIZE,
     jsonLimits: () => ({ ...DEFAULT_JSON_LIMITS, ...opts.jsonLimits }),
     logger,
+    unauthenticatedMetrics: opts.unauthenticatedMetrics,
   });
   const listener: Listener = await createListener({ address: '127.0.0.1:0', handler, logger });
   const address = `http://${listener.address}`;

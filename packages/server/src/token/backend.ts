@@ -10,15 +10,16 @@ import type { TokenStore } from './store.js';
 export interface TokenBackendOptions {
   /**
    * Whether the caller has root or sudo capability on the request's path
-   * (mount included). The core knows from its ACL decision, e.g.
-   * `(req) => requestHandler.decisionFor(req)?.rootPrivs ?? false`.
+   * (mount included). Default: what the core's authorize stage put on the
+   * request (`req.sudo`).
    */
-  hasSudo: (req: Request) => boolean | Promise<boolean>;
+  hasSudo?: (req: Request) => boolean | Promise<boolean>;
   logger?: Logger;
 }
 
 /** The token store's endpoints, mounted at auth/token/ (type "token", credential). */
-export function createTokenBackend(store: TokenStore, opts: TokenBackendOptions): Backend {
+export function createTokenBackend(store: TokenStore, options: TokenBackendOptions = {}): Backend {
+  const opts = { hasSudo: (req: Request) => req.sudo === true, ...options };
   return createBackend({
     type: 'credential',
     help:

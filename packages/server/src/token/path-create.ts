@@ -24,7 +24,7 @@ const createFields: Record<string, FieldSchema> = {
 };
 
 /** auth/token/create, create-orphan and create/:role_name. */
-export function createPaths(store: TokenStore, opts: TokenBackendOptions): PathDefinition[] {
+export function createPaths(store: TokenStore, opts: Required<Pick<TokenBackendOptions, 'hasSudo'>>): PathDefinition[] {
   const handler = (kind: 'plain' | 'orphan' | 'role') => async (req: Request, d: FieldData): Promise<Response> => {
     const params = createParams(d);
     params.path = req.path;

@@ -3,7 +3,7 @@ import type { TokenBackendOptions } from './backend.js';
 import type { TokenStore } from './store.js';
 
 /** auth/token/revoke, revoke-self, revoke-accessor and revoke-orphan. */
-export function revokePaths(store: TokenStore, opts: TokenBackendOptions): PathDefinition[] {
+export function revokePaths(store: TokenStore, opts: Required<Pick<TokenBackendOptions, 'hasSudo'>>): PathDefinition[] {
   // Revoking an unknown token succeeds quietly, as in Vault.
   const revokeTree = async (id: string): Promise<Response | null> => {
     const entry = await store.lookup(id);

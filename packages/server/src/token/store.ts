@@ -1,4 +1,4 @@
-import { CofferError, getJson, putJson, type Auth, type Logger, type Storage } from '@coffer/sdk';
+import { CofferError, KeyedMutex, getJson, putJson, type Auth, type Logger, type Storage } from '@coffer/sdk';
 import type { ExpirationManager, LeaseOwner } from '../expiration/manager.js';
 import { calculateTtl, type MountTtls } from '../expiration/ttl.js';
 import { decodeBatchToken, encodeBatchToken, type BlobCipher } from './batch-token.js';
@@ -72,7 +72,7 @@ export class TokenStore {
   private readonly salt: TokenSalt;
   private readonly logger: Logger;
   private readonly now: () => number;
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedMutex();
   private readonly revoking = new Map<string, Promise<void>>();
   /** Parsed entries, so a request does not decrypt and parse its token's entry each time (see entry-cache.ts). */
   private readonly entries = new TokenEntryCache();
@@ -607,6 +607,11 @@ export class TokenStore {
     return entry;
   }
 
+  /** The stored entry of a salted id changed below the cache (another node, a direct barrier write). */
+  invalidateEntry(key: string): void {
+    this.entries.invalidate(key);
+  }
+
   /**
    * Every write of an entry goes through here or removeEntry(). The cache is
    * emptied before (concurrent requests read storage, not the old copy) and
@@ -642,16 +647,8 @@ export class TokenStore {
   }
 
   /** Serialize read-modify-write of one token entry. */
-  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(fn);
-    const tail = run.catch(() => undefined);
-    this.locks.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(key) === tail) this.locks.delete(key);
-    }
+  private withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(key, fn);
   }
 }
 

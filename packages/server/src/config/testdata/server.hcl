@@ -51,7 +51,7 @@ ui                = true
 log_level         = "Warning"
 log_format        = "json"
 
-/* Settings Coffer does not act on */
+/* Telemetry (prometheus_retention_time is read) and a typo */
 telemetry {
   prometheus_retention_time = "30s"
 }

@@ -1,0 +1,31 @@
+import type { CoreModule } from '../core/modules/module.js';
+import type { PluginHost, PluginSystem } from './plugin-system.js';
+
+/**
+ * The plugin catalog and external plugins as a core module: mounts resolve
+ * through the catalog first, sys/plugins/* paths, the global-reload poller
+ * while unsealed, and every plugin process stopped at seal.
+ */
+export function pluginModule(plugins: PluginSystem): CoreModule {
+  return {
+    name: 'plugins',
+    needs: ['builtinSource', 'barrier', 'router', 'mounts'],
+    provides: ['plugins'],
+    build(ctx) {
+      const host: PluginHost = { barrier: ctx.get('barrier'), router: ctx.get('router'), mounts: ctx.get('mounts') };
+      const source = plugins.wrapSource(ctx.get('builtinSource'), host);
+      return {
+        services: {
+          plugins: {
+            source,
+            knownType: (kind, type) => plugins.knownType(kind, type),
+            openDatabasePlugin: (name, version) => plugins.openDatabasePlugin(name, version),
+          },
+        },
+        sysPaths: plugins.extraSysPaths(host),
+        start: () => plugins.onUnsealed(host),
+        stop: () => plugins.onSealing(host),
+      };
+    },
+  };
+}
