@@ -9,10 +9,10 @@ export interface DevServer {
 }
 
 /** Start `coffer server -dev` as its own process and wait until it answers. */
-export async function startDevServer(extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<DevServer> {
+export async function startDevServer(extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<DevServer> {
   const port = await freePort();
   const token = 'bench-root';
-  const child = spawn(process.execPath, [COFFER_BIN, 'server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, `-dev-root-token-id=${token}`, '-log-level=error', ...extraArgs], {
+  const child = spawn(process.execPath, [...nodeArgs, COFFER_BIN, 'server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, `-dev-root-token-id=${token}`, '-log-level=error', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOME: process.env['BENCH_HOME'] ?? '/tmp', ...env },
   });

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { BackendFactory } from '../logical/backend.js';
+import { backendCallsHandler } from './backend-calls.js';
 import { backendService } from './backend-service.js';
 import { LOG_LEVEL_ENV } from './constants.js';
 import { unaryHandlers } from './grpc-util.js';
@@ -31,6 +32,10 @@ export async function serve(factory: BackendFactory, options: ServeOptions = {})
   const logger = options.logger ?? createStderrLogger({ level: logLevelFrom(env[LOG_LEVEL_ENV]) ?? 'info' });
   await startPluginServer((server, ctx) => {
     const host = new HostConnection(ctx.identity, ctx.hostCertDer);
-    server.addService(loadPluginProtocol().Backend.service, unaryHandlers(backendService(factory, host, logger), ctx.hostCertDer));
+    const service = backendService(factory, host, logger);
+    server.addService(loadPluginProtocol().Backend.service, {
+      ...unaryHandlers(service, ctx.hostCertDer),
+      Calls: backendCallsHandler(service, ctx.hostCertDer),
+    });
   }, options);
 }
