@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { errorToWire } from './error-codec.js';
 import { callerIs } from './tls.js';
-import type { BackendCall, BackendCallReply, ExistenceCheckReply, HandleRequestArgs, HandleRequestReply } from './wire-types.js';
+import { MessageBatcher } from './message-batcher.js';
+import type { BackendCall, BackendCallBatch, BackendCallReply, BackendCallReplyBatch, ExistenceCheckReply, HandleRequestArgs, HandleRequestReply } from './wire-types.js';
 
 export interface StreamedBackendMethods {
   HandleRequest(args: HandleRequestArgs): Promise<HandleRequestReply>;
@@ -14,17 +15,18 @@ export interface StreamedBackendMethods {
  * does not hold up the others. Errors travel in the reply, as for unary calls.
  */
 export function backendCallsHandler(methods: StreamedBackendMethods, expectedPeerDer: Buffer) {
-  return (stream: grpc.ServerDuplexStream<BackendCall, BackendCallReply>): void => {
+  return (stream: grpc.ServerDuplexStream<BackendCallBatch, BackendCallReplyBatch>): void => {
     // Checked once for the whole stream (the TLS layer enforces it anyway).
     if (!callerIs(stream, expectedPeerDer)) {
       stream.destroy(Object.assign(new Error('the caller did not present the expected certificate'), { code: grpc.status.PERMISSION_DENIED }));
       return;
     }
     let open = true;
-    const reply = (message: BackendCallReply) => {
-      if (open) stream.write(message);
-    };
-    stream.on('data', (call: BackendCall) => {
+    const replies = new MessageBatcher<BackendCallReply>((batch) => {
+      if (open) stream.write({ replies: batch });
+    });
+    const reply = (message: BackendCallReply) => replies.push(message);
+    const run = (call: BackendCall): void => {
       const args = call.args ?? { backend_id: '', storage_id: '', request: null };
       if (call.method === 'HandleRequest') {
         methods.HandleRequest(args).then(
@@ -39,6 +41,9 @@ export function backendCallsHandler(methods: StreamedBackendMethods, expectedPee
       } else {
         reply({ id: call.id, error: { code: 'unsupported_operation', message: `Backend.Calls does not carry ${call.method}`, errors: [] } });
       }
+    };
+    stream.on('data', (batch: BackendCallBatch) => {
+      for (const call of batch.calls) run(call);
     });
     const close = () => {
       if (!open) return;

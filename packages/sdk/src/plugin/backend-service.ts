@@ -34,7 +34,7 @@ interface MountedBackend {
  * The plugin's implementation of the Backend service: one backend per Setup,
  * kept by backend_id, so one process serves every mount of this plugin.
  */
-export function backendService(factory: BackendFactory, host: HostConnection, logger: Logger) {
+export function backendService(factory: BackendFactory, host: HostConnection, logger: Logger, options: { storageSession?: boolean } = {}) {
   const backends = new Map<string, MountedBackend>();
   let probe: Promise<Backend> | undefined;
 
@@ -79,7 +79,7 @@ export function backendService(factory: BackendFactory, host: HostConnection, lo
       if (!req.host_address) throw new CofferError('invalid_request', 'Setup needs the host_address of the storage and system view services');
       const storage = new SessionStorage(host.session(req.host_address), new RemoteStorage(host, req.host_address, req.storage_id));
       // Caching starts if the server offers Storage.Session; otherwise every access is a unary call.
-      await storage.start();
+      if (options.storageSession !== false) await storage.start();
       const backend = await factory({
         storage,
         system: new RemoteSystemView(host, req.host_address, req.backend_id),

@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { CofferError } from '../errors.js';
 import { errorFromWire } from './error-codec.js';
-import type { StorageEvent, StorageOp, StorageOpKind, WireStorageEntry } from './wire-types.js';
+import { MessageBatcher } from './message-batcher.js';
+import type { StorageEvent, StorageEventBatch, StorageOp, StorageOpBatch, StorageOpKind, WireStorageEntry } from './wire-types.js';
 
 /** What a cache of one storage_id needs to hear from the session. */
 export interface SessionListener {
@@ -34,7 +35,10 @@ interface Waiter {
  * answers UNIMPLEMENTED and the plugin keeps using the unary calls.
  */
 export class StorageSession {
-  private stream: grpc.ClientDuplexStream<StorageOp, StorageEvent> | undefined;
+  private stream: grpc.ClientDuplexStream<StorageOpBatch, StorageEventBatch> | undefined;
+  private readonly outgoing = new MessageBatcher<StorageOp>((ops) => {
+    if (!this.closedError) this.stream?.write({ ops });
+  });
   private seq = 0;
   private readonly waiting = new Map<number, Waiter>();
   private readonly listeners = new Map<string, SessionListener>();
@@ -75,15 +79,17 @@ export class StorageSession {
     if (this.closedError || !this.stream) return Promise.reject(this.closedError ?? new CofferError('unavailable', 'the storage session is not open'));
     const seq = ++this.seq;
     const promise = new Promise<StorageEvent>((resolve, reject) => this.waiting.set(seq, { resolve, reject }));
-    this.stream.write(wireOp(seq, op));
+    this.outgoing.push(wireOp(seq, op));
     return promise;
   }
 
   private ensureStream(): void {
     if (this.stream) return;
-    const stream = (this.client as unknown as { Session(): grpc.ClientDuplexStream<StorageOp, StorageEvent> }).Session();
+    const stream = (this.client as unknown as { Session(): grpc.ClientDuplexStream<StorageOpBatch, StorageEventBatch> }).Session();
     this.stream = stream;
-    stream.on('data', (event: StorageEvent) => this.onEvent(event));
+    stream.on('data', (batch: StorageEventBatch) => {
+      for (const event of batch.events) this.onEvent(event);
+    });
     stream.on('error', (err: Error) => this.close(err));
     stream.on('end', () => this.close(new CofferError('unavailable', 'the Coffer server ended the storage session')));
   }
@@ -94,7 +100,7 @@ export class StorageSession {
       // writer's acknowledgement (which waits for ours) implies we forgot.
       const listener = this.listeners.get(event.storage_id);
       listener?.invalidate(event.key);
-      this.stream?.write(wireOp(++this.seq, { kind: 'STORAGE_OP_ACK_INVALIDATION', storageId: event.storage_id }, event.invalidation));
+      this.outgoing.push(wireOp(++this.seq, { kind: 'STORAGE_OP_ACK_INVALIDATION', storageId: event.storage_id }, event.invalidation));
       return;
     }
     const waiter = this.waiting.get(event.seq);

@@ -348,3 +348,19 @@ export interface BackendCallReply {
   existence_check?: ExistenceCheckReply | null;
   error?: WireError | null;
 }
+
+export interface StorageOpBatch {
+  ops: StorageOp[];
+}
+
+export interface StorageEventBatch {
+  events: StorageEvent[];
+}
+
+export interface BackendCallBatch {
+  calls: BackendCall[];
+}
+
+export interface BackendCallReplyBatch {
+  replies: BackendCallReply[];
+}

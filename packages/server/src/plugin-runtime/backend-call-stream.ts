@@ -21,10 +21,11 @@ interface Pending {
  * opens a new stream.
  */
 export class BackendCallStream {
-  private stream: grpc.ClientDuplexStream<pluginProtocol.BackendCall, pluginProtocol.BackendCallReply> | undefined;
+  private stream: grpc.ClientDuplexStream<pluginProtocol.BackendCallBatch, pluginProtocol.BackendCallReplyBatch> | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
   private unsupported = false;
+  private readonly outgoing = new pluginProtocol.MessageBatcher<pluginProtocol.BackendCall>((calls) => this.stream?.write({ calls }));
 
   constructor(
     private readonly client: grpc.Client,
@@ -37,7 +38,7 @@ export class BackendCallStream {
     const id = ++this.nextId;
     return new Promise<Rep>((resolve, reject) => {
       this.pending.set(id, { method, request, resolve: resolve as (reply: unknown) => void, reject });
-      stream.write({ id, method, args: request as pluginProtocol.HandleRequestArgs });
+      this.outgoing.push({ id, method, args: request as pluginProtocol.HandleRequestArgs });
     });
   }
 
@@ -46,16 +47,18 @@ export class BackendCallStream {
     this.stream = undefined;
   }
 
-  private open(): grpc.ClientDuplexStream<pluginProtocol.BackendCall, pluginProtocol.BackendCallReply> {
+  private open(): grpc.ClientDuplexStream<pluginProtocol.BackendCallBatch, pluginProtocol.BackendCallReplyBatch> {
     if (this.stream) return this.stream;
-    const stream = (this.client as unknown as { Calls(): grpc.ClientDuplexStream<pluginProtocol.BackendCall, pluginProtocol.BackendCallReply> }).Calls();
+    const stream = (this.client as unknown as { Calls(): grpc.ClientDuplexStream<pluginProtocol.BackendCallBatch, pluginProtocol.BackendCallReplyBatch> }).Calls();
     this.stream = stream;
-    stream.on('data', (reply: pluginProtocol.BackendCallReply) => {
-      const call = this.pending.get(reply.id);
-      if (!call) return;
-      this.pending.delete(reply.id);
-      if (reply.error) call.reject(pluginProtocol.errorFromWire(reply.error));
-      else call.resolve(reply.handle_request ?? reply.existence_check ?? {});
+    stream.on('data', (batch: pluginProtocol.BackendCallReplyBatch) => {
+      for (const reply of batch.replies) {
+        const call = this.pending.get(reply.id);
+        if (!call) continue;
+        this.pending.delete(reply.id);
+        if (reply.error) call.reject(pluginProtocol.errorFromWire(reply.error));
+        else call.resolve(reply.handle_request ?? reply.existence_check ?? {});
+      }
     });
     stream.on('error', (err: grpc.ServiceError) => this.broken(stream, err));
     stream.on('end', () =>

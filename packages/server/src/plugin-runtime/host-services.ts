@@ -36,7 +36,7 @@ export class HostServices {
     const proto = pluginProtocol.loadPluginProtocol();
     server.addService(proto.Storage.service, {
       ...pluginProtocol.unaryHandlers(services.storageImpl(), pluginCertDer),
-      Session: (call: grpc.ServerDuplexStream<pluginProtocol.StorageOp, pluginProtocol.StorageEvent>) => services.openSession(call, pluginCertDer),
+      Session: (call: grpc.ServerDuplexStream<pluginProtocol.StorageOpBatch, pluginProtocol.StorageEventBatch>) => services.openSession(call, pluginCertDer),
     });
     server.addService(proto.SystemView.service, pluginProtocol.unaryHandlers(services.systemViewImpl(), pluginCertDer));
     try {
@@ -84,7 +84,7 @@ export class HostServices {
   }
 
   /** One Storage.Session stream; the peer is checked once, for the whole stream. */
-  private openSession(call: grpc.ServerDuplexStream<pluginProtocol.StorageOp, pluginProtocol.StorageEvent>, pluginCertDer: Buffer): void {
+  private openSession(call: grpc.ServerDuplexStream<pluginProtocol.StorageOpBatch, pluginProtocol.StorageEventBatch>, pluginCertDer: Buffer): void {
     if (!pluginProtocol.callerIs(call, pluginCertDer)) {
       call.destroy(Object.assign(new Error('the caller did not present the expected certificate'), { code: grpc.status.PERMISSION_DENIED }));
       return;

@@ -24,13 +24,18 @@ export class HostStorageSession {
   private readonly awaitingAck = new Map<number, () => void>();
   private invalidations = 0;
   private ended = false;
+  private readonly outgoing = new pluginProtocol.MessageBatcher<Partial<Event>>((events) => {
+    if (!this.ended) this.stream.write({ events: events as Event[] });
+  });
 
   constructor(
-    private readonly stream: grpc.ServerDuplexStream<Op, Event>,
+    private readonly stream: grpc.ServerDuplexStream<pluginProtocol.StorageOpBatch, pluginProtocol.StorageEventBatch>,
     private readonly resolve: (storageId: string) => Storage,
     private readonly onEnd: () => void,
   ) {
-    stream.on('data', (op: Op) => this.receive(op));
+    stream.on('data', (batch: pluginProtocol.StorageOpBatch) => {
+      for (const op of batch.ops) this.receive(op);
+    });
     stream.on('end', () => this.end());
     stream.on('error', () => this.end());
     stream.on('close', () => this.end());
@@ -125,8 +130,7 @@ export class HostStorageSession {
   }
 
   private send(event: Partial<Event>): void {
-    if (this.ended) return;
-    this.stream.write(event as Event);
+    if (!this.ended) this.outgoing.push(event);
   }
 
   /** The server is done with this plugin process. */
