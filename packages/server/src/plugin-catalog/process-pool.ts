@@ -4,7 +4,7 @@ import type { CatalogEntry } from './catalog-entry.js';
 import { verifySha256 } from './sha256.js';
 
 /** What the pool needs of a running plugin process (the runtime's PluginProcess). */
-export type PooledProcess = Pick<PluginProcess, 'name' | 'isExited' | 'exited' | 'kill' | 'dispense' | 'dispenseDatabase'>;
+export type PooledProcess = Pick<PluginProcess, 'name' | 'isExited' | 'exited' | 'kill' | 'dispense' | 'dispenseDatabase'> & Partial<Pick<PluginProcess, 'warmUp'>>;
 
 /** Starts a process for an already checked, absolute command. */
 export type Launcher = (spec: { command: string; args: string[]; env: string[]; name: string }) => Promise<PooledProcess>;
@@ -35,7 +35,8 @@ interface Slot {
 export class ProcessPool {
   private readonly slots = new Map<string, Slot[]>();
   /**
-   * Per catalog entry that has been reloaded: one process started ahead of
+   * With warmSpares (plugin_warm_spares in the server config), per catalog
+   * entry that has been reloaded in place: one process started ahead of
    * the next reload and never used. A reload takes it instead of waiting for
    * a launch (node start-up, TLS key generation, handshake: seconds on a
    * busy host). Never having served a mount, it is as fresh as a new launch;
@@ -51,6 +52,8 @@ export class ProcessPool {
       resolveCommand: (command: string) => Promise<string>;
       launch: Launcher;
       logger: Logger;
+      /** Keep a warm spare per plugin reloaded in place (off by default: it is one more process). */
+      warmSpares?: boolean;
     },
   ) {}
 
@@ -136,8 +139,14 @@ export class ProcessPool {
   }
 
   private prepareSpare(key: string, entry: CatalogEntry): void {
-    if (this.spares.has(key) || this.closed) return;
+    if (!this.deps.warmSpares || this.spares.has(key) || this.closed) return;
     const spare = this.start(key, entry);
+    // Connected and with its host services up before a reload needs it.
+    spare.launching = spare.launching.then(async (proc) => {
+      await proc.warmUp?.().catch(() => undefined);
+      return proc;
+    });
+    spare.launching.catch(() => undefined);
     this.spares.set(key, spare);
     const forget = () => {
       if (this.spares.get(key) === spare) this.spares.delete(key);

@@ -152,6 +152,16 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
     }
   }
 
+  /**
+   * Does ahead of time what the first mount would otherwise wait for: the
+   * TLS connection to the plugin and the host services it will call back.
+   * Used for warm spare processes (see ProcessPool).
+   */
+  async warmUp(timeoutMs = 10_000): Promise<void> {
+    await this.ensureHostServices();
+    await new Promise<void>((resolve) => this.clients.Backend.waitForReady(Date.now() + timeoutMs, () => resolve()));
+  }
+
   /** A new database connection served by this (database) plugin process; its first call should be initialize(). */
   dispenseDatabase(): PluginDatabase {
     return new PluginDatabase(this, randomUUID());
