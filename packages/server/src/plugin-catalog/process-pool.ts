@@ -81,7 +81,7 @@ export class ProcessPool {
       // being replaced means a restart in place, the kind that is repeated
       // (rolling restarts, config reloads): prepare a spare for the next one.
       const restartInPlace = slots.some((s) => !s.dead);
-      slot = this.takeSpare(key, entry);
+      slot = this.takeSpare(key, entry) ?? this.launch(key, entry);
       if (restartInPlace) this.prepareSpare(key, entry);
     }
     if (!slot) slot = this.launch(key, entry);
