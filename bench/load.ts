@@ -10,6 +10,8 @@ export interface LoadResult {
   non2xx: number;
   /** Server CPU (user + system) per request, µs, from the server process's own CPU time; undefined without /proc. */
   cpuMicrosPerRequest?: number;
+  /** Requests completed in the run. */
+  total?: number;
 }
 
 export interface LoadSpec {
@@ -50,6 +52,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     p99: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+    total: result.requests.total,
   };
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat (Linux: 100 everywhere this runs). */
 const CLOCK_TICKS = 100;
@@ -20,4 +20,28 @@ export function processCpuMicros(pid: number): number | undefined {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return ((utime + stime) * 1_000_000) / CLOCK_TICKS;
+}
+
+/** CPU time (user + system, ms) a process has used so far; 0 when it is gone or not on Linux. */
+export function processCpuMs(pid: number): number {
+  return (processCpuMicros(pid) ?? 0) / 1000;
+}
+
+/** The direct children of a process (the plugin processes of a server). */
+export function childPids(pid: number): number[] {
+  const pids: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (text) pids.push(...text.split(' ').map(Number));
+    }
+  } catch {
+    // not Linux, or the process is gone
+  }
+  return pids;
+}
+
+/** CPU ms of the server and, separately, of all its child processes. */
+export function serverAndChildrenCpuMs(serverPid: number): { server: number; children: number } {
+  return { server: processCpuMs(serverPid), children: childPids(serverPid).reduce((sum, pid) => sum + processCpuMs(pid), 0) };
 }

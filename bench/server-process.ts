@@ -9,11 +9,15 @@ export interface DevServer {
 }
 
 /** Start `coffer server -dev` as its own process and wait until it answers. */
-export async function startDevServer(extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}, prefix: string[] = []): Promise<DevServer> {
+/**
+ * `prefix` runs the server under another command (taskset, to pin it to a core);
+ * `nodeArgs` go to Node itself (--cpu-prof).
+ */
+export async function startDevServer(extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}, prefix: string[] = [], nodeArgs: string[] = []): Promise<DevServer> {
   const port = await freePort();
   const token = 'bench-root';
   const [command, ...prefixArgs] = [...prefix, process.execPath];
-  const child = spawn(command!, [...prefixArgs, COFFER_BIN, 'server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, `-dev-root-token-id=${token}`, '-log-level=error', ...extraArgs], {
+  const child = spawn(command!, [...prefixArgs, ...nodeArgs, COFFER_BIN, 'server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, `-dev-root-token-id=${token}`, '-log-level=error', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOME: process.env['BENCH_HOME'] ?? '/tmp', ...env },
   });

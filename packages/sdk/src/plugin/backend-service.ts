@@ -7,6 +7,7 @@ import type { Storage } from '../storage/storage.js';
 import type { HostConnection } from './host-connection.js';
 import { RemoteStorage } from './remote-storage.js';
 import { RemoteSystemView } from './remote-system-view.js';
+import { SessionStorage } from './session-storage.js';
 import { requestFromWire } from './request-codec.js';
 import { responseToWire } from './response-codec.js';
 import type {
@@ -25,7 +26,7 @@ import type {
 
 interface MountedBackend {
   backend: Backend;
-  storage: RemoteStorage;
+  storage: SessionStorage;
   hostAddress: string;
 }
 
@@ -33,7 +34,7 @@ interface MountedBackend {
  * The plugin's implementation of the Backend service: one backend per Setup,
  * kept by backend_id, so one process serves every mount of this plugin.
  */
-export function backendService(factory: BackendFactory, host: HostConnection, logger: Logger) {
+export function backendService(factory: BackendFactory, host: HostConnection, logger: Logger, options: { storageSession?: boolean } = {}) {
   const backends = new Map<string, MountedBackend>();
   let probe: Promise<Backend> | undefined;
 
@@ -57,12 +58,28 @@ export function backendService(factory: BackendFactory, host: HostConnection, lo
     }));
   const backendFor = async (id: string): Promise<Backend> => (id === '' ? probeBackend() : mounted(id).backend);
 
+  // A call's reply waits for the writes it made (see SessionStorage.settle).
+  const settled = async <T>(entry: MountedBackend, fn: () => Promise<T>): Promise<T> => {
+    const mark = entry.storage.mark();
+    let result: T;
+    try {
+      result = await fn();
+    } catch (err) {
+      await entry.storage.settle(mark).catch(() => undefined);
+      throw err;
+    }
+    await entry.storage.settle(mark);
+    return result;
+  };
+
   return {
     async Setup(req: SetupRequest): Promise<ErrorReply> {
       if (!req.backend_id) throw new CofferError('invalid_request', 'Setup needs a backend_id');
       if (backends.has(req.backend_id)) throw new CofferError('invalid_request', `backend "${req.backend_id}" is already set up`);
       if (!req.host_address) throw new CofferError('invalid_request', 'Setup needs the host_address of the storage and system view services');
-      const storage = new RemoteStorage(host, req.host_address, req.storage_id);
+      const storage = new SessionStorage(host.session(req.host_address), new RemoteStorage(host, req.host_address, req.storage_id));
+      // Caching starts if the server offers Storage.Session; otherwise every access is a unary call.
+      if (options.storageSession !== false) await storage.start();
       const backend = await factory({
         storage,
         system: new RemoteSystemView(host, req.host_address, req.backend_id),
@@ -76,7 +93,7 @@ export function backendService(factory: BackendFactory, host: HostConnection, lo
 
     async Initialize(req: InitializeRequest): Promise<ErrorReply> {
       const entry = mounted(req.backend_id);
-      await entry.backend.initialize({ storage: storageFor(entry, req.storage_id) });
+      await settled(entry, () => entry.backend.initialize({ storage: storageFor(entry, req.storage_id) }));
       return {};
     },
 
@@ -84,7 +101,7 @@ export function backendService(factory: BackendFactory, host: HostConnection, lo
       const entry = mounted(args.backend_id);
       if (!args.request) throw new CofferError('invalid_request', 'HandleRequest needs a request');
       const req = requestFromWire(args.request, storageFor(entry, args.storage_id));
-      const res = await entry.backend.handleRequest(req);
+      const res = await settled(entry, () => entry.backend.handleRequest(req));
       return { response: res ? responseToWire(res) : null };
     },
 
@@ -92,7 +109,7 @@ export function backendService(factory: BackendFactory, host: HostConnection, lo
       const entry = mounted(args.backend_id);
       if (!args.request) throw new CofferError('invalid_request', 'HandleExistenceCheck needs a request');
       const req = requestFromWire(args.request, storageFor(entry, args.storage_id));
-      const result = await entry.backend.handleExistenceCheck(req);
+      const result = await settled(entry, () => entry.backend.handleExistenceCheck(req));
       return { check_found: result.checkFound, exists: result.exists };
     },
 
@@ -113,12 +130,18 @@ export function backendService(factory: BackendFactory, host: HostConnection, lo
       // Cleaning up twice is harmless: the mount is gone either way.
       if (!entry) return {};
       backends.delete(ref.backend_id);
-      await entry.backend.cleanup();
+      try {
+        await settled(entry, () => entry.backend.cleanup());
+      } finally {
+        entry.storage.stop();
+      }
       return {};
     },
 
     async InvalidateKey(req: InvalidateKeyRequest): Promise<ErrorReply> {
-      await mounted(req.backend_id).backend.invalidateKey(req.key);
+      const entry = mounted(req.backend_id);
+      entry.storage.invalidate(req.key);
+      await entry.backend.invalidateKey(req.key);
       return {};
     },
 

@@ -43,3 +43,11 @@ export const NOT_A_PLUGIN_MESSAGE = [
   'register it in the plugin catalog and mount it, and the Coffer server will run it.',
   '  coffer plugin register -sha256=<sha256 of this file> <type> <name>',
 ].join('\n');
+
+/**
+ * Set to "off" in a plugin's environment (its catalog `env`), serve() offers
+ * neither Backend.Calls nor uses Storage.Session: the plugin then speaks only
+ * the unary calls, as a plugin written without those optimisations does.
+ * For debugging and for testing that fallback.
+ */
+export const STREAMS_ENV = 'COFFER_PLUGIN_STREAMS';

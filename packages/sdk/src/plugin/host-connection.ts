@@ -3,6 +3,7 @@ import { CofferError } from '../errors.js';
 import { throwIfError } from './error-codec.js';
 import { isGrpcServiceError, unaryCall } from './grpc-util.js';
 import { loadPluginProtocol } from './proto.js';
+import { StorageSession } from './storage-session.js';
 import { CHANNEL_OPTIONS, channelCredentials, unixTarget, type TlsIdentity } from './tls.js';
 import type { WireError } from './wire-types.js';
 
@@ -13,6 +14,7 @@ import type { WireError } from './wire-types.js';
  */
 export class HostConnection {
   private readonly clients = new Map<string, { storage: grpc.Client; systemView: grpc.Client }>();
+  private readonly sessions = new Map<string, StorageSession>();
 
   constructor(
     private readonly identity: TlsIdentity,
@@ -31,6 +33,16 @@ export class HostConnection {
       this.clients.set(address, clients);
     }
     return clients;
+  }
+
+  /** The Storage.Session stream to `address`, shared by every mount of this process served from there. */
+  session(address: string): StorageSession {
+    let session = this.sessions.get(address);
+    if (!session) {
+      session = new StorageSession(this.clientsFor(address).storage);
+      this.sessions.set(address, session);
+    }
+    return session;
   }
 
   /** Calls a Storage method; application errors are rethrown as CofferErrors. */

@@ -22,6 +22,7 @@ describe('protocol definition', () => {
   it('defines every service and method of the protocol', () => {
     const proto = loadPluginProtocol();
     assert.deepEqual(Object.keys(proto.Backend.service).sort(), [
+      'Calls',
       'Cleanup',
       'HandleExistenceCheck',
       'HandleRequest',
@@ -32,7 +33,7 @@ describe('protocol definition', () => {
       'SpecialPaths',
       'Type',
     ]);
-    assert.deepEqual(Object.keys(proto.Storage.service).sort(), ['Delete', 'Get', 'List', 'ListPage', 'Put']);
+    assert.deepEqual(Object.keys(proto.Storage.service).sort(), ['Delete', 'Get', 'List', 'ListPage', 'Put', 'Session']);
     assert.deepEqual(Object.keys(proto.SystemView.service).sort(), [
       'CachingDisabled',
       'DefaultLeaseTTL',

@@ -6,6 +6,7 @@
 export * from './constants.js';
 export * from './handshake.js';
 export * from './tls.js';
+export { MessageBatcher } from './message-batcher.js';
 export * from './proto.js';
 export { PROTO_SOURCES } from './proto-sources.js';
 export * from './error-codec.js';

@@ -1,7 +1,8 @@
 import type { Logger } from '../logger.js';
 import type { BackendFactory } from '../logical/backend.js';
+import { backendCallsHandler } from './backend-calls.js';
 import { backendService } from './backend-service.js';
-import { LOG_LEVEL_ENV } from './constants.js';
+import { LOG_LEVEL_ENV, STREAMS_ENV } from './constants.js';
 import { unaryHandlers } from './grpc-util.js';
 import { HostConnection } from './host-connection.js';
 import { startPluginServer, type PluginServerOptions } from './plugin-server.js';
@@ -31,6 +32,12 @@ export async function serve(factory: BackendFactory, options: ServeOptions = {})
   const logger = options.logger ?? createStderrLogger({ level: logLevelFrom(env[LOG_LEVEL_ENV]) ?? 'info' });
   await startPluginServer((server, ctx) => {
     const host = new HostConnection(ctx.identity, ctx.hostCertDer);
-    server.addService(loadPluginProtocol().Backend.service, unaryHandlers(backendService(factory, host, logger), ctx.hostCertDer));
+    const streams = env[STREAMS_ENV] !== 'off';
+    const service = backendService(factory, host, logger, { storageSession: streams });
+    server.addService(loadPluginProtocol().Backend.service, {
+      ...unaryHandlers(service, ctx.hostCertDer),
+      // Left out, the server's Calls stream gets UNIMPLEMENTED and it falls back to unary calls.
+      ...(streams ? { Calls: backendCallsHandler(service, ctx.hostCertDer) } : {}),
+    });
   }, options);
 }

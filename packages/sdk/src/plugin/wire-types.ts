@@ -299,3 +299,68 @@ export interface DatabaseTypeReply {
   version: string;
   error?: WireError | null;
 }
+
+// Storage.Session (optional fast path; see storage.proto)
+
+export type StorageOpKind =
+  | 'STORAGE_OP_UNSPECIFIED'
+  | 'STORAGE_OP_GET'
+  | 'STORAGE_OP_PUT'
+  | 'STORAGE_OP_DELETE'
+  | 'STORAGE_OP_LIST'
+  | 'STORAGE_OP_LIST_PAGE'
+  | 'STORAGE_OP_WATCH'
+  | 'STORAGE_OP_RESET'
+  | 'STORAGE_OP_ACK_INVALIDATION';
+
+export interface StorageOp {
+  seq: number;
+  kind: StorageOpKind;
+  storage_id: string;
+  key: string;
+  entry: WireStorageEntry | null;
+  after: string;
+  limit: number;
+  invalidation: number;
+}
+
+export interface StorageEvent {
+  seq: number;
+  error?: WireError | null;
+  entry?: WireStorageEntry | null;
+  keys: string[];
+  invalidation: number;
+  storage_id: string;
+  key: string;
+}
+
+// Backend.Calls (optional fast path; see backend.proto)
+
+export interface BackendCall {
+  id: number;
+  method: string;
+  args: HandleRequestArgs | null;
+}
+
+export interface BackendCallReply {
+  id: number;
+  handle_request?: HandleRequestReply | null;
+  existence_check?: ExistenceCheckReply | null;
+  error?: WireError | null;
+}
+
+export interface StorageOpBatch {
+  ops: StorageOp[];
+}
+
+export interface StorageEventBatch {
+  events: StorageEvent[];
+}
+
+export interface BackendCallBatch {
+  calls: BackendCall[];
+}
+
+export interface BackendCallReplyBatch {
+  replies: BackendCallReply[];
+}

@@ -47,6 +47,7 @@ export function finalizeConfig(fragment: ConfigFragment): ServerConfig {
     maxLeaseTtl,
     defaultMaxRequestDurationSeconds,
     ...(fragment.pluginDirectory !== undefined ? { pluginDirectory: fragment.pluginDirectory } : {}),
+    ...(fragment.pluginWarmSpares !== undefined ? { pluginWarmSpares: fragment.pluginWarmSpares } : {}),
     disableMlock: fragment.disableMlock ?? false,
     ui: fragment.ui ?? false,
     rawStorageEndpoint: fragment.rawStorageEndpoint ?? false,

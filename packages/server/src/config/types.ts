@@ -85,6 +85,8 @@ export interface ServerConfig {
   /** Seconds; the default for listeners' max_request_duration (default 90). */
   defaultMaxRequestDurationSeconds: number;
   pluginDirectory?: string;
+  /** Keep a started spare process of each plugin reloaded in place, so the next reload skips the launch (docs/plugins.md). */
+  pluginWarmSpares?: boolean;
   disableMlock: boolean;
   ui: boolean;
   /** Enables sys/raw (Vault's raw_storage_endpoint). */
@@ -118,6 +120,7 @@ export interface ConfigFragment {
   maxLeaseTtl?: number;
   defaultMaxRequestDurationSeconds?: number;
   pluginDirectory?: string;
+  pluginWarmSpares?: boolean;
   disableMlock?: boolean;
   ui?: boolean;
   rawStorageEndpoint?: boolean;

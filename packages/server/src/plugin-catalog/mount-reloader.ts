@@ -83,6 +83,7 @@ export class MountReloader {
     const mount = routerPath(entry);
     const { logger } = this.deps;
     let resolved: ResolvedBackend;
+    const started = performance.now();
     try {
       resolved = await this.deps.source.withFreshProcesses(entry, marker, () => this.deps.mounts().build(entry));
     } catch (err) {
@@ -94,9 +95,13 @@ export class MountReloader {
     // object that swap() reads back, so its return value can be the new backend itself.
     // An exact lookup: a mount that never started has no route, and must not retire a parent's.
     const old = this.deps.router().get(mount)?.backend;
+    const built = performance.now();
     this.deps.mounts().swap(entry, resolved);
     if (old && old !== resolved.backend) await this.retire(mount, old);
-    logger.info({ mount, type: entry.type, version: resolved.runningVersion }, 'plugin reloaded');
+    // Where a reload's time goes: building the new backend (process, setup, initialize) vs retiring the old one.
+    const buildMs = Math.round(built - started);
+    const retireMs = Math.round(performance.now() - built);
+    logger.info({ mount, type: entry.type, version: resolved.runningVersion, buildMs, retireMs }, 'plugin reloaded');
     return { mount };
   }
 

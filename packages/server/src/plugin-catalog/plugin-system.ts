@@ -35,6 +35,8 @@ export interface PluginSystemOptions {
   logger: Logger;
   /** How long a reload waits for in-flight requests on the old backend (default 30 s). */
   drainTimeoutMs?: number;
+  /** plugin_warm_spares: keep a spare process of plugins reloaded in place (ProcessPool). */
+  warmSpares?: boolean;
   /** How long a plugin may take to print its handshake line (default 10 s). */
   handshakeTimeoutMs?: number;
   /** How long one call into a plugin may run before it is cancelled (default 90 s). */
@@ -89,6 +91,7 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
     resolveCommand: (command) => directory.resolve(command),
     launch: options.launch ?? runtimeLauncher(logger, options.handshakeTimeoutMs, options.callTimeoutMs),
     logger,
+    warmSpares: options.warmSpares ?? false,
   });
   const inspect: PluginInspector =
     options.inspect ?? ((command, args, env, name) => runPluginMetadata(command, args, [...env], { name, logger, handshakeTimeoutMs: options.handshakeTimeoutMs }));

@@ -4,7 +4,7 @@ import type { CatalogEntry } from './catalog-entry.js';
 import { verifySha256 } from './sha256.js';
 
 /** What the pool needs of a running plugin process (the runtime's PluginProcess). */
-export type PooledProcess = Pick<PluginProcess, 'name' | 'isExited' | 'exited' | 'kill' | 'dispense' | 'dispenseDatabase'>;
+export type PooledProcess = Pick<PluginProcess, 'name' | 'isExited' | 'exited' | 'kill' | 'dispense' | 'dispenseDatabase'> & Partial<Pick<PluginProcess, 'warmUp'>>;
 
 /** Starts a process for an already checked, absolute command. */
 export type Launcher = (spec: { command: string; args: string[]; env: string[]; name: string }) => Promise<PooledProcess>;
@@ -34,6 +34,15 @@ interface Slot {
  */
 export class ProcessPool {
   private readonly slots = new Map<string, Slot[]>();
+  /**
+   * With warmSpares (plugin_warm_spares in the server config), per catalog
+   * entry that has been reloaded in place: one process started ahead of
+   * the next reload and never used. A reload takes it instead of waiting for
+   * a launch (node start-up, TLS key generation, handshake: seconds on a
+   * busy host). Never having served a mount, it is as fresh as a new launch;
+   * its binary's sha256 is checked again when it is taken.
+   */
+  private readonly spares = new Map<string, Slot>();
   private seq = 0;
   private closed = false;
 
@@ -43,6 +52,8 @@ export class ProcessPool {
       resolveCommand: (command: string) => Promise<string>;
       launch: Launcher;
       logger: Logger;
+      /** Keep a warm spare per plugin reloaded in place (off by default: it is one more process). */
+      warmSpares?: boolean;
     },
   ) {}
 
@@ -65,6 +76,14 @@ export class ProcessPool {
     const key = keyOf(entry);
     const slots = this.slots.get(key) ?? [];
     let slot = [...slots].reverse().find((s) => !s.dead && s.seq > after && !s.process?.isExited);
+    if (!slot && after >= 0) {
+      // A reload: use the spare if one is ready. A process of this same entry
+      // being replaced means a restart in place, the kind that is repeated
+      // (rolling restarts, config reloads): prepare a spare for the next one.
+      const restartInPlace = slots.some((s) => !s.dead);
+      slot = this.takeSpare(key, entry) ?? this.launch(key, entry);
+      if (restartInPlace) this.prepareSpare(key, entry);
+    }
     if (!slot) slot = this.launch(key, entry);
     slot.holders.add(holder);
     try {
@@ -82,6 +101,7 @@ export class ProcessPool {
     slot.holders.delete(holder);
     if (slot.holders.size > 0) return;
     this.remove(slot);
+    if (!this.slots.has(slot.key)) this.dropSpare(slot.key);
     if (!process.isExited) {
       this.deps.logger.debug({ plugin: process.name }, 'stopping plugin process: no mount uses it any more');
       await process.kill();
@@ -101,8 +121,9 @@ export class ProcessPool {
   /** Seal: stop everything and refuse new launches until open(). */
   async closeAll(): Promise<void> {
     this.closed = true;
-    const all = [...this.slots.values()].flat();
+    const all = [...this.slots.values()].flat().concat([...this.spares.values()]);
     this.slots.clear();
+    this.spares.clear();
     await Promise.all(
       all.map(async (slot) => {
         const proc = await slot.launching.catch(() => undefined);
@@ -112,6 +133,62 @@ export class ProcessPool {
   }
 
   private launch(key: string, entry: CatalogEntry): Slot {
+    const slot = this.start(key, entry);
+    this.slots.set(key, [...(this.slots.get(key) ?? []), slot]);
+    return slot;
+  }
+
+  private prepareSpare(key: string, entry: CatalogEntry): void {
+    if (!this.deps.warmSpares || this.spares.has(key) || this.closed) return;
+    const spare = this.start(key, entry);
+    // Connected and with its host services up before a reload needs it.
+    spare.launching = spare.launching.then(async (proc) => {
+      await proc.warmUp?.().catch(() => undefined);
+      return proc;
+    });
+    spare.launching.catch(() => undefined);
+    this.spares.set(key, spare);
+    const forget = () => {
+      if (this.spares.get(key) === spare) this.spares.delete(key);
+    };
+    spare.launching.then((proc) => proc.exited.then(forget), forget);
+  }
+
+  /** The ready spare of `key`, registered as a new launch; undefined when there is none (or it is gone). */
+  private takeSpare(key: string, entry: CatalogEntry): Slot | undefined {
+    const spare = this.spares.get(key);
+    if (!spare || spare.dead || spare.process?.isExited) return undefined;
+    this.spares.delete(key);
+    spare.seq = ++this.seq;
+    const launched = spare.launching;
+    spare.launching = (async () => {
+      const proc = await launched;
+      try {
+        // The file may have changed since the spare started: the same check as a launch.
+        await verifySha256(await this.deps.resolveCommand(entry.command), entry.sha256, displayName(entry));
+      } catch (err) {
+        await proc.kill();
+        throw err;
+      }
+      return proc;
+    })();
+    spare.launching.catch(() => {
+      spare.dead = true;
+      this.remove(spare);
+    });
+    this.slots.set(key, [...(this.slots.get(key) ?? []), spare]);
+    return spare;
+  }
+
+  private dropSpare(key: string): void {
+    const spare = this.spares.get(key);
+    if (!spare) return;
+    this.spares.delete(key);
+    void spare.launching.then((proc) => proc.kill()).catch(() => undefined);
+  }
+
+  /** Launches a process for `entry` (after the directory and sha256 checks) in a slot of its own. */
+  private start(key: string, entry: CatalogEntry): Slot {
     const slot: Slot = { seq: ++this.seq, key, holders: new Set(), dead: false, launching: Promise.resolve(undefined as never) };
     const name = displayName(entry);
     slot.launching = (async () => {
@@ -130,7 +207,6 @@ export class ProcessPool {
       slot.dead = true;
       this.remove(slot);
     });
-    this.slots.set(key, [...(this.slots.get(key) ?? []), slot]);
     return slot;
   }
 

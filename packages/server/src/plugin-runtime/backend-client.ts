@@ -11,6 +11,7 @@ import {
 } from '@coffer/sdk';
 import { pluginProtocol } from '@coffer/sdk/plugin/index.js';
 import type { HostServices } from './host-services.js';
+import { sameStorage } from './storage-coherence.js';
 
 /** What a client needs of the process it talks to. */
 export interface PluginCaller {
@@ -105,7 +106,7 @@ export class PluginBackend implements Backend {
    * from the config, otherwise a one-call id released when the call ends.
    */
   private async withStorage<T>(storage: Storage | undefined, fn: (storageId: string) => Promise<T>): Promise<T> {
-    if (!storage || storage === this.config.storage) return fn(this.storageId);
+    if (!storage || sameStorage(storage, this.config.storage)) return fn(this.storageId);
     const id = this.host.registerStorage(storage);
     try {
       return await fn(id);

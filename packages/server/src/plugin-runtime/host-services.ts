@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { CofferError, type Storage, type SystemView } from '@coffer/sdk';
 import { pluginProtocol } from '@coffer/sdk/plugin/index.js';
+import { HostStorageSession } from './host-storage-session.js';
+import { storageCoherence } from './storage-coherence.js';
 
 /**
  * The server's side of the services a plugin calls back: each mount's
@@ -18,6 +20,7 @@ import { pluginProtocol } from '@coffer/sdk/plugin/index.js';
 export class HostServices {
   private readonly storages = new Map<string, Storage>();
   private readonly systemViews = new Map<string, SystemView>();
+  private readonly sessions = new Set<HostStorageSession>();
 
   private constructor(
     private readonly server: grpc.Server,
@@ -31,7 +34,10 @@ export class HostServices {
     const server = new grpc.Server(pluginProtocol.MESSAGE_SIZE_OPTIONS);
     const services = new HostServices(server, dir, address);
     const proto = pluginProtocol.loadPluginProtocol();
-    server.addService(proto.Storage.service, pluginProtocol.unaryHandlers(services.storageImpl(), pluginCertDer));
+    server.addService(proto.Storage.service, {
+      ...pluginProtocol.unaryHandlers(services.storageImpl(), pluginCertDer),
+      Session: (call: grpc.ServerDuplexStream<pluginProtocol.StorageOpBatch, pluginProtocol.StorageEventBatch>) => services.openSession(call, pluginCertDer),
+    });
     server.addService(proto.SystemView.service, pluginProtocol.unaryHandlers(services.systemViewImpl(), pluginCertDer));
     try {
       await new Promise<void>((resolve, reject) =>
@@ -57,6 +63,7 @@ export class HostServices {
 
   releaseStorage(id: string): void {
     this.storages.delete(id);
+    for (const session of this.sessions) session.release(id);
   }
 
   registerSystemView(backendId: string, system: SystemView): void {
@@ -68,10 +75,22 @@ export class HostServices {
   }
 
   close(): void {
+    for (const session of this.sessions) session.close();
+    this.sessions.clear();
     this.server.forceShutdown();
     this.storages.clear();
     this.systemViews.clear();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** One Storage.Session stream; the peer is checked once, for the whole stream. */
+  private openSession(call: grpc.ServerDuplexStream<pluginProtocol.StorageOpBatch, pluginProtocol.StorageEventBatch>, pluginCertDer: Buffer): void {
+    if (!pluginProtocol.callerIs(call, pluginCertDer)) {
+      call.destroy(Object.assign(new Error('the caller did not present the expected certificate'), { code: grpc.status.PERMISSION_DENIED }));
+      return;
+    }
+    const session = new HostStorageSession(call, (id) => this.storage(id), () => this.sessions.delete(session));
+    this.sessions.add(session);
   }
 
   private storage(id: string): Storage {
@@ -96,10 +115,13 @@ export class HostServices {
         if (!req.entry) throw new CofferError('invalid_request', 'Put needs an entry');
         const storage = this.storage(req.storage_id);
         await storage.put({ key: req.entry.key, value: Buffer.from(req.entry.value), ...(req.entry.seal_wrap ? { sealWrap: true } : {}) });
+        await storageCoherence.changed(storage, req.entry.key);
         return {};
       },
       Delete: async (req: pluginProtocol.StorageDeleteRequest): Promise<pluginProtocol.ErrorReply> => {
-        await this.storage(req.storage_id).delete(req.key);
+        const storage = this.storage(req.storage_id);
+        await storage.delete(req.key);
+        await storageCoherence.changed(storage, req.key);
         return {};
       },
       List: async (req: pluginProtocol.StorageListRequest): Promise<pluginProtocol.StorageListReply> => ({

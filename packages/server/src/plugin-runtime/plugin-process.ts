@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { CofferError, type Backend, type BackendConfig, type BackendType, type Logger } from '@coffer/sdk';
 import { pluginProtocol } from '@coffer/sdk/plugin/index.js';
 import { PluginBackend, type PluginCaller } from './backend-client.js';
+import { BackendCallStream, STREAMED_METHODS } from './backend-call-stream.js';
 import { PluginDatabase } from './database-client.js';
 import { HostServices } from './host-services.js';
 import { removeLeftoverSocket } from './socket-cleanup.js';
@@ -81,6 +82,7 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
   private readonly hostIdentity: pluginProtocol.TlsIdentity;
   private readonly pluginCertDer: Buffer;
   private readonly clients: { Backend: grpc.Client; Database: grpc.Client };
+  private readonly backendCalls: BackendCallStream;
   private readonly killGraceMs: number;
   private readonly callTimeoutMs: number;
   private readonly socketPath: string;
@@ -109,6 +111,7 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
     // One channel (one TLS connection) for every service of the process.
     const database = new proto.Database(target, creds, { ...pluginProtocol.CHANNEL_OPTIONS, channelOverride: backend.getChannel() });
     this.clients = { Backend: backend, Database: database };
+    this.backendCalls = new BackendCallStream(backend, (method, request) => pluginProtocol.unaryCall(backend, method, request, this.callTimeoutMs), this.callTimeoutMs);
 
     this.exited = params.exit.then((raw) => this.onExit(raw));
   }
@@ -164,6 +167,16 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
     }
   }
 
+  /**
+   * Does ahead of time what the first mount would otherwise wait for: the
+   * TLS connection to the plugin and the host services it will call back.
+   * Used for warm spare processes (see ProcessPool).
+   */
+  async warmUp(timeoutMs = 10_000): Promise<void> {
+    await this.ensureHostServices();
+    await new Promise<void>((resolve) => this.clients.Backend.waitForReady(Date.now() + timeoutMs, () => resolve()));
+  }
+
   /** A new database connection served by this (database) plugin process; its first call should be initialize(). */
   dispenseDatabase(): PluginDatabase {
     return new PluginDatabase(this, randomUUID());
@@ -215,6 +228,8 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
 
   private callRaw<Rep>(service: 'Backend' | 'Database', method: string, request: unknown): Promise<Rep> {
     if (this.exitInfo) return Promise.reject(this.unavailable(method));
+    // The hot path rides the Backend.Calls stream when the plugin offers it.
+    if (service === 'Backend' && STREAMED_METHODS.has(method)) return this.backendCalls.call<Rep>(method, request);
     return pluginProtocol.unaryCall<Rep>(this.clients[service], method, request, this.callTimeoutMs);
   }
 
@@ -292,6 +307,7 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
     this.exitInfo = info;
     // Closes the one shared channel. (Not Database.close(): the generated
     // client's `close` is the Database service's Close RPC.)
+    this.backendCalls.close();
     this.clients.Backend.close();
     void this.hostServices?.then((h) => h.close()).catch(() => undefined);
     // A plugin stopped by a signal could not remove its socket directory.

@@ -46,6 +46,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
 
   const plugins = createPluginSystem({
     pluginDirectory: opts.devPluginDir ?? config?.pluginDirectory,
+    warmSpares: config?.pluginWarmSpares ?? false,
     nodeId: `${hostname()}:${listenersConfig[0]!.listener.address}`,
     // Other servers sharing this storage record global reloads there; look for new ones every few seconds.
     globalReloadPollMs: 5000,
