@@ -82,7 +82,9 @@ describe('docs/plugin-protocol.md: what a plugin sees and what its answers becom
   });
 
   it('a duplicate Setup is refused with invalid_request', async () => {
-    const service = backendService(async () => ({}) as never, {} as never, silentLogger);
+    // No storage session is opened (storageSession: false), so the host connection is never dialled.
+    const host = { session: () => ({}) } as never;
+    const service = backendService(async () => ({}) as never, host, silentLogger, { storageSession: false });
     const setup = { backend_id: 'b1', storage_id: 's1', host_address: '/tmp/none.sock', config: {}, backend_uuid: 'u' };
     await service.Setup(setup);
     await assert.rejects(service.Setup(setup), (err: unknown) => isCofferError(err) && err.code === 'invalid_request');

@@ -32,7 +32,13 @@ export const mountsModule: CoreModule = {
       // A backend needs no news of its own writes: its data goes through the barrier unreported.
       dataStorage: barrier.unreported,
       router,
-      source: { create: (entry, conf) => plugins().source.create(entry, conf) },
+      source: {
+        create: (entry, conf) => plugins().source.create(entry, conf),
+        checkVersion: async (entry, version) => {
+          const source = plugins().source;
+          return source.checkVersion ? source.checkVersion(entry, version) : version;
+        },
+      },
       systemViewFor: (entry) =>
         systemViewFor(entry, {
           systemTtls,
