@@ -10,6 +10,7 @@ import type { MountEntry } from './dashboard';
 import { TuneForm } from './engines';
 import { Table } from '../components/table';
 import { LoadStatus } from '../components/load-status';
+import { MountActions } from '../components/mount-actions';
 
 /** sys/auth: enable, tune and disable auth methods. */
 export function AccessMethods() {
@@ -58,14 +59,7 @@ export function AccessMethods() {
                 {m.type === 'token' ? (
                   <span className="muted">built in</span>
                 ) : (
-                  <>
-                    <button type="button" className="small" onClick={() => setTuning(p)} aria-label={`Tune auth/${p}`}>
-                      Tune
-                    </button>
-                    <button type="button" className="small danger" onClick={() => setDisabling(p)} aria-label={`Disable auth/${p}`}>
-                      Disable
-                    </button>
-                  </>
+                  <MountActions label={`auth/${p}`} onTune={() => setTuning(p)} onDisable={() => setDisabling(p)} />
                 )}
               </td>
             </tr>

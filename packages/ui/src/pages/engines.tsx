@@ -10,6 +10,7 @@ import { useAction, useApi } from '../use-api';
 import type { MountEntry } from './dashboard';
 import { Table } from '../components/table';
 import { LoadStatus } from '../components/load-status';
+import { MountActions } from '../components/mount-actions';
 
 /** sys/mounts: list, enable, tune and disable secrets engines. */
 export function EnginesPage() {
@@ -63,14 +64,7 @@ export function EnginesPage() {
                   {system ? (
                     <span className="muted">built in</span>
                   ) : (
-                    <>
-                      <button type="button" className="small" onClick={() => setTuning(tuning === path ? undefined : path)} aria-label={`Tune ${path}`}>
-                        Tune
-                      </button>
-                      <button type="button" className="small danger" onClick={() => setDisabling(path)} aria-label={`Disable ${path}`}>
-                        Disable
-                      </button>
-                    </>
+                    <MountActions label={path} onTune={() => setTuning(tuning === path ? undefined : path)} onDisable={() => setDisabling(path)} />
                   )}
                 </td>
               </tr>
