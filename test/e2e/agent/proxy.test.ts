@@ -14,6 +14,19 @@ const ROOT = 'root';
 
 const sharedServer = devServerForFile(ROOT);
 
+/** Sends a request made with node:http or node:https (for what fetch cannot: a CA, a unix socket) and reads its JSON answer. */
+function requestJson(send: (onResponse: (res: http.IncomingMessage) => void) => http.ClientRequest): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = send((res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 test('caching proxy: a tokenless app reads through the agent (plain and TLS listeners), identical token creates share a lease, revocation through the agent evicts it', async () => {
   const server = sharedServer();
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-proxy-'));
@@ -50,15 +63,7 @@ listener "tcp" {
   assert.equal(((await read.json()) as any).data.data.password, 'through-the-agent');
 
   // The same over the TLS listener.
-  const overTls = await new Promise<{ status: number; body: any }>((resolve, reject) => {
-    const req = https.request(`https://${tlsListening}/v1/secret/data/app`, { ca: cert }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  const overTls = await requestJson((onResponse) => https.request(`https://${tlsListening}/v1/secret/data/app`, { ca: cert }, onResponse));
   assert.equal(overTls.status, 200);
   assert.equal(overTls.body.data.data.password, 'through-the-agent');
 
@@ -117,15 +122,9 @@ listener "unix" {
   try {
     await waitFor('the socket', () => (/listening for API requests type=unix/.test(proxy.output()) ? true : undefined), 10_000, proxy);
     await waitFor('auto-auth', () => (proxy.output().includes('authentication successful') ? true : undefined), 10_000, proxy);
-    const list = await new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const req = http.request({ socketPath: socket, path: '/v1/secret/metadata/listed', method: 'LIST', headers: { 'X-Vault-Token': 'ignored-because-forced' } }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const list = await requestJson((onResponse) =>
+      http.request({ socketPath: socket, path: '/v1/secret/metadata/listed', method: 'LIST', headers: { 'X-Vault-Token': 'ignored-because-forced' } }, onResponse),
+    );
     assert.equal(list.status, 200);
     assert.deepEqual(list.body.data.keys, ['one']);
   } finally {
