@@ -1,7 +1,52 @@
 // Helpers for driving `coffer agent` processes against real servers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { COFFER_BIN } from './coffer-process.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { COFFER_BIN, freePort, startCoffer, type CofferProcess } from './coffer-process.js';
+
+/** A dev server with the given root token on 127.0.0.1:`port` (a free port unless given, e.g. to restart on the same address). */
+export async function startDevServer(rootToken: string, port?: number): Promise<CofferProcess> {
+  const listenPort = port ?? (await freePort());
+  return startCoffer(['server', '-dev', `-dev-root-token-id=${rootToken}`, `-dev-listen-address=127.0.0.1:${listenPort}`], listenPort);
+}
+
+/**
+ * One dev server for all the tests of a file (each uses its own paths),
+ * started before the first and stopped after the last; call at the top level.
+ */
+export function devServerForFile(rootToken: string): () => CofferProcess {
+  let server: CofferProcess | undefined;
+  before(async () => {
+    server = await startDevServer(rootToken);
+  });
+  after(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('the dev server of this file is not started yet');
+    return server;
+  };
+}
+
+/**
+ * Writes DIR/FILE: an agent configuration whose auto-auth reads `rootToken`
+ * from DIR/root-token, followed by `body`. Returns the file's path.
+ */
+export function rootTokenAgentConfig(dir: string, address: string, rootToken: string, body: string, file = 'agent.hcl'): string {
+  writeFileSync(join(dir, 'root-token'), rootToken);
+  const path = join(dir, file);
+  writeFileSync(
+    path,
+    `vault { address = "${address}" }
+auto_auth {
+  method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
+}
+${body}
+`,
+  );
+  return path;
+}
 
 export interface AgentProcess {
   child: ChildProcess;

@@ -6,14 +6,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startCoffer, type CofferProcess } from '../../support/coffer-process.js';
-import { exitCode, fileChanged, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
+import { freePort } from '../../support/coffer-process.js';
+import { exitCode, fileChanged, startAgent, startDevServer, vaultApi, waitFor } from '../../support/agent-process.js';
 
 const ROOT = 'root';
-
-async function devServer(port: number): Promise<CofferProcess> {
-  return startCoffer(['server', '-dev', `-dev-root-token-id=${ROOT}`, `-dev-listen-address=127.0.0.1:${port}`], port);
-}
 
 /** approle at auth/approle with a role whose tokens live 3s; the same role and secret IDs every time. */
 async function setUpApprole(address: string): Promise<{ roleId: string; secretId: string }> {
@@ -62,7 +58,7 @@ async function tokenWorks(address: string, token: string): Promise<boolean> {
 
 test('approle auto-auth: token in a 0600 sink, new token after revocation and after a server restart', async () => {
   const port = await freePort();
-  let server = await devServer(port);
+  let server = await startDevServer(ROOT, port);
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-'));
   const agent = startAgent([`-config=${approleConfig(dir, server.address)}`, '-log-level=debug']);
   try {
@@ -82,7 +78,7 @@ test('approle auto-auth: token in a 0600 sink, new token after revocation and af
     // The server restarts with nothing (dev mode): renewals fail until it is
     // back, then the agent logs in to the new server.
     await server.stop();
-    server = await devServer(port);
+    server = await startDevServer(ROOT, port);
     await setUpApprole(server.address);
     const third = await waitFor('a token after the server restart', fileChanged(sink, second), 20_000, agent);
     assert.ok(await tokenWorks(server.address, third), 'the new token works on the restarted server');
@@ -95,7 +91,7 @@ test('approle auto-auth: token in a 0600 sink, new token after revocation and af
 
 test('-exit-after-auth writes the sink and exits 0; a DH-encrypted sink holds Vault\'s envelope; a response-wrapped secret ID is checked and unwrapped', async () => {
   const port = await freePort();
-  const server = await devServer(port);
+  const server = await startDevServer(ROOT, port);
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-'));
   try {
     await setUpApprole(server.address);
@@ -172,7 +168,7 @@ test('bad input: unreachable server retries with backoff saying why; an unwritab
 
 test('userpass auto-auth with a response-wrapped sink, and a response-wrapped login (method wrap_ttl)', async () => {
   const port = await freePort();
-  const server = await devServer(port);
+  const server = await startDevServer(ROOT, port);
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-'));
   try {
     assert.equal((await vaultApi(server.address, 'POST', 'sys/auth/userpass', ROOT, { type: 'userpass' })).status, 204);

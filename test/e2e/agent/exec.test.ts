@@ -1,28 +1,20 @@
 // coffer agent exec: the child gets its secrets as environment variables, is
 // restarted exactly once when a secret changes, receives the agent's signals,
 // and its exit code becomes the agent's.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, runCli, startCoffer, type CofferProcess } from '../../support/coffer-process.js';
-import { exitCode, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
+import { runCli } from '../../support/coffer-process.js';
+import { devServerForFile, exitCode, rootTokenAgentConfig, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
 
 const ROOT = 'root';
 
-// One dev server for the tests of this file (each uses its own paths).
-let shared: CofferProcess;
-before(async () => {
-  const port = await freePort();
-  shared = await startCoffer(['server', '-dev', `-dev-root-token-id=${ROOT}`, `-dev-listen-address=127.0.0.1:${port}`], port);
-});
-after(async () => {
-  await shared.stop();
-});
+const sharedServer = devServerForFile(ROOT);
 
 test('exec: env_template values in the environment, one restart per change, signals and exit code forwarded', async () => {
-  const server = shared;
+  const server = sharedServer();
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-exec-'));
   await vaultApi(server.address, 'POST', 'secret/data/db', ROOT, { data: { password: 'pw-1' } });
   const log = join(dir, 'starts.log');
@@ -36,15 +28,11 @@ process.on('SIGUSR2', () => process.exit(7));
 setInterval(() => {}, 1000);
 `,
   );
-  writeFileSync(join(dir, 'root-token'), ROOT);
-  const config = join(dir, 'agent.hcl');
-  writeFileSync(
-    config,
-    `vault { address = "${server.address}" }
-auto_auth {
-  method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
-}
-template_config { static_secret_render_interval = "300ms" }
+  const config = rootTokenAgentConfig(
+    dir,
+    server.address,
+    ROOT,
+    `template_config { static_secret_render_interval = "300ms" }
 env_template "DB_PASSWORD" {
   contents = "{{ with secret \\"secret/data/db\\" }}{{ .Data.data.password }}{{ end }}"
   error_on_missing_key = true
@@ -54,8 +42,7 @@ exec {
   command = ["${process.execPath}", "${child}"]
   restart_on_secret_changes = "always"
   restart_stop_signal = "SIGTERM"
-}
-`,
+}`,
   );
   const agent = startAgent([`-config=${config}`], { SUFFIX: 'x' });
   const lines = (): string[] => {
@@ -80,7 +67,7 @@ exec {
 });
 
 test('agent generate-config -type=env-template writes a config the agent runs as is', async () => {
-  const server = shared;
+  const server = sharedServer();
   const home = mkdtempSync(join(tmpdir(), 'coffer-agent-gen-'));
   await vaultApi(server.address, 'POST', 'secret/data/app/db', ROOT, { data: { password: 'gen-pw', 'user-name': 'svc' } });
   await vaultApi(server.address, 'POST', 'secret/data/app/api', ROOT, { data: { key: 'k1' } });

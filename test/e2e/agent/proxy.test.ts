@@ -1,43 +1,44 @@
 // coffer agent as a caching API proxy in front of a real server process.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
 import { selfSignedCertificate } from '../../support/certificates.js';
-import { freePort, runCli, startCoffer, type CofferProcess } from '../../support/coffer-process.js';
-import { exitCode, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
+import { runCli } from '../../support/coffer-process.js';
+import { devServerForFile, exitCode, rootTokenAgentConfig, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
 
 const ROOT = 'root';
 
-// One dev server for the tests of this file (each uses its own paths).
-let shared: CofferProcess;
-before(async () => {
-  const port = await freePort();
-  shared = await startCoffer(['server', '-dev', `-dev-root-token-id=${ROOT}`, `-dev-listen-address=127.0.0.1:${port}`], port);
-});
-after(async () => {
-  await shared.stop();
-});
+const sharedServer = devServerForFile(ROOT);
+
+/** Sends a request made with node:http or node:https (for what fetch cannot: a CA, a unix socket) and reads its JSON answer. */
+function requestJson(send: (onResponse: (res: http.IncomingMessage) => void) => http.ClientRequest): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = send((res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 test('caching proxy: a tokenless app reads through the agent (plain and TLS listeners), identical token creates share a lease, revocation through the agent evicts it', async () => {
-  const server = shared;
+  const server = sharedServer();
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-proxy-'));
   await vaultApi(server.address, 'POST', 'secret/data/app', ROOT, { data: { password: 'through-the-agent' } });
-  writeFileSync(join(dir, 'root-token'), ROOT);
   const { cert, key } = await selfSignedCertificate();
   writeFileSync(join(dir, 'cert.pem'), cert);
   writeFileSync(join(dir, 'key.pem'), key);
-  const config = join(dir, 'agent.hcl');
-  writeFileSync(
-    config,
-    `vault { address = "${server.address}" }
-auto_auth {
-  method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
-}
-api_proxy { use_auto_auth_token = true }
+  const config = rootTokenAgentConfig(
+    dir,
+    server.address,
+    ROOT,
+    `api_proxy { use_auto_auth_token = true }
 cache {}
 listener "tcp" {
   address = "127.0.0.1:0"
@@ -48,8 +49,7 @@ listener "tcp" {
   address = "127.0.0.1:0"
   tls_cert_file = "${join(dir, 'cert.pem')}"
   tls_key_file = "${join(dir, 'key.pem')}"
-}
-`,
+}`,
   );
   const agent = startAgent([`-config=${config}`]);
   const listening = await waitFor('the listener', () => /listening for API requests type=tcp address=(\S+) tls=false/.exec(agent.output())?.[1], 10_000, agent);
@@ -63,15 +63,7 @@ listener "tcp" {
   assert.equal(((await read.json()) as any).data.data.password, 'through-the-agent');
 
   // The same over the TLS listener.
-  const overTls = await new Promise<{ status: number; body: any }>((resolve, reject) => {
-    const req = https.request(`https://${tlsListening}/v1/secret/data/app`, { ca: cert }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  const overTls = await requestJson((onResponse) => https.request(`https://${tlsListening}/v1/secret/data/app`, { ca: cert }, onResponse));
   assert.equal(overTls.status, 200);
   assert.equal(overTls.body.data.data.password, 'through-the-agent');
 
@@ -111,42 +103,35 @@ listener "tcp" {
 });
 
 test('coffer proxy on a unix socket: forwards with its token, LIST works, and template stanzas are refused', async () => {
-  const server = shared;
+  const server = sharedServer();
   const dir = mkdtempSync(join(tmpdir(), 'coffer-proxy-'));
   await vaultApi(server.address, 'POST', 'secret/data/listed/one', ROOT, { data: { a: '1' } });
-  writeFileSync(join(dir, 'root-token'), ROOT);
   const socket = join(dir, 'proxy.sock');
-  const base = `vault { address = "${server.address}" }
-auto_auth {
-  method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
-}
-api_proxy { use_auto_auth_token = "force" }
+  const configPath = rootTokenAgentConfig(
+    dir,
+    server.address,
+    ROOT,
+    `api_proxy { use_auto_auth_token = "force" }
 listener "unix" {
   address = "${socket}"
   socket_mode = "0600"
-}
-`;
-  writeFileSync(join(dir, 'proxy.hcl'), base);
-  const proxy = startAgent([`-config=${join(dir, 'proxy.hcl')}`], {}, 'proxy');
+}`,
+    'proxy.hcl',
+  );
+  const proxy = startAgent([`-config=${configPath}`], {}, 'proxy');
   try {
     await waitFor('the socket', () => (/listening for API requests type=unix/.test(proxy.output()) ? true : undefined), 10_000, proxy);
     await waitFor('auto-auth', () => (proxy.output().includes('authentication successful') ? true : undefined), 10_000, proxy);
-    const list = await new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const req = http.request({ socketPath: socket, path: '/v1/secret/metadata/listed', method: 'LIST', headers: { 'X-Vault-Token': 'ignored-because-forced' } }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const list = await requestJson((onResponse) =>
+      http.request({ socketPath: socket, path: '/v1/secret/metadata/listed', method: 'LIST', headers: { 'X-Vault-Token': 'ignored-because-forced' } }, onResponse),
+    );
     assert.equal(list.status, 200);
     assert.deepEqual(list.body.data.keys, ['one']);
   } finally {
     await proxy.stop();
   }
 
-  writeFileSync(join(dir, 'with-template.hcl'), `${base}\ntemplate {\n contents = "x"\n destination = "${join(dir, 'out')}"\n}\n`);
+  writeFileSync(join(dir, 'with-template.hcl'), `${readFileSync(configPath, 'utf8')}\ntemplate {\n contents = "x"\n destination = "${join(dir, 'out')}"\n}\n`);
   const refused = await runCli(['proxy', `-config=${join(dir, 'with-template.hcl')}`]);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /template, env_template and exec stanzas are for coffer agent/);

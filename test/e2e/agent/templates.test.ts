@@ -2,48 +2,25 @@
 // rendered to a 0600 file and re-rendered (command run) within the static
 // interval; a leased token renewed and replaced before its lease ends; and
 // template mistakes reported with the file and line, nothing written.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startCoffer, type CofferProcess } from '../../support/coffer-process.js';
-import { exitCode, fileChanged, startAgent, vaultApi, waitFor } from '../../support/agent-process.js';
+import { devServerForFile, exitCode, fileChanged, rootTokenAgentConfig, startAgent, startDevServer, vaultApi, waitFor } from '../../support/agent-process.js';
 
 const ROOT = 'root';
 
-async function devServer(): Promise<CofferProcess> {
-  const port = await freePort();
-  return startCoffer(['server', '-dev', `-dev-root-token-id=${ROOT}`, `-dev-listen-address=127.0.0.1:${port}`], port);
-}
-
 // One server for the tests that leave it running (each uses its own paths).
-let shared: CofferProcess;
-before(async () => {
-  shared = await devServer();
-});
-after(async () => {
-  await shared.stop();
-});
+const sharedServer = devServerForFile(ROOT);
 
 /** An agent config whose auto-auth reads the root token from a file. */
 function agentConfig(dir: string, address: string, body: string): string {
-  writeFileSync(join(dir, 'root-token'), ROOT);
-  const path = join(dir, 'agent.hcl');
-  writeFileSync(
-    path,
-    `vault { address = "${address}" }
-auto_auth {
-  method "token_file" { config = { token_file_path = "${join(dir, 'root-token')}" } }
-}
-${body}
-`,
-  );
-  return path;
+  return rootTokenAgentConfig(dir, address, ROOT, body);
 }
 
 test('a KV v2 secret renders to a 0600 file and re-renders within the static interval, running the command once per change', async () => {
-  const server = shared;
+  const server = sharedServer();
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-tpl-'));
   assert.equal((await vaultApi(server.address, 'POST', 'secret/data/app', ROOT, { data: { password: 'first', user: 'svc' } })).status, 200);
   writeFileSync(join(dir, 'app.ctmpl'), '{{ with secret "secret/data/app" -}}\nuser={{ .Data.data.user }}\npassword={{ .Data.data.password }}\n{{- end }}\n');
@@ -85,7 +62,7 @@ template {
 });
 
 test('a leased secret (a token from a token role) is renewed, then replaced and re-rendered before its lease ends', async () => {
-  const server = shared;
+  const server = sharedServer();
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-tpl-'));
   assert.equal((await vaultApi(server.address, 'POST', 'auth/token/roles/app', ROOT, { token_explicit_max_ttl: '5s', renewable: true })).status, 204);
   const out = join(dir, 'token.txt');
@@ -118,7 +95,7 @@ test('a leased secret (a token from a token role) is renewed, then replaced and 
 });
 
 test('template mistakes are reported with the file and line; nothing is written', async () => {
-  const server = shared;
+  const server = sharedServer();
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-tpl-'));
   await vaultApi(server.address, 'POST', 'secret/data/app', ROOT, { data: { password: 'pw' } });
   const source = join(dir, 'bad.ctmpl');
@@ -147,7 +124,7 @@ test('template mistakes are reported with the file and line; nothing is written'
 });
 
 test('exit_on_retry_failure: the agent stops after vault { retry { num_retries } } failed fetches, saying why', async () => {
-  const server = await devServer();
+  const server = await startDevServer(ROOT);
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-tpl-'));
   await vaultApi(server.address, 'POST', 'secret/data/app', ROOT, { data: { password: 'pw' } });
   const out = join(dir, 'out');
@@ -176,7 +153,7 @@ template {
 });
 
 test('-exit-after-auth renders the templates once (secrets, KV v2 paths without data/, toJSON, base64Decode, env, file) and exits 0', async () => {
-  const server = shared;
+  const server = sharedServer();
   const dir = mkdtempSync(join(tmpdir(), 'coffer-agent-tpl-'));
   await vaultApi(server.address, 'POST', 'secret/data/apps/a', ROOT, { data: { v: 'YWxwaGE=' } });
   await vaultApi(server.address, 'POST', 'secret/data/apps/b', ROOT, { data: { v: 'YnJhdm8=' } });

@@ -4,24 +4,18 @@ import type { SubjectFields } from './certificate-builder.js';
 import { assertNameFree, importKey, readKey, resolveKeyRef } from './issuer-store.js';
 import { generatePrivateKey, parsePrivateKey, storedKeyPem, validateKeyTypeBits } from './key-material.js';
 import { isHostname, splitAltNames, validateIpSans, validateUriSans } from './name-policy.js';
+import { commaListField, SUBJECT_NAME_FIELDS } from './subject-name-fields.js';
 
-const slice = (description: string): FieldSchema => ({ type: 'comma-string-slice', description, default: [] });
 
 /** Subject and SAN fields shared by root/generate, intermediate/generate and the sign-* paths. */
 export const SUBJECT_FIELDS: Record<string, FieldSchema> = {
   common_name: { type: 'string', description: 'Common name of the subject.' },
-  alt_names: slice('DNS names and e-mail addresses for the subject alternative names.'),
-  ip_sans: slice('IP subject alternative names.'),
-  uri_sans: slice('URI subject alternative names.'),
-  other_sans: slice('Other SANs ("oid;UTF8:value"); not supported by Coffer yet.'),
+  alt_names: commaListField('DNS names and e-mail addresses for the subject alternative names.'),
+  ip_sans: commaListField('IP subject alternative names.'),
+  uri_sans: commaListField('URI subject alternative names.'),
+  other_sans: commaListField('Other SANs ("oid;UTF8:value"); not supported by Coffer yet.'),
   exclude_cn_from_sans: { type: 'bool', description: 'Do not copy the common name into the SANs.', default: false },
-  ou: slice('Subject OU.'),
-  organization: slice('Subject O.'),
-  country: slice('Subject C.'),
-  locality: slice('Subject L.'),
-  province: slice('Subject ST.'),
-  street_address: slice('Subject street address.'),
-  postal_code: slice('Subject postal code.'),
+  ...SUBJECT_NAME_FIELDS,
   serial_number: { type: 'string', description: 'Subject serialNumber attribute (not the certificate serial).' },
   ttl: { type: 'duration', description: 'Requested lifetime of the certificate.' },
   not_after: { type: 'string', description: 'A fixed notAfter (YYYY-MM-ddTHH:MM:SSZ) instead of a TTL.', default: '' },
@@ -29,7 +23,7 @@ export const SUBJECT_FIELDS: Record<string, FieldSchema> = {
   format: { type: 'string', description: 'pem, der or pem_bundle.', default: 'pem', allowedValues: ['pem', 'der', 'pem_bundle'] },
   private_key_format: { type: 'string', description: '"der" (PKCS#1/SEC 1 in PEM) or "pkcs8".', default: 'der', allowedValues: ['', 'der', 'pem', 'pkcs8'] },
   max_path_length: { type: 'int', description: 'Maximum path length of a CA certificate; -1 for none.', default: -1 },
-  permitted_dns_domains: slice('Name constraints (not supported by Coffer yet; must be empty).'),
+  permitted_dns_domains: commaListField('Name constraints (not supported by Coffer yet; must be empty).'),
   signature_bits: { type: 'int', description: 'Hash size of the signature (0: the key\'s default).', default: 0 },
   use_pss: { type: 'bool', description: 'Sign with RSA-PSS (not supported by Coffer yet; must be false).', default: false },
 };

@@ -90,44 +90,37 @@ export function validateName(kind: 'issuer' | 'key', name: string): void {
   }
 }
 
-/** Resolves "default", an id or a name to an issuer id; throws a 400 when nothing matches. */
-export async function resolveIssuerRef(s: Storage, ref: string): Promise<string> {
-  const wanted = ref.trim() === '' ? 'default' : ref.trim();
-  if (wanted === 'default') {
-    const config = await readIssuersConfig(s);
-    if (!config.default) throw new CofferError('invalid_request', 'no default issuer currently configured');
-    return config.default;
-  }
-  const ids = await listIssuerIds(s);
-  if (ids.includes(wanted)) return wanted;
-  for (const id of ids) {
-    if ((await readIssuer(s, id))?.issuer_name === wanted) return id;
-  }
-  throw new CofferError('invalid_request', `unable to find PKI issuer for reference: ${wanted}`);
+type RefKind = 'issuer' | 'key';
+
+const listIds = (s: Storage, kind: RefKind) => (kind === 'issuer' ? listIssuerIds(s) : listKeyIds(s));
+
+async function nameOf(s: Storage, kind: RefKind, id: string): Promise<string | undefined> {
+  return kind === 'issuer' ? (await readIssuer(s, id))?.issuer_name : (await readKey(s, id))?.key_name;
 }
 
-export async function resolveKeyRef(s: Storage, ref: string): Promise<string> {
+/** Resolves "default", an id or a name to the id of an issuer or a key; throws a 400 when nothing matches. */
+async function resolveRef(s: Storage, kind: RefKind, ref: string): Promise<string> {
   const wanted = ref.trim() === '' ? 'default' : ref.trim();
   if (wanted === 'default') {
-    const config = await readKeysConfig(s);
-    if (!config.default) throw new CofferError('invalid_request', 'no default key currently configured');
+    const config = kind === 'issuer' ? await readIssuersConfig(s) : await readKeysConfig(s);
+    if (!config.default) throw new CofferError('invalid_request', `no default ${kind} currently configured`);
     return config.default;
   }
-  const ids = await listKeyIds(s);
+  const ids = await listIds(s, kind);
   if (ids.includes(wanted)) return wanted;
   for (const id of ids) {
-    if ((await readKey(s, id))?.key_name === wanted) return id;
+    if ((await nameOf(s, kind, id)) === wanted) return id;
   }
-  throw new CofferError('invalid_request', `unable to find PKI key for reference: ${wanted}`);
+  throw new CofferError('invalid_request', `unable to find PKI ${kind} for reference: ${wanted}`);
 }
 
-async function nameTaken(s: Storage, kind: 'issuer' | 'key', name: string, exceptId: string): Promise<boolean> {
+export const resolveIssuerRef = (s: Storage, ref: string): Promise<string> => resolveRef(s, 'issuer', ref);
+export const resolveKeyRef = (s: Storage, ref: string): Promise<string> => resolveRef(s, 'key', ref);
+
+async function nameTaken(s: Storage, kind: RefKind, name: string, exceptId: string): Promise<boolean> {
   if (name === '') return false;
-  const ids = kind === 'issuer' ? await listIssuerIds(s) : await listKeyIds(s);
-  for (const id of ids) {
-    if (id === exceptId) continue;
-    const other = kind === 'issuer' ? (await readIssuer(s, id))?.issuer_name : (await readKey(s, id))?.key_name;
-    if (other === name) return true;
+  for (const id of await listIds(s, kind)) {
+    if (id !== exceptId && (await nameOf(s, kind, id)) === name) return true;
   }
   return false;
 }

@@ -49,6 +49,13 @@ export async function runItem(item: BatchItem, work: () => Promise<BatchResult> 
   }
 }
 
+/** runItem over every item, one after the other, results in the items' order. */
+export async function runItems(items: BatchItem[], work: (item: BatchItem) => Promise<BatchResult> | BatchResult): Promise<BatchResult[]> {
+  const results: BatchResult[] = [];
+  for (const item of items) results.push(await runItem(item, () => work(item)));
+  return results;
+}
+
 /**
  * The answer: a single item's fields (or its error as a 400), or
  * "batch_results" with a 400 (or partial_failure_response_code) when any

@@ -17,6 +17,12 @@ export const keyVersionField: FieldSchema = {
   description: 'Version of the key to use; 0 or absent uses the latest version.',
 };
 
+/** Decrypting requests take "nonce" as Vault does, but the nonce is read from the ciphertext. */
+export const ciphertextNonceField: FieldSchema = {
+  type: 'string',
+  description: 'Accepted for compatibility; nonces travel inside the ciphertext.',
+};
+
 export const batchInputField: FieldSchema = {
   type: 'slice',
   description: 'A list of items, each with the fields of a single request; the answer is "batch_results" in the same order.',

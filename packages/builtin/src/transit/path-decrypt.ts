@@ -1,8 +1,8 @@
 import { invalidRequest, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
-import { batchItems, batchResponse, itemString, runItem, type BatchResult } from './batch.js';
+import { batchItems, batchResponse, itemString, runItems } from './batch.js';
 import { requireKey, type TransitContext } from './context.js';
 import { decrypt } from './encryption.js';
-import { batchInputField, contextField, NAME, nameField, optionalBase64, partialFailureField } from './fields.js';
+import { batchInputField, ciphertextNonceField, contextField, NAME, nameField, optionalBase64, partialFailureField } from './fields.js';
 
 export function pathDecrypt(ctx: TransitContext): PathDefinition {
   return {
@@ -11,7 +11,7 @@ export function pathDecrypt(ctx: TransitContext): PathDefinition {
       name: nameField,
       ciphertext: { type: 'string', description: 'The "vault:v<N>:..." ciphertext to decrypt.' },
       context: contextField,
-      nonce: { type: 'string', description: 'Accepted for compatibility; nonces travel inside the ciphertext.' },
+      nonce: ciphertextNonceField,
       associated_data: { type: 'string', description: 'Base64-encoded associated data given at encryption (AEAD key types only).' },
       batch_input: batchInputField,
       partial_failure_response_code: partialFailureField,
@@ -36,18 +36,13 @@ async function decryptHandler(ctx: TransitContext, req: Request, d: FieldData): 
   });
   if (!batch && !d.getOk('ciphertext')[1]) throw invalidRequest('missing ciphertext to decrypt');
   const policy = await requireKey(ctx, req.storage, d.get<string>('name'));
-  const results: BatchResult[] = [];
-  for (const item of items) {
-    results.push(
-      await runItem(item, () => {
-        const { plaintext } = decrypt(policy, {
-          ciphertext: itemString(item, 'ciphertext'),
-          context: optionalBase64(item['context'], 'context'),
-          associatedData: optionalBase64(item['associated_data'], 'associated_data'),
-        });
-        return { plaintext: plaintext.toString('base64') };
-      }),
-    );
-  }
+  const results = await runItems(items, (item) => {
+    const { plaintext } = decrypt(policy, {
+      ciphertext: itemString(item, 'ciphertext'),
+      context: optionalBase64(item['context'], 'context'),
+      associatedData: optionalBase64(item['associated_data'], 'associated_data'),
+    });
+    return { plaintext: plaintext.toString('base64') };
+  });
   return batchResponse(results, batch, d.get<number>('partial_failure_response_code'));
 }

@@ -1,5 +1,5 @@
 import { invalidRequest, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
-import { batchItems, batchResponse, itemInt, itemString, runItem, type BatchResult } from './batch.js';
+import { batchItems, batchResponse, itemInt, itemString, runItems } from './batch.js';
 import { requireKey, type TransitContext } from './context.js';
 import { batchInputField, keyVersionField, NAME, nameField } from './fields.js';
 import { HASH_ALGORITHMS } from './hash-algorithms.js';
@@ -34,15 +34,10 @@ async function hmacHandler(ctx: TransitContext, req: Request, d: FieldData): Pro
   const { items, batch } = batchItems(d, { input: d.get('input'), key_version: d.get('key_version') });
   if (!batch && !d.getOk('input')[1]) throw invalidRequest('missing input for HMAC');
   const policy = await requireKey(ctx, req.storage, d.get<string>('name'));
-  const results: BatchResult[] = [];
-  for (const item of items) {
-    results.push(
-      await runItem(item, () => {
-        const input = decodeBase64(itemString(item, 'input'), 'unable to decode input as base64');
-        const { hmac, version } = hmacOf(policy, itemInt(item, 'key_version') || d.get<number>('key_version'), algorithm, input);
-        return { hmac, key_version: version };
-      }),
-    );
-  }
+  const results = await runItems(items, (item) => {
+    const input = decodeBase64(itemString(item, 'input'), 'unable to decode input as base64');
+    const { hmac, version } = hmacOf(policy, itemInt(item, 'key_version') || d.get<number>('key_version'), algorithm, input);
+    return { hmac, key_version: version };
+  });
   return batchResponse(results, batch);
 }

@@ -1,8 +1,8 @@
 import { invalidRequest, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
-import { batchItems, batchResponse, itemInt, itemString, runItem, type BatchResult } from './batch.js';
+import { batchItems, batchResponse, itemInt, itemString, runItems } from './batch.js';
 import { requireKey, type TransitContext } from './context.js';
 import { decrypt, encrypt } from './encryption.js';
-import { batchInputField, contextField, keyVersionField, NAME, nameField, optionalBase64 } from './fields.js';
+import { batchInputField, ciphertextNonceField, contextField, keyVersionField, NAME, nameField, optionalBase64 } from './fields.js';
 
 export function pathRewrap(ctx: TransitContext): PathDefinition {
   return {
@@ -11,7 +11,7 @@ export function pathRewrap(ctx: TransitContext): PathDefinition {
       name: nameField,
       ciphertext: { type: 'string', description: 'The "vault:v<N>:..." ciphertext to re-encrypt.' },
       context: contextField,
-      nonce: { type: 'string', description: 'Accepted for compatibility; nonces travel inside the ciphertext.' },
+      nonce: ciphertextNonceField,
       key_version: keyVersionField,
       batch_input: batchInputField,
     },
@@ -32,16 +32,11 @@ async function rewrapHandler(ctx: TransitContext, req: Request, d: FieldData): P
   const { items, batch } = batchItems(d, { ciphertext: d.get('ciphertext'), context: d.get('context'), key_version: d.get('key_version') });
   if (!batch && !d.getOk('ciphertext')[1]) throw invalidRequest('missing ciphertext to decrypt');
   const policy = await requireKey(ctx, req.storage, d.get<string>('name'));
-  const results: BatchResult[] = [];
-  for (const item of items) {
-    results.push(
-      await runItem(item, () => {
-        const context = optionalBase64(item['context'], 'context');
-        const { plaintext } = decrypt(policy, { ciphertext: itemString(item, 'ciphertext'), context });
-        const { ciphertext, version } = encrypt(policy, { plaintext, context, keyVersion: itemInt(item, 'key_version') });
-        return { ciphertext, key_version: version };
-      }),
-    );
-  }
+  const results = await runItems(items, (item) => {
+    const context = optionalBase64(item['context'], 'context');
+    const { plaintext } = decrypt(policy, { ciphertext: itemString(item, 'ciphertext'), context });
+    const { ciphertext, version } = encrypt(policy, { plaintext, context, keyVersion: itemInt(item, 'key_version') });
+    return { ciphertext, key_version: version };
+  });
   return batchResponse(results, batch);
 }

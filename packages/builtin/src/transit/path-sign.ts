@@ -1,5 +1,5 @@
 import { invalidRequest, type FieldData, type FieldSchema, type PathDefinition, type Request, type Response } from '@coffer/sdk';
-import { batchItems, batchResponse, itemInt, itemString, runItem, type BatchItem, type BatchResult } from './batch.js';
+import { batchItems, batchResponse, itemInt, itemString, runItems, type BatchItem } from './batch.js';
 import { requireKey, type TransitContext } from './context.js';
 import { batchInputField, contextField, keyVersionField, NAME, nameField, optionalBase64 } from './fields.js';
 import { HASH_ALGORITHMS } from './hash-algorithms.js';
@@ -107,15 +107,10 @@ async function signHandler(ctx: TransitContext, req: Request, d: FieldData): Pro
   const policy = await signingKey(ctx, req, d, 'signing');
   // A missing input signs the empty string, as in Vault.
   const { items, batch } = batchItems(d, { input: d.get('input'), context: d.get('context'), key_version: d.get('key_version') });
-  const results: BatchResult[] = [];
-  for (const item of items) {
-    results.push(
-      await runItem(item, () => {
-        const result = signInput(policy, itemInt(item, 'key_version') || d.get<number>('key_version'), itemOptions(policy, d, item));
-        return { signature: result.signature, key_version: result.version, ...(result.publicKey ? { public_key: result.publicKey } : {}) };
-      }),
-    );
-  }
+  const results = await runItems(items, (item) => {
+    const result = signInput(policy, itemInt(item, 'key_version') || d.get<number>('key_version'), itemOptions(policy, d, item));
+    return { signature: result.signature, key_version: result.version, ...(result.publicKey ? { public_key: result.publicKey } : {}) };
+  });
   return batchResponse(results, batch);
 }
 
@@ -125,18 +120,13 @@ async function verifyHandler(ctx: TransitContext, req: Request, d: FieldData): P
   hashAlgorithmOf(d);
   parseMarshaling(d.get<string>('marshaling_algorithm'));
   const policy = kind === 'hmac' ? await requireKey(ctx, req.storage, d.get<string>('name')) : await signingKey(ctx, req, d, 'verification');
-  const results: BatchResult[] = [];
-  for (const item of items) {
-    results.push(
-      await runItem(item, () => {
-        if (kind === 'hmac') {
-          const input = decodeBase64(itemString(item, 'input'), 'unable to decode input as base64');
-          return { valid: verifyHmac(policy, hashAlgorithmOf(d), input, itemString(item, 'hmac')) };
-        }
-        return { valid: verifySignature(policy, itemString(item, 'signature'), itemOptions(policy, d, item)) };
-      }),
-    );
-  }
+  const results = await runItems(items, (item) => {
+    if (kind === 'hmac') {
+      const input = decodeBase64(itemString(item, 'input'), 'unable to decode input as base64');
+      return { valid: verifyHmac(policy, hashAlgorithmOf(d), input, itemString(item, 'hmac')) };
+    }
+    return { valid: verifySignature(policy, itemString(item, 'signature'), itemOptions(policy, d, item)) };
+  });
   return batchResponse(results, batch);
 }
 

@@ -1,5 +1,6 @@
 import { CLI_NAME, PRODUCT_NAME } from '../cli/branding.js';
-import { argCountError, type Command } from '../cli/command.js';
+import type { Command } from '../cli/command.js';
+import { agentModeFlags, runAgentMode } from './agent-mode.js';
 
 /** `proxy -config=FILE`: Vault Proxy, the API proxy and cache of the agent without templates or exec. */
 export const proxyCommand: Command = {
@@ -16,29 +17,9 @@ Usage: ${CLI_NAME} proxy [options]
 
       $ ${CLI_NAME} proxy -config=/etc/coffer/proxy.hcl`,
   flagSets: [],
-  flags: [
-    { name: 'config', kind: 'list', usage: 'Path to the proxy configuration file (HCL or JSON).' },
-    { name: 'log-level', kind: 'string', usage: 'Log verbosity level: "trace", "debug", "info", "warn" or "error". Also VAULT_LOG_LEVEL.' },
-    { name: 'exit-after-auth', kind: 'bool', usage: 'Exit with code 0 after the first successful authentication.' },
-  ],
-  async run(ctx) {
-    const usage = argCountError(ctx, '0', 0, 0);
-    if (usage !== undefined) return usage;
-    const paths = ctx.flags.list('config');
-    if (paths.length === 0) {
-      ctx.ui.error('No configuration read. Please provide the configuration with the -config flag.');
-      return 1;
-    }
-    const { runAgentCommand } = await import('../agent/run.js');
-    const logLevel = ctx.flags.isSet('log-level') ? ctx.flags.string('log-level') : ctx.io.env.VAULT_LOG_LEVEL;
-    return runAgentCommand({
-      mode: 'proxy',
-      configPath: paths[paths.length - 1]!,
-      env: ctx.io.env,
-      exitAfterAuth: ctx.flags.bool('exit-after-auth'),
-      ...(logLevel ? { logLevel } : {}),
-      out: (line) => ctx.ui.output(line),
-      err: (line) => ctx.ui.error(line),
-    });
-  },
+  flags: agentModeFlags({
+    config: 'Path to the proxy configuration file (HCL or JSON).',
+    exitAfterAuth: 'Exit with code 0 after the first successful authentication.',
+  }),
+  run: (ctx) => runAgentMode(ctx, 'proxy'),
 };

@@ -1,12 +1,15 @@
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 
-/** A labelled input with an optional hint, wired with aria-describedby. */
-export function Field({ label, hint, ...input }: { label: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+/**
+ * The frame of a labelled control: the label, the control (given its id and
+ * the id of the hint for aria-describedby) and the optional hint.
+ */
+function LabelledControl({ label, hint, control }: { label: string; hint?: ReactNode; control: (id: string, describedBy: string | undefined) => ReactNode }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-describedby={hint ? `${id}-h` : undefined} autoComplete="off" spellCheck={false} {...input} />
+      {control(id, hint ? `${id}-h` : undefined)}
       {hint ? (
         <small id={`${id}-h`} className="hint">
           {hint}
@@ -16,24 +19,32 @@ export function Field({ label, hint, ...input }: { label: string; hint?: ReactNo
   );
 }
 
-export function Select({ label, value, onChange, options, hint }: { label: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[]; hint?: string }) {
-  const id = useId();
+/** A labelled input with an optional hint, wired with aria-describedby. */
+export function Field({ label, hint, ...input }: { label: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={hint ? `${id}-h` : undefined}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {hint ? (
-        <small id={`${id}-h`} className="hint">
-          {hint}
-        </small>
-      ) : null}
-    </div>
+    <LabelledControl
+      label={label}
+      hint={hint}
+      control={(id, describedBy) => <input id={id} aria-describedby={describedBy} autoComplete="off" spellCheck={false} {...input} />}
+    />
+  );
+}
+
+export function Select({ label, value, onChange, options, hint }: { label: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[]; hint?: string }) {
+  return (
+    <LabelledControl
+      label={label}
+      hint={hint}
+      control={(id, describedBy) => (
+        <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 
@@ -48,17 +59,14 @@ export function Checkbox({ label, checked, onChange }: { label: string; checked:
 }
 
 export function TextArea({ label, value, onChange, rows = 6, hint }: { label: string; value: string; onChange: (v: string) => void; rows?: number; hint?: string }) {
-  const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea id={id} value={value} rows={rows} onChange={(e) => onChange(e.target.value)} spellCheck={false} aria-describedby={hint ? `${id}-h` : undefined} />
-      {hint ? (
-        <small id={`${id}-h`} className="hint">
-          {hint}
-        </small>
-      ) : null}
-    </div>
+    <LabelledControl
+      label={label}
+      hint={hint}
+      control={(id, describedBy) => (
+        <textarea id={id} value={value} rows={rows} onChange={(e) => onChange(e.target.value)} spellCheck={false} aria-describedby={describedBy} />
+      )}
+    />
   );
 }
 

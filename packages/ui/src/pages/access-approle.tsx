@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { api, apiPath } from '../api/client';
-import { Busy, Notice } from '../components/busy';
+import { Notice } from '../components/busy';
 import { ErrorBox, PageError } from '../components/error-box';
 import { Field, splitList } from '../components/fields';
 import { OneTime } from '../components/secret-value';
 import { useAction, useApi } from '../use-api';
+import { LoadStatus } from '../components/load-status';
 
 /** auth/<mount>/role: roles, their role IDs, and secret IDs (shown once when generated). */
 export function AccessApprole({ mount }: { mount: string }) {
@@ -39,8 +40,7 @@ export function AccessApprole({ mount }: { mount: string }) {
         </button>
       </form>
       <ErrorBox error={action.error} onDismiss={action.clear} />
-      {roles.error ? <PageError error={roles.error} /> : null}
-      {roles.loading && !roles.data ? <Busy /> : null}
+      <LoadStatus loaded={roles} />
       {roles.data ? (
         <ul className="listing" aria-label="Roles">
           {roles.data.map((r) => (

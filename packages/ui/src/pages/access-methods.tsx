@@ -1,13 +1,16 @@
 import { useState } from 'react';
 import { api, apiPath } from '../api/client';
-import { Busy, Notice } from '../components/busy';
-import { ErrorBox, PageError } from '../components/error-box';
+import { Notice } from '../components/busy';
+import { ErrorBox } from '../components/error-box';
 import { Field, Select } from '../components/fields';
 import { TypedConfirm } from '../components/typed-confirm';
 import { Link } from '../router';
 import { useAction, useApi } from '../use-api';
 import type { MountEntry } from './dashboard';
 import { TuneForm } from './engines';
+import { Table } from '../components/table';
+import { LoadStatus } from '../components/load-status';
+import { MountActions } from '../components/mount-actions';
 
 /** sys/auth: enable, tune and disable auth methods. */
 export function AccessMethods() {
@@ -40,47 +43,28 @@ export function AccessMethods() {
         </button>
       </form>
       <ErrorBox error={action.error} onDismiss={action.clear} />
-      {methods.error ? <PageError error={methods.error} /> : null}
-      {methods.loading && !methods.data ? <Busy /> : null}
+      <LoadStatus loaded={methods} />
       {methods.data ? (
-        <table>
-          <caption className="sr-only">Auth methods</caption>
-          <thead>
-            <tr>
-              <th scope="col">Path</th>
-              <th scope="col">Type</th>
-              <th scope="col">Accessor</th>
-              <th scope="col">Actions</th>
+        <Table caption="Auth methods" columns={['Path', 'Type', 'Accessor', 'Actions']}>
+          {Object.entries(methods.data.data).map(([p, m]) => (
+            <tr key={p}>
+              <td>
+                {m.type === 'userpass' || m.type === 'approle' ? <Link to={`access/${m.type}/${p.replace(/\/$/, '')}`}>auth/{p}</Link> : <code>auth/{p}</code>}
+              </td>
+              <td>{m.type}</td>
+              <td>
+                <code>{m.accessor}</code>
+              </td>
+              <td className="actions">
+                {m.type === 'token' ? (
+                  <span className="muted">built in</span>
+                ) : (
+                  <MountActions label={`auth/${p}`} onTune={() => setTuning(p)} onDisable={() => setDisabling(p)} />
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {Object.entries(methods.data.data).map(([p, m]) => (
-              <tr key={p}>
-                <td>
-                  {m.type === 'userpass' || m.type === 'approle' ? <Link to={`access/${m.type}/${p.replace(/\/$/, '')}`}>auth/{p}</Link> : <code>auth/{p}</code>}
-                </td>
-                <td>{m.type}</td>
-                <td>
-                  <code>{m.accessor}</code>
-                </td>
-                <td className="actions">
-                  {m.type === 'token' ? (
-                    <span className="muted">built in</span>
-                  ) : (
-                    <>
-                      <button type="button" className="small" onClick={() => setTuning(p)} aria-label={`Tune auth/${p}`}>
-                        Tune
-                      </button>
-                      <button type="button" className="small danger" onClick={() => setDisabling(p)} aria-label={`Disable auth/${p}`}>
-                        Disable
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       ) : null}
       {tuning && methods.data?.data[tuning] ? <TuneForm prefix="sys/auth" path={tuning} mount={methods.data.data[tuning]!} onDone={() => (setTuning(undefined), methods.reload())} /> : null}
       {disabling ? (

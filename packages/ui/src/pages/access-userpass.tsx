@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { api, apiPath } from '../api/client';
-import { Busy, Notice } from '../components/busy';
-import { ErrorBox, PageError } from '../components/error-box';
+import { Notice } from '../components/busy';
+import { ErrorBox } from '../components/error-box';
 import { Field, splitList } from '../components/fields';
 import { useAction, useApi } from '../use-api';
+import { LoadStatus } from '../components/load-status';
 
 /** auth/<mount>/users: create, change and delete userpass users. */
 export function AccessUserpass({ mount }: { mount: string }) {
@@ -38,8 +39,7 @@ export function AccessUserpass({ mount }: { mount: string }) {
         </button>
       </form>
       <ErrorBox error={action.error} onDismiss={action.clear} />
-      {users.error ? <PageError error={users.error} /> : null}
-      {users.loading && !users.data ? <Busy /> : null}
+      <LoadStatus loaded={users} />
       {users.data ? (
         users.data.length === 0 ? (
           <p>No users yet.</p>

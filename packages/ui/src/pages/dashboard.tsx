@@ -6,6 +6,7 @@ import { PageTitle } from '../layout';
 import { Link } from '../router';
 import { useApi } from '../use-api';
 import { MetricsPanel } from './metrics-panel';
+import { Table } from '../components/table';
 
 export interface MountEntry {
   type: string;
@@ -90,28 +91,18 @@ export function DashboardPage({ seal }: { seal: SealStatus }) {
         {mounts.error ? (
           <PageError error={mounts.error} />
         ) : mounts.data ? (
-          <table>
-            <caption className="sr-only">Mounted secrets engines</caption>
-            <thead>
-              <tr>
-                <th scope="col">Path</th>
-                <th scope="col">Type</th>
-                <th scope="col">Description</th>
+          <Table caption="Mounted secrets engines" columns={['Path', 'Type', 'Description']}>
+            {Object.entries(mounts.data.data).map(([path, m]) => (
+              <tr key={path}>
+                <td>{m.type === 'kv' ? <Link to={`kv/${path.replace(/\/$/, '')}/`}>{path}</Link> : path}</td>
+                <td>
+                  {m.type}
+                  {m.options?.version ? ` v${m.options.version}` : ''}
+                </td>
+                <td>{m.description}</td>
               </tr>
-            </thead>
-            <tbody>
-              {Object.entries(mounts.data.data).map(([path, m]) => (
-                <tr key={path}>
-                  <td>{m.type === 'kv' ? <Link to={`kv/${path.replace(/\/$/, '')}/`}>{path}</Link> : path}</td>
-                  <td>
-                    {m.type}
-                    {m.options?.version ? ` v${m.options.version}` : ''}
-                  </td>
-                  <td>{m.description}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         ) : (
           <Busy />
         )}

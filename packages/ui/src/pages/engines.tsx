@@ -1,13 +1,16 @@
 import { useState } from 'react';
 import { api, apiPath } from '../api/client';
 import { Busy, Notice } from '../components/busy';
-import { ErrorBox, PageError } from '../components/error-box';
+import { ErrorBox } from '../components/error-box';
 import { Field, Select, TextArea } from '../components/fields';
 import { TypedConfirm } from '../components/typed-confirm';
 import { PageTitle } from '../layout';
 import { Link } from '../router';
 import { useAction, useApi } from '../use-api';
 import type { MountEntry } from './dashboard';
+import { Table } from '../components/table';
+import { LoadStatus } from '../components/load-status';
+import { MountActions } from '../components/mount-actions';
 
 /** sys/mounts: list, enable, tune and disable secrets engines. */
 export function EnginesPage() {
@@ -43,51 +46,31 @@ export function EnginesPage() {
         />
       ) : null}
       <ErrorBox error={action.error} onDismiss={action.clear} />
-      {mounts.error ? <PageError error={mounts.error} /> : null}
-      {mounts.loading && !mounts.data ? <Busy /> : null}
+      <LoadStatus loaded={mounts} />
       {mounts.data ? (
-        <table>
-          <caption className="sr-only">Secrets engines</caption>
-          <thead>
-            <tr>
-              <th scope="col">Path</th>
-              <th scope="col">Type</th>
-              <th scope="col">Plugin version</th>
-              <th scope="col">Description</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(mounts.data.data).map(([path, m]) => {
-              const system = ['sys/', 'cubbyhole/', 'identity/'].includes(path);
-              return (
-                <tr key={path}>
-                  <td>{m.type === 'kv' ? <Link to={`kv/${path.replace(/\/$/, '')}/`}>{path}</Link> : <code>{path}</code>}</td>
-                  <td>
-                    {m.type}
-                    {m.options?.version ? ` v${m.options.version}` : ''}
-                  </td>
-                  <td>{m.running_plugin_version || m.plugin_version || '—'}</td>
-                  <td>{m.description}</td>
-                  <td className="actions">
-                    {system ? (
-                      <span className="muted">built in</span>
-                    ) : (
-                      <>
-                        <button type="button" className="small" onClick={() => setTuning(tuning === path ? undefined : path)} aria-label={`Tune ${path}`}>
-                          Tune
-                        </button>
-                        <button type="button" className="small danger" onClick={() => setDisabling(path)} aria-label={`Disable ${path}`}>
-                          Disable
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <Table caption="Secrets engines" columns={['Path', 'Type', 'Plugin version', 'Description', 'Actions']}>
+          {Object.entries(mounts.data.data).map(([path, m]) => {
+            const system = ['sys/', 'cubbyhole/', 'identity/'].includes(path);
+            return (
+              <tr key={path}>
+                <td>{m.type === 'kv' ? <Link to={`kv/${path.replace(/\/$/, '')}/`}>{path}</Link> : <code>{path}</code>}</td>
+                <td>
+                  {m.type}
+                  {m.options?.version ? ` v${m.options.version}` : ''}
+                </td>
+                <td>{m.running_plugin_version || m.plugin_version || '—'}</td>
+                <td>{m.description}</td>
+                <td className="actions">
+                  {system ? (
+                    <span className="muted">built in</span>
+                  ) : (
+                    <MountActions label={path} onTune={() => setTuning(tuning === path ? undefined : path)} onDisable={() => setDisabling(path)} />
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </Table>
       ) : null}
       {tuning && mounts.data?.data[tuning] ? <TuneForm path={tuning} mount={mounts.data.data[tuning]!} onDone={() => (setTuning(undefined), mounts.reload())} /> : null}
       {disabling ? (

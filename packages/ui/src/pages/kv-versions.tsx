@@ -9,6 +9,7 @@ import { useAction } from '../use-api';
 import type { KvMount } from './kv';
 import type { KvMetadata } from './kv-metadata';
 import { readKv } from './kv-secret';
+import { Table } from '../components/table';
 
 /** Stable text for a diff: keys sorted, one per line, values as JSON. */
 function diffText(data: Record<string, unknown> | null | undefined): string {
@@ -51,46 +52,35 @@ export function KvVersions({ kv, path, metadata, onChange }: { kv: KvMount; path
   const options = versions.map((v) => ({ value: String(v.version), label: `Version ${v.version}${v.destroyed ? ' (destroyed)' : v.deletion_time ? ' (deleted)' : ''}` }));
   return (
     <section aria-label="Versions">
-      <table>
-        <caption className="sr-only">Versions of {path}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Created</th>
-            <th scope="col">State</th>
-            <th scope="col">Actions</th>
+      <Table caption={`Versions of ${path}`} columns={['Version', 'Created', 'State', 'Actions']}>
+        {versions.map((v) => (
+          <tr key={v.version}>
+            <td>
+              {v.version}
+              {v.version === metadata.current_version ? ' (current)' : ''}
+            </td>
+            <td>{v.created_time}</td>
+            <td>{v.destroyed ? 'Destroyed' : v.deletion_time ? `Deleted ${v.deletion_time}` : 'Active'}</td>
+            <td className="actions">
+              {!v.destroyed && !v.deletion_time ? (
+                <button type="button" className="small" onClick={() => act('delete', v.version)} aria-label={`Delete version ${v.version}`}>
+                  Delete
+                </button>
+              ) : null}
+              {!v.destroyed && v.deletion_time ? (
+                <button type="button" className="small" onClick={() => act('undelete', v.version)} aria-label={`Undelete version ${v.version}`}>
+                  Undelete
+                </button>
+              ) : null}
+              {!v.destroyed ? (
+                <button type="button" className="small danger" onClick={() => setDestroying(v.version)} aria-label={`Destroy version ${v.version}`}>
+                  Destroy
+                </button>
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {versions.map((v) => (
-            <tr key={v.version}>
-              <td>
-                {v.version}
-                {v.version === metadata.current_version ? ' (current)' : ''}
-              </td>
-              <td>{v.created_time}</td>
-              <td>{v.destroyed ? 'Destroyed' : v.deletion_time ? `Deleted ${v.deletion_time}` : 'Active'}</td>
-              <td className="actions">
-                {!v.destroyed && !v.deletion_time ? (
-                  <button type="button" className="small" onClick={() => act('delete', v.version)} aria-label={`Delete version ${v.version}`}>
-                    Delete
-                  </button>
-                ) : null}
-                {!v.destroyed && v.deletion_time ? (
-                  <button type="button" className="small" onClick={() => act('undelete', v.version)} aria-label={`Undelete version ${v.version}`}>
-                    Undelete
-                  </button>
-                ) : null}
-                {!v.destroyed ? (
-                  <button type="button" className="small danger" onClick={() => setDestroying(v.version)} aria-label={`Destroy version ${v.version}`}>
-                    Destroy
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       {destroying !== undefined ? (
         <TypedConfirm word={String(destroying)} action={`Destroy version ${destroying}`} warning="Destroying erases this version's data for good; unlike delete, it cannot be undone." busy={action.busy} onConfirm={() => act('destroy', destroying)} onCancel={() => setDestroying(undefined)} />
       ) : null}

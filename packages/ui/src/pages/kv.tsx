@@ -7,6 +7,7 @@ import { PageTitle } from '../layout';
 import { Link, navigate } from '../router';
 import { useApi } from '../use-api';
 import { KvSecret } from './kv-secret';
+import { LoadStatus } from '../components/load-status';
 
 export interface KvMount {
   /** Mount path with its trailing slash, e.g. "secret/". */
@@ -79,8 +80,7 @@ function KvFolder({ kv, path, crumbs }: { kv: KvMount; path: string; crumbs: Rea
           Create
         </button>
       </form>
-      {keys.error ? <PageError error={keys.error} /> : null}
-      {keys.loading && !keys.data ? <Busy /> : null}
+      <LoadStatus loaded={keys} />
       {keys.data ? (
         keys.data.length === 0 ? (
           <p>This folder is empty.</p>

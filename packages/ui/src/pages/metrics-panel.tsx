@@ -2,6 +2,7 @@ import { api } from '../api/client';
 import { ApiError } from '../api/errors';
 import { ErrorBox } from '../components/error-box';
 import { useApi } from '../use-api';
+import { Table } from '../components/table';
 
 interface MetricsJson {
   Counters?: { Name: string; Count: number; Rate: number; Mean: number }[];
@@ -30,29 +31,18 @@ export function MetricsPanel() {
       ) : metrics.data === null ? (
         <p className="muted">This server does not publish sys/metrics, so no request rate or latency is shown.</p>
       ) : (
-        <table>
-          <caption className="sr-only">Request metrics</caption>
-          <thead>
-            <tr>
-              <th scope="col">Metric</th>
-              <th scope="col">Count</th>
-              <th scope="col">Rate (/s)</th>
-              <th scope="col">Mean</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...(metrics.data?.Counters ?? []), ...(metrics.data?.Samples ?? [])]
-              .filter((m) => /request|core\.handle/i.test(m.Name))
-              .map((m) => (
-                <tr key={m.Name}>
-                  <td>{m.Name}</td>
-                  <td>{m.Count}</td>
-                  <td>{m.Rate.toFixed(2)}</td>
-                  <td>{m.Mean.toFixed(2)}</td>
-                </tr>
-              ))}
-          </tbody>
-        </table>
+        <Table caption="Request metrics" columns={['Metric', 'Count', 'Rate (/s)', 'Mean']}>
+          {[...(metrics.data?.Counters ?? []), ...(metrics.data?.Samples ?? [])]
+            .filter((m) => /request|core\.handle/i.test(m.Name))
+            .map((m) => (
+              <tr key={m.Name}>
+                <td>{m.Name}</td>
+                <td>{m.Count}</td>
+                <td>{m.Rate.toFixed(2)}</td>
+                <td>{m.Mean.toFixed(2)}</td>
+              </tr>
+            ))}
+        </Table>
       )}
     </section>
   );

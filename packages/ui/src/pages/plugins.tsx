@@ -7,6 +7,8 @@ import { PageTitle } from '../layout';
 import { useAction, useApi } from '../use-api';
 import type { MountEntry } from './dashboard';
 import { PluginReload } from './plugin-reload';
+import { Table } from '../components/table';
+import { LoadStatus } from '../components/load-status';
 
 export interface PluginSummary {
   type: 'auth' | 'database' | 'secret';
@@ -47,64 +49,49 @@ export function PluginsPage() {
             <label htmlFor="show-builtin">Show built-in plugins</label>
           </div>
         </div>
-        {catalog.error ? <PageError error={catalog.error} /> : null}
-        {catalog.loading && !catalog.data ? <Busy /> : null}
+        <LoadStatus loaded={catalog} />
         <ErrorBox error={action.error} onDismiss={action.clear} />
         {catalog.data ? (
-          <table>
-            <caption className="sr-only">Plugins in the catalog</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Version</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
-                <th scope="col">SHA-256</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {plugins.map((p) => {
-                const pinned = pinOf(p);
-                return (
-                  <tr key={`${p.type}/${p.name}/${p.version}`}>
-                    <td>{p.name}</td>
-                    <td>{p.type}</td>
-                    <td>
-                      {p.version || '(unversioned)'}
-                      {pinned !== undefined && pinned === p.version ? <span className="badge">pinned</span> : null}
-                    </td>
-                    <td>{p.builtin ? 'built-in' : 'external'}</td>
-                    <td>{p.deprecation_status ?? '—'}</td>
-                    <td>{p.sha256 ? <code title={p.sha256}>{p.sha256.slice(0, 12)}…</code> : '—'}</td>
-                    <td className="actions">
-                      {!p.builtin && p.version && pinned !== p.version ? (
-                        <button type="button" className="small" aria-label={`Pin ${p.name} to ${p.version}`} onClick={() => void action.run(async () => (await api.write(apiPath('sys/plugins/pins', p.type, p.name), { version: p.version }), setNotice(`${p.name} pinned to ${p.version}.`), reloadAll()))}>
-                          Pin
-                        </button>
-                      ) : null}
-                      {pinned === p.version && p.version ? (
-                        <button type="button" className="small" aria-label={`Unpin ${p.name}`} onClick={() => void action.run(async () => (await api.remove(apiPath('sys/plugins/pins', p.type, p.name)), setNotice(`${p.name} unpinned.`), reloadAll()))}>
-                          Unpin
-                        </button>
-                      ) : null}
-                      {!p.builtin ? (
-                        <button type="button" className="small danger" aria-label={`Remove ${p.name} ${p.version} from the catalog`} onClick={() => void action.run(async () => (await api.remove(apiPath('sys/plugins/catalog', p.type, p.name), { version: p.version || undefined }), setNotice(`${p.name} ${p.version} removed from the catalog.`), reloadAll()))}>
-                          Remove
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-              {plugins.length === 0 ? (
-                <tr>
-                  <td colSpan={7}>No {showBuiltin ? '' : 'external '}plugins of this type. Register one above.</td>
+          <Table caption="Plugins in the catalog" columns={['Name', 'Type', 'Version', 'Kind', 'Status', 'SHA-256', 'Actions']}>
+            {plugins.map((p) => {
+              const pinned = pinOf(p);
+              return (
+                <tr key={`${p.type}/${p.name}/${p.version}`}>
+                  <td>{p.name}</td>
+                  <td>{p.type}</td>
+                  <td>
+                    {p.version || '(unversioned)'}
+                    {pinned !== undefined && pinned === p.version ? <span className="badge">pinned</span> : null}
+                  </td>
+                  <td>{p.builtin ? 'built-in' : 'external'}</td>
+                  <td>{p.deprecation_status ?? '—'}</td>
+                  <td>{p.sha256 ? <code title={p.sha256}>{p.sha256.slice(0, 12)}…</code> : '—'}</td>
+                  <td className="actions">
+                    {!p.builtin && p.version && pinned !== p.version ? (
+                      <button type="button" className="small" aria-label={`Pin ${p.name} to ${p.version}`} onClick={() => void action.run(async () => (await api.write(apiPath('sys/plugins/pins', p.type, p.name), { version: p.version }), setNotice(`${p.name} pinned to ${p.version}.`), reloadAll()))}>
+                        Pin
+                      </button>
+                    ) : null}
+                    {pinned === p.version && p.version ? (
+                      <button type="button" className="small" aria-label={`Unpin ${p.name}`} onClick={() => void action.run(async () => (await api.remove(apiPath('sys/plugins/pins', p.type, p.name)), setNotice(`${p.name} unpinned.`), reloadAll()))}>
+                        Unpin
+                      </button>
+                    ) : null}
+                    {!p.builtin ? (
+                      <button type="button" className="small danger" aria-label={`Remove ${p.name} ${p.version} from the catalog`} onClick={() => void action.run(async () => (await api.remove(apiPath('sys/plugins/catalog', p.type, p.name), { version: p.version || undefined }), setNotice(`${p.name} ${p.version} removed from the catalog.`), reloadAll()))}>
+                        Remove
+                      </button>
+                    ) : null}
+                  </td>
                 </tr>
-              ) : null}
-            </tbody>
-          </table>
+              );
+            })}
+            {plugins.length === 0 ? (
+              <tr>
+                <td colSpan={7}>No {showBuiltin ? '' : 'external '}plugins of this type. Register one above.</td>
+              </tr>
+            ) : null}
+          </Table>
         ) : null}
       </section>
       <PluginReload plugins={[...new Set((catalog.data?.data.detailed ?? []).filter((p) => !p.builtin).map((p) => p.name))]} mounts={mounts.data?.map((m) => m.path) ?? []} onDone={() => mounts.reload()} />
@@ -112,29 +99,17 @@ export function PluginsPage() {
         <h2 id="running-h">Mounts and the plugin versions they run</h2>
         {mounts.error ? <PageError error={mounts.error} /> : null}
         {mounts.data ? (
-          <table>
-            <caption className="sr-only">Mounts and their running plugin</caption>
-            <thead>
-              <tr>
-                <th scope="col">Mount</th>
-                <th scope="col">Plugin</th>
-                <th scope="col">Configured version</th>
-                <th scope="col">Running version</th>
-                <th scope="col">Running SHA-256</th>
+          <Table caption="Mounts and their running plugin" columns={['Mount', 'Plugin', 'Configured version', 'Running version', 'Running SHA-256']}>
+            {mounts.data.map((m) => (
+              <tr key={m.path}>
+                <td>{m.path}</td>
+                <td>{m.type}</td>
+                <td>{m.plugin_version || '—'}</td>
+                <td>{m.running_plugin_version || '—'}</td>
+                <td>{m.running_sha256 ? <code title={m.running_sha256}>{m.running_sha256.slice(0, 12)}…</code> : '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {mounts.data.map((m) => (
-                <tr key={m.path}>
-                  <td>{m.path}</td>
-                  <td>{m.type}</td>
-                  <td>{m.plugin_version || '—'}</td>
-                  <td>{m.running_plugin_version || '—'}</td>
-                  <td>{m.running_sha256 ? <code title={m.running_sha256}>{m.running_sha256.slice(0, 12)}…</code> : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         ) : null}
       </section>
     </>

@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { api } from '../api/client';
-import { Busy } from '../components/busy';
-import { PageError } from '../components/error-box';
 import { Field } from '../components/fields';
 import { PageTitle } from '../layout';
 import { Link, navigate } from '../router';
 import { useApi } from '../use-api';
 import { CapabilityTester } from './capability-tester';
+import { LoadStatus } from '../components/load-status';
 
 /** sys/policies/acl: the list, a way to create one, and the capability tester. */
 export function PoliciesPage() {
@@ -27,8 +26,7 @@ export function PoliciesPage() {
           Create policy
         </button>
       </form>
-      {policies.error ? <PageError error={policies.error} /> : null}
-      {policies.loading && !policies.data ? <Busy /> : null}
+      <LoadStatus loaded={policies} />
       {policies.data ? (
         <ul className="listing" aria-label="Policies">
           {policies.data.map((p) => (

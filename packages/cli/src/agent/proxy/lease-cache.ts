@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { ApiClient } from '../../api/client.js';
 import { errorText } from '../error-text.js';
+import { renewLease } from '../renew-lease.js';
 import type { Logger } from '../logger.js';
 import type { ProxiedResponse } from './forward.js';
 
@@ -85,14 +86,7 @@ export class LeaseCache {
   private async renew(entry: CacheEntry): Promise<void> {
     if (this.entries.get(entry.key) !== entry) return;
     try {
-      let ttl: number;
-      if (entry.authToken !== undefined) {
-        const s = await this.client.secret('PUT', 'auth/token/renew-self', { token: entry.authToken, body: { increment: entry.increment }, noWrap: true });
-        ttl = Number(s?.auth?.lease_duration ?? 0);
-      } else {
-        const s = await this.client.secret('PUT', 'sys/leases/renew', { token: entry.requestToken, body: { lease_id: entry.leaseId, increment: entry.increment }, noWrap: true });
-        ttl = Number(s?.lease_duration ?? 0);
-      }
+      const ttl = await renewLease(this.client, entry, entry.requestToken);
       if (ttl < entry.increment) {
         // Its max TTL is near: serve it until shortly before the end, then let the next request fetch a new one.
         this.schedule(entry, ttl, false);

@@ -8,6 +8,7 @@ import { ResponseError } from '../../api/errors.js';
 import type { Secret } from '../../api/secret.js';
 import { errorText } from '../error-text.js';
 import type { Logger } from '../logger.js';
+import { renewLease } from '../renew-lease.js';
 import { addPrefixToKvPath, kvPreflight, type KvMount } from '../../kv/paths.js';
 import { templateSecret } from './secret-value.js';
 
@@ -89,14 +90,7 @@ export class Dependencies {
   private async renew(dep: Dependency): Promise<void> {
     dep.renewAt = undefined;
     try {
-      let ttl: number;
-      if (dep.authToken !== undefined) {
-        const secret = await this.client.secret('PUT', 'auth/token/renew-self', { token: dep.authToken, body: { increment: dep.increment }, noWrap: true });
-        ttl = Number(secret?.auth?.lease_duration ?? 0);
-      } else {
-        const secret = await this.client.secret('PUT', 'sys/leases/renew', { token: this.token, body: { lease_id: dep.leaseId, increment: dep.increment }, noWrap: true });
-        ttl = Number(secret?.lease_duration ?? 0);
-      }
+      const ttl = await renewLease(this.client, dep, this.token);
       this.logger.debug('renewed lease', { path: dep.path, ttl });
       const now = this.now();
       if (ttl >= dep.increment) {
