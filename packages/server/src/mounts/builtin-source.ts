@@ -15,7 +15,7 @@ export function builtinSource(core: CoreBackends): BackendSource {
       const coreFactory = core[entry.type];
       if (coreFactory) return { backend: await coreFactory(conf), runningVersion: `v${CORE_VERSION}+builtin.vault`, runningSha256: '' };
       const kind = entry.table === 'auth' ? 'auth' : 'secret';
-      const plugin = builtinPlugins.find((p) => p.name === entry.type && (p.type === kind || (kind === 'secret' && p.type === 'database')));
+      const plugin = builtinPlugins.find((p) => p.name === entry.type && p.type === kind);
       if (!plugin) throw new CofferError('invalid_request', `plugin not found in the catalog: ${entry.type}`);
       return { backend: await plugin.factory(conf), runningVersion: `v${plugin.version}+builtin`, runningSha256: '' };
     },
@@ -23,5 +23,5 @@ export function builtinSource(core: CoreBackends): BackendSource {
 }
 
 export function isBuiltinType(kind: 'secret' | 'auth', type: string): boolean {
-  return builtinPlugins.some((p) => !p.hidden && p.name === type && (p.type === kind || (kind === 'secret' && p.type === 'database')));
+  return builtinPlugins.some((p) => !p.hidden && p.name === type && p.type === kind);
 }
