@@ -52,14 +52,16 @@ export class RedisDatabase implements DatabasePlugin {
       ...tlsOptions(req.config, host),
     };
     const client = new Redis(options);
-    client.on('error', () => undefined);
+    // ioredis reports a refused AUTH as an 'error' event and then only "Connection is closed": keep the reason.
+    let lastError: unknown;
+    client.on('error', (err: unknown) => (lastError = err));
     if (req.verifyConnection) {
       try {
         await client.connect();
         await client.ping();
       } catch (err) {
         client.disconnect();
-        throw driverError(err, 'error verifying connection', [this.rootPassword]);
+        throw driverError(lastError ?? err, 'error verifying connection', [this.rootPassword]);
       }
     }
     this.client?.disconnect();
