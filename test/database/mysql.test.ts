@@ -132,6 +132,24 @@ describe('mysql-database-plugin (built in) against MariaDB', { skip: mariadb.ski
     assert.equal((await admin(`SELECT 1 FROM mysql.user WHERE User LIKE 'v-root-badsql-%'`)).length, 0, 'the half-made user was rolled back');
   });
 
+  it('generates passwords from the connection\'s password_policy', async () => {
+    const policy = 'length = 28\nrule "charset" {\n  charset = "abcdefghkmnpqrstuvwxyz"\n  min-chars = 4\n}\nrule "charset" {\n  charset = "23456789"\n  min-chars = 4\n}';
+    assert.equal((await s.request('PUT', 'sys/policies/password/db', { policy })).status, 204);
+    const res = await s.request('POST', 'database/config/policy', { plugin_name: 'mysql-database-plugin', connection_url: url, username: rootUser, password: rootPassword, allowed_roles: 'withpolicy', password_policy: 'db' });
+    assert.equal(res.status, 204, JSON.stringify(res.body));
+    assert.equal((await s.request('POST', 'database/roles/withpolicy', { db_name: 'policy', creation_statements: [CREATION] })).status, 204);
+    const creds = await s.request('GET', 'database/creds/withpolicy');
+    assert.equal(creds.status, 200, JSON.stringify(creds.body));
+    assert.match(creds.body.data.password, /^[a-hk-np-z2-9]{28}$/);
+    assert.equal(await loginAs(creds.body.data.username, creds.body.data.password), `${creds.body.data.username}@%`);
+    await s.request('PUT', 'sys/leases/revoke', { lease_id: creds.body.lease_id });
+    // A policy that does not exist is a clear 400 when credentials are asked for.
+    await s.request('POST', 'database/config/policy', { password_policy: 'nosuch' });
+    const missing = await s.request('GET', 'database/creds/withpolicy');
+    assert.equal(missing.status, 400);
+    assert.match(missing.body.errors.join(' '), /password policy "nosuch" does not exist/);
+  });
+
   it('rotates the root password in the database and never shows it', async () => {
     assert.equal((await s.request('POST', 'database/rotate-root/maria')).status, 204);
     await assert.rejects(loginAs(rootUser, rootPassword), /Access denied/);

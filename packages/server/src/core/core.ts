@@ -10,6 +10,7 @@ import { routerPath, type MountEntry } from '../mounts/mount-entry.js';
 import { MountManager } from '../mounts/mount-manager.js';
 import type { PhysicalBackend } from '../physical/index.js';
 import { createPolicyStore, policyAclPort, policySysPaths, type PolicyStore } from '../policy/index.js';
+import { PasswordPolicyStore, passwordPolicySysPaths } from '../password-policy/index.js';
 import { createSealManager, handleLifecycle, isLifecyclePath, type SealManager } from '../seal/index.js';
 import { createSystemBackend } from '../sys/backend.js';
 import { callBackend } from './backend-calls.js';
@@ -190,7 +191,14 @@ export class Core {
     const wrapper = new ResponseWrapper({ tokens: tokens.port, cubbyholeOf });
     const acl = policyAclPort(policies);
 
-    const viewFor = (entry: MountEntry) => systemViewFor(entry, { systemTtls: () => this.systemTtls(), wrapData: (data, ttl) => this.wrapData(data, ttl), openDatabasePlugin: this.options.openDatabasePlugin });
+    const passwordPolicies = new PasswordPolicyStore(new StorageView(barrier, 'sys/password_policy/'));
+    const viewFor = (entry: MountEntry) =>
+      systemViewFor(entry, {
+        systemTtls: () => this.systemTtls(),
+        wrapData: (data, ttl) => this.wrapData(data, ttl),
+        openDatabasePlugin: this.options.openDatabasePlugin,
+        generatePassword: (policy) => passwordPolicies.generate(policy),
+      });
     let mounts: MountManager;
     const sysFactory = async () =>
       createSystemBackend({
@@ -206,7 +214,7 @@ export class Core {
         openapi: (req) => this.openapi(req),
         knownType: async (kind, type) => isBuiltinType(kind, type) || (await this.options.knownType?.(kind, type)) === true,
         logger: logger.child({ component: 'sys' }),
-        extraPaths: [...policySysPaths(policies), ...leasePaths(expiration), ...auditSysPaths(audit), ...(this.options.extraSysPaths?.(this) ?? [])],
+        extraPaths: [...policySysPaths(policies), ...passwordPolicySysPaths(passwordPolicies), ...leasePaths(expiration), ...auditSysPaths(audit), ...(this.options.extraSysPaths?.(this) ?? [])],
       });
     const builtin = builtinSource({ system: sysFactory, token: async () => tokens.backend });
     mounts = new MountManager({
