@@ -127,6 +127,25 @@ describe('postgresql-database-plugin (built in) against PostgreSQL', { skip: pos
     assert.ok(await eventually(async () => !(await roleExists(creds.body.data.username))), 'the expired user was dropped');
   });
 
+  it('retries the revocation of an expired lease while the database is down, visibly, and drops the user once it is back', async () => {
+    const creds = await s.request('GET', 'database/creds/short');
+    assert.equal(creds.status, 200, JSON.stringify(creds.body));
+    const { username } = creds.body.data;
+    await instance!.stop();
+    try {
+      const lookup = async () => (await s.request('PUT', 'sys/leases/lookup', { lease_id: creds.body.lease_id })).body;
+      assert.ok(await eventually(async () => (await lookup()).data?.revocation_attempts >= 1, 20_000), 'the failed revocation shows in the lookup');
+      const failing = await lookup();
+      assert.match(failing.data.last_revocation_error, /ECONNREFUSED|connect/);
+      assert.ok(failing.data.next_revocation_attempt);
+      assert.ok(!JSON.stringify(failing).includes(rootPassword), 'no password in the error');
+    } finally {
+      await instance!.start();
+    }
+    assert.ok(await eventually(async () => !(await roleExists(username)), 40_000), 'the user was dropped by a retry');
+    assert.ok(await eventually(async () => (await s.request('PUT', 'sys/leases/lookup', { lease_id: creds.body.lease_id })).status === 400, 10_000), 'and the lease is gone');
+  });
+
   it('stores a SCRAM verifier, never the clear password, with password_authentication=scram-sha-256', async () => {
     const res = await s.request('POST', 'database/config/pgscram', {
       plugin_name: 'postgresql-database-plugin',

@@ -103,6 +103,27 @@ export interface LeaseLookup {
   last_renewal: string | null;
   renewable: boolean;
   ttl: number;
+  /** Present while revocations of an expired lease fail (Coffer's addition: failures are never silent). */
+  revocation_attempts?: number;
+  next_revocation_attempt?: string;
+  last_revocation_error?: string;
+  /** True once the lease was given up on; revoke-force removes it. */
+  irrevocable?: boolean;
+}
+
+/** A lease whose revocation failed and is being retried. */
+export interface RevocationState {
+  attempts: number;
+  /** ms since the epoch; undefined once the lease is irrevocable. */
+  nextAttempt?: number;
+  lastError: string;
+  irrevocable: boolean;
+}
+
+export interface IrrevocableLease {
+  leaseId: string;
+  error: string;
+  expireTime: number;
 }
 
 export interface LeaseTimes {
@@ -144,6 +165,10 @@ export interface ExpirationManager {
   stop(): void;
   /** Leases known in memory. */
   count(): number;
+  /** A lease whose revocation failed: how often, when it is tried next, why (undefined when none failed). */
+  revocationState(leaseId: string): RevocationState | undefined;
+  /** Leases given up on after repeated failed revocations (revoke-force removes them). */
+  irrevocableLeases(): Promise<IrrevocableLease[]>;
   /** Revoke every lease that is due now; resolves with how many were handled. */
   processDue(): Promise<number>;
   /** Number of armed timers (0 or 1): for tests and metrics. */
@@ -173,6 +198,8 @@ class LeaseManager implements ExpirationManager {
   /** Leases whose revocation failed → when to try again. */
   private readonly retryAt = new Map<string, number>();
   private readonly attempts = new Map<string, number>();
+  /** Why the last revocation of a lease failed (while it is retried), so lookups can show it. */
+  private readonly revokeErrors = new Map<string, string>();
   private readonly irrevocable = new Set<string>();
   private readonly heap = new ExpiryHeap();
   private readonly inflight = new Map<string, Promise<void>>();
@@ -497,6 +524,18 @@ class LeaseManager implements ExpirationManager {
       last_renewal: le.lastRenewalTime ? formatTime(le.lastRenewalTime) : null,
       renewable: checkRenewable(le, now).renewable,
       ttl: le.expireTime ? remainingTtl(le, now) : 0,
+      ...this.revocationFields(le),
+    };
+  }
+
+  private revocationFields(le: LeaseEntry): Partial<LeaseLookup> {
+    if (le.revokeErr) return { irrevocable: true, last_revocation_error: le.revokeErr };
+    const state = this.revocationState(le.leaseId);
+    if (!state) return {};
+    return {
+      revocation_attempts: state.attempts,
+      ...(state.nextAttempt !== undefined ? { next_revocation_attempt: formatTime(state.nextAttempt) } : {}),
+      last_revocation_error: state.lastError,
     };
   }
 
@@ -530,6 +569,22 @@ class LeaseManager implements ExpirationManager {
 
   count(): number {
     return this.expiry.size;
+  }
+
+  revocationState(leaseId: string): RevocationState | undefined {
+    if (this.irrevocable.has(leaseId)) return { attempts: this.maxAttempts, lastError: this.revokeErrors.get(leaseId) ?? '', irrevocable: true };
+    const attempts = this.attempts.get(leaseId);
+    if (attempts === undefined) return undefined;
+    return { attempts, nextAttempt: this.retryAt.get(leaseId), lastError: this.revokeErrors.get(leaseId) ?? '', irrevocable: false };
+  }
+
+  async irrevocableLeases(): Promise<IrrevocableLease[]> {
+    const out: IrrevocableLease[] = [];
+    for (const leaseId of [...this.irrevocable].sort()) {
+      const le = await this.load(leaseId);
+      if (le?.revokeErr) out.push({ leaseId, error: le.revokeErr, expireTime: le.expireTime });
+    }
+    return out;
   }
 
   timersArmed(): number {
@@ -626,6 +681,7 @@ class LeaseManager implements ExpirationManager {
     this.expiry.clear();
     this.retryAt.clear();
     this.attempts.clear();
+    this.revokeErrors.clear();
     this.irrevocable.clear();
     this.heap.clear();
   }
@@ -682,6 +738,7 @@ class LeaseManager implements ExpirationManager {
         return;
       }
       this.attempts.set(leaseId, attempt);
+      this.revokeErrors.set(leaseId, messageOf(err));
       const at = this.now() + this.retryBaseMs * 2 ** (attempt - 1);
       this.retryAt.set(leaseId, at);
       this.heap.push(leaseId, at);
@@ -691,6 +748,7 @@ class LeaseManager implements ExpirationManager {
 
   private async markIrrevocable(leaseId: string, err: unknown): Promise<void> {
     this.attempts.delete(leaseId);
+    this.revokeErrors.delete(leaseId);
     this.retryAt.delete(leaseId);
     const le = await this.load(leaseId);
     if (!le) {
@@ -755,6 +813,7 @@ class LeaseManager implements ExpirationManager {
   }
 
   private untrack(leaseId: string): void {
+    this.revokeErrors.delete(leaseId);
     this.expiry.delete(leaseId);
     this.retryAt.delete(leaseId);
     this.attempts.delete(leaseId);
