@@ -4,6 +4,7 @@ import { kvFactory } from './kv/index.js';
 import { userpassFactory } from './userpass/index.js';
 import { approleFactory } from './approle/index.js';
 import { databaseFactory } from './database/index.js';
+import { rabbitmqFactory } from './rabbitmq/index.js';
 import { BUILTIN_DATABASE_PLUGIN_VERSION, builtinDatabasePlugins } from './database-plugins/index.js';
 import { CofferError } from '@coffer/sdk';
 
@@ -12,6 +13,7 @@ export { kvFactory } from './kv/index.js';
 export { userpassFactory } from './userpass/index.js';
 export { approleFactory } from './approle/index.js';
 export { databaseFactory } from './database/index.js';
+export { rabbitmqFactory } from './rabbitmq/index.js';
 export { builtinDatabasePlugins } from './database-plugins/index.js';
 
 /** A built-in engine or auth method as the plugin catalog lists it. */
@@ -34,6 +36,7 @@ export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'auth', name: 'approle', factory: approleFactory, version: '0.1.0', deprecationStatus: 'supported' },
   // The database secrets engine (its database plugins come from the catalog, through SystemView.openDatabasePlugin).
   { type: 'secret', name: 'database', factory: databaseFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'secret', name: 'rabbitmq', factory: rabbitmqFactory, version: '0.1.0', deprecationStatus: 'supported' },
   // Database plugins (PostgreSQL, MySQL/MariaDB, Redis): the database engine runs them in process for its connections.
   ...[...builtinDatabasePlugins.keys()].map(
     (name): BuiltinPlugin => ({ type: 'database', name, factory: notMountable(name), version: BUILTIN_DATABASE_PLUGIN_VERSION, deprecationStatus: 'supported' }),
