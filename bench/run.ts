@@ -1,5 +1,5 @@
 // `npm run bench`: starts servers as separate processes and measures them with autocannon.
-// BENCH_SECONDS (default 5) sets each run's length; BENCH_ONLY=core|plugins picks a group.
+// BENCH_SECONDS (default 5) sets each run's length; BENCH_ONLY=core|plugins|leases picks a group.
 import { coreBench } from './core-bench.js';
 
 const only = process.env['BENCH_ONLY'];
@@ -7,4 +7,8 @@ if (!only || only === 'core') await coreBench();
 if (!only || only === 'plugins') {
   const { pluginBench } = await import('./plugin-bench.js').catch(() => ({ pluginBench: undefined }));
   if (pluginBench) await pluginBench();
+}
+if (!only || only === 'leases') {
+  const { leaseBench } = await import('./lease-bench.js');
+  await leaseBench();
 }

@@ -244,7 +244,9 @@ export class Core {
     this.state = { policies, expiration, tokens, audit, mounts, handler, wrapper };
     try {
       await mounts.load();
-      await expiration.restore();
+      // Leases load in the background: with a million of them the server answers at once, and
+      // lookups, revocations and expiries work on storage until the in-memory index is complete.
+      void expiration.restore().catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'restoring leases failed'));
       await this.options.onUnsealed?.(this);
     } catch (err) {
       this.state = undefined;

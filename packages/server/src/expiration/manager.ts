@@ -661,6 +661,9 @@ class LeaseManager implements ExpirationManager {
       });
       // Leases that expired while sealed start revoking while the rest still loads.
       this.armTimer();
+      // Loading is CPU work on promises that are already resolved: without a real yield per page,
+      // incoming requests would wait for the whole restore.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     };
     for await (const id of this.walk('')) {
       if (generation !== this.generation) return;
