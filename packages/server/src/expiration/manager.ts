@@ -68,6 +68,12 @@ export interface ExpirationManagerOptions {
   revokeConcurrency?: number;
   /** Expired leases taken off the heap per round (default 500). */
   batchSize?: number;
+  /**
+   * Share of the server's time a mass expiry may take (0 < x <= 1, default 0.5):
+   * after each batch the expiry pauses as long as the batch took times (1/x - 1),
+   * so other requests keep their latency while thousands of leases expire at once.
+   */
+  expiryDutyCycle?: number;
   /** Failed revocations before a lease is marked irrevocable (default 6, as Vault). */
   maxRevokeAttempts?: number;
   /** First retry delay; doubles on every failure (default 10 s). */
@@ -180,6 +186,9 @@ export function createExpirationManager(options: ExpirationManagerOptions): Expi
   return new LeaseManager(options);
 }
 
+/** Leases loaded between two yields to the event loop while restoring. */
+const RESTORE_CHUNK = 100;
+
 class LeaseManager implements ExpirationManager {
   private readonly storage: Storage;
   private readonly logger: Logger;
@@ -187,6 +196,7 @@ class LeaseManager implements ExpirationManager {
   private readonly scheduler: Scheduler;
   private readonly concurrency: number;
   private readonly batchSize: number;
+  private readonly expiryDutyCycle: number;
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly pageSize: number;
@@ -222,6 +232,7 @@ class LeaseManager implements ExpirationManager {
     this.scheduler = options.scheduler ?? realScheduler;
     this.concurrency = options.revokeConcurrency ?? 16;
     this.batchSize = options.batchSize ?? 500;
+    this.expiryDutyCycle = Math.min(1, Math.max(0.05, options.expiryDutyCycle ?? 0.5));
     this.maxAttempts = options.maxRevokeAttempts ?? 6;
     this.retryBaseMs = options.retryBaseMs ?? 10_000;
     this.pageSize = options.pageSize ?? 1000;
@@ -668,7 +679,8 @@ class LeaseManager implements ExpirationManager {
     for await (const id of this.walk('')) {
       if (generation !== this.generation) return;
       page.push(id);
-      if (page.length >= this.pageSize) await flush();
+      // Small chunks: each ends with a yield, so a request waits for at most one chunk's CPU time.
+      if (page.length >= RESTORE_CHUNK) await flush();
     }
     await flush();
     if (generation !== this.generation) return;
@@ -706,10 +718,16 @@ class LeaseManager implements ExpirationManager {
     let handled = 0;
     for (;;) {
       if (this.stopped) break;
-      const due = this.popDue(this.batchSize);
+      // Small batches (a tenth of batchSize) so that each pause follows little work.
+      const due = this.popDue(Math.max(1, Math.ceil(this.batchSize / 10)));
       if (due.length === 0) break;
+      const started = performance.now();
       await runPool(due, this.concurrency, (id) => this.expireOne(id));
       handled += due.length;
+      const pauseMs = (performance.now() - started) * (1 / this.expiryDutyCycle - 1);
+      // A real pause (not the injected scheduler): it paces CPU time, not lease time.
+      if (pauseMs >= 1) await new Promise<void>((resolve) => setTimeout(resolve, pauseMs));
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return handled;
   }
