@@ -69,7 +69,7 @@ export interface ExpirationManagerOptions {
   /** Expired leases taken off the heap per round (default 500). */
   batchSize?: number;
   /**
-   * Share of the server's time a mass expiry may take (0 < x <= 1, default 0.5):
+   * Share of the server's time a mass expiry may take (0 < x <= 1, default 0.25):
    * after each batch the expiry pauses as long as the batch took times (1/x - 1),
    * so other requests keep their latency while thousands of leases expire at once.
    */
@@ -232,7 +232,7 @@ class LeaseManager implements ExpirationManager {
     this.scheduler = options.scheduler ?? realScheduler;
     this.concurrency = options.revokeConcurrency ?? 16;
     this.batchSize = options.batchSize ?? 500;
-    this.expiryDutyCycle = Math.min(1, Math.max(0.05, options.expiryDutyCycle ?? 0.5));
+    this.expiryDutyCycle = Math.min(1, Math.max(0.05, options.expiryDutyCycle ?? 0.25));
     this.maxAttempts = options.maxRevokeAttempts ?? 6;
     this.retryBaseMs = options.retryBaseMs ?? 10_000;
     this.pageSize = options.pageSize ?? 1000;
@@ -718,8 +718,8 @@ class LeaseManager implements ExpirationManager {
     let handled = 0;
     for (;;) {
       if (this.stopped) break;
-      // Small batches (a tenth of batchSize) so that each pause follows little work.
-      const due = this.popDue(Math.max(1, Math.ceil(this.batchSize / 10)));
+      // Small batches (a 25th of batchSize) so that each pause follows little work.
+      const due = this.popDue(Math.max(1, Math.ceil(this.batchSize / 25)));
       if (due.length === 0) break;
       const started = performance.now();
       await runPool(due, this.concurrency, (id) => this.expireOne(id));
