@@ -32,6 +32,11 @@ if ! port_open 5672 && command -v rabbitmq-server >/dev/null; then
   log "starting RabbitMQ"; rabbitmq-server -detached || true
 fi
 
+# RabbitMQ's management API (15672): the rabbitmq secrets engine manages users through it.
+if command -v rabbitmq-plugins >/dev/null && ! port_open 15672; then
+  log "enabling rabbitmq_management"; rabbitmq-plugins enable rabbitmq_management >/dev/null 2>&1 || log "rabbitmq_management could not be enabled"
+fi
+
 # etcd: from Debian's etcd-server package.
 if ! command -v etcd >/dev/null; then
   log "installing etcd-server"; apt_install etcd-server etcd-client || log "etcd could not be installed"

@@ -8,6 +8,9 @@ import { sshFactory } from './ssh/index.js';
 import { totpFactory } from './totp/index.js';
 import { transitFactory } from './transit/index.js';
 import { pkiFactory } from './pki/index.js';
+import { rabbitmqFactory } from './rabbitmq/index.js';
+import { BUILTIN_DATABASE_PLUGIN_VERSION, builtinDatabasePlugins } from './database-plugins/index.js';
+import { CofferError } from '@coffer/sdk';
 
 export { cubbyholeFactory, cubbyholePrefix } from './cubbyhole/index.js';
 export { kvFactory } from './kv/index.js';
@@ -18,6 +21,8 @@ export { sshFactory } from './ssh/index.js';
 export { totpFactory } from './totp/index.js';
 export { transitFactory } from './transit/index.js';
 export { pkiFactory } from './pki/index.js';
+export { rabbitmqFactory } from './rabbitmq/index.js';
+export { builtinDatabasePlugins } from './database-plugins/index.js';
 
 /** A built-in engine or auth method as the plugin catalog lists it. */
 export interface BuiltinPlugin {
@@ -43,4 +48,16 @@ export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'secret', name: 'totp', factory: totpFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'transit', factory: transitFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'pki', factory: pkiFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'secret', name: 'rabbitmq', factory: rabbitmqFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  // Database plugins (PostgreSQL, MySQL/MariaDB, Redis): the database engine runs them in process for its connections.
+  ...[...builtinDatabasePlugins.keys()].map(
+    (name): BuiltinPlugin => ({ type: 'database', name, factory: notMountable(name), version: BUILTIN_DATABASE_PLUGIN_VERSION, deprecationStatus: 'supported' }),
+  ),
 ];
+
+/** A database plugin is not an engine of its own: it serves connections of the database engine. */
+function notMountable(name: string): BackendFactory {
+  return async () => {
+    throw new CofferError('invalid_request', `"${name}" is a database plugin: enable the "database" secrets engine and configure a connection with plugin_name=${name}`);
+  };
+}

@@ -16,3 +16,4 @@ export * from './concurrency/keyed-mutex.js';
 // The external-plugin runtime (gRPC, TLS) is a separate entry point: import from '@coffer/sdk/plugin/index.js'.
 // Database plugin contract (types only: no runtime import of the plugin runtime).
 export type * from './plugin/database.js';
+export * from './template/username-template.js';

@@ -1,4 +1,5 @@
 import { CofferError, isCofferError, type DatabasePlugin, type Logger, type OpenedDatabasePlugin, type SystemView } from '@coffer/sdk';
+import { openBuiltinDatabasePlugin } from './builtin-plugins.js';
 import type { DatabaseConfig } from './config-entry.js';
 
 /** One open plugin connection and the calls running on it. */
@@ -221,10 +222,12 @@ export class ConnectionCache {
 
   private async openPlugin(pluginName: string, version: string): Promise<OpenedDatabasePlugin> {
     const { system } = this.options;
-    // No built-in database plugins yet: a name the catalog does not run as an external plugin is unknown.
+    // The catalog runs external plugins (a registered one overrides a built-in of the same name); otherwise Coffer's own.
     const opened = system.openDatabasePlugin ? await system.openDatabasePlugin(pluginName, version) : null;
-    if (!opened) throw new CofferError('invalid_request', `plugin not found in the catalog: ${pluginName}`);
-    return opened;
+    if (opened) return opened;
+    const builtin = openBuiltinDatabasePlugin(pluginName, version);
+    if (!builtin) throw new CofferError('invalid_request', `plugin not found in the catalog: ${pluginName}${version ? ` (version ${version})` : ''}`);
+    return builtin;
   }
 
   /** Asks the plugin for its version (a remote plugin reports it with its type). */

@@ -4,6 +4,25 @@ import type { CommandGroup } from './command.js';
 
 export const COMMAND_GROUPS: CommandGroup[] = [
   {
+    name: 'lease',
+    synopsis: 'Interact with leases',
+    help: `
+Usage: ${CLI_NAME} lease <subcommand> [options] [args]
+
+  This command groups subcommands for interacting with leases. Users can look
+  up, renew and revoke leases.
+
+  Renew a lease:
+
+      $ ${CLI_NAME} lease renew database/creds/readonly/2f6a614c...
+
+  Revoke a lease:
+
+      $ ${CLI_NAME} lease revoke database/creds/readonly/2f6a614c...
+
+  Please see the individual subcommand help for detailed usage information.`,
+  },
+  {
     name: 'operator',
     synopsis: 'Perform operator-specific tasks',
     help: `

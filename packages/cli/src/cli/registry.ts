@@ -63,6 +63,9 @@ import { tokenCapabilitiesCommand } from '../commands/token-capabilities.js';
 import { tokenCreateCommand } from '../commands/token-create.js';
 import { tokenLookupCommand } from '../commands/token-lookup.js';
 import { tokenRenewCommand } from '../commands/token-renew.js';
+import { leaseLookupCommand } from '../commands/lease-lookup.js';
+import { leaseRenewCommand } from '../commands/lease-renew.js';
+import { leaseRevokeCommand } from '../commands/lease-revoke.js';
 import { tokenRevokeCommand } from '../commands/token-revoke.js';
 import { unwrapCommand } from '../commands/unwrap.js';
 import { versionCommand } from '../commands/version.js';
@@ -132,6 +135,9 @@ export const ALL_COMMANDS: Command[] = [
   tokenCreateCommand,
   tokenLookupCommand,
   tokenRenewCommand,
+  leaseLookupCommand,
+  leaseRenewCommand,
+  leaseRevokeCommand,
   tokenRevokeCommand,
   unwrapCommand,
   versionCommand,

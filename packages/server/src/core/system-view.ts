@@ -7,6 +7,8 @@ export interface SystemViewDeps {
   wrapData: (data: Record<string, unknown>, ttl: number) => Promise<WrapInfo>;
   /** The plugin system's openDatabasePlugin (for the database secrets engine); absent: no external database plugins. */
   openDatabasePlugin?: (name: string, version: string) => Promise<OpenedDatabasePlugin | null>;
+  /** A password from the named password policy (sys/policies/password). */
+  generatePassword?: (policyName: string) => Promise<string>;
 }
 
 /**
@@ -31,5 +33,6 @@ export function systemViewFor(entry: MountEntry, deps: SystemViewDeps): SystemVi
     pluginEnv: async () => ({ coffer_version: COFFER_VERSION, vault_version: VAULT_API_VERSION }),
     responseWrapData: (data, ttl) => deps.wrapData(data, ttl),
     ...(deps.openDatabasePlugin ? { openDatabasePlugin: deps.openDatabasePlugin } : {}),
+    ...(deps.generatePassword ? { generatePasswordFromPolicy: deps.generatePassword } : {}),
   };
 }

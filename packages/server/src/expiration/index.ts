@@ -2,11 +2,13 @@ export { createExpirationManager } from './manager.js';
 export type {
   ExpirationManager,
   ExpirationManagerOptions,
+  IrrevocableLease,
   LeaseLookup,
   LeaseOwner,
   LeaseTimes,
   RegisterAuthInput,
   RegisterSecretInput,
+  RevocationState,
   Scheduler,
 } from './manager.js';
 export type { LeaseEntry } from './lease-entry.js';

@@ -282,6 +282,12 @@ describe('expiration manager', () => {
     h.clock.advance(11_000);
     await h.em.processDue();
     assert.equal(failures, 1);
+    // The failure is visible while it is retried.
+    const retrying = await h.em.lookup(leaseId);
+    assert.equal(retrying!.revocation_attempts, 1);
+    assert.equal(retrying!.last_revocation_error, 'failed to revoke entry: unreachable');
+    assert.ok(retrying!.next_revocation_attempt);
+    assert.deepEqual(await h.em.irrevocableLeases(), []);
     h.clock.advance(999);
     await h.em.processDue();
     assert.equal(failures, 1, 'the first retry waits for the backoff');
@@ -296,9 +302,17 @@ describe('expiration manager', () => {
     assert.equal(failures, 3, 'an irrevocable lease is not retried');
     const stored = await h.em.get(leaseId);
     assert.equal(stored!.revokeErr, 'failed to revoke entry: unreachable');
+    assert.deepEqual(
+      (await h.em.irrevocableLeases()).map((l) => [l.leaseId, l.error]),
+      [[leaseId, 'failed to revoke entry: unreachable']],
+    );
+    const given = await h.em.lookup(leaseId);
+    assert.equal(given!.irrevocable, true);
+    assert.equal(given!.last_revocation_error, 'failed to revoke entry: unreachable');
     await rejects(h.em.renew(leaseId, 0), 'invalid_request', 'lease is expired and has failed previous revocation attempts');
     await h.em.revokePrefix(leaseId, { force: true });
     assert.equal(await h.em.get(leaseId), null);
+    assert.deepEqual(await h.em.irrevocableLeases(), []);
   });
 
   it('expires ten thousand leases through one timer', async () => {

@@ -68,6 +68,12 @@ export interface ExpirationManagerOptions {
   revokeConcurrency?: number;
   /** Expired leases taken off the heap per round (default 500). */
   batchSize?: number;
+  /**
+   * Share of the server's time a mass expiry may take (0 < x <= 1, default 0.25):
+   * after each batch the expiry pauses as long as the batch took times (1/x - 1),
+   * so other requests keep their latency while thousands of leases expire at once.
+   */
+  expiryDutyCycle?: number;
   /** Failed revocations before a lease is marked irrevocable (default 6, as Vault). */
   maxRevokeAttempts?: number;
   /** First retry delay; doubles on every failure (default 10 s). */
@@ -103,6 +109,27 @@ export interface LeaseLookup {
   last_renewal: string | null;
   renewable: boolean;
   ttl: number;
+  /** Present while revocations of an expired lease fail (Coffer's addition: failures are never silent). */
+  revocation_attempts?: number;
+  next_revocation_attempt?: string;
+  last_revocation_error?: string;
+  /** True once the lease was given up on; revoke-force removes it. */
+  irrevocable?: boolean;
+}
+
+/** A lease whose revocation failed and is being retried. */
+export interface RevocationState {
+  attempts: number;
+  /** ms since the epoch; undefined once the lease is irrevocable. */
+  nextAttempt?: number;
+  lastError: string;
+  irrevocable: boolean;
+}
+
+export interface IrrevocableLease {
+  leaseId: string;
+  error: string;
+  expireTime: number;
 }
 
 export interface LeaseTimes {
@@ -144,6 +171,10 @@ export interface ExpirationManager {
   stop(): void;
   /** Leases known in memory. */
   count(): number;
+  /** A lease whose revocation failed: how often, when it is tried next, why (undefined when none failed). */
+  revocationState(leaseId: string): RevocationState | undefined;
+  /** Leases given up on after repeated failed revocations (revoke-force removes them). */
+  irrevocableLeases(): Promise<IrrevocableLease[]>;
   /** Revoke every lease that is due now; resolves with how many were handled. */
   processDue(): Promise<number>;
   /** Number of armed timers (0 or 1): for tests and metrics. */
@@ -155,6 +186,9 @@ export function createExpirationManager(options: ExpirationManagerOptions): Expi
   return new LeaseManager(options);
 }
 
+/** Leases loaded between two yields to the event loop while restoring. */
+const RESTORE_CHUNK = 100;
+
 class LeaseManager implements ExpirationManager {
   private readonly storage: Storage;
   private readonly logger: Logger;
@@ -162,6 +196,7 @@ class LeaseManager implements ExpirationManager {
   private readonly scheduler: Scheduler;
   private readonly concurrency: number;
   private readonly batchSize: number;
+  private readonly expiryDutyCycle: number;
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly pageSize: number;
@@ -173,6 +208,8 @@ class LeaseManager implements ExpirationManager {
   /** Leases whose revocation failed → when to try again. */
   private readonly retryAt = new Map<string, number>();
   private readonly attempts = new Map<string, number>();
+  /** Why the last revocation of a lease failed (while it is retried), so lookups can show it. */
+  private readonly revokeErrors = new Map<string, string>();
   private readonly irrevocable = new Set<string>();
   private readonly heap = new ExpiryHeap();
   private readonly inflight = new Map<string, Promise<void>>();
@@ -195,6 +232,7 @@ class LeaseManager implements ExpirationManager {
     this.scheduler = options.scheduler ?? realScheduler;
     this.concurrency = options.revokeConcurrency ?? 16;
     this.batchSize = options.batchSize ?? 500;
+    this.expiryDutyCycle = Math.min(1, Math.max(0.05, options.expiryDutyCycle ?? 0.25));
     this.maxAttempts = options.maxRevokeAttempts ?? 6;
     this.retryBaseMs = options.retryBaseMs ?? 10_000;
     this.pageSize = options.pageSize ?? 1000;
@@ -497,6 +535,18 @@ class LeaseManager implements ExpirationManager {
       last_renewal: le.lastRenewalTime ? formatTime(le.lastRenewalTime) : null,
       renewable: checkRenewable(le, now).renewable,
       ttl: le.expireTime ? remainingTtl(le, now) : 0,
+      ...this.revocationFields(le),
+    };
+  }
+
+  private revocationFields(le: LeaseEntry): Partial<LeaseLookup> {
+    if (le.revokeErr) return { irrevocable: true, last_revocation_error: le.revokeErr };
+    const state = this.revocationState(le.leaseId);
+    if (!state) return {};
+    return {
+      revocation_attempts: state.attempts,
+      ...(state.nextAttempt !== undefined ? { next_revocation_attempt: formatTime(state.nextAttempt) } : {}),
+      last_revocation_error: state.lastError,
     };
   }
 
@@ -530,6 +580,22 @@ class LeaseManager implements ExpirationManager {
 
   count(): number {
     return this.expiry.size;
+  }
+
+  revocationState(leaseId: string): RevocationState | undefined {
+    if (this.irrevocable.has(leaseId)) return { attempts: this.maxAttempts, lastError: this.revokeErrors.get(leaseId) ?? '', irrevocable: true };
+    const attempts = this.attempts.get(leaseId);
+    if (attempts === undefined) return undefined;
+    return { attempts, nextAttempt: this.retryAt.get(leaseId), lastError: this.revokeErrors.get(leaseId) ?? '', irrevocable: false };
+  }
+
+  async irrevocableLeases(): Promise<IrrevocableLease[]> {
+    const out: IrrevocableLease[] = [];
+    for (const leaseId of [...this.irrevocable].sort()) {
+      const le = await this.load(leaseId);
+      if (le?.revokeErr) out.push({ leaseId, error: le.revokeErr, expireTime: le.expireTime });
+    }
+    return out;
   }
 
   timersArmed(): number {
@@ -606,11 +672,15 @@ class LeaseManager implements ExpirationManager {
       });
       // Leases that expired while sealed start revoking while the rest still loads.
       this.armTimer();
+      // Loading is CPU work on promises that are already resolved: without a real yield per page,
+      // incoming requests would wait for the whole restore.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     };
     for await (const id of this.walk('')) {
       if (generation !== this.generation) return;
       page.push(id);
-      if (page.length >= this.pageSize) await flush();
+      // Small chunks: each ends with a yield, so a request waits for at most one chunk's CPU time.
+      if (page.length >= RESTORE_CHUNK) await flush();
     }
     await flush();
     if (generation !== this.generation) return;
@@ -626,6 +696,7 @@ class LeaseManager implements ExpirationManager {
     this.expiry.clear();
     this.retryAt.clear();
     this.attempts.clear();
+    this.revokeErrors.clear();
     this.irrevocable.clear();
     this.heap.clear();
   }
@@ -647,10 +718,16 @@ class LeaseManager implements ExpirationManager {
     let handled = 0;
     for (;;) {
       if (this.stopped) break;
-      const due = this.popDue(this.batchSize);
+      // Small batches (a 25th of batchSize) so that each pause follows little work.
+      const due = this.popDue(Math.max(1, Math.ceil(this.batchSize / 25)));
       if (due.length === 0) break;
+      const started = performance.now();
       await runPool(due, this.concurrency, (id) => this.expireOne(id));
       handled += due.length;
+      const pauseMs = (performance.now() - started) * (1 / this.expiryDutyCycle - 1);
+      // A real pause (not the injected scheduler): it paces CPU time, not lease time.
+      if (pauseMs >= 1) await new Promise<void>((resolve) => setTimeout(resolve, pauseMs));
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return handled;
   }
@@ -682,6 +759,7 @@ class LeaseManager implements ExpirationManager {
         return;
       }
       this.attempts.set(leaseId, attempt);
+      this.revokeErrors.set(leaseId, messageOf(err));
       const at = this.now() + this.retryBaseMs * 2 ** (attempt - 1);
       this.retryAt.set(leaseId, at);
       this.heap.push(leaseId, at);
@@ -691,6 +769,7 @@ class LeaseManager implements ExpirationManager {
 
   private async markIrrevocable(leaseId: string, err: unknown): Promise<void> {
     this.attempts.delete(leaseId);
+    this.revokeErrors.delete(leaseId);
     this.retryAt.delete(leaseId);
     const le = await this.load(leaseId);
     if (!le) {
@@ -755,6 +834,7 @@ class LeaseManager implements ExpirationManager {
   }
 
   private untrack(leaseId: string): void {
+    this.revokeErrors.delete(leaseId);
     this.expiry.delete(leaseId);
     this.retryAt.delete(leaseId);
     this.attempts.delete(leaseId);

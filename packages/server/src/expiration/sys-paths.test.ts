@@ -100,6 +100,27 @@ describe('sys/leases paths', () => {
     assert.equal(await s.em.get(broken), null);
   });
 
+  it('counts leases and lists the irrevocable ones with their error', async () => {
+    const s = setup();
+    await lease(s.em);
+    const broken = await lease(s.em, 'broken/creds/x');
+    assert.deepEqual((await s.call('read', 'leases/count', { type: 'all' }))!.data, { lease_count: 2 });
+    assert.deepEqual((await s.call('read', 'leases/count', { type: 'irrevocable' }))!.data, { counts: {}, lease_count: 0 });
+    // Six failed expiries (10 s doubling backoff) make the broken lease irrevocable.
+    s.clock.jump(601_000);
+    for (let i = 0; i < 6; i++) {
+      await s.em.processDue();
+      s.clock.jump(10_000 * 2 ** i);
+    }
+    assert.deepEqual((await s.call('read', 'leases/count', { type: 'irrevocable', include_child: true }))!.data, { counts: { 'broken/': 1 }, lease_count: 1 });
+    const listed = await s.call('read', 'leases', { type: 'irrevocable', limit: 'none' });
+    assert.equal(listed!.data!['lease_count'], 1);
+    assert.deepEqual(listed!.data!['leases'], [{ lease_id: broken, mount_path: 'broken/', error: 'failed to revoke entry: backend unavailable', expire_time: '2024-01-01T00:10:00Z' }]);
+    await fails(s.call('read', 'leases/count', {}), 'type is required: "irrevocable" or "all"');
+    await fails(s.call('read', 'leases', { type: 'all' }), 'only type=irrevocable leases can be listed; list other leases under sys/leases/lookup/<prefix>');
+    await fails(s.call('read', 'leases', { type: 'irrevocable', limit: '-3' }), 'limit must be a positive integer or "none", got "-3"');
+  });
+
   it('starts a tidy with 202', async () => {
     const s = setup();
     const resp = await s.call('update', 'leases/tidy');

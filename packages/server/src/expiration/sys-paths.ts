@@ -1,5 +1,6 @@
 import { CofferError, type FieldData, type PathDefinition, type Response } from '@coffer/sdk';
 import type { ExpirationManager } from './manager.js';
+import { irrevocableLeasePaths } from './sys-paths-irrevocable.js';
 
 /**
  * sys/ paths that need sudo (glob-like, relative to sys/). The system
@@ -28,6 +29,7 @@ const syncField = {
  */
 export function leasePaths(expiration: ExpirationManager): PathDefinition[] {
   return [
+    ...irrevocableLeasePaths(expiration),
     {
       pattern: 'leases/lookup',
       fields: { lease_id: leaseIdField },

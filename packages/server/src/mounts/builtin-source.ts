@@ -24,7 +24,7 @@ export function builtinSource(core: CoreBackends): BackendSource {
       if (coreFactory) return { backend: await coreFactory(conf), runningVersion: `v${CORE_VERSION}+builtin.vault`, runningSha256: '' };
       const kind = entry.table === 'auth' ? 'auth' : 'secret';
       const name = builtinTypeName(entry.type);
-      const plugin = builtinPlugins.find((p) => p.name === name && (p.type === kind || (kind === 'secret' && p.type === 'database')));
+      const plugin = builtinPlugins.find((p) => p.name === name && p.type === kind);
       if (!plugin) throw new CofferError('invalid_request', `plugin not found in the catalog: ${entry.type}`);
       return { backend: await plugin.factory(conf), runningVersion: `v${plugin.version}+builtin`, runningSha256: '' };
     },
@@ -41,11 +41,11 @@ export function builtinSource(core: CoreBackends): BackendSource {
 function builtinVersionOf(entry: MountEntry): string | undefined {
   const kind = entry.table === 'auth' ? 'auth' : 'secret';
   const name = builtinTypeName(entry.type);
-  const plugin = builtinPlugins.find((p) => p.name === name && (p.type === kind || (kind === 'secret' && p.type === 'database')));
+  const plugin = builtinPlugins.find((p) => p.name === name && p.type === kind);
   return plugin ? `v${plugin.version}+builtin` : undefined;
 }
 
 export function isBuiltinType(kind: 'secret' | 'auth', type: string): boolean {
   const name = kind === 'secret' ? builtinTypeName(type) : type;
-  return builtinPlugins.some((p) => !p.hidden && p.name === name && (p.type === kind || (kind === 'secret' && p.type === 'database')));
+  return builtinPlugins.some((p) => !p.hidden && p.name === name && p.type === kind);
 }

@@ -4,8 +4,9 @@ import type { CoreModule } from './module.js';
 
 /**
  * Leases in the request path: the lease stage registers secrets' leases;
- * at start, stored leases are restored (their mounts are loaded by then:
- * this module needs the mount table), and the lease timers stop at seal.
+ * at start, stored leases begin restoring in the background (their mounts
+ * are loaded by then: this module needs the mount table), and the lease
+ * timers stop at seal.
  */
 export const leasesModule: CoreModule = {
   name: 'leases',
@@ -15,7 +16,11 @@ export const leasesModule: CoreModule = {
     const systemTtls = ctx.get('systemTtls');
     return {
       stages: [{ name: 'lease', stage: leaseStage({ leases: ctx.get('tokens').leases, mountTtls: (entry) => mountTtls(entry, systemTtls()) }) }],
-      start: () => expiration.restore(),
+      // Leases load in the background: with a million of them the server answers at once, and
+      // lookups, revocations and expiries work on storage until the in-memory index is complete.
+      start: async () => {
+        void expiration.restore().catch((err: unknown) => ctx.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'restoring leases failed'));
+      },
       stop: async () => expiration.stop(),
     };
   },

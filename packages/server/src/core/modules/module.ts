@@ -6,6 +6,7 @@ import type { BackendSource } from '../../mounts/backend-source.js';
 import type { MountBoundary } from '../../mounts/mount-boundary.js';
 import type { MountManager } from '../../mounts/mount-manager.js';
 import type { PolicyStore } from '../../policy/index.js';
+import type { PasswordPolicyStore } from '../../password-policy/index.js';
 import type { AclPort } from '../ports.js';
 import type { Router } from '../router.js';
 import type { TokenLayer } from '../token-layer.js';
@@ -38,6 +39,8 @@ export interface CoreServices {
   };
   // Provided by the core's modules (see core/modules/*.ts).
   policies: PolicyStore;
+  /** sys/policies/password: named password policies, and generation from them. */
+  passwordPolicies: PasswordPolicyStore;
   acl: AclPort;
   expiration: ExpirationManager;
   audit: AuditBroker;

@@ -17,7 +17,7 @@ import type { CoreModule } from './module.js';
 export const mountsModule: CoreModule = {
   name: 'mounts',
   needs: ['barrier', 'router', 'expiration', 'systemTtls'],
-  uses: ['plugins', 'wrapper'],
+  uses: ['plugins', 'wrapper', 'passwordPolicies'],
   provides: ['mounts', 'boundary'],
   async build(ctx) {
     const barrier = ctx.get('barrier');
@@ -26,6 +26,7 @@ export const mountsModule: CoreModule = {
     const systemTtls = ctx.get('systemTtls');
     const plugins = ctx.later('plugins');
     const wrapper = ctx.later('wrapper');
+    const passwordPolicies = ctx.later('passwordPolicies');
     const boundary = await MountBoundary.open(barrier);
     const mounts = new MountManager({
       barrier,
@@ -44,6 +45,7 @@ export const mountsModule: CoreModule = {
           systemTtls,
           wrapData: (data, ttl) => wrapper().wrap({ result: { requestId: globalThis.crypto.randomUUID(), response: { data } }, ttl, creationPath: 'sys/wrapping/wrap' }),
           openDatabasePlugin: (name, version) => plugins().openDatabasePlugin?.(name, version) ?? Promise.resolve(null),
+          generatePassword: (policy) => passwordPolicies().generate(policy),
         }),
       logger: ctx.logger,
       revokeLeasesUnder: (prefix) => expiration.revokePrefix(prefix, { sync: true }),

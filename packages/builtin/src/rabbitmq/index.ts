@@ -1,0 +1,1 @@
+export { createRabbitmqBackend, rabbitmqFactory } from './backend.js';
