@@ -38,8 +38,9 @@ export function sample(json: MetricsJson, name: string): MetricSample | undefine
 /**
  * Request count, rate and latency from vault.core.handle_request. The
  * rate is the count's growth between two readings over the time between
- * them: Coffer's counts grow from server start, while Vault's restart with
- * each 10-second interval, so a count that fell is read as one interval's.
+ * them, since Coffer's counts grow from server start. A count that fell
+ * (a restarted server, or Vault, whose JSON covers only its last 10-second
+ * interval) is read as one such interval's requests.
  */
 export function requestSummary(current: MetricsReading, previous: MetricsReading | undefined): RequestSummary | undefined {
   const now = sample(current.json, HANDLE_REQUEST);
