@@ -111,6 +111,31 @@ describe('web UI in chromium against a real server', { skip, timeout: 240_000 },
     await check('dashboard');
   });
 
+  it('shows request count, rate and latency from sys/metrics on the dashboard', async () => {
+    const { page } = browser;
+    // Requests the panel must count: the server measures each one.
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${server.address}/v1/sys/mounts`, { headers: { 'X-Vault-Token': rootToken } });
+      assert.equal(res.status, 200);
+    }
+    const summary = page.getByRole('region', { name: 'Requests', exact: true }).locator('dl');
+    const value = (term: string) => summary.locator('div').filter({ has: page.getByRole('term').filter({ hasText: term }) }).getByRole('definition');
+    // The rate needs two readings of sys/metrics (the panel polls every 3 s).
+    await value('Request rate').filter({ hasText: /^\d+\.\d{2} \/s$/ }).waitFor({ timeout: 15_000 });
+    const requests = Number(await value('Requests').textContent());
+    assert.ok(requests >= 5, `the panel counts the requests made (saw ${requests})`);
+    const rate = Number.parseFloat((await value('Request rate').textContent()) ?? '');
+    assert.ok(Number.isFinite(rate) && rate >= 0, `a request rate (saw ${rate})`);
+    for (const term of ['Mean latency', 'Max latency']) {
+      const latency = (await value(term).textContent()) ?? '';
+      assert.match(latency, /^\d+\.\d{2} ms$/, `${term} in milliseconds`);
+      assert.ok(Number.parseFloat(latency) > 0, `${term} is measured (saw ${latency})`);
+    }
+    const routes = page.getByRole('table', { name: 'Requests by route' });
+    assert.match((await routes.textContent()) ?? '', /read\.sys-/, 'per-route timers are listed');
+    await check('dashboard-metrics');
+  });
+
   it('enables a KV v2 engine with the form', async () => {
     const { page } = browser;
     await page.getByRole('link', { name: 'Secrets engines' }).click();
