@@ -2,7 +2,7 @@
 // ecdsa-p256) against a dev server, beside the KV v2 read of the same run,
 // with the server's CPU time per request (from /proc, so Linux only).
 import { randomBytes } from 'node:crypto';
-import { runLoad, type LoadResult, type LoadSpec } from './load.js';
+import { printTable, runLoad, type LoadResult, type LoadSpec } from './load.js';
 import { startDevServer } from './server-process.js';
 
 /** A load result with the server's CPU (user + system) per request, in microseconds. */
@@ -39,30 +39,10 @@ export async function transitBench(): Promise<TransitBenchRow[]> {
       await measure(post('transit sign ed25519', 'transit/sign/ed', { input })),
       await measure(post('transit sign ecdsa-p256', 'transit/sign/p256', { input })),
     ];
-    printRows('Transit (coffer server -dev, autocannon 32 connections)', rows);
+    // The KV v2 read of the same run is the first row, for comparison.
+    printTable('Transit (coffer server -dev, autocannon 32 connections)', rows);
     return rows;
   } finally {
     await server.stop();
   }
-}
-
-function printRows(title: string, rows: TransitBenchRow[]): void {
-  const kv = rows[0]!;
-  const header = ['benchmark', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server CPU µs/req', '% of kv read req/s'];
-  const lines = rows.map((r) => [
-    r.name,
-    String(r.requestsPerSecond),
-    r.p50.toFixed(1),
-    r.p99.toFixed(1),
-    String(r.errors),
-    String(r.non2xx),
-    r.cpuMicrosPerRequest === undefined ? 'n/a' : r.cpuMicrosPerRequest.toFixed(0),
-    `${((100 * r.requestsPerSecond) / kv.requestsPerSecond).toFixed(0)}%`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cols: string[]) => '| ' + cols.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
-  console.log(`\n${title}\n`);
-  console.log(fmt(header));
-  console.log('| ' + widths.map((w) => '-'.repeat(w)).join(' | ') + ' |');
-  for (const l of lines) console.log(fmt(l));
 }
