@@ -1,6 +1,7 @@
 import pg from 'pg';
 import {
   CofferError,
+  KeyedMutex,
   type DatabaseInitializeRequest,
   type DatabaseInitializeResponse,
   type DatabasePlugin,
@@ -41,6 +42,12 @@ export class PostgresqlDatabase implements DatabasePlugin {
   private pool: pg.Pool | undefined;
   private usernames: UsernameGenerator | undefined;
   private scram = false;
+  /**
+   * PostgreSQL refuses concurrent GRANT/REVOKE/DROP OWNED that touch the same
+   * catalog rows ("tuple concurrently updated"), which a revoke-prefix of many
+   * leases does: role changes of one connection run one at a time.
+   */
+  private readonly roleChanges = new KeyedMutex();
   private rootPassword = '';
 
   async initialize(req: DatabaseInitializeRequest): Promise<DatabaseInitializeResponse> {
@@ -155,8 +162,12 @@ export class PostgresqlDatabase implements DatabasePlugin {
     }
   }
 
-  /** Runs every query of `commands`, templated with `values`, in one transaction. */
-  private async inTransaction(what: string, commands: readonly string[], values: Record<string, string>, secrets: string[] = []): Promise<void> {
+  /** Runs every query of `commands`, templated with `values`, in one transaction, after the role changes already queued. */
+  private inTransaction(what: string, commands: readonly string[], values: Record<string, string>, secrets: string[] = []): Promise<void> {
+    return this.roleChanges.run('roles', () => this.runInTransaction(what, commands, values, secrets));
+  }
+
+  private async runInTransaction(what: string, commands: readonly string[], values: Record<string, string>, secrets: string[]): Promise<void> {
     const scrub = [this.rootPassword, ...secrets, ...(values['password'] ? [values['password']] : [])];
     let client: pg.PoolClient;
     try {
