@@ -35,6 +35,11 @@ fi
 # RabbitMQ's management API (15672): the rabbitmq secrets engine manages users through it.
 if command -v rabbitmq-plugins >/dev/null && ! port_open 15672; then
   log "enabling rabbitmq_management"; rabbitmq-plugins enable rabbitmq_management >/dev/null 2>&1 || log "rabbitmq_management could not be enabled"
+  # The listener opens before the management database has settled; wait for an answer.
+  for _ in $(seq 1 30); do
+    curl -fsS -u guest:guest http://127.0.0.1:15672/api/overview >/dev/null 2>&1 && break
+    sleep 1
+  done
 fi
 
 # etcd: from Debian's etcd-server package.

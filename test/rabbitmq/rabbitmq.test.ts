@@ -64,7 +64,8 @@ describe('rabbitmq secrets engine against RabbitMQ', { skip: rabbit.skip }, () =
     const q = await channel.assertQueue('', { exclusive: true });
     assert.ok(channel.sendToQueue(q.queue, Buffer.from('hello')));
 
-    assert.equal((await s.request('PUT', 'sys/leases/revoke', { lease_id: creds.body.lease_id })).status, 204);
+    const revoked = await s.request('PUT', 'sys/leases/revoke', { lease_id: creds.body.lease_id });
+    assert.equal(revoked.status, 204, JSON.stringify(revoked.body));
     assert.equal(await userExists(username), false);
     await assert.rejects(amqpLogin(username, password), /ACCESS_REFUSED|403/);
     await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the open connection was not closed')), 10_000))]);

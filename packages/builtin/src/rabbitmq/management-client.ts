@@ -8,6 +8,7 @@ export interface ManagementConnection {
 }
 
 const TIMEOUT_MS = 10_000;
+const CLOSE_ATTEMPTS = 4;
 
 /**
  * A minimal client of RabbitMQ's management HTTP API (the rabbitmq_management
@@ -29,9 +30,22 @@ export class ManagementClient {
     await this.call('DELETE', `users/${enc(name)}`, undefined, { missingOk: true });
   }
 
-  /** Closes every connection the user has open (so a revoked user cannot keep publishing). */
+  /**
+   * Closes every connection the user has open (so a revoked user cannot keep
+   * publishing). RabbitMQ may already be closing them because the user was
+   * just deleted, and then answers 5xx for a connection that is going away;
+   * the call is idempotent, so it is retried a few times before failing.
+   */
   async closeConnectionsOf(name: string): Promise<void> {
-    await this.call('DELETE', `connections/username/${enc(name)}`, undefined, { missingOk: true });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call('DELETE', `connections/username/${enc(name)}`, undefined, { missingOk: true });
+        return;
+      } catch (err) {
+        if (!(err instanceof CofferError) || err.code !== 'unavailable' || attempt >= CLOSE_ATTEMPTS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
   }
 
   async putPermissions(vhost: string, name: string, perms: { configure: string; write: string; read: string }): Promise<void> {
