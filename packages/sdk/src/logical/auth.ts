@@ -24,7 +24,14 @@ export interface Auth extends LeaseOptions {
   boundCidrs?: string[];
   tokenType?: TokenType;
   noDefaultPolicy?: boolean;
+  /** Who logged in, as this auth method names them: the core finds or creates the identity entity with this alias. */
   alias?: Alias;
+  /**
+   * External groups the user belongs to at the identity provider (LDAP
+   * groups, a JWT's groups claim): the core maps them to external identity
+   * groups through group aliases, refreshed on login and renewal.
+   */
+  groupAliases?: Alias[];
   entityId?: string;
   orphan?: boolean;
   /** Filled in by the core once the token is created. */
