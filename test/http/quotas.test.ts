@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { putJson } from '@coffer/sdk';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
+import { runCli } from '../support/coffer-process.js';
 
 describe('rate-limit quotas', () => {
   let s: InProcessServer;
@@ -96,5 +97,45 @@ describe('rate-limit quotas', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('a quota with a role limits only logins with that role', async () => {
+    assert.equal((await s.request('POST', 'sys/auth/approle', { type: 'approle' })).status, 204);
+    const logins: Record<string, { role_id: string; secret_id: string }> = {};
+    for (const role of ['limited', 'free']) {
+      assert.equal((await s.request('POST', `auth/approle/role/${role}`, { token_ttl: '1m' })).status, 204);
+      const roleId = (await s.request('GET', `auth/approle/role/${role}/role-id`)).body.data.role_id as string;
+      const secretId = (await s.request('POST', `auth/approle/role/${role}/secret-id`)).body.data.secret_id as string;
+      logins[role] = { role_id: roleId, secret_id: secretId };
+    }
+    const created = await s.request('POST', 'sys/quotas/rate-limit/approle-limited', { path: 'auth/approle/', role: 'limited', rate: 2, interval: '1h' });
+    assert.equal(created.status, 204, JSON.stringify(created.body));
+    assert.equal((await s.request('GET', 'sys/quotas/rate-limit/approle-limited')).body.data.role, 'limited');
+    for (let i = 0; i < 2; i++) assert.equal((await s.request('POST', 'auth/approle/login', logins['limited'], { token: '' })).status, 200);
+    assert.equal((await s.request('POST', 'auth/approle/login', logins['limited'], { token: '' })).status, 429);
+    for (let i = 0; i < 4; i++) assert.equal((await s.request('POST', 'auth/approle/login', logins['free'], { token: '' })).status, 200, 'another role is not limited');
+    assert.equal((await s.request('GET', 'auth/approle/role/limited')).status, 200, 'requests other than logins are not limited');
+
+    const notAuth = await s.request('POST', 'sys/quotas/rate-limit/bad-role', { path: 'secret/', role: 'x', rate: 1 });
+    assert.equal(notAuth.status, 400);
+    assert.match(notAuth.body.errors[0], /role "x" needs path to be an auth mount/);
+    assert.equal((await s.request('GET', 'sys/quotas/rate-limit/bad-role')).status, 404, 'nothing stored');
+    assert.equal((await s.request('DELETE', 'sys/quotas/rate-limit/approle-limited')).status, 204);
+  });
+
+  test('coffer write/read/list/delete sys/quotas/... work from the CLI', async () => {
+    const env = { VAULT_ADDR: s.address, VAULT_TOKEN: s.rootToken };
+    const written = await runCli(['write', 'sys/quotas/rate-limit/cli-limit', 'path=other/', 'rate=5', 'interval=10s', 'block_interval=1m'], env);
+    assert.equal(written.code, 0, written.stderr);
+    const read = await runCli(['read', '-format=json', 'sys/quotas/rate-limit/cli-limit'], env);
+    assert.equal(read.code, 0, read.stderr);
+    const data = JSON.parse(read.stdout).data;
+    assert.deepEqual([data.path, data.rate, data.interval, data.block_interval], ['other/', 5, 10, 60]);
+    const listed = await runCli(['list', 'sys/quotas/rate-limit'], env);
+    assert.match(listed.stdout, /^cli-limit$/m);
+    const bad = await runCli(['write', 'sys/quotas/rate-limit/cli-bad', 'path=other/', 'rate=-1'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /rate must be positive/);
+    assert.equal((await runCli(['delete', 'sys/quotas/rate-limit/cli-limit'], env)).code, 0);
   });
 });

@@ -3,6 +3,7 @@ import type { AuditPort } from '../core/ports.js';
 import type { PipelineContext, Stage } from '../core/pipeline/stage.js';
 import type { QuotaStore, RateLimitQuota } from './quota-store.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { loginRole } from './login-role.js';
 
 /**
  * quota: the most specific rate-limit quota for the request path (a path
@@ -22,7 +23,7 @@ export function quotaStage(store: QuotaStore, limiter: RateLimiter, audit?: Audi
     if (store.isEmpty()) return next();
     const path = ctx.incoming.path;
     const config = store.currentConfig();
-    const quota = config.rate_limit_exempt_paths.some((p) => matchesExempt(p, path)) ? undefined : mostSpecific(store.all(), path, ctx.route?.path ?? '');
+    const quota = config.rate_limit_exempt_paths.some((p) => matchesExempt(p, path)) ? undefined : await mostSpecific(store.all(), path, ctx);
     if (!quota) return next();
     const decision = limiter.take(quota, ctx.incoming.connection?.remoteAddress ?? '');
     const headers: Record<string, string> = config.enable_rate_limit_response_headers
@@ -37,12 +38,23 @@ export function quotaStage(store: QuotaStore, limiter: RateLimiter, audit?: Audi
   };
 }
 
-/** Longest matching quota path wins; '' (global) matches everything; a mount quota is its router path. */
-function mostSpecific(quotas: Iterable<RateLimitQuota>, path: string, mountPath: string): RateLimitQuota | undefined {
+/**
+ * Longest matching quota path wins ('' (global) matches everything; a mount
+ * quota is its router path); on the same path, a quota for the login's role
+ * beats one for every role. A quota with a role applies only to logins with
+ * that role, so the role is asked of the auth method only when such a quota
+ * matches the path.
+ */
+async function mostSpecific(quotas: Iterable<RateLimitQuota>, path: string, ctx: PipelineContext): Promise<RateLimitQuota | undefined> {
+  const mountPath = ctx.route?.path ?? '';
+  const matching = [...quotas].filter(
+    (quota) => quota.path === '' || quota.path === mountPath || path === quota.path || path.startsWith(quota.path.endsWith('/') ? quota.path : `${quota.path}/`),
+  );
+  const role = matching.some((quota) => quota.role !== '') ? await loginRole(ctx) : '';
   let best: RateLimitQuota | undefined;
-  for (const quota of quotas) {
-    const matches = quota.path === '' || quota.path === mountPath || path === quota.path || path.startsWith(quota.path.endsWith('/') ? quota.path : `${quota.path}/`);
-    if (matches && (!best || quota.path.length > best.path.length)) best = quota;
+  for (const quota of matching) {
+    if (quota.role !== '' && quota.role !== role) continue;
+    if (!best || quota.path.length > best.path.length || (quota.path.length === best.path.length && quota.role !== '' && best.role === '')) best = quota;
   }
   return best;
 }

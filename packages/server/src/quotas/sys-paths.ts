@@ -84,6 +84,13 @@ async function write(store: QuotaStore, router: Router, name: string, previous: 
   const blockInterval = given('block_interval', previous?.block_interval ?? 0);
   if (interval < 0 || blockInterval < 0) throw new CofferError('invalid_request', 'interval and block_interval must not be negative');
   if (path !== '' && !router.match(path)) throw new CofferError('invalid_request', `invalid mount path "${path}": no mount serves it`);
-  await store.put({ name, path, role: given('role', previous?.role ?? ''), rate, interval, block_interval: blockInterval });
+  const role = given('role', previous?.role ?? '');
+  if (role !== '') {
+    const route = path === '' ? undefined : router.match(path);
+    if (!route || route.entry.table !== 'auth' || route.path !== (path.endsWith('/') ? path : `${path}/`)) {
+      throw new CofferError('invalid_request', `role "${role}" needs path to be an auth mount (for example "auth/approle/"), not "${path}"`);
+    }
+  }
+  await store.put({ name, path, role, rate, interval, block_interval: blockInterval });
   return null;
 }
