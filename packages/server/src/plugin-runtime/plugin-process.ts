@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import { CofferError, type Backend, type BackendConfig, type BackendType, type Logger } from '@coffer/sdk';
+import { CofferError, InmemStorage, staticSystemView, type Backend, type BackendConfig, type BackendType, type Logger } from '@coffer/sdk';
 import { pluginProtocol } from '@coffer/sdk/plugin/index.js';
 import { PluginBackend, type PluginCaller } from './backend-client.js';
 import { BackendCallStream, STREAMED_METHODS } from './backend-call-stream.js';
@@ -175,6 +175,14 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
   async warmUp(timeoutMs = 10_000): Promise<void> {
     await this.ensureHostServices();
     await new Promise<void>((resolve) => this.clients.Backend.waitForReady(Date.now() + timeoutMs, () => resolve()));
+    if ((await this.metadata()).type === 'database') return;
+    // A throwaway mount over empty in-memory storage, set up and cleaned up
+    // at once: the plugin dials the host services and opens its storage
+    // session (shared by every later mount), and both sides compile the
+    // Setup path, so a reload onto this process only sets up the mount.
+    // Initialize is not called: an unconfigured mount must not act.
+    const scratch = await this.dispense({ storage: new InmemStorage(), system: staticSystemView(), logger: this.logger, config: {}, backendUuid: '' });
+    await scratch.cleanup();
   }
 
   /** A new database connection served by this (database) plugin process; its first call should be initialize(). */
