@@ -3,6 +3,7 @@ import { cubbyholeFactory } from './cubbyhole/index.js';
 import { kvFactory } from './kv/index.js';
 import { userpassFactory } from './userpass/index.js';
 import { approleFactory } from './approle/index.js';
+import { certFactory } from './cert/index.js';
 import { databaseFactory } from './database/index.js';
 import { sshFactory } from './ssh/index.js';
 import { totpFactory } from './totp/index.js';
@@ -16,6 +17,7 @@ export { cubbyholeFactory, cubbyholePrefix } from './cubbyhole/index.js';
 export { kvFactory } from './kv/index.js';
 export { userpassFactory } from './userpass/index.js';
 export { approleFactory } from './approle/index.js';
+export { certFactory } from './cert/index.js';
 export { databaseFactory } from './database/index.js';
 export { sshFactory } from './ssh/index.js';
 export { totpFactory } from './totp/index.js';
@@ -42,6 +44,7 @@ export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'secret', name: 'kv', factory: kvFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'auth', name: 'userpass', factory: userpassFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'auth', name: 'approle', factory: approleFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'auth', name: 'cert', factory: certFactory, version: '0.1.0', deprecationStatus: 'supported' },
   // The database secrets engine (its database plugins come from the catalog, through SystemView.openDatabasePlugin).
   { type: 'secret', name: 'database', factory: databaseFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'ssh', factory: sshFactory, version: '0.1.0', deprecationStatus: 'supported' },

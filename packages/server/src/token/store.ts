@@ -1,4 +1,4 @@
-import { CofferError, KeyedMutex, getJson, putJson, type Auth, type Logger, type Storage } from '@coffer/sdk';
+import { CofferError, KeyedMutex, getJson, putJson, type Auth, type Connection, type Logger, type Storage } from '@coffer/sdk';
 import type { ExpirationManager, LeaseOwner } from '../expiration/manager.js';
 import { calculateTtl, type MountTtls } from '../expiration/ttl.js';
 import { decodeBatchToken, encodeBatchToken, type BlobCipher } from './batch-token.js';
@@ -403,20 +403,21 @@ export class TokenStore {
   // ---- renewal -------------------------------------------------------------
 
   /** auth/token/renew*: extend a token's lease (period and explicit max TTL as Vault applies them). */
-  async renew(id: string, increment: number): Promise<{ auth: Auth; warnings: string[] } | null> {
+  async renew(id: string, increment: number, connection?: Connection): Promise<{ auth: Auth; warnings: string[] } | null> {
     const entry = await this.lookup(id);
     if (!entry) throw new CofferError('invalid_request', 'token not found');
-    return this.renewEntry(entry, increment);
+    return this.renewEntry(entry, increment, connection);
   }
 
-  async renewEntry(entry: TokenEntry, increment: number): Promise<{ auth: Auth; warnings: string[] } | null> {
+  /** `connection` is the renewing client's: an auth method may check it again (cert checks the certificate presented). */
+  async renewEntry(entry: TokenEntry, increment: number, connection?: Connection): Promise<{ auth: Auth; warnings: string[] } | null> {
     if (entry.type === 'batch') throw new CofferError('invalid_request', 'batch tokens cannot be renewed');
     const result = await this.expiration.renewAuthLease(tokenLeaseId(entry), increment, async (auth) => {
       if (!entry.role) return { ...auth, period: entry.period, explicitMaxTtl: entry.explicitMaxTtl };
       const role = await this.readRole(entry.role);
       if (!role) throw new CofferError('internal', `original token role "${entry.role}" could not be found, not renewing`);
       return { ...auth, period: role.token_period, explicitMaxTtl: role.token_explicit_max_ttl };
-    });
+    }, connection);
     if (!result) return null;
     return {
       auth: { ...result.auth, clientToken: entry.id, accessor: entry.accessor, tokenType: 'service', orphan: entry.parent === '', numUses: entry.numUses, entityId: entry.entityId },

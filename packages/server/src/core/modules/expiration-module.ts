@@ -23,7 +23,8 @@ export const expirationModule: CoreModule = {
         await callBackend(router, lease.path, 'revoke', { secret: lease.secret, data: lease.data ?? {} });
       },
       renewSecret: (lease, increment) => callBackend(router, lease.path, 'renew', { secret: { ...lease.secret!, increment }, data: lease.data ?? {} }),
-      renewAuth: (lease, increment) => callBackend(router, lease.path, 'renew', { auth: { ...lease.auth!, increment }, data: {} }),
+      renewAuth: (lease, increment, connection) =>
+        callBackend(router, lease.path, 'renew', { auth: { ...lease.auth!, increment }, data: {}, ...(connection ? { connection } : {}) }),
       mountTtls: (path) => {
         const route = router.match(path);
         return route ? mountTtls(route.entry, systemTtls()) : null;

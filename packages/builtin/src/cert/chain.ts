@@ -1,0 +1,55 @@
+import type { ParsedCertificate } from './parsed-certificate.js';
+
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
+/** Longer chains are not followed: a real PKI is a few levels deep. */
+const MAX_DEPTH = 8;
+
+export type ChainResult =
+  | { chains: ParsedCertificate[][] }
+  /** A path to a trusted root exists but is not valid now or not for client authentication. */
+  | { chains: []; invalid: string };
+
+/**
+ * Every chain from the client's certificate to one of `roots`, through the
+ * intermediates it sent, as Go's x509 Verify builds them for Vault with the
+ * client-auth key usage: each link's signature checked with the issuer's key,
+ * issuers must be CAs allowed to sign certificates, every certificate must be
+ * valid at `now` and allow client authentication.
+ */
+export function verifiedChains(leaf: ParsedCertificate, intermediates: ParsedCertificate[], roots: ParsedCertificate[], now: Date): ChainResult {
+  const paths: ParsedCertificate[][] = [];
+  const extend = (chain: ParsedCertificate[]): void => {
+    const current = chain[chain.length - 1]!;
+    if (roots.some((root) => root.der.equals(current.der))) {
+      paths.push(chain);
+      return;
+    }
+    if (chain.length >= MAX_DEPTH) return;
+    for (const root of roots) if (issued(root, current)) paths.push([...chain, root]);
+    for (const next of intermediates) {
+      if (chain.some((c) => c.der.equals(next.der))) continue;
+      if (issued(next, current)) extend([...chain, next]);
+    }
+  };
+  extend([leaf]);
+  if (paths.length === 0) return { chains: [] };
+
+  const expired = (c: ParsedCertificate): boolean => now < c.notBefore || now > c.notAfter;
+  const valid = paths.filter((chain) => !chain.some(expired) && chain.every(allowsClientAuth));
+  if (valid.length > 0) return { chains: valid };
+  const reason = paths.some((chain) => chain.some(expired))
+    ? 'certificate has expired or is not yet valid'
+    : 'certificate specifies an incompatible key usage';
+  return { chains: [], invalid: `failed to verify client's certificate: ${reason}` };
+}
+
+function issued(issuer: ParsedCertificate, subject: ParsedCertificate): boolean {
+  if (!issuer.isCA || !issuer.mayIssue) return false;
+  // checkIssued compares names (and key identifiers); verify checks the signature.
+  return subject.x509.checkIssued(issuer.x509) && subject.x509.verify(issuer.x509.publicKey);
+}
+
+function allowsClientAuth(cert: ParsedCertificate): boolean {
+  return cert.extKeyUsage === undefined || cert.extKeyUsage.includes(CLIENT_AUTH) || cert.extKeyUsage.includes(ANY_EXTENDED_KEY_USAGE);
+}
