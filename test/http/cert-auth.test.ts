@@ -2,18 +2,13 @@
 // presented in the handshake is what logs in, and what renewal checks again.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
 import { selfSignedCertificate } from '../support/certificates.js';
 import { createCa, createCrl, issue, type Issued } from '../support/client-certificates.js';
-
-interface Answer {
-  status: number;
-  body: any;
-}
+import { httpsCall, type HttpsAnswer } from '../support/https-call.js';
 
 let serverCert: { cert: string; key: string };
 let dir: string;
@@ -25,34 +20,8 @@ let revoked: Issued;
 let stranger: Issued;
 
 /** One HTTPS request on a fresh connection, presenting `client`'s certificate when given. */
-function call(server: InProcessServer, method: string, path: string, opts: { body?: unknown; token?: string; client?: Issued } = {}): Promise<Answer> {
-  const url = new URL(`${server.address}/v1/${path}`);
-  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        hostname: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method,
-        ca: serverCert.cert,
-        agent: false,
-        ...(opts.client ? { cert: opts.client.cert, key: opts.client.key } : {}),
-        headers: {
-          ...(opts.token ? { 'X-Vault-Token': opts.token } : {}),
-          ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+function call(server: InProcessServer, method: string, path: string, opts: { body?: unknown; token?: string; client?: Issued } = {}): Promise<HttpsAnswer> {
+  return httpsCall(server.address, method, path, { ...opts, ca: serverCert.cert });
 }
 
 async function startTlsServer(tls: { requireClientCert?: boolean; disableClientCerts?: boolean } = {}): Promise<InProcessServer> {
