@@ -225,7 +225,7 @@ describe('cert auth: login', () => {
     assert.ok((await t.write('login', {}, inside))?.auth);
   });
 
-  it('fails closed with ocsp_enabled (no OCSP responder is queried) unless ocsp_fail_open', async () => {
+  it('with ocsp_enabled and no responder to ask (no AIA, no override), fails closed unless ocsp_fail_open', async () => {
     const t = await mount();
     await t.write('certs/web', { certificate: root.cert, ocsp_enabled: true });
     await rejects(t.write('login', {}, presenting(alice)), 'invalid_request', 'no chain matching all constraints could be found for this login certificate');

@@ -44,7 +44,8 @@ export function verifiedChains(leaf: ParsedCertificate, intermediates: ParsedCer
   return { chains: [], invalid: `failed to verify client's certificate: ${reason}` };
 }
 
-function issued(issuer: ParsedCertificate, subject: ParsedCertificate): boolean {
+/** `issuer` is a CA allowed to sign certificates, named as `subject`'s issuer, and its key verifies `subject`'s signature. */
+export function issued(issuer: ParsedCertificate, subject: ParsedCertificate): boolean {
   if (!issuer.isCA || !issuer.mayIssue) return false;
   // checkIssued compares names (and key identifiers); verify checks the signature.
   return subject.x509.checkIssued(issuer.x509) && subject.x509.verify(issuer.x509.publicKey);

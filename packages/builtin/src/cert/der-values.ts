@@ -36,3 +36,11 @@ export function derIntegerValue(bytes: Uint8Array): bigint {
   const unsigned = BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
   return bytes[0]! & 0x80 ? unsigned - (1n << BigInt(bytes.length * 8)) : unsigned;
 }
+
+/** The content octets of a DER INTEGER for `n`: two's complement, as few octets as can hold it. */
+export function derIntegerBytes(n: bigint): Buffer {
+  let octets = 1;
+  while (n < -(1n << BigInt(8 * octets - 1)) || n >= 1n << BigInt(8 * octets - 1)) octets++;
+  const value = n < 0n ? (1n << BigInt(8 * octets)) + n : n;
+  return Buffer.from(value.toString(16).padStart(2 * octets, '0'), 'hex');
+}

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
+  AuthorityInfoAccessSyntax,
   AuthorityKeyIdentifier,
   BasicConstraints,
   Certificate,
@@ -8,12 +9,14 @@ import {
   KeyUsage,
   SubjectAlternativeName,
   SubjectKeyIdentifier,
+  id_ad_ocsp,
   id_ce_authorityKeyIdentifier,
   id_ce_basicConstraints,
   id_ce_extKeyUsage,
   id_ce_keyUsage,
   id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier,
+  id_pe_authorityInfoAccess,
   type Name,
 } from '@peculiar/asn1-x509';
 import { derIntegerValue, derStringValue } from './der-values.js';
@@ -44,6 +47,11 @@ export interface ParsedCertificate {
   notAfter: Date;
   /** Each extension's value read as one ASN.1 string ("" when it is not one), by OID. */
   extensionStrings: Map<string, string>;
+  /** DER of the subject name and the subject public key's bits: what an OCSP CertID hashes for an issuer. */
+  subjectDer: Buffer;
+  publicKeyBits: Buffer;
+  /** OCSP responder URLs from the authority information access extension. */
+  ocspServers: string[];
 }
 
 const PEM_BLOCK = /-----BEGIN (CERTIFICATE|TRUSTED CERTIFICATE)-----([\s\S]*?)-----END \1-----/g;
@@ -91,6 +99,9 @@ function parseDer(der: Buffer): ParsedCertificate {
     notBefore: tbs.validity.notBefore.getTime(),
     notAfter: tbs.validity.notAfter.getTime(),
     extensionStrings: new Map(),
+    subjectDer: Buffer.from(AsnConvert.serialize(tbs.subject)),
+    publicKeyBits: Buffer.from(tbs.subjectPublicKeyInfo.subjectPublicKey),
+    ocspServers: [],
   };
   for (const ext of tbs.extensions ?? []) {
     const value = new Uint8Array(ext.extnValue.buffer);
@@ -119,6 +130,12 @@ function parseDer(der: Buffer): ParsedCertificate {
         break;
       case id_ce_extKeyUsage:
         cert.extKeyUsage = [...AsnConvert.parse(value, ExtendedKeyUsage)];
+        break;
+      case id_pe_authorityInfoAccess:
+        for (const access of AsnConvert.parse(value, AuthorityInfoAccessSyntax)) {
+          const uri = access.accessLocation.uniformResourceIdentifier;
+          if (access.accessMethod === id_ad_ocsp && uri !== undefined) cert.ocspServers.push(uri);
+        }
         break;
     }
   }

@@ -63,7 +63,7 @@ export function pathCerts(): PathDefinition[] {
           type: 'comma-string-slice',
           description: 'OIDs of extensions whose string values are added to the token\'s metadata (key: the OID with "-" for ".").',
         },
-        ocsp_enabled: { type: 'bool', description: 'Check the client certificate\'s status with OCSP at login (see the documentation for what Coffer does today).' },
+        ocsp_enabled: { type: 'bool', description: 'Check the client certificate\'s status with OCSP at login and renewal; a revoked answer refuses, no usable answer refuses unless ocsp_fail_open.' },
         ocsp_ca_certificates: { type: 'string', description: 'PEM CA certificates of the OCSP responders.' },
         ocsp_servers_override: { type: 'comma-string-slice', description: 'OCSP responder URLs to use instead of the certificate\'s AIA extension.' },
         ocsp_fail_open: { type: 'bool', description: 'Let the login proceed when the OCSP status cannot be determined.' },

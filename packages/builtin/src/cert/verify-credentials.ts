@@ -48,7 +48,7 @@ export async function verifyCredentials(req: Request, certName: string, now: Dat
     if (now < client.notBefore || now > client.notAfter) {
       throw invalid("failed to verify client's certificate: certificate has expired or is not yet valid");
     }
-    if (matchesConstraints(client, trusted.certificates, trusted.entry, revoked) && (await ocspAllows(trusted.entry, client, trusted.certificates))) {
+    if (matchesConstraints(client, trusted.certificates, trusted.entry, revoked) && (await ocspAllows(trusted.entry, client, trusted.certificates, now))) {
       return { entry: trusted.entry, client };
     }
   }
@@ -61,7 +61,7 @@ export async function verifyCredentials(req: Request, certName: string, now: Dat
   for (const trusted of cas) {
     for (const chain of result.chains) {
       if (!trusted.certificates.some((t) => chain.some((c) => c.der.equals(t.der)))) continue;
-      if (matchesConstraints(client, chain, trusted.entry, revoked) && (await ocspAllows(trusted.entry, client, chain))) {
+      if (matchesConstraints(client, chain, trusted.entry, revoked) && (await ocspAllows(trusted.entry, client, chain, now))) {
         return { entry: trusted.entry, client };
       }
     }
