@@ -217,6 +217,17 @@ describe('cert auth: login', () => {
     await rejects(t.write('crls/bad', {}), 'invalid_request', "one of 'crl' or 'url' must be provided");
   });
 
+  it('keeps the CRLs between logins and reads them again when another node changes one (invalidateKey)', async () => {
+    const t = await mount();
+    await t.write('certs/web', { certificate: root.cert });
+    assert.ok((await t.write('login', {}, presenting(alice)))?.auth);
+    // Written below the backend, as another node sharing the storage would.
+    await t.storage.put({ key: 'crls/elsewhere', value: Buffer.from(JSON.stringify({ cdp: null, serials: { [alice.serial]: {} } })) });
+    assert.ok((await t.write('login', {}, presenting(alice)))?.auth, 'not seen before the invalidation');
+    await t.backend.invalidateKey('crls/elsewhere');
+    await rejects(t.write('login', {}, presenting(alice)), 'invalid_request', /no chain matching all constraints/);
+  });
+
   it('refuses a client outside token_bound_cidrs with 403', async () => {
     const t = await mount();
     await t.write('certs/web', { certificate: root.cert, token_bound_cidrs: '10.0.0.0/8' });

@@ -2,7 +2,8 @@ import { createBackend, type Backend, type BackendConfig, type BackendFactory } 
 import { pathCerts } from './path-certs.js';
 import { pathConfig } from './path-config.js';
 import { pathCrls } from './path-crls.js';
-import { pathLogin, renewLogin, type Clock } from './path-login.js';
+import { RevokedSerials, type CertContext, type Clock } from './context.js';
+import { pathLogin, renewLogin } from './path-login.js';
 
 export interface CertOptions {
   /** The time certificates are checked at (tests move it). */
@@ -16,13 +17,17 @@ const HELP =
   'presenting the same certificate again (unless "config" sets disable_binding).';
 
 export async function createCertBackend(_conf: BackendConfig, options: CertOptions = {}): Promise<Backend> {
-  const now = options.now ?? (() => new Date());
+  const ctx: CertContext = { now: options.now ?? (() => new Date()), revoked: new RevokedSerials() };
   return createBackend({
     type: 'credential',
     help: HELP,
     pathsSpecial: { unauthenticated: ['login'] },
-    paths: [pathLogin(now), ...pathCerts(), ...pathCrls(), pathConfig()],
-    authRenew: renewLogin(now),
+    paths: [pathLogin(ctx), ...pathCerts(), ...pathCrls(ctx), pathConfig()],
+    authRenew: renewLogin(ctx),
+    // Another node changed a CRL: read them again at the next login.
+    invalidate: (key) => {
+      if (key.startsWith('crls/')) ctx.revoked.forget();
+    },
   });
 }
 

@@ -44,11 +44,21 @@ export function verifiedChains(leaf: ParsedCertificate, intermediates: ParsedCer
   return { chains: [], invalid: `failed to verify client's certificate: ${reason}` };
 }
 
+/** Signature checks already made, per (subject, issuer): parsed certificates are shared (see parsePemCertificates), so a client on a keep-alive connection is checked once. */
+const verdicts = new WeakMap<ParsedCertificate, WeakMap<ParsedCertificate, boolean>>();
+
 /** `issuer` is a CA allowed to sign certificates, named as `subject`'s issuer, and its key verifies `subject`'s signature. */
 export function issued(issuer: ParsedCertificate, subject: ParsedCertificate): boolean {
   if (!issuer.isCA || !issuer.mayIssue) return false;
-  // checkIssued compares names (and key identifiers); verify checks the signature.
-  return subject.x509.checkIssued(issuer.x509) && subject.x509.verify(issuer.x509.publicKey);
+  let known = verdicts.get(subject);
+  if (!known) verdicts.set(subject, (known = new WeakMap()));
+  let verdict = known.get(issuer);
+  if (verdict === undefined) {
+    // checkIssued compares names (and key identifiers); verify checks the signature.
+    verdict = subject.x509.checkIssued(issuer.x509) && subject.x509.verify(issuer.x509.publicKey);
+    known.set(issuer, verdict);
+  }
+  return verdict;
 }
 
 function allowsClientAuth(cert: ParsedCertificate): boolean {

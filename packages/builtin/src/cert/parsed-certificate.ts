@@ -57,10 +57,38 @@ export interface ParsedCertificate {
 const PEM_BLOCK = /-----BEGIN (CERTIFICATE|TRUSTED CERTIFICATE)-----([\s\S]*?)-----END \1-----/g;
 
 /**
+ * Decoding a certificate costs a few milliseconds of ASN.1 work, and every
+ * login decodes the same few again (the trusted CAs, and the client's own
+ * certificate on each request of a keep-alive connection): the results are
+ * kept, by PEM text, for the most recently used bundles. They are derived
+ * data only; nothing secret is held.
+ */
+const MAX_CACHED_BUNDLES = 1024;
+/** Bundles larger than this are decoded every time, so the cache stays small whatever clients send. */
+const MAX_CACHED_PEM_LENGTH = 16 * 1024;
+const parsedBundles = new Map<string, ParsedCertificate[]>();
+
+/**
  * Every certificate of a PEM bundle, in order. Blocks that are not
  * certificates, carry PEM headers or do not parse are skipped, as Vault does.
+ * The array returned is shared: do not modify it.
  */
 export function parsePemCertificates(pem: string): ParsedCertificate[] {
+  const known = parsedBundles.get(pem);
+  if (known) {
+    // Most recently used last, so the oldest is evicted first.
+    parsedBundles.delete(pem);
+    parsedBundles.set(pem, known);
+    return known;
+  }
+  const parsed = decodePemCertificates(pem);
+  if (pem.length > MAX_CACHED_PEM_LENGTH) return parsed;
+  parsedBundles.set(pem, parsed);
+  if (parsedBundles.size > MAX_CACHED_BUNDLES) parsedBundles.delete(parsedBundles.keys().next().value!);
+  return parsed;
+}
+
+function decodePemCertificates(pem: string): ParsedCertificate[] {
   const out: ParsedCertificate[] = [];
   for (const match of pem.matchAll(PEM_BLOCK)) {
     const body = match[2]!;

@@ -1,7 +1,8 @@
 import { CofferError, genericNameRegex, listResponse, type PathDefinition } from '@coffer/sdk';
+import type { CertContext } from './context.js';
 import { canonicalCrlName, deleteCrl, listCrlNames, parseCrl, readCrl, writeCrl } from './crl-store.js';
 
-export function pathCrls(): PathDefinition[] {
+export function pathCrls(ctx: CertContext): PathDefinition[] {
   return [
     {
       pattern: 'crls/?$',
@@ -27,6 +28,7 @@ export function pathCrls(): PathDefinition[] {
             const [url, hasUrl] = d.getOk<string>('url');
             if (hasCrl && crl) {
               await writeCrl(req.storage, name, parseCrl(crl));
+              ctx.revoked.forget();
               return null;
             }
             if (hasUrl && url) throw invalid('CRL distribution point URLs are not supported; fetch the CRL and upload it with "crl"');
@@ -48,6 +50,7 @@ export function pathCrls(): PathDefinition[] {
             const name = canonicalCrlName(d.get<string>('name'));
             if (!(await readCrl(req.storage, name))) throw invalid(`no such CRL ${name}`);
             await deleteCrl(req.storage, name);
+            ctx.revoked.forget();
             return null;
           },
         },

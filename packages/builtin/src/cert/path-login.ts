@@ -2,14 +2,12 @@ import { CofferError, definePath, type Auth, type OperationCallback, type PathDe
 import { addressInCidrs, applyTokenParams, equivalentPolicies } from '../token-fields/index.js';
 import { readCertEntry } from './cert-entry.js';
 import { readCertConfig } from './config-entry.js';
+import type { CertContext } from './context.js';
 import { extensionMetadata } from './constraints.js';
 import { colonHex, type ParsedCertificate } from './parsed-certificate.js';
 import { presentedCertificates, verifyCredentials } from './verify-credentials.js';
 
-/** Clock of the mount (tests move it to check validity dates). */
-export type Clock = () => Date;
-
-export function pathLogin(now: Clock): PathDefinition {
+export function pathLogin(ctx: CertContext): PathDefinition {
   return definePath({
     pattern: 'login',
     fields: {
@@ -18,7 +16,7 @@ export function pathLogin(now: Clock): PathDefinition {
     operations: {
       update: {
         summary: 'Log in with the client certificate presented on the TLS connection.',
-        callback: (req, d) => login(req, d.values.name, now()),
+        callback: (req, d) => login(ctx, req, d.values.name),
       },
       'alias-lookahead': {
         summary: 'Tell the core which alias a login on this path would use: the certificate\'s common name.',
@@ -27,7 +25,7 @@ export function pathLogin(now: Clock): PathDefinition {
       'resolve-role': {
         summary: 'Tell the core which trusted certificate a login on this path would use.',
         callback: async (req, d) => {
-          const { entry } = await verifyCredentials(req, d.values.name, now());
+          const { entry } = await verifyCredentials(ctx, req, d.values.name);
           return { data: { role: entry.name } };
         },
       },
@@ -42,9 +40,9 @@ export function pathLogin(now: Clock): PathDefinition {
   });
 }
 
-async function login(req: Request, certName: string, now: Date): Promise<{ auth: Auth }> {
+async function login(ctx: CertContext, req: Request, certName: string): Promise<{ auth: Auth }> {
   const config = await readCertConfig(req.storage);
-  const { entry, client } = await verifyCredentials(req, certName, now);
+  const { entry, client } = await verifyCredentials(ctx, req, certName);
   if (entry.token_bound_cidrs.length > 0) {
     const remote = req.connection?.remoteAddress;
     if (!remote || !addressInCidrs(remote, entry.token_bound_cidrs)) throw new CofferError('permission_denied', 'permission denied');
@@ -95,14 +93,14 @@ function sameClient(presented: Record<string, string>, original: Record<string, 
  * same subject and authority key identifiers as at login. The entry must
  * still exist with the same policies; its current TTLs apply.
  */
-export function renewLogin(now: Clock): OperationCallback {
+export function renewLogin(ctx: CertContext): OperationCallback {
   return async (req) => {
     const auth = req.auth;
     if (!auth) throw new CofferError('invalid_request', 'request has no auth to renew');
     const certName = auth.metadata['cert_name'] ?? '';
     const config = await readCertConfig(req.storage);
     if (!config.disable_binding) {
-      const { client } = await verifyCredentials(req, certName, now());
+      const { client } = await verifyCredentials(ctx, req, certName);
       const presented = clientIdentity(client);
       const original = auth.internalData ?? {};
       if (!sameClient(presented, original)) {

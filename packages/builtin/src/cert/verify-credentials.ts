@@ -1,8 +1,8 @@
 import { CofferError, type Request } from '@coffer/sdk';
 import { listCertNames, readCertEntry, type CertEntry } from './cert-entry.js';
+import type { CertContext } from './context.js';
 import { verifiedChains } from './chain.js';
 import { matchesConstraints } from './constraints.js';
-import { revokedSerials } from './crl-store.js';
 import { ocspAllows } from './ocsp.js';
 import { parsePemCertificates, type ParsedCertificate } from './parsed-certificate.js';
 
@@ -37,11 +37,12 @@ export function presentedCertificates(req: Request): ParsedCertificate[] {
  * constraints, the CRLs and, when enabled, OCSP. Refusals are 400s that say
  * which step failed.
  */
-export async function verifyCredentials(req: Request, certName: string, now: Date): Promise<VerifiedLogin> {
+export async function verifyCredentials(ctx: CertContext, req: Request, certName: string): Promise<VerifiedLogin> {
+  const now = ctx.now();
   const presented = presentedCertificates(req);
   const client = presented[0]!;
   const { cas, pinned } = await loadTrusted(req, certName);
-  const revoked = await revokedSerials(req.storage);
+  const revoked = await ctx.revoked.get(req.storage);
 
   for (const trusted of pinned) {
     if (!trusted.certificates[0]!.der.equals(client.der)) continue;
