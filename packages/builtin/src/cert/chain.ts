@@ -4,6 +4,13 @@ const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
 /** Longer chains are not followed: a real PKI is a few levels deep. */
 const MAX_DEPTH = 8;
+/**
+ * At most this many partial chains are explored. Intermediates a client
+ * sends can be made to all issue one another (one key, one name); without a
+ * bound the paths through them would grow factorially (Go's verifier bounds
+ * its search the same way).
+ */
+const MAX_PATHS_EXPLORED = 200;
 
 export type ChainResult =
   | { chains: ParsedCertificate[][] }
@@ -19,7 +26,9 @@ export type ChainResult =
  */
 export function verifiedChains(leaf: ParsedCertificate, intermediates: ParsedCertificate[], roots: ParsedCertificate[], now: Date): ChainResult {
   const paths: ParsedCertificate[][] = [];
+  let explored = 0;
   const extend = (chain: ParsedCertificate[]): void => {
+    if (++explored > MAX_PATHS_EXPLORED) return;
     const current = chain[chain.length - 1]!;
     if (roots.some((root) => root.der.equals(current.der))) {
       paths.push(chain);
