@@ -1,6 +1,7 @@
 import { CofferError, type Logger } from '@coffer/sdk';
 import { AesGcmBarrier, type Barrier } from '../barrier/index.js';
 import { ReportingBarrier } from '../barrier/reporting-barrier.js';
+import { silentMetrics, type MetricsSink } from '../metrics/sink.js';
 import type { ExpirationManager } from '../expiration/index.js';
 import type { LifecycleCall } from '../http/handler.js';
 import type { MountManager } from '../mounts/mount-manager.js';
@@ -28,6 +29,8 @@ export interface CoreOptions {
   clusterName?: string;
   /** Every module of this server (see compose.ts: the core's own, plus plugins, metrics, quotas…). */
   modules: readonly CoreModule[];
+  /** Where the barrier and the modules record metrics (default: nowhere). */
+  metrics?: MetricsSink;
 }
 
 /** Everything that exists only while the server is unsealed. */
@@ -54,7 +57,7 @@ export class Core {
 
   constructor(readonly options: CoreOptions) {
     this.logger = options.logger;
-    this.barrier = new AesGcmBarrier(options.physical, { logger: options.logger });
+    this.barrier = new AesGcmBarrier(options.physical, { logger: options.logger, metrics: options.metrics ?? silentMetrics });
     this.invalidator = new Invalidator(options.logger.child({ component: 'invalidation' }));
     this.seal = createSealManager({
       physical: options.physical,
@@ -141,6 +144,7 @@ export class Core {
       barrier: new ReportingBarrier(this.barrier, (keys) => this.invalidator.written(keys)),
       invalidator: this.invalidator,
       router: this.router,
+      metrics: this.options.metrics ?? silentMetrics,
       systemTtls: () => this.systemTtls(),
       sealControl: {
         sealFromRequest: () => this.sealFromRequest(),

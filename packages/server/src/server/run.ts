@@ -11,7 +11,7 @@ import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { createUiServer } from '../http/ui-static.js';
 import { createPhysical } from '../physical/index.js';
 import { createPluginSystem } from '../plugin-catalog/index.js';
-import { composeCore, coreHttpHandler } from './compose.js';
+import { composeCore, coreHttpHandler, serverMetrics } from './compose.js';
 import { bootstrapDev, devBanner } from './dev-mode.js';
 import { createServerLogger } from './logger.js';
 import type { RunningServer, ServerOptions } from './options.js';
@@ -44,7 +44,9 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
+  const metrics = serverMetrics(config?.telemetry);
   const plugins = createPluginSystem({
+    metrics,
     pluginDirectory: opts.devPluginDir ?? config?.pluginDirectory,
     warmSpares: config?.pluginWarmSpares ?? false,
     nodeId: `${hostname()}:${listenersConfig[0]!.listener.address}`,
@@ -60,6 +62,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     maxLeaseTtl: config?.maxLeaseTtl || 32 * DAY,
     clusterName: config?.clusterName,
     plugins,
+    metrics,
     ...(config?.telemetry ? { telemetry: config.telemetry } : {}),
   });
 
