@@ -2,6 +2,7 @@ import { CofferError, type Logger } from '@coffer/sdk';
 import { AesGcmBarrier, type Barrier } from '../barrier/index.js';
 import { ReportingBarrier } from '../barrier/reporting-barrier.js';
 import { silentMetrics, type MetricsSink } from '../metrics/sink.js';
+import type { SealSetup } from '../seal/auto-seal.js';
 import type { ExpirationManager } from '../expiration/index.js';
 import type { LifecycleCall } from '../http/handler.js';
 import type { MountManager } from '../mounts/mount-manager.js';
@@ -31,6 +32,8 @@ export interface CoreOptions {
   modules: readonly CoreModule[];
   /** Where the barrier and the modules record metrics (default: nowhere). */
   metrics?: MetricsSink;
+  /** The seal stanzas: an auto seal or a seal migration (default: Shamir). */
+  seal?: SealSetup;
 }
 
 /** Everything that exists only while the server is unsealed. */
@@ -66,6 +69,7 @@ export class Core {
       version: REPORTED_VERSION,
       storageType: options.storageType,
       clusterName: options.clusterName,
+      ...(options.seal ? { seal: options.seal } : {}),
       hooks: {
         onUnsealed: () => this.postUnseal(),
         onSealing: () => this.preSeal(),
