@@ -12,7 +12,7 @@ import { startInProcessServer, type InProcessServer } from '@coffer/server/testi
 interface ParsedFamily {
   name: string;
   type: string;
-  metrics: { value?: string; count?: string; sum?: string; quantiles?: Record<string, string> }[];
+  metrics: { value?: string; count?: string; sum?: string; quantiles?: Record<string, string>; labels?: Record<string, string> }[];
 }
 
 describe('sys/metrics', () => {
@@ -59,7 +59,7 @@ describe('sys/metrics', () => {
       assert.equal((await s.request('POST', 'auth/token/create', { policies: ['default'], ttl: '30m' })).status, 200);
       assert.equal((await s.request('GET', 'secret/data/m')).status, 200);
       const res = await fetch(`${s.address}/v1/sys/metrics?format=prometheus`, { headers: { 'X-Vault-Token': s.rootToken } });
-      const families = parsePrometheusTextFormat(await res.text()) as (ParsedFamily & { metrics: { labels?: Record<string, string> }[] })[];
+      const families = parsePrometheusTextFormat(await res.text()) as ParsedFamily[];
       const family = (name: string) => families.find((f) => f.name === name);
       for (const timer of ['vault_barrier_get', 'vault_barrier_put', 'vault_barrier_list', 'vault_token_lookup', 'vault_token_create', 'vault_audit_log_request', 'vault_audit_log_response']) {
         assert.equal(family(timer)?.type, 'SUMMARY', timer);

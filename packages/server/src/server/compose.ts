@@ -8,6 +8,7 @@ import { CoreMetrics } from '../metrics/core-metrics.js';
 import { metricsModule, type MetricsOptions } from '../metrics/metrics-module.js';
 import { pluginModule } from '../plugin-catalog/plugin-module.js';
 import { quotasModule } from '../quotas/quotas-module.js';
+import { backupModule } from '../backup/backup-module.js';
 
 export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
   /** The plugin catalog and external plugins; without it only built-ins can be mounted. */
@@ -33,7 +34,7 @@ export function serverMetrics(telemetry?: MetricsOptions): CoreMetrics {
 export function composeCore(options: ComposeOptions): Core {
   const { plugins, modules = [], telemetry, ...core } = options;
   const metrics = options.metrics ?? serverMetrics(telemetry);
-  return new Core({ ...core, metrics, modules: [...coreModules(), metricsModule(metrics, telemetry), quotasModule, plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
+  return new Core({ ...core, metrics, modules: [...coreModules(), metricsModule(metrics, telemetry), quotasModule, backupModule, plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
 }
 
 /** The HTTP handler of one listener, in front of the core. */
