@@ -44,6 +44,8 @@ export interface TestProvider {
   tokenRequests: URLSearchParams[];
   /** How many times the JWKS was fetched (to see caching). */
   jwksFetches: number;
+  /** Lets a test make the provider misbehave: change the claims of the next ID tokens it issues. */
+  tamperIdToken?: (claims: Record<string, unknown>) => Record<string, unknown>;
   /** Sign a JWT with the provider's key (kid in the header, as issued tokens have). */
   sign(claims: JWTPayload, options?: { expiresIn?: string | number; kid?: string; key?: CryptoKey }): Promise<string>;
   /** Replace the signing key (old tokens stop verifying once the JWKS is refetched). */
@@ -180,13 +182,18 @@ export async function startTestProvider(client: Partial<TestClient> = {}): Promi
       return send(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
     }
     const now = Math.floor(Date.now() / 1000);
-    const idToken = await new SignJWT({ ...(pending.user.idTokenClaims ?? {}), nonce: pending.nonce, auth_time: now })
+    const claims: Record<string, unknown> = {
+      ...(pending.user.idTokenClaims ?? {}),
+      iss: issuer,
+      sub: pending.user.sub,
+      aud: clientId,
+      iat: now,
+      exp: now + 300,
+      auth_time: now,
+      nonce: pending.nonce,
+    };
+    const idToken = await new SignJWT(provider.tamperIdToken ? provider.tamperIdToken(claims) : claims)
       .setProtectedHeader({ alg: ALG, kid })
-      .setIssuer(issuer)
-      .setSubject(pending.user.sub)
-      .setAudience(clientId)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 300)
       .sign(keys.privateKey);
     const accessToken = randomBytes(24).toString('base64url');
     accessTokens.set(accessToken, pending.user);
