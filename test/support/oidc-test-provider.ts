@@ -6,6 +6,7 @@
 // the test sets in `user`, as if they had typed their password.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 
@@ -55,18 +56,20 @@ export interface TestProvider {
 
 const ALG = 'RS256';
 
-export async function startTestProvider(client: Partial<TestClient> = {}): Promise<TestProvider> {
+/** With `tls`, the provider serves HTTPS with that certificate (tests of the *_ca_pem settings). */
+export async function startTestProvider(client: Partial<TestClient> = {}, options: { tls?: { cert: string; key: string } } = {}): Promise<TestProvider> {
   let keys = await generateKeyPair(ALG, { extractable: true });
   let kid = randomBytes(8).toString('hex');
   let publicJwk: JWK = { ...(await exportJWK(keys.publicKey)), kid, alg: ALG, use: 'sig' };
   const codes = new Map<string, PendingCode>();
   const accessTokens = new Map<string, TestUser>();
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => send(res, 500, { error: 'server_error', error_description: String(err) }));
-  });
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const provider: TestProvider = {
     issuer,

@@ -194,3 +194,24 @@ describe('jwt login with OIDC discovery', () => {
     await rejects(login(t, { role: 'o', jwt }), 'invalid_request', 'role with oidc role_type is not allowed');
   });
 });
+
+describe('jwt login from a provider with its own CA', () => {
+  it('trusts jwks_ca_pem and oidc_discovery_ca_pem, and nothing else', async () => {
+    const { selfSignedCertificate } = await import('../../../../test/support/certificates.js');
+    const tls = await selfSignedCertificate();
+    const tlsProvider = await startTestProvider({}, { tls });
+    try {
+      const t = await createTestBackend((conf) => createJwtBackend(conf), { mountPoint: 'auth/jwt/' });
+      await rejects(t.write('config', { jwks_url: tlsProvider.jwksUrl }), 'invalid_request', /^error checking jwks URL https:.*self.signed certificate/);
+      await t.write('config', { jwks_url: tlsProvider.jwksUrl, jwks_ca_pem: tls.cert });
+      await t.write('role/r', { role_type: 'jwt', bound_subject: 'svc' });
+      assert.ok((await login(t, { role: 'r', jwt: await tlsProvider.sign({ sub: 'svc' }, { expiresIn: '1m' }) }))?.auth);
+
+      await rejects(t.write('config', { oidc_discovery_url: tlsProvider.issuer }), 'invalid_request', /^error checking oidc discovery URL: could not reach.*self.signed certificate/);
+      await t.write('config', { oidc_discovery_url: tlsProvider.issuer, oidc_discovery_ca_pem: tls.cert });
+      assert.ok((await login(t, { role: 'r', jwt: await tlsProvider.sign({ sub: 'svc' }, { expiresIn: '1m' }) }))?.auth);
+    } finally {
+      await tlsProvider.close();
+    }
+  });
+});
