@@ -8,7 +8,7 @@ export class ClaimError extends Error {}
  * "/": "/address/country" reads a nested value.
  */
 export function getClaim(claims: Claims, name: string): unknown {
-  if (!name.startsWith('/')) return ownClaim(claims, name);
+  if (!name.startsWith('/')) return plainClaim(claims, name);
   let current: unknown = claims;
   for (const raw of name.slice(1).split('/')) {
     const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
@@ -16,7 +16,7 @@ export function getClaim(claims: Claims, name: string): unknown {
       if (!/^(0|[1-9]\d*)$/.test(token)) return undefined;
       current = current[Number(token)];
     } else if (typeof current === 'object' && current !== null) {
-      current = ownClaim(current as Claims, token);
+      current = plainClaim(current as Claims, token);
     } else {
       return undefined;
     }
@@ -25,7 +25,8 @@ export function getClaim(claims: Claims, name: string): unknown {
   return current;
 }
 
-function ownClaim(object: Claims, name: string): unknown {
+/** A top-level claim by its exact name (never a JSON pointer); inherited properties are not claims. */
+export function plainClaim(object: Claims, name: string): unknown {
   return Object.prototype.hasOwnProperty.call(object, name) ? object[name] : undefined;
 }
 

@@ -1,6 +1,6 @@
 import { CofferError, type Alias, type Auth, type Request } from '@coffer/sdk';
 import { addressInCidrs, applyTokenParams } from '../token-fields/index.js';
-import { ClaimError, extractMetadata, getClaim, normalizeList, validateBoundClaims } from './claims.js';
+import { ClaimError, extractMetadata, getClaim, normalizeList, plainClaim, validateBoundClaims } from './claims.js';
 import type { JwtRole } from './role-entry.js';
 import type { Claims } from './verify-jwt.js';
 
@@ -36,7 +36,8 @@ export function authForClaims(roleName: string, role: JwtRole, claims: Claims): 
 }
 
 function userAlias(roleName: string, role: JwtRole, claims: Claims): Alias {
-  const raw = role.user_claim_json_pointer ? getClaim(claims, role.user_claim) : Object.prototype.hasOwnProperty.call(claims, role.user_claim) ? claims[role.user_claim] : undefined;
+  // Unlike the other claim settings, user_claim is a JSON pointer only when the role says so.
+  const raw = role.user_claim_json_pointer ? getClaim(claims, role.user_claim) : plainClaim(claims, role.user_claim);
   if (raw === undefined || raw === null) throw new ClaimError(`claim ${JSON.stringify(role.user_claim)} not found in token`);
   if (typeof raw !== 'string') throw new ClaimError(`claim ${JSON.stringify(role.user_claim)} could not be converted to string`);
   const metadata = extractMetadata(claims, role.claim_mappings);

@@ -155,6 +155,15 @@ describe('jwt login with a JWKS', () => {
     assert.deepEqual(auth?.groupAliases, [{ name: 'ops' }]);
   });
 
+  it('reads user_claim as a JSON pointer only when user_claim_json_pointer is set', async () => {
+    const t = await mount({ jwks_url: provider.jwksUrl });
+    await t.write('role/r', { role_type: 'jwt', bound_subject: 'u', user_claim: '/profile/login' });
+    const jwt = await provider.sign({ sub: 'u', profile: { login: 'ann' } }, { expiresIn: '1m' });
+    await rejects(login(t, { role: 'r', jwt }), 'invalid_request', 'claim "/profile/login" not found in token');
+    await t.write('role/r', { user_claim_json_pointer: true });
+    assert.equal((await login(t, { role: 'r', jwt }))?.auth?.alias?.name, 'ann');
+  });
+
   it('checks token_bound_cidrs before the token', async () => {
     const t = await mount({ jwks_url: provider.jwksUrl });
     await t.write('role/r', { role_type: 'jwt', token_bound_cidrs: '10.0.0.0/8' });

@@ -1,5 +1,6 @@
 import { CofferError, type FieldData, type OperationCallback, type PathDefinition, type Request, type Response } from '@coffer/sdk';
 import { isOidcFlow, readConfig } from './config-entry.js';
+import type { ProviderMetadata } from './discovery.js';
 import type { JwtContext } from './context.js';
 import { authForClaims, checkBoundCidrs } from './login-auth.js';
 import { authorizationUrl, exchangeCode, fetchUserInfo, sameSecret, verifyIdToken } from './oidc-client.js';
@@ -69,7 +70,7 @@ async function authUrl(ctx: JwtContext, req: Request, d: FieldData): Promise<Res
     ctx.logger.warn({ redirect_uri: redirectUri, role: roleName }, 'unauthorized redirect_uri');
     return { data: { auth_url: '' }, warnings: [`redirect_uri ${JSON.stringify(redirectUri)} is not in the allowed_redirect_uris of role ${JSON.stringify(roleName)}`] };
   }
-  let metadata;
+  let metadata: ProviderMetadata;
   try {
     metadata = await ctx.providers.metadata(config.oidc_discovery_url, config.oidc_discovery_ca_pem);
   } catch (err) {
@@ -104,7 +105,7 @@ async function oidcCallback(ctx: JwtContext, req: Request, d: FieldData): Promis
 
   let claims: Claims;
   let accessToken: string;
-  let metadata;
+  let metadata: ProviderMetadata;
   try {
     metadata = await ctx.providers.metadata(config.oidc_discovery_url, config.oidc_discovery_ca_pem);
     const tokens = await exchangeCode(metadata, config, code, pending.redirectUri, pending.codeVerifier);
