@@ -1,6 +1,6 @@
 import type { Logger } from '@coffer/sdk';
 import type { JwtConfig } from './config-entry.js';
-import { parsePublicKeys, type ProviderCache } from './key-sets.js';
+import type { ProviderCache } from './key-sets.js';
 import type { OidcStateStore } from './oidc-state.js';
 import type { KeySource } from './verify-jwt.js';
 
@@ -15,7 +15,7 @@ export interface JwtContext {
 
 /** The keys a JWT login's signature is checked with, by the one key source the config names. */
 export async function jwtKeySource(ctx: JwtContext, config: JwtConfig): Promise<KeySource> {
-  if (config.jwt_validation_pubkeys.length > 0) return { kind: 'static', keys: parsePublicKeys(config.jwt_validation_pubkeys) };
+  if (config.jwt_validation_pubkeys.length > 0) return { kind: 'static', keys: ctx.providers.publicKeys(config.jwt_validation_pubkeys) };
   if (config.jwks_url !== '') return { kind: 'jwks', keySet: ctx.providers.keySet(config.jwks_url, config.jwks_ca_pem) };
   const metadata = await ctx.providers.metadata(config.oidc_discovery_url, config.oidc_discovery_ca_pem);
   return { kind: 'jwks', keySet: ctx.providers.keySet(metadata.jwks_uri, config.oidc_discovery_ca_pem) };

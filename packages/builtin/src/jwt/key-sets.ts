@@ -28,12 +28,21 @@ function fetchTrusting(caPem: string): FetchImplementation {
 export class ProviderCache {
   private readonly discovered = new Map<string, Promise<ProviderMetadata>>();
   private readonly keySets = new Map<string, RemoteJWKSet>();
+  /** Parsed jwt_validation_pubkeys: parsing PEM on every login would cost more than the signature check. */
+  private staticKeys: { pems: string; keys: KeyObject[] } | undefined;
 
   constructor(private readonly jwksCooldownMs: number = JWKS_COOLDOWN_MS) {}
 
   clear(): void {
     this.discovered.clear();
     this.keySets.clear();
+    this.staticKeys = undefined;
+  }
+
+  publicKeys(pems: readonly string[]): KeyObject[] {
+    const joined = pems.join('\n');
+    if (this.staticKeys?.pems !== joined) this.staticKeys = { pems: joined, keys: parsePublicKeys(pems) };
+    return this.staticKeys.keys;
   }
 
   /** The provider's discovery document, fetched once; a failed fetch is forgotten so the next call retries. */
