@@ -121,6 +121,8 @@ export async function startTestProvider(client: Partial<TestClient> = {}, option
       provider.jwksFetches += 1;
       return send(res, 200, { keys: [publicJwk] });
     }
+    // A key set that moved: clients are expected to follow the redirect.
+    if (req.method === 'GET' && url.pathname === '/moved/jwks') return redirect(res, `${issuer}/jwks`);
     if (req.method === 'GET' && url.pathname === '/authorize') return authorize(url, res);
     if (req.method === 'POST' && url.pathname === '/token') return token(req, res);
     if (req.method === 'GET' && url.pathname === '/userinfo') {

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, customFetch, type FetchImplementation, type RemoteJWKSet } from 'jose';
 import { discoverProvider, type ProviderMetadata } from './discovery.js';
-import { callProvider, ProviderError } from './provider-http.js';
+import { getFollowingRedirects, ProviderError } from './provider-http.js';
 
 /** How long fetched signing keys are trusted before they are fetched again. */
 const JWKS_MAX_AGE_MS = 10 * 60_000;
@@ -15,7 +15,7 @@ function fetchTrusting(caPem: string): FetchImplementation {
     options.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    const reply = await callProvider(url, { headers, ...(caPem ? { caPem } : {}) });
+    const reply = await getFollowingRedirects(url, { headers, ...(caPem ? { caPem } : {}) });
     return new Response(new Uint8Array(reply.body), { status: reply.status, headers: reply.headers });
   };
 }
@@ -88,7 +88,7 @@ export function parsePublicKeys(pems: readonly string[]): KeyObject[] {
  * are validated so that a typo is found now, not at the first login).
  */
 export async function checkJwksUrl(jwksUrl: string, caPem: string): Promise<void> {
-  const reply = await callProvider(jwksUrl, caPem ? { caPem } : {});
+  const reply = await getFollowingRedirects(jwksUrl, caPem ? { caPem } : {});
   if (reply.status !== 200) throw new ProviderError(`${jwksUrl} answered HTTP ${reply.status}`);
   let doc: unknown;
   try {

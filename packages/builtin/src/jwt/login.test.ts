@@ -69,6 +69,12 @@ describe('jwt login with a JWKS', () => {
     assert.equal(provider.jwksFetches - before, 2);
   });
 
+  it('follows a redirect to the key set', async () => {
+    const t = await mount({ jwks_url: `${provider.issuer}/moved/jwks` });
+    await t.write('role/r', { role_type: 'jwt', bound_subject: 'svc' });
+    assert.ok((await login(t, { role: 'r', jwt: await provider.sign({ sub: 'svc' }, { expiresIn: '1m' }) }))?.auth);
+  });
+
   it('refuses bad tokens with a 400 and a reason', async () => {
     const t = await mount({ jwks_url: provider.jwksUrl, bound_issuer: provider.issuer });
     await t.write('role/r', {

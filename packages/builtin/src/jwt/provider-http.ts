@@ -81,9 +81,29 @@ export function callProvider(url: string, options: ProviderCallOptions = {}): Pr
   });
 }
 
+const MAX_REDIRECTS = 3;
+
+/**
+ * GET that follows a few redirects, as Go's HTTP client does for Vault
+ * (providers move their discovery and key documents), but never from https
+ * down to http.
+ */
+export async function getFollowingRedirects(url: string, options: ProviderCallOptions = {}): Promise<ProviderReply> {
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const reply = await callProvider(current, { ...options, method: 'GET' });
+    const location = reply.headers['location'];
+    if (reply.status < 300 || reply.status >= 400 || reply.status === 304 || !location) return reply;
+    if (hop === MAX_REDIRECTS) throw new ProviderError(`${url} redirected more than ${MAX_REDIRECTS} times`);
+    const next = new URL(location, current);
+    if (new URL(current).protocol === 'https:' && next.protocol !== 'https:') throw new ProviderError(`${url} redirected from https to ${next.protocol}`);
+    current = next.href;
+  }
+}
+
 /** GET a JSON document; anything but a 200 with a JSON object is a ProviderError. */
 export async function fetchJsonObject(url: string, caPem?: string): Promise<Record<string, unknown>> {
-  const reply = await callProvider(url, caPem ? { caPem } : {});
+  const reply = await getFollowingRedirects(url, caPem ? { caPem } : {});
   if (reply.status !== 200) throw new ProviderError(`${url} answered HTTP ${reply.status}`);
   return parseJsonObject(reply.body, url);
 }
