@@ -9,6 +9,7 @@ import { totpFactory } from './totp/index.js';
 import { transitFactory } from './transit/index.js';
 import { pkiFactory } from './pki/index.js';
 import { rabbitmqFactory } from './rabbitmq/index.js';
+import { ldapFactory } from './ldap/index.js';
 import { BUILTIN_DATABASE_PLUGIN_VERSION, builtinDatabasePlugins } from './database-plugins/index.js';
 import { CofferError } from '@coffer/sdk';
 
@@ -22,6 +23,7 @@ export { totpFactory } from './totp/index.js';
 export { transitFactory } from './transit/index.js';
 export { pkiFactory } from './pki/index.js';
 export { rabbitmqFactory } from './rabbitmq/index.js';
+export { ldapFactory } from './ldap/index.js';
 export { builtinDatabasePlugins } from './database-plugins/index.js';
 
 /** A built-in engine or auth method as the plugin catalog lists it. */
@@ -49,6 +51,7 @@ export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'secret', name: 'transit', factory: transitFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'pki', factory: pkiFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'rabbitmq', factory: rabbitmqFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'auth', name: 'ldap', factory: ldapFactory, version: '0.1.0', deprecationStatus: 'supported' },
   // Database plugins (PostgreSQL, MySQL/MariaDB, Redis): the database engine runs them in process for its connections.
   ...[...builtinDatabasePlugins.keys()].map(
     (name): BuiltinPlugin => ({ type: 'database', name, factory: notMountable(name), version: BUILTIN_DATABASE_PLUGIN_VERSION, deprecationStatus: 'supported' }),
