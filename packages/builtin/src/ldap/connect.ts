@@ -88,6 +88,9 @@ function opened<T extends Socket>(socket: T, event: 'connect' | 'secureConnect',
     socket.once(event, () => {
       if (timer) clearTimeout(timer);
       socket.removeListener('error', fail);
+      // Until ldapts takes the socket over (and installs its own handlers), an
+      // error must not go unhandled and bring the process down.
+      socket.on('error', () => undefined);
       resolve(socket);
     });
   });
