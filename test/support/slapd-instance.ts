@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
+import { selfSignedCertificate } from './certificates.js';
 import { freePort } from './coffer-process.js';
 import { skipWithoutTools } from './external-tools.js';
 
@@ -47,8 +48,13 @@ export function personDn(uid: string): string {
 }
 
 export interface SlapdInstance {
+  /** ldap:// (StartTLS offered when started with tls). */
   url: string;
   port: number;
+  /** ldaps:// when started with tls. */
+  ldapsUrl?: string;
+  /** The PEM certificate the server presents (self-signed for 127.0.0.1) when started with tls. */
+  certificate?: string;
   rootDn: string;
   rootPassword: string;
   /** Run LDAP operations bound as the root DN (to change the directory during a test). */
@@ -60,26 +66,38 @@ export interface SlapdInstance {
   destroy(): Promise<void>;
 }
 
-export async function startSlapdInstance(): Promise<SlapdInstance> {
+export interface SlapdOptions {
+  /** Serve ldaps:// too and offer StartTLS, with a self-signed certificate for 127.0.0.1. */
+  tls?: boolean;
+}
+
+export async function startSlapdInstance(options: SlapdOptions = {}): Promise<SlapdInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-slapd-'));
+  const tls = options.tls ? await selfSignedCertificate() : undefined;
+  if (tls) {
+    writeFileSync(join(dir, 'cert.pem'), tls.cert);
+    writeFileSync(join(dir, 'key.pem'), tls.key, { mode: 0o600 });
+  }
   const dbDir = join(dir, 'db');
   mkdirSync(dbDir);
   const rootDn = `cn=admin,${SUFFIX}`;
   const rootPassword = 'admin-pw';
   const configPath = join(dir, 'slapd.conf');
-  writeFileSync(configPath, slapdConf(dir, dbDir, rootDn, await hashPassword(rootPassword)));
+  writeFileSync(configPath, slapdConf(dir, dbDir, rootDn, await hashPassword(rootPassword), tls !== undefined));
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
+  const ldapsUrl = tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
+  const listeners = [`${url}/`, ...(ldapsUrl ? [`${ldapsUrl}/`] : [])].join(' ');
   let child: ChildProcess | undefined;
   let output = '';
 
   const start = async (): Promise<void> => {
     // -d 0: stay in the foreground (so the test owns the process) without debug output.
-    child = spawn(SLAPD, ['-f', configPath, '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(SLAPD, ['-f', configPath, '-h', listeners, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const deadline = Date.now() + 15_000;
-    while (!(await accepts(port))) {
+    while (!(await accepts(port)) || (ldapsUrl !== undefined && !(await accepts(Number(new URL(ldapsUrl).port))))) {
       if (child.exitCode !== null) throw new Error(`slapd exited with ${child.exitCode}: ${output}`);
       if (Date.now() > deadline) throw new Error(`slapd did not listen on ${url} within 15s: ${output}`);
       await new Promise((r) => setTimeout(r, 50));
@@ -114,6 +132,7 @@ export async function startSlapdInstance(): Promise<SlapdInstance> {
   return {
     url,
     port,
+    ...(ldapsUrl && tls ? { ldapsUrl, certificate: tls.cert } : {}),
     rootDn,
     rootPassword,
     asAdmin,
@@ -126,9 +145,10 @@ export async function startSlapdInstance(): Promise<SlapdInstance> {
   };
 }
 
-function slapdConf(dir: string, dbDir: string, rootDn: string, rootPasswordHash: string): string {
+function slapdConf(dir: string, dbDir: string, rootDn: string, rootPasswordHash: string, tls: boolean): string {
   return [
     ...['core', 'cosine', 'inetorgperson', 'nis'].map((s) => `include /etc/ldap/schema/${s}.schema`),
+    ...(tls ? [`TLSCertificateFile ${join(dir, 'cert.pem')}`, `TLSCertificateKeyFile ${join(dir, 'key.pem')}`] : []),
     'modulepath /usr/lib/ldap',
     'moduleload back_mdb',
     'moduleload memberof',

@@ -59,7 +59,8 @@ async function connectOne(config: LdapConfig, url: LdapUrl): Promise<DirectoryCo
   };
   if (!url.secure && config.starttls) {
     try {
-      await client.startTLS(tlsOptions);
+      // The upgrade reuses the socket: name the host so the certificate is checked against it.
+      await client.startTLS({ ...tlsOptions, host: url.host });
     } catch (err) {
       await close();
       throw new Error(`StartTLS failed: ${describe(err)}`);
