@@ -128,6 +128,7 @@ describe('ldap auth method against OpenLDAP', { skip: skipWithoutSlapd() }, () =
     const token = res.body.auth.client_token;
     const renewed = await server.request('PUT', 'auth/token/renew-self', {}, { token });
     assert.equal(renewed.status, 200, JSON.stringify(renewed.body));
+    assert.equal(JSON.stringify(renewed.body).includes('carol-pw'), false, 'the password kept for renewal is never returned');
 
     await server.request('PUT', 'auth/ldap/groups/devs', { policies: 'dev-read,dev-write' });
     const changed = await server.request('PUT', 'auth/token/renew-self', {}, { token });

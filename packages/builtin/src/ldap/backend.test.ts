@@ -147,6 +147,23 @@ describe('ldap login checks before the directory', () => {
     assert.equal(err.message.includes('alice-secret-pw'), false);
   });
 
+  it('reports a server that accepts the connection but never answers, after request_timeout', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const t = await mount();
+      await t.write('config', { url: `ldap://127.0.0.1:${port}`, userdn: 'ou=people,dc=example,dc=org', request_timeout: 1 });
+      await rejects(
+        t.write('login/alice', { password: 'pw' }),
+        'invalid_request',
+        new RegExp(`^ldap operation failed: the LDAP server at ldap://127.0.0.1:${port} stopped answering \\(BindRequest: Operation timed out\\)$`),
+      );
+    } finally {
+      silent.close();
+    }
+  });
+
   it('alias lookahead names the trimmed, lower-cased user', async () => {
     const t = await mount();
     await t.write('config', { userdn: 'ou=people,dc=example,dc=org' });

@@ -1,5 +1,5 @@
 import { CofferError, type Logger } from '@coffer/sdk';
-import { ResultCodeError, type Client, type Entry } from 'ldapts';
+import { ResultCodeError, type Entry } from 'ldapts';
 import { hasServiceAccount, type LdapConfig } from './config-entry.js';
 import { connectToDirectory, describe, type DirectoryConnection } from './connect.js';
 import { commonNameOf } from './dn.js';
@@ -32,7 +32,7 @@ export async function authenticateUser(config: LdapConfig, username: string, pas
   }
   const conn = await connectToDirectory(config);
   try {
-    const found = await findUserBindDn(config, conn.client, username, logger);
+    const found = await findUserBindDn(config, conn, username, logger);
     try {
       await conn.client.bind(found.bindDn, password);
     } catch (err) {
@@ -49,7 +49,7 @@ export async function authenticateUser(config: LdapConfig, username: string, pas
         throw invalid('ldap operation failed: failed to re-bind with the BindDN user');
       }
     }
-    const userDn = config.upndomain !== '' ? await userDnByUpn(config, conn.client, username, found.bindDn) : found.bindDn;
+    const userDn = config.upndomain !== '' ? await userDnByUpn(config, conn, username, found.bindDn) : found.bindDn;
     const groups = await groupsOf(config, conn, userDn, username);
     return { userDn, groups, aliasName: aliasName(config, username, found.entry) };
   } finally {
@@ -63,20 +63,20 @@ interface UserBindDn {
   entry?: Entry;
 }
 
-async function findUserBindDn(config: LdapConfig, client: Client, username: string, logger: Logger): Promise<UserBindDn> {
+async function findUserBindDn(config: LdapConfig, conn: DirectoryConnection, username: string, logger: Logger): Promise<UserBindDn> {
   if (!config.discoverdn && !hasServiceAccount(config)) {
     const bindDn = config.upndomain !== '' ? `${escapeDnValue(username)}@${config.upndomain}` : `${config.userattr}=${escapeDnValue(username)},${config.userdn}`;
     return { bindDn };
   }
   try {
     // discoverdn without a password: an anonymous (or unauthenticated) bind.
-    await client.bind(config.binddn, config.bindpass);
+    await conn.client.bind(config.binddn, config.bindpass);
   } catch (err) {
-    rethrowIfUnreachable(err);
+    rethrowIfUnreachable(err, conn);
     logger.warn({ binddn: config.binddn, err: describe(err) }, 'ldap: the service bind (binddn/bindpass) failed');
     throw invalid(USER_BIND_FAILED);
   }
-  const entries = await searchUser(config, client, username);
+  const entries = await searchUser(config, conn, username);
   if (entries.length !== 1) {
     logger.debug({ found: entries.length }, 'ldap: the user search found no entry, or several');
     throw invalid(USER_BIND_FAILED);
@@ -84,29 +84,29 @@ async function findUserBindDn(config: LdapConfig, client: Client, username: stri
   return { bindDn: entries[0]!.dn, entry: entries[0]! };
 }
 
-async function searchUser(config: LdapConfig, client: Client, username: string): Promise<Entry[]> {
+async function searchUser(config: LdapConfig, conn: DirectoryConnection, username: string): Promise<Entry[]> {
   const upn = config.upndomain !== '';
   const filter = renderFilterTemplate(config.userfilter, {
     UserAttr: upn ? 'userPrincipalName' : escapeFilterValue(config.userattr),
     Username: escapeFilterValue(upn ? `${username}@${config.upndomain}` : username),
   });
   try {
-    const result = await client.search(config.userdn, { scope: 'sub', filter, attributes: [config.userattr] });
+    const result = await conn.client.search(config.userdn, { scope: 'sub', filter, attributes: [config.userattr] });
     return result.searchEntries;
   } catch (err) {
-    rethrowIfUnreachable(err);
+    rethrowIfUnreachable(err, conn);
     throw invalid(USER_BIND_FAILED);
   }
 }
 
 /** With upndomain, the user's own entry is the one whose userPrincipalName matches. */
-async function userDnByUpn(config: LdapConfig, client: Client, username: string, fallback: string): Promise<string> {
+async function userDnByUpn(config: LdapConfig, conn: DirectoryConnection, username: string, fallback: string): Promise<string> {
   const filter = `(userPrincipalName=${escapeFilterValue(`${username}@${config.upndomain}`)})`;
   try {
-    const result = await client.search(config.userdn, { scope: 'sub', filter, attributes: ['1.1'] });
+    const result = await conn.client.search(config.userdn, { scope: 'sub', filter, attributes: ['1.1'] });
     return result.searchEntries.at(-1)?.dn ?? fallback;
   } catch (err) {
-    rethrowIfUnreachable(err);
+    rethrowIfUnreachable(err, conn);
     throw invalid(`LDAP search failed for detecting user: ${describe(err)}`);
   }
 }
@@ -126,7 +126,7 @@ async function groupsOf(config: LdapConfig, conn: DirectoryConnection, userDn: s
     }
     return [...names];
   } catch (err) {
-    rethrowIfUnreachable(err);
+    rethrowIfUnreachable(err, searchConn);
     throw invalid(`LDAP search failed: ${describe(err)}`);
   } finally {
     if (searchConn !== conn) await searchConn.close();
@@ -157,11 +157,14 @@ function attributeValues(entry: Entry, attribute: string): string[] {
   return list.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
 }
 
-/** A failure that is not the directory's answer (the connection dropped, a timeout) is reported as such. */
+/**
+ * A failure that is not the directory's answer (the connection dropped,
+ * request_timeout passed) is reported as such, not as a wrong password.
+ */
 function rethrowIfUnreachable(err: unknown, conn?: DirectoryConnection): void {
   if (err instanceof ResultCodeError) return;
   const where = conn ? ` at ${conn.url}` : '';
-  throw invalid(`ldap operation failed: lost the connection to the LDAP server${where} (${describe(err)})`);
+  throw invalid(`ldap operation failed: the LDAP server${where} stopped answering (${describe(err)})`);
 }
 
 function invalid(message: string): CofferError {
