@@ -79,6 +79,7 @@ describe('ldap config', () => {
     await rejects(t.write('config', { userfilter: '(uid={{.Name}})' }), 'invalid_request', /invalid userfilter: unknown placeholder/);
     await rejects(t.write('config', { groupfilter: '(member={{.UserDN}}' }), 'invalid_request', /invalid groupfilter: unbalanced parentheses/);
     await rejects(t.write('config', { groupfilter: '{{range .}}x{{end}}' }), 'invalid_request', /only \{\{\.Name\}\} placeholders/);
+    await rejects(t.write('config', { userfilter: '({{.UserAttr}}={{.Username}})(cn=x)' }), 'invalid_request', /invalid userfilter: Unbalanced parens/);
     await rejects(t.write('config', { tls_min_version: 'tls13', tls_max_version: 'tls12' }), 'invalid_request', /'tls_max_version' must be greater/);
     await rejects(t.write('config', { tls_min_version: 'ssl3' }), 'invalid_request');
     await rejects(t.write('config', { certificate: 'not a pem' }), 'invalid_request', /failed to parse certificate/);

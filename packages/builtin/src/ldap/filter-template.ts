@@ -1,4 +1,5 @@
 import { CofferError } from '@coffer/sdk';
+import { FilterParser } from 'ldapts';
 
 /**
  * Vault configures its LDAP searches with Go templates such as
@@ -25,6 +26,14 @@ export function validateFilterTemplate(field: string, template: string, names: r
     if (depth < 0) break;
   }
   if (depth !== 0) throw new CofferError('invalid_request', `invalid ${field}: unbalanced parentheses`);
+  // The rest of the syntax is checked by the parser the login's searches go
+  // through, with sample values, so a filter that passes here cannot fail there.
+  const sample = Object.fromEntries(names.map((n) => [n, 'x']));
+  try {
+    FilterParser.parseString(renderFilterTemplate(template, sample));
+  } catch (err) {
+    throw new CofferError('invalid_request', `invalid ${field}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** Fill the placeholders with values the caller has already escaped for a filter. */
