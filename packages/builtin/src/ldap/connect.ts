@@ -27,7 +27,7 @@ export async function connectToDirectory(config: LdapConfig): Promise<DirectoryC
     try {
       return await connectOne(config, url);
     } catch (err) {
-      failures.push(`${url.text}: ${describe(err)}`);
+      failures.push(`${url.text}: ${reasonOf(err)}`);
     }
   }
   throw new CofferError('invalid_request', `ldap operation failed: the LDAP server is unreachable (${failures.join('; ')})`);
@@ -63,7 +63,7 @@ async function connectOne(config: LdapConfig, url: LdapUrl): Promise<DirectoryCo
       await client.startTLS({ ...tlsOptions, host: url.host });
     } catch (err) {
       await close();
-      throw new Error(`StartTLS failed: ${describe(err)}`);
+      throw new Error(`StartTLS failed: ${reasonOf(err)}`);
     }
   }
   return { client, url: url.text, close };
@@ -110,7 +110,7 @@ function tlsOptionsFor(config: LdapConfig, host: string): ConnectionOptions {
 }
 
 /** A connection error's reason, without stack or internals. */
-export function describe(err: unknown): string {
+export function reasonOf(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     return typeof code === 'string' && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;

@@ -1,7 +1,7 @@
 import { CofferError, type Logger } from '@coffer/sdk';
 import { ResultCodeError, type Entry } from 'ldapts';
 import { hasServiceAccount, type LdapConfig } from './config-entry.js';
-import { connectToDirectory, describe, type DirectoryConnection } from './connect.js';
+import { connectToDirectory, reasonOf, type DirectoryConnection } from './connect.js';
 import { commonNameOf } from './dn.js';
 import { escapeDnValue, escapeFilterValue } from './escape.js';
 import { renderFilterTemplate } from './filter-template.js';
@@ -37,7 +37,7 @@ export async function authenticateUser(config: LdapConfig, username: string, pas
       await conn.client.bind(found.bindDn, password);
     } catch (err) {
       rethrowIfUnreachable(err, conn);
-      logger.debug({ err: describe(err) }, 'ldap: bind as the user failed');
+      logger.debug({ err: reasonOf(err) }, 'ldap: bind as the user failed');
       throw invalid(USER_BIND_FAILED);
     }
     if (hasServiceAccount(config)) {
@@ -73,7 +73,7 @@ async function findUserBindDn(config: LdapConfig, conn: DirectoryConnection, use
     await conn.client.bind(config.binddn, config.bindpass);
   } catch (err) {
     rethrowIfUnreachable(err, conn);
-    logger.warn({ binddn: config.binddn, err: describe(err) }, 'ldap: the service bind (binddn/bindpass) failed');
+    logger.warn({ binddn: config.binddn, err: reasonOf(err) }, 'ldap: the service bind (binddn/bindpass) failed');
     throw invalid(USER_BIND_FAILED);
   }
   const entries = await searchUser(config, conn, username);
@@ -107,7 +107,7 @@ async function userDnByUpn(config: LdapConfig, conn: DirectoryConnection, userna
     return result.searchEntries.at(-1)?.dn ?? fallback;
   } catch (err) {
     rethrowIfUnreachable(err, conn);
-    throw invalid(`LDAP search failed for detecting user: ${describe(err)}`);
+    throw invalid(`LDAP search failed for detecting user: ${reasonOf(err)}`);
   }
 }
 
@@ -127,7 +127,7 @@ async function groupsOf(config: LdapConfig, conn: DirectoryConnection, userDn: s
     return [...names];
   } catch (err) {
     rethrowIfUnreachable(err, searchConn);
-    throw invalid(`LDAP search failed: ${describe(err)}`);
+    throw invalid(`LDAP search failed: ${reasonOf(err)}`);
   } finally {
     if (searchConn !== conn) await searchConn.close();
   }
@@ -164,7 +164,7 @@ function attributeValues(entry: Entry, attribute: string): string[] {
 function rethrowIfUnreachable(err: unknown, conn?: DirectoryConnection): void {
   if (err instanceof ResultCodeError) return;
   const where = conn ? ` at ${conn.url}` : '';
-  throw invalid(`ldap operation failed: the LDAP server${where} stopped answering (${describe(err)})`);
+  throw invalid(`ldap operation failed: the LDAP server${where} stopped answering (${reasonOf(err)})`);
 }
 
 function invalid(message: string): CofferError {

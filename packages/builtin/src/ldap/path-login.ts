@@ -56,16 +56,16 @@ export function renewLogin(logger: Logger): OperationCallback {
     const password = auth.internalData?.['password'];
     if (username === '' || typeof password !== 'string') throw new CofferError('invalid_request', 'this token carries no LDAP login to check; not renewing');
     const fresh = await login(req, config, username, password, logger);
-    if (!equivalentPolicies(fresh.auth!.tokenPolicies, auth.tokenPolicies ?? auth.policies)) {
+    if (!equivalentPolicies(fresh.auth.tokenPolicies, auth.tokenPolicies ?? auth.policies)) {
       throw new CofferError('invalid_request', 'policies have changed, not renewing');
     }
     return {
-      auth: { ...auth, period: config.token_period, ttl: config.token_ttl, maxTtl: config.token_max_ttl, groupAliases: fresh.auth!.groupAliases ?? [] },
+      auth: { ...auth, period: config.token_period, ttl: config.token_ttl, maxTtl: config.token_max_ttl, groupAliases: fresh.auth.groupAliases ?? [] },
     };
   };
 }
 
-async function login(req: Request, config: LdapConfig, username: string, password: string, logger: Logger): Promise<Response> {
+async function login(req: Request, config: LdapConfig, username: string, password: string, logger: Logger): Promise<Response & { auth: Auth }> {
   const user = await authenticateUser(config, username, password, logger);
   const mapped = await loginPolicies(req.storage, config, username, user.groups);
   const policies = sanitizePolicies([...config.token_policies, ...mapped.policies]);
