@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ldapFactory } from '@coffer/builtin';
 import { assertRejectsWithCode as rejects, createTestBackend, type TestBackend } from '@coffer/sdk/testing/index.js';
-import { GROUPS, PEOPLE, SEED, skipWithoutSlapd, startSlapdInstance, type SlapdInstance } from '../support/slapd-instance.js';
+import { GROUPS, PEOPLE, SEED, UPN_DOMAIN, skipWithoutSlapd, startSlapdInstance, type SlapdInstance } from '../support/slapd-instance.js';
 
 describe('ldap login aliases', { skip: skipWithoutSlapd() }, () => {
   let slapd: SlapdInstance;
@@ -49,6 +49,16 @@ describe('ldap login aliases', { skip: skipWithoutSlapd() }, () => {
     // The alias is the directory's spelling, not the lower-cased login name.
     assert.equal(auth?.alias?.name, 'Carol Danvers');
     assert.deepEqual(auth?.groupAliases?.map((g) => g.name), ['devs']);
+  });
+
+  it('finds the user by userPrincipalName with upndomain', async () => {
+    const t = await mounted({ binddn: SEED.reader.dn, bindpass: SEED.reader.password, userattr: 'uid', upndomain: UPN_DOMAIN });
+    const auth = (await t.write('login/alice', { password: 'alice-pw' }))?.auth;
+    assert.equal(auth?.alias?.name, 'alice');
+    assert.deepEqual(auth?.groupAliases?.map((g) => g.name).sort(), ['devs', 'ops']);
+    await rejects(t.write('login/alice', { password: 'bob-pw' }), 'invalid_request', 'ldap operation failed: failed to bind as user');
+    // Escaped in the UPN filter too: unescaped, (userPrincipalName=a*@example.org) would find alice alone.
+    await rejects(t.write('login/a*', { password: 'alice-pw' }), 'invalid_request', 'ldap operation failed: failed to bind as user');
   });
 
   it('escapes the name in the built bind DN and in the search filter', async () => {

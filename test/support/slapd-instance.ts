@@ -83,6 +83,7 @@ export async function startSlapdInstance(options: SlapdOptions = {}): Promise<Sl
   const rootDn = `cn=admin,${SUFFIX}`;
   const rootPassword = 'admin-pw';
   const configPath = join(dir, 'slapd.conf');
+  writeFileSync(join(dir, 'upn.schema'), UPN_SCHEMA);
   writeFileSync(configPath, slapdConf(dir, dbDir, rootDn, await hashPassword(rootPassword), tls !== undefined));
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
@@ -148,6 +149,7 @@ export async function startSlapdInstance(options: SlapdOptions = {}): Promise<Sl
 function slapdConf(dir: string, dbDir: string, rootDn: string, rootPasswordHash: string, tls: boolean): string {
   return [
     ...['core', 'cosine', 'inetorgperson', 'nis'].map((s) => `include /etc/ldap/schema/${s}.schema`),
+    `include ${join(dir, 'upn.schema')}`,
     ...(tls ? [`TLSCertificateFile ${join(dir, 'cert.pem')}`, `TLSCertificateKeyFile ${join(dir, 'key.pem')}`] : []),
     'modulepath /usr/lib/ldap',
     'moduleload back_mdb',
@@ -169,6 +171,17 @@ function slapdConf(dir: string, dbDir: string, rootDn: string, rootPasswordHash:
   ].join('\n');
 }
 
+/** Active Directory's userPrincipalName, on an auxiliary class, so that upndomain logins can be tested. */
+const UPN_SCHEMA = [
+  "attributetype ( 1.3.6.1.4.1.55555.1.1 NAME 'userPrincipalName' EQUALITY caseIgnoreMatch",
+  '  SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )',
+  "objectclass ( 1.3.6.1.4.1.55555.2.1 NAME 'cofferUpnUser' SUP top AUXILIARY MAY userPrincipalName )",
+  '',
+].join('\n');
+
+/** Every seeded person's userPrincipalName is "<uid>@<UPN_DOMAIN>". */
+export const UPN_DOMAIN = 'example.org';
+
 async function hashPassword(password: string): Promise<string> {
   const { stdout } = await run(SLAPPASSWD, ['-h', '{SSHA}', '-s', password]);
   return stdout.trim();
@@ -185,8 +198,9 @@ async function seed(client: Client): Promise<void> {
   });
   for (const person of SEED.people) {
     await client.add(personDn(person.uid), {
-      objectClass: 'inetOrgPerson',
+      objectClass: ['inetOrgPerson', 'cofferUpnUser'],
       uid: person.uid,
+      userPrincipalName: `${person.uid}@${UPN_DOMAIN}`,
       cn: person.cn,
       sn: person.cn.split(' ').at(-1)!,
       userPassword: await hashPassword(person.password),
