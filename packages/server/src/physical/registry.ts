@@ -3,6 +3,7 @@ import type { PhysicalBackend, PhysicalFactory } from './types.js';
 import { openInmem } from './inmem.js';
 import { openFile } from './file.js';
 import { openSqlite } from './sqlite.js';
+import { openPostgresql } from './postgresql.js';
 
 /**
  * Storage types by the name used in the config stanza (`storage "TYPE" { … }`).
@@ -12,6 +13,7 @@ const factories: Readonly<Record<string, PhysicalFactory>> = {
   inmem: () => openInmem(),
   file: openFile,
   sqlite: openSqlite,
+  postgresql: (config, logger) => openPostgresql(config, logger),
 };
 
 /** The storage types this build supports, sorted. */
