@@ -7,7 +7,7 @@ import { isCofferError, isTransactional, silentLogger, type Logger } from '@coff
 import { createPhysical, supportedPhysicalTypes } from './registry.js';
 
 test('supported storage types', () => {
-  assert.deepEqual(supportedPhysicalTypes(), ['file', 'inmem', 'postgresql', 'sqlite']);
+  assert.deepEqual(supportedPhysicalTypes(), ['etcd', 'file', 'inmem', 'postgresql', 'sqlite']);
 });
 
 test('an unknown type names itself and lists the supported ones', async () => {
@@ -16,7 +16,7 @@ test('an unknown type names itself and lists the supported ones', async () => {
       assert.ok(isCofferError(err));
       assert.equal(err.code, 'invalid_request');
       assert.equal(err.status, 400);
-      assert.equal(err.message, `unknown storage type "${type}"; supported types: file, inmem, postgresql, sqlite`);
+      assert.equal(err.message, `unknown storage type "${type}"; supported types: etcd, file, inmem, postgresql, sqlite`);
       return true;
     });
   }

@@ -4,6 +4,7 @@ import { openInmem } from './inmem.js';
 import { openFile } from './file.js';
 import { openSqlite } from './sqlite.js';
 import { openPostgresql } from './postgresql.js';
+import { openEtcd } from './etcd.js';
 
 /**
  * Storage types by the name used in the config stanza (`storage "TYPE" { … }`).
@@ -14,6 +15,7 @@ const factories: Readonly<Record<string, PhysicalFactory>> = {
   file: openFile,
   sqlite: openSqlite,
   postgresql: (config, logger) => openPostgresql(config, logger),
+  etcd: (config, logger) => openEtcd(config, logger),
 };
 
 /** The storage types this build supports, sorted. */
