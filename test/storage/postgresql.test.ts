@@ -89,6 +89,24 @@ describe('postgresql storage', { skip: postgres.skip }, () => {
     assert.deepEqual(await s.list(''), []);
   });
 
+  withStore('lists many folders each holding many keys, and a folder named by an empty segment', async (s) => {
+    const ops = [];
+    for (let f = 0; f < 200; f++) {
+      for (let k = 0; k < 3; k++) ops.push({ op: 'put' as const, entry: { key: `big/f${String(f).padStart(3, '0')}/k${k}`, value: buf('v') } });
+    }
+    ops.push({ op: 'put' as const, entry: { key: 'big/f150/deeper/still', value: buf('v') } });
+    await s.transaction(ops);
+    await s.put({ key: 'big/f150', value: buf('leaf beside its folder') });
+    await s.put({ key: 'big//empty-segment', value: buf('v') });
+    const list = await s.list('big/');
+    assert.equal(list.length, 202);
+    assert.deepEqual(list.slice(0, 3), ['/', 'f000/', 'f001/']);
+    assert.deepEqual(list.slice(150, 153), ['f149/', 'f150', 'f150/']);
+    assert.deepEqual(await s.listPage('big/', 'f150', 2), ['f150/', 'f151/']);
+    assert.deepEqual(await s.list('big/f150/'), ['deeper/', 'k0', 'k1', 'k2']);
+    assert.deepEqual(await s.list('big/f1'), [...Array.from({ length: 100 }, (_, i) => `${String(i).padStart(2, '0')}/`).flatMap((c) => (c === '50/' ? ['50', c] : [c]))]);
+  });
+
   withStore('LIKE wildcards in keys are matched literally when listing', async (s) => {
     for (const key of ['a%/x', 'ab/y', 'a_/z', 'a\\/w', 'a_b', 'a%c']) await s.put({ key, value: buf(key) });
     assert.deepEqual(await s.list(''), ['a%/', 'a%c', 'a\\/', 'a_/', 'a_b', 'ab/']);
