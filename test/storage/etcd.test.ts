@@ -2,6 +2,9 @@
 // storage conformance suite, Txn transactions, the lease-bound HA lock and
 // the watch-based change feed between two backends sharing one etcd.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Etcd3 } from 'etcd3';
 import { isCofferError, isTransactional, silentLogger } from '@coffer/sdk';
@@ -9,6 +12,7 @@ import { describeStorageConformance } from '@coffer/server/physical/conformance.
 import { hasChangeFeed, isHABackend } from '@coffer/server/physical/ha.js';
 import { openEtcd, type EtcdBackend } from '@coffer/server/physical/etcd.js';
 import { createPhysical } from '@coffer/server/physical/registry.js';
+import { selfSignedCertificate } from '../support/certificates.js';
 import { eventually } from '../support/service.js';
 import { etcdMissing, startEtcdInstance, type EtcdInstance } from '../support/etcd-instance.js';
 
@@ -192,6 +196,14 @@ describe('etcd storage', { skip }, () => {
       assert.match(String(await lost), /deleted/);
     });
 
+    it('a holder that cannot reach etcd for longer than the lock TTL gives the lock up', async () => {
+      const heldA = await a.lockWith('core/outage', 'a').acquire(new AbortController().signal);
+      assert.ok(heldA);
+      const lost = new Promise<unknown>((resolve) => heldA.addEventListener('abort', () => resolve(heldA.reason), { once: true }));
+      await etcd.restart(3500);
+      assert.match(String(await lost), /unreachable for longer than the lock TTL|expired|revoked|deleted/);
+    });
+
     it('a write by one node is reported to a watcher on the other', async () => {
       const changes: string[] = [];
       let gaps = 0;
@@ -228,5 +240,50 @@ describe('etcd storage', { skip }, () => {
         await stop();
       }
     });
+  });
+
+  it('TLS with client certificates, and etcd user authentication', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coffer-etcd-tls-'));
+    let secure: EtcdInstance | undefined;
+    try {
+      const { cert, key } = await selfSignedCertificate();
+      const certFile = join(dir, 'etcd.crt');
+      const keyFile = join(dir, 'etcd.key');
+      writeFileSync(certFile, cert);
+      writeFileSync(keyFile, key, { mode: 0o600 });
+      // One self-signed certificate plays server, CA and client.
+      secure = await startEtcdInstance({ tls: { certFile, keyFile, clientCaFile: certFile } });
+      const tls = { address: secure.endpoint, tls_ca_file: certFile, tls_cert_file: certFile, tls_key_file: keyFile, request_timeout: '2s' };
+
+      const s = await openEtcd({ ...tls, path: '/tls/' }, silentLogger);
+      await s.put({ key: 'over/tls', value: buf('yes') });
+      assert.deepEqual(await s.list('over/'), ['tls']);
+      await s.close();
+      await assert.rejects(openEtcd({ address: secure.endpoint, tls_ca_file: certFile, request_timeout: '2s' }, silentLogger), /cannot reach/,
+        'without a client certificate etcd refuses the connection');
+
+      const root = new Etcd3({ hosts: secure.endpoint, credentials: { rootCertificate: Buffer.from(cert), certChain: Buffer.from(cert), privateKey: Buffer.from(key) } });
+      try {
+        await root.role('root').create();
+        await root.user('root').create('root-pw');
+        await root.user('root').addRole('root');
+        await root.user('coffer').create('coffer-pw');
+        await root.role('coffer').create();
+        await root.role('coffer').grant({ permission: 'Readwrite', range: root.range({ prefix: '/auth/' }) });
+        await root.user('coffer').addRole('coffer');
+        await root.auth.authEnable();
+      } finally {
+        root.close();
+      }
+      const authed = await openEtcd({ ...tls, path: '/auth/', username: 'coffer', password: 'coffer-pw' }, silentLogger);
+      await authed.put({ key: 'k', value: buf('authenticated') });
+      assert.deepEqual((await authed.get('k'))?.value, buf('authenticated'));
+      await authed.close();
+      await assert.rejects(openEtcd({ ...tls, path: '/auth/', username: 'coffer', password: 'wrong' }, silentLogger), (err: unknown) =>
+        isCofferError(err) && !String((err as Error).message).includes('wrong'));
+    } finally {
+      await secure?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -66,6 +66,7 @@ export function readEtcdConfig(config: Record<string, string>, logger: Logger): 
   client.dialTimeout = requestTimeoutMs;
   // Unary calls get the request timeout; watch and keep-alive streams live on.
   client.defaultCallOptions = (ctx) => (ctx.isStream ? {} : { deadline: new Date(Date.now() + requestTimeoutMs) });
+  client.faultHandling = { host: () => passThroughPolicy, watchBackoff: cappedBackoff(100) };
   return { client, prefix, haEnabled: boolKey(TYPE, config, 'ha_enabled', false), lockTtlSeconds, requestTimeoutMs, hosts };
 }
 
@@ -75,4 +76,25 @@ function readPem(key: string, file: string): Buffer {
   } catch (err) {
     throw new CofferError('invalid_request', `storage "etcd": cannot read ${key} "${file}": ${(err as Error).message}`);
   }
+}
+
+type FaultHandling = NonNullable<IOptions['faultHandling']>;
+type HostPolicy = ReturnType<NonNullable<FaultHandling['host']>>;
+type WatchBackoff = NonNullable<FaultHandling['watchBackoff']>;
+
+/**
+ * The client library's default puts a circuit breaker in front of each
+ * endpoint: after three failures it refuses every request for 5 s, even once
+ * etcd is back. Coffer would rather try: a request fails fast while an
+ * endpoint is down (and the library's retry picks another one), and works
+ * again the moment etcd answers.
+ */
+const passThroughPolicy = {
+  execute: <T>(fn: (context: { signal: AbortSignal; attempt: number }) => PromiseLike<T> | T): Promise<T> =>
+    Promise.resolve().then(() => fn({ signal: new AbortController().signal, attempt: 0 })),
+} as unknown as HostPolicy;
+
+/** Watch reconnects: 100 ms, doubling, at most 2 s apart (the default backs off to 30 s). */
+function cappedBackoff(ms: number): WatchBackoff {
+  return { duration: ms, next: () => cappedBackoff(Math.min(ms * 2, 2000)) } as WatchBackoff;
 }
