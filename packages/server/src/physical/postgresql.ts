@@ -80,18 +80,25 @@ export class PostgresqlBackend implements PhysicalBackend, Transactional, HABack
 
   /**
    * The children of a folder come from the primary-key index: the leaves
-   * whose path is the folder, and a skip scan over the paths below it.
-   * A prefix that ends inside a name ("ab") lists that folder's names that
-   * start with it, minus the prefix, like the other backends.
+   * whose path is the folder, and a skip scan over the paths below it, each
+   * starting after `after` and stopping at `limit`, so a page costs about
+   * `limit` index probes however big the folder is. A prefix that ends
+   * inside a name ("ab") lists that folder's names that start with it,
+   * minus the prefix, like the other backends.
    */
   async listPage(prefix: string, after: string, limit: number): Promise<string[]> {
     this.assertOpen();
     const slash = prefix.lastIndexOf('/');
     const dir = `/${prefix.slice(0, slash + 1)}`;
     const start = prefix.slice(slash + 1);
+    const max = limit > 0 ? limit : null;
     const [leaves, folders] = await Promise.all([
-      this.query<{ key: string }>(`SELECT key FROM ${this.t} WHERE path = $1 AND key LIKE $2 ESCAPE '\\'`, [dir, likePrefix(start)]),
-      this.query<{ name: string }>(this.foldersQuery(), [dir, likePrefix(dir + start)]),
+      this.query<{ key: string }>(
+        `SELECT key FROM ${this.t} WHERE path = $1 AND key LIKE $2 ESCAPE '\\' AND key > $3 ORDER BY key LIMIT $4`,
+        [dir, likePrefix(start), start + after, max],
+      ),
+      // One folder more than the limit: the folder `after` lies in is found first and dropped.
+      this.query<{ name: string }>(this.foldersQuery(), [dir, likePrefix(dir + start), dir + start + after, max]),
     ]);
     const children: string[] = [];
     for (const { key } of leaves.rows) if (key.length > start.length) children.push(key.slice(start.length));
@@ -100,20 +107,22 @@ export class PostgresqlBackend implements PhysicalBackend, Transactional, HABack
   }
 
   /**
-   * The sub-folders of folder $1 whose names match the pattern $2, by a
-   * skip scan: each step asks the primary-key index for the first path
-   * after the previous sub-folder ("/d/x/" → the first path >= "/d/x0",
-   * '0' being the character after '/'), so a folder with a million keys in
-   * ten sub-folders costs ten index probes, not a million rows.
+   * Up to $4 + 1 sub-folders (all when $4 is null) of folder $1 whose names
+   * match the pattern $2, from the first path after $3, by a skip scan: each
+   * step asks the primary-key index for the first path after the previous
+   * sub-folder ("/d/x/" → the first path >= "/d/x0", '0' being the
+   * character after '/'), so a folder with a million keys in ten
+   * sub-folders costs ten index probes, not a million rows.
    */
   private foldersQuery(): string {
     const first = (from: string) =>
       `(SELECT split_part(substr(path, length($1) + 1), '/', 1) FROM ${this.t}
         WHERE ${from} AND path LIKE $2 ESCAPE '\\' ORDER BY path LIMIT 1)`;
-    return `WITH RECURSIVE folder(name) AS (
-        SELECT ${first('path > $1')}
+    return `WITH RECURSIVE folder(name, n) AS (
+        SELECT ${first('path > $3')}, 1
         UNION ALL
-        SELECT ${first("path >= $1 || folder.name || '0'")} FROM folder WHERE folder.name IS NOT NULL
+        SELECT ${first("path >= $1 || folder.name || '0'")}, folder.n + 1 FROM folder
+          WHERE folder.name IS NOT NULL AND ($4::int IS NULL OR folder.n <= $4::int)
       )
       SELECT name FROM folder WHERE name IS NOT NULL`;
   }
