@@ -14,18 +14,16 @@ import { openEtcd, type EtcdBackend } from '@coffer/server/physical/etcd.js';
 import { createPhysical } from '@coffer/server/physical/registry.js';
 import { selfSignedCertificate } from '../support/certificates.js';
 import { eventually } from '../support/service.js';
-import { etcdMissing, startEtcdInstance, type EtcdInstance } from '../support/etcd-instance.js';
+import { failWithoutEtcd, skipWithoutEtcd, startEtcdInstance, type EtcdInstance } from '../support/etcd-instance.js';
 
-const missing = etcdMissing();
-const skip = missing !== undefined && process.env['CI'] !== 'true' ? `${missing}; skipping` : false;
 const buf = (s: string): Buffer => Buffer.from(s, 'utf8');
 
-describe('etcd storage', { skip }, () => {
+describe('etcd storage', { skip: skipWithoutEtcd() }, () => {
   let etcd: EtcdInstance;
   let admin: Etcd3;
   let prefixes = 0;
   before(async () => {
-    if (missing) throw new Error(`CI=true: ${missing}`);
+    failWithoutEtcd();
     etcd = await startEtcdInstance();
     admin = new Etcd3({ hosts: etcd.endpoint });
   });

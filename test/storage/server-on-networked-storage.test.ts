@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort, startCoffer } from '../support/coffer-process.js';
-import { etcdMissing, startEtcdInstance, type EtcdInstance } from '../support/etcd-instance.js';
+import { failWithoutEtcd, skipWithoutEtcd, startEtcdInstance, type EtcdInstance } from '../support/etcd-instance.js';
 import { createThrowawayDatabase, probeLocalPostgres, type ThrowawayDatabase } from './postgres-database.js';
 
 async function api(address: string, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -80,11 +80,10 @@ describe('coffer server on storage "postgresql"', { skip: postgres.skip }, () =>
   });
 });
 
-const missingEtcd = etcdMissing();
-describe('coffer server on storage "etcd"', { skip: missingEtcd !== undefined && process.env['CI'] !== 'true' ? `${missingEtcd}; skipping` : false }, () => {
+describe('coffer server on storage "etcd"', { skip: skipWithoutEtcd() }, () => {
   let etcd: EtcdInstance;
   before(async () => {
-    if (missingEtcd) throw new Error(`CI=true: ${missingEtcd}`);
+    failWithoutEtcd();
     etcd = await startEtcdInstance();
   });
   after(async () => {

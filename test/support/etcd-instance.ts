@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './coffer-process.js';
-import { findTool } from './external-tools.js';
+import { findTool, skipWithoutTools } from './external-tools.js';
 
 export const ETCD_BIN = '/usr/bin/etcd';
 
@@ -27,9 +27,14 @@ export interface EtcdTls {
   clientCaFile?: string;
 }
 
-/** The reason to skip when etcd is not installed (undefined when it is). */
-export function etcdMissing(): string | undefined {
-  return findTool(ETCD_BIN) === undefined ? `${ETCD_BIN} is not installed (Debian package etcd-server; scripts/ensure-services.sh installs it)` : undefined;
+/** The `skip` option for tests that need etcd: a reason when it is not installed, false under CI=true (so they fail). */
+export function skipWithoutEtcd(): string | false {
+  return skipWithoutTools([ETCD_BIN], 'etcd-server');
+}
+
+/** Fails a suite that runs without etcd (that is, under CI=true), naming what is missing. */
+export function failWithoutEtcd(): void {
+  if (findTool(ETCD_BIN) === undefined) throw new Error(`CI=true: ${ETCD_BIN} is not installed (Debian package etcd-server)`);
 }
 
 export async function startEtcdInstance(opts: { tls?: EtcdTls } = {}): Promise<EtcdInstance> {
