@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Etcd3 } from 'etcd3';
 import { freePort, startCoffer } from '../support/coffer-process.js';
 import { failWithoutEtcd, skipWithoutEtcd, startEtcdInstance, type EtcdInstance } from '../support/etcd-instance.js';
 import { createThrowawayDatabase, probeLocalPostgres, type ThrowawayDatabase } from './postgres-database.js';
@@ -77,6 +78,8 @@ describe('coffer server on storage "postgresql"', { skip: postgres.skip }, () =>
     // The data really is in the table, encrypted, under Vault's layout.
     const rows = await db.query(`SELECT count(*)::int AS n FROM coffer_kv WHERE path = '/core/' AND key = 'seal-config'`);
     assert.equal(rows.rows[0].n, 1);
+    const clear = await db.query(`SELECT count(*)::int AS n FROM coffer_kv WHERE position(convert_to('kept-across-restarts', 'UTF8') IN value) > 0`);
+    assert.equal(clear.rows[0].n, 0, 'the secret is stored in clear');
   });
 });
 
@@ -92,5 +95,13 @@ describe('coffer server on storage "etcd"', { skip: skipWithoutEtcd() }, () => {
 
   it('init, unseal, write a KV secret, restart, unseal, read it back', async () => {
     await roundTripThroughRestart(`storage "etcd" {\n  address = "${etcd.endpoint}"\n  path = "/coffer/"\n  etcd_api = "v3"\n}`, 'etcd');
+    const client = new Etcd3({ hosts: etcd.endpoint });
+    try {
+      const all = await client.getAll().prefix('/coffer/').buffers();
+      assert.ok(Object.keys(all).includes('/coffer/core/seal-config'), Object.keys(all).join(', '));
+      for (const [key, value] of Object.entries(all)) assert.equal(value.includes('kept-across-restarts'), false, `${key} holds the secret in clear`);
+    } finally {
+      client.close();
+    }
   });
 });
