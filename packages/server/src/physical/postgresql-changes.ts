@@ -22,7 +22,7 @@ export async function watchPostgresChanges(
   let retry: NodeJS.Timeout | null = null;
 
   const connect = async (): Promise<pg.Client> => {
-    const c = new pg.Client({ connectionString });
+    const c = new pg.Client({ connectionString, keepAlive: true, connectionTimeoutMillis: 15_000 });
     c.on('notification', (msg) => {
       if (stopped || msg.channel !== channel) return;
       if (msg.payload) listener.onChange(msg.payload);

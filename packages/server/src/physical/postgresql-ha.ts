@@ -27,6 +27,7 @@ export class PostgresHALock implements HALock {
   private readonly timing: PostgresLockTiming;
   private held: AbortController | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -102,12 +103,15 @@ export class PostgresHALock implements HALock {
         else return this.lose(held, 'the lock row expired or another node took it');
       } catch (err) {
         this.logger.warn({ err: (err as Error).message, lock: this.key }, 'postgresql HA lock: renewal failed');
-        // Measured from the last success: the row may already have expired in the database.
-        if (Date.now() - lastRenewed >= this.timing.ttlMs) return this.lose(held, 'the database was unreachable for longer than the lock TTL');
       }
       if (this.held === held) this.renewTimer = setTimeout(() => void renew(), this.timing.renewMs);
     };
     this.renewTimer = setTimeout(() => void renew(), this.timing.renewMs);
+    // Apart from the renewals, which may hang on a database that stopped answering:
+    // a whole TTL since the last success means the row may already be someone else's.
+    this.watchdog = setInterval(() => {
+      if (Date.now() - lastRenewed >= this.timing.ttlMs) this.lose(held, 'the database was unreachable for longer than the lock TTL');
+    }, Math.max(50, Math.min(this.timing.renewMs, this.timing.ttlMs / 4)));
     return held.signal;
   }
 
@@ -119,7 +123,9 @@ export class PostgresHALock implements HALock {
 
   private stopHolding(why: string): void {
     if (this.renewTimer) clearTimeout(this.renewTimer);
+    if (this.watchdog) clearInterval(this.watchdog);
     this.renewTimer = null;
+    this.watchdog = null;
     const held = this.held;
     this.held = null;
     held?.abort(new Error(why));

@@ -249,7 +249,8 @@ export async function openPostgresql(config: Record<string, string>, logger: Log
   quoteTable(table);
   quoteTable(haTable);
 
-  const pool = new pg.Pool({ connectionString, max: maxParallel, min: maxIdle, idleTimeoutMillis: 10_000 });
+  // TCP keep-alives notice a database host that vanished; a request waits at most 15 s for a connection.
+  const pool = new pg.Pool({ connectionString, max: maxParallel, min: maxIdle, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 15_000, keepAlive: true });
   // An idle connection that the server drops must not crash the process; the next query reconnects.
   pool.on('error', (err) => logger.warn({ err: err.message }, 'postgresql storage: an idle connection failed'));
   try {
