@@ -44,13 +44,18 @@ export class PostgresHALock implements HALock {
     if (this.held && !this.held.signal.aborted) return this.held.signal;
     while (!stop.aborted) {
       try {
-        if (await this.tryTake()) {
-          if (stop.aborted) {
-            await this.deleteRow();
-            return null;
-          }
-          return this.startHolding();
+        const attempt = this.tryTake();
+        // A database that stopped answering must not keep a stopped caller waiting.
+        const taken = await untilAborted(attempt, stop);
+        if (stop.aborted) {
+          // If the attempt still succeeds, nobody renews the row: give it back.
+          void attempt.then(
+            async (won) => void (won && (await this.deleteRow())),
+            () => undefined,
+          );
+          return null;
         }
+        if (taken) return this.startHolding();
       } catch (err) {
         this.logger.warn({ err: (err as Error).message, lock: this.key }, 'postgresql HA lock: cannot reach the database; retrying');
       }
@@ -136,6 +141,16 @@ export class PostgresHALock implements HALock {
       .query(`DELETE FROM ${this.quotedTable} WHERE ha_key = $1 AND ha_identity = $2`, [this.key, this.identity])
       .catch((err: Error) => this.logger.warn({ err: err.message, lock: this.key }, 'postgresql HA lock: cannot delete the lock row; it expires by itself'));
   }
+}
+
+/** `work`'s result, or false as soon as `signal` aborts (the work goes on unobserved). */
+function untilAborted(work: Promise<boolean>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Waits `ms`, or less when `signal` aborts. */
