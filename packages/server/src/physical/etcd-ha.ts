@@ -1,7 +1,7 @@
 import type { Etcd3, Lease, Watcher } from 'etcd3';
 import type { Logger } from '@coffer/sdk';
 import type { HALock } from './ha.js';
-import { sleep } from './postgresql-ha.js';
+import { sleep } from './abortable-sleep.js';
 
 /**
  * The HA lock as one etcd key bound to a lease (TTL `lock_timeout`). A node

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '@coffer/sdk';
 import type { HALock } from './ha.js';
+import { sleep } from './abortable-sleep.js';
 
 export interface PostgresLockTiming {
   /** How long a row stays valid without renewal (Vault: 15 s). */
@@ -150,19 +151,5 @@ function untilAborted(work: Promise<boolean>, signal: AbortSignal): Promise<bool
     const onAbort = (): void => resolve(false);
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
   });
 }
