@@ -107,6 +107,18 @@ describe('postgresql storage', { skip: postgres.skip }, () => {
     assert.deepEqual(await s.list('big/f1'), [...Array.from({ length: 100 }, (_, i) => `${String(i).padStart(2, '0')}/`).flatMap((c) => (c === '50/' ? ['50', c] : [c]))]);
   });
 
+  withStore('a key too long for the index is a clear 400, in a transaction too, and changes nothing', async (s) => {
+    const long = `long/${'x'.repeat(3000)}`;
+    await assert.rejects(s.put({ key: long, value: buf('v') }), (err: unknown) =>
+      isCofferError(err) && err.code === 'invalid_request' && err.status === 400 && /too long for postgresql storage/.test(err.message));
+    await assert.rejects(s.transaction([{ op: 'put', entry: { key: 'long/short', value: buf('v') } }, { op: 'put', entry: { key: long, value: buf('v') } }]), /too long/);
+    assert.deepEqual(await s.list(''), []);
+    // Just below the limit is fine.
+    const longest = `long/${'y'.repeat(2590)}`;
+    await s.put({ key: longest, value: buf('fits') });
+    assert.deepEqual((await s.get(longest))?.value, buf('fits'));
+  });
+
   withStore('LIKE wildcards in keys are matched literally when listing', async (s) => {
     for (const key of ['a%/x', 'ab/y', 'a_/z', 'a\\/w', 'a_b', 'a%c']) await s.put({ key, value: buf(key) });
     assert.deepEqual(await s.list(''), ['a%/', 'a%c', 'a\\/', 'a_/', 'a_b', 'ab/']);

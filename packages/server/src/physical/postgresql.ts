@@ -16,6 +16,12 @@ const KNOWN_KEYS = ['connection_url', 'table', 'ha_enabled', 'ha_table', 'max_pa
 
 /** NOTIFY payloads must stay below 8000 bytes; a longer key is announced as a gap. */
 const MAX_NOTIFY_PAYLOAD = 7999;
+/**
+ * A B-tree index entry holds at most about 2700 bytes, and the primary key
+ * indexes path and key together: a longer key is refused up front with a
+ * clear error instead of failing inside PostgreSQL.
+ */
+export const MAX_POSTGRESQL_KEY_BYTES = 2600;
 
 /** Test hooks: the HA lock's timing, short in tests so that expiry happens in seconds. */
 export interface PostgresqlTuning {
@@ -61,6 +67,7 @@ export class PostgresqlBackend implements PhysicalBackend, Transactional, HABack
 
   async put(entry: StorageEntry): Promise<void> {
     checkEntry(entry);
+    checkKeyLength(entry.key);
     this.assertOpen();
     const [sql, params] = this.putStatement(entry.key, asBuffer(entry.value));
     await this.query(sql, params);
@@ -130,6 +137,7 @@ export class PostgresqlBackend implements PhysicalBackend, Transactional, HABack
   /** All operations or none: one SQL transaction, announced to watchers when it commits. */
   async transaction(ops: TxnOp[]): Promise<void> {
     checkOps(ops);
+    for (const op of ops) if (op.op === 'put') checkKeyLength(op.entry.key);
     this.assertOpen();
     if (ops.length === 0) return;
     const client = await this.connect();
@@ -218,6 +226,12 @@ export class PostgresqlBackend implements PhysicalBackend, Transactional, HABack
 
   private assertOpen(): void {
     if (this.closed) throw new CofferError('unavailable', 'postgresql storage is closed');
+  }
+}
+
+function checkKeyLength(key: string): void {
+  if (Buffer.byteLength(key, 'utf8') > MAX_POSTGRESQL_KEY_BYTES) {
+    throw new CofferError('invalid_request', `storage key is too long for postgresql storage (at most ${MAX_POSTGRESQL_KEY_BYTES} bytes)`);
   }
 }
 
