@@ -72,6 +72,15 @@ describe('etcd storage', { skip: skipWithoutEtcd() }, () => {
     }
   });
 
+  withStore('a value larger than etcd accepts is a clear 400', async (s) => {
+    // Above etcd's request limit, and above gRPC's message limit.
+    for (const size of [1.8 * 1024 * 1024, 3 * 1024 * 1024]) {
+      await assert.rejects(s.put({ key: 'huge', value: Buffer.alloc(size, 1) }), (err: unknown) =>
+        isCofferError(err) && err.code === 'invalid_request' && err.status === 400 && /larger than etcd accepts/.test(err.message));
+    }
+    assert.equal(await s.get('huge'), null);
+  });
+
   withStore('a transaction that names a key twice keeps the last operation', async (s) => {
     await s.put({ key: 't/a', value: buf('a') });
     await s.transaction([

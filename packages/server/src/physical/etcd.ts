@@ -168,6 +168,10 @@ export class EtcdBackend implements PhysicalBackend, Transactional, HABackend, C
       return await run();
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
+      if (/request is too large|message larger than max/.test(detail)) {
+        // The caller's value, not etcd, is the problem: say so with a 400.
+        throw new CofferError('invalid_request', `etcd storage: ${what} refused: the entry is larger than etcd accepts (its --max-request-bytes, 1.5 MiB by default)`, { cause: err });
+      }
       throw new CofferError('unavailable', `etcd storage (${this.settings.hosts.join(', ')}): ${what} failed: ${detail}`, { cause: err });
     }
   }
