@@ -181,6 +181,18 @@ describe('etcd storage', { skip: skipWithoutEtcd() }, () => {
       await lockA.release();
     });
 
+    it('closing the storage ends a wait for the lock', async () => {
+      const lockA = a.lockWith('core/closing', 'a');
+      assert.ok(await lockA.acquire(new AbortController().signal));
+      const c = await open({ path, ha_enabled: 'true', lock_timeout: '2s' });
+      const waiting = c.lockWith('core/closing', 'c').acquire(new AbortController().signal);
+      await new Promise((r) => setTimeout(r, 200));
+      await c.close();
+      assert.equal(await waiting, null);
+      assert.deepEqual(await lockA.holder(), { held: true, value: 'a' });
+      await lockA.release();
+    });
+
     it('revoking the lease loses the lock: the held signal aborts and another node takes it', async () => {
       const lockA = a.lockWith('core/revoked', 'a');
       const heldA = await lockA.acquire(new AbortController().signal);

@@ -34,6 +34,8 @@ export async function createThrowawayDatabase(label: string): Promise<ThrowawayD
   }
   const url = `${LOCAL_POSTGRES}/${name}`;
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // DROP … WITH (FORCE) may reach a connection the ended pool no longer listens to.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     name,
     url,

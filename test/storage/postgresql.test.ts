@@ -234,6 +234,18 @@ describe('postgresql storage', { skip: postgres.skip }, () => {
       await lockA.release();
     });
 
+    it('closing the storage ends a wait for the lock', async () => {
+      const lockA = a.lockWith('core/closing', 'a');
+      assert.ok(await lockA.acquire(new AbortController().signal));
+      const c = await open({ table, ha_enabled: 'true', ha_table: `${table}_locks` });
+      const waiting = c.lockWith('core/closing', 'c').acquire(new AbortController().signal);
+      await new Promise((r) => setTimeout(r, 200));
+      await c.close();
+      assert.equal(await waiting, null);
+      assert.deepEqual(await lockA.holder(), { held: true, value: 'a' });
+      await lockA.release();
+    });
+
     it('a lock whose row disappears is lost: the held signal aborts and another node takes it', async () => {
       const lockA = a.lockWith('core/lost', 'a');
       const heldA = await lockA.acquire(new AbortController().signal);

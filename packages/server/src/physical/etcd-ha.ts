@@ -24,7 +24,11 @@ export class EtcdHALock implements HALock {
     private readonly retryMs = 1000,
   ) {}
 
-  async acquire(stop: AbortSignal): Promise<AbortSignal | null> {
+  /** Aborted when the storage closes: a node still waiting for the lock stops waiting. */
+  private readonly disposed = new AbortController();
+
+  async acquire(callerStop: AbortSignal): Promise<AbortSignal | null> {
+    const stop = AbortSignal.any([callerStop, this.disposed.signal]);
     if (this.held && !this.held.controller.signal.aborted) return this.held.controller.signal;
     while (!stop.aborted) {
       try {
@@ -47,6 +51,12 @@ export class EtcdHALock implements HALock {
     }
     await this.revokeLease();
     return null;
+  }
+
+  /** release(), and no more waiting: the storage is closing. */
+  async dispose(): Promise<void> {
+    this.disposed.abort();
+    await this.release();
   }
 
   async release(): Promise<void> {

@@ -158,7 +158,7 @@ export class EtcdBackend implements PhysicalBackend, Transactional, HABackend, C
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const lock of this.locks) await lock.release().catch(() => undefined);
+    for (const lock of this.locks) await lock.dispose().catch(() => undefined);
     for (const unwatch of [...this.watchers]) await unwatch().catch(() => undefined);
     this.client.close();
   }

@@ -41,7 +41,11 @@ export class PostgresHALock implements HALock {
     this.timing = { ...DEFAULT_TIMING, ...timing };
   }
 
-  async acquire(stop: AbortSignal): Promise<AbortSignal | null> {
+  /** Aborted when the storage closes: a node still waiting for the lock stops waiting. */
+  private readonly disposed = new AbortController();
+
+  async acquire(callerStop: AbortSignal): Promise<AbortSignal | null> {
+    const stop = AbortSignal.any([callerStop, this.disposed.signal]);
     if (this.held && !this.held.signal.aborted) return this.held.signal;
     while (!stop.aborted) {
       try {
@@ -63,6 +67,12 @@ export class PostgresHALock implements HALock {
       await sleep(this.timing.retryMs, stop);
     }
     return null;
+  }
+
+  /** release(), and no more waiting: the storage is closing. */
+  async dispose(): Promise<void> {
+    this.disposed.abort();
+    await this.release();
   }
 
   async release(): Promise<void> {

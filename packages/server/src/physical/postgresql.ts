@@ -203,7 +203,7 @@ export class PostgresqlBackend implements PhysicalBackend, Transactional, HABack
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const lock of this.locks) await lock.release().catch(() => undefined);
+    for (const lock of this.locks) await lock.dispose().catch(() => undefined);
     for (const unwatch of [...this.watchers]) await unwatch();
     await this.pool.end();
   }
@@ -267,6 +267,9 @@ export async function openPostgresql(config: Record<string, string>, logger: Log
   const pool = new pg.Pool({ connectionString, max: maxParallel, min: maxIdle, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 15_000, keepAlive: true });
   // An idle connection that the server drops must not crash the process; the next query reconnects.
   pool.on('error', (err) => logger.warn({ err: err.message }, 'postgresql storage: an idle connection failed'));
+  // A connection the server drops just after the pool let go of it (close()) emits an error nobody
+  // else listens to any more; without a listener that would crash the process.
+  pool.on('connect', (client) => client.on('error', (err) => logger.debug({ err: err.message }, 'postgresql storage: a connection failed')));
   try {
     await createSchema(pool, table, haEnabled ? haTable : undefined);
   } catch (err) {
