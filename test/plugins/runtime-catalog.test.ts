@@ -6,7 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PluginServer } from './support.js';
-import { sandboxProbePlugin } from './support/runtime-host.js';
+import { randomBytes } from 'node:crypto';
+import { removeCgroupParent, sandboxProbePlugin } from './support/runtime-host.js';
+
+// Reading a runtime creates (and removes) a probe cgroup under its cgroup_parent: parents of our own, removed at the end.
+const tag = randomBytes(4).toString('hex');
+const cliParent = `coffer-cli-${tag}`;
+const httpParent = `tenants-${tag}`;
 
 describe('plugin runtime catalog (HTTP and coffer CLI, real server)', () => {
   let s: PluginServer;
@@ -22,10 +28,11 @@ describe('plugin runtime catalog (HTTP and coffer CLI, real server)', () => {
   });
   after(async () => {
     await s?.stop();
+    for (const parent of [cliParent, `${httpParent}/a`, httpParent]) removeCgroupParent(parent);
   });
 
   it('registers, reads, lists, updates and deregisters a process runtime over HTTP, with Vault\'s envelope', async () => {
-    const put = await s.http('PUT', 'sys/plugins/runtimes/catalog/process/http-rt', { memory_bytes: 67108864, cpu_nanos: 250000000, pids_max: 32, allow_network: true, cgroup_parent: '/tenants/a/' });
+    const put = await s.http('PUT', 'sys/plugins/runtimes/catalog/process/http-rt', { memory_bytes: 67108864, cpu_nanos: 250000000, pids_max: 32, allow_network: true, cgroup_parent: `/${httpParent}/a/` });
     assert.equal(put.status, 204, JSON.stringify(put.body));
 
     const read = await s.http('GET', 'sys/plugins/runtimes/catalog/process/http-rt');
@@ -35,7 +42,7 @@ describe('plugin runtime catalog (HTTP and coffer CLI, real server)', () => {
       name: 'http-rt',
       type: 'process',
       oci_runtime: '',
-      cgroup_parent: 'tenants/a',
+      cgroup_parent: `${httpParent}/a`,
       cpu_nanos: 250000000,
       memory_bytes: 67108864,
       rootless: false,
@@ -87,7 +94,7 @@ describe('plugin runtime catalog (HTTP and coffer CLI, real server)', () => {
 
   it('drives the catalog with coffer plugin runtime register|info|list|deregister, with Vault\'s flags and messages', async () => {
     assert.match(
-      await s.ok(['plugin', 'runtime', 'register', '-type=process', '-memory_bytes=67108864', '-cpu_nanos=500000000', '-pids_max=64', '-cgroup_parent=coffer-cli', 'cli-rt']),
+      await s.ok(['plugin', 'runtime', 'register', '-type=process', '-memory_bytes=67108864', '-cpu_nanos=500000000', '-pids_max=64', `-cgroup_parent=${cliParent}`, 'cli-rt']),
       /Success! Registered plugin runtime: cli-rt/,
     );
     assert.match(await s.ok(['plugin', 'runtime', 'register', '-type=container', '-oci_runtime=runc', '-rootless', 'runc']), /Registered plugin runtime: runc/);
@@ -108,7 +115,7 @@ describe('plugin runtime catalog (HTTP and coffer CLI, real server)', () => {
     const list = await s.ok(['plugin', 'runtime', 'list']);
     assert.match(list, /^Name\s+Type\s+OCI Runtime\s+Parent Cgroup\s+CPU Nanos\s+Memory Bytes\s+Pids Max\s+Run As User\s+Allow Network$/m);
     assert.match(list, /^runc\s+container\s+runc\s+n\/a\s+0\s+0\s+0\s+n\/a\s+false$/m);
-    assert.match(list, /^cli-rt\s+process\s+n\/a\s+coffer-cli\s+500000000\s+67108864\s+64\s+n\/a\s+false$/m);
+    assert.match(list, new RegExp(`^cli-rt\\s+process\\s+n/a\\s+${cliParent}\\s+500000000\\s+67108864\\s+64\\s+n/a\\s+false$`, 'm'));
     const json = await runtimeJson('list', ['-type=process']);
     assert.deepEqual(json.map((r: { name: string }) => r.name), ['cli-rt']);
 
