@@ -18,6 +18,7 @@ const parent = `coffer-test-${randomBytes(4).toString('hex')}`;
 
 describe('process runtime limits (cgroups, real server)', { skip: await skipWithoutCgroups() }, () => {
   let s: PluginServer;
+  let sha: string;
 
   before(async () => {
     const probe = sandboxProbePlugin();
@@ -25,7 +26,7 @@ describe('process runtime limits (cgroups, real server)', { skip: await skipWith
     // run_as_user: the other user must reach the binary.
     chmodSync(dirname(s.pluginDir), 0o755);
     chmodSync(s.pluginDir, 0o755);
-    const sha = s.install(probe, 'sandbox-probe');
+    sha = s.install(probe, 'sandbox-probe');
     await s.ok(['plugin', 'runtime', 'register', '-type=process', `-memory_bytes=${64 * MIB}`, '-cpu_nanos=500000000', '-pids_max=64', `-cgroup_parent=${parent}`, '-allow_network', 'tight']);
     await s.ok(['plugin', 'register', `-sha256=${sha}`, '-command=sandbox-probe', '-runtime=tight', 'secret', 'probe-tight']);
     await s.ok(['plugin', 'register', `-sha256=${sha}`, '-command=sandbox-probe', 'secret', 'probe-free']);
@@ -94,6 +95,14 @@ describe('process runtime limits (cgroups, real server)', { skip: await skipWith
     const after = await pidOf('tight');
     assert.notEqual(after.pid, before.pid);
     assert.equal(readFileSync(join(cgroupDirOf(after.pid, 'memory'), memoryLimitFile(after.pid)), 'utf8').trim(), String(64 * MIB));
+  });
+
+  it('reports a memory limit too small for the plugin to start at registration, naming the limit', async () => {
+    await s.ok(['plugin', 'runtime', 'register', '-type=process', `-memory_bytes=${12 * MIB}`, `-cgroup_parent=${parent}`, '-allow_network', 'starved']);
+    const stderr = await s.fails(['plugin', 'register', `-sha256=${sha}`, '-command=sandbox-probe', '-runtime=starved', 'secret', 'probe-starved']);
+    assert.match(stderr, /Code: 400/);
+    assert.match(stderr, /could not start in plugin runtime "starved": memory limit 12 MiB exceeded/);
+    assert.equal((await s.http('GET', 'sys/plugins/catalog/secret/probe-starved')).status, 404);
   });
 
   it('runs the plugin as run_as_user', { skip: skipUnlessRoot() }, async () => {

@@ -31,7 +31,7 @@ export async function runPluginMetadata(
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     });
   } catch (err) {
-    if (err instanceof PluginLaunchError) {
+    if (err instanceof PluginLaunchError && err.failure !== 'runtime-limit') {
       throw new PluginLaunchError(err.failure, `binary does not speak the Coffer plugin protocol: ${err.message}`, 'invalid_request');
     }
     throw err;

@@ -47,6 +47,8 @@ export function cpuQuotaUs(cpuNanos: number): number {
  * back to setrlimit for it.
  */
 export class PluginCgroup {
+  private oomAtRemoval: boolean | undefined;
+
   private constructor(
     readonly version: 1 | 2,
     /** Controller → the leaf directory that enforces it. */
@@ -126,6 +128,7 @@ export class PluginCgroup {
    * v2 memory.events oom_kill). Read it before remove().
    */
   oomKilled(): boolean {
+    if (this.oomAtRemoval !== undefined) return this.oomAtRemoval;
     const dir = this.dirs.get('memory');
     if (!dir) return false;
     const file = this.version === 2 ? 'memory.events' : 'memory.oom_control';
@@ -137,6 +140,8 @@ export class PluginCgroup {
 
   /** Removes the leaf (once its processes are gone; retried briefly, as the kernel may still be tearing them down). */
   async remove(): Promise<void> {
+    // Its counters go with it: keep the answer for whoever asks later.
+    this.oomAtRemoval ??= this.oomKilled();
     for (const dir of new Set(this.dirs.values())) {
       for (let attempt = 0; attempt < 20; attempt++) {
         if (removeDir(dir)) break;

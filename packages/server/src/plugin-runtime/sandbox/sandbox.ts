@@ -41,8 +41,13 @@ export const SANDBOX_SETUP_FAILED = 125;
  * its code runs before every restriction is in place. Throws a CofferError
  * ('invalid_request') naming what cannot be enforced on this host.
  */
-export async function prepareSandbox(limits: ProcessLimits, launch: { name: string; command: string; args: readonly string[] }): Promise<SandboxedLaunch> {
-  const facts = await gatherFacts(limits, `${leafName(launch.name)}-${randomBytes(4).toString('hex')}`);
+export async function prepareSandbox(
+  limits: ProcessLimits,
+  launch: { name: string; command: string; args: readonly string[] },
+  /** Tests: another cgroup hierarchy root (an empty directory = a host without cgroups). */
+  options: { cgroupRoot?: string } = {},
+): Promise<SandboxedLaunch> {
+  const facts = await gatherFacts(limits, `${leafName(launch.name)}-${randomBytes(4).toString('hex')}`, options.cgroupRoot ?? CGROUP_ROOT);
   const { cgroup, enforcement } = facts;
   if (enforcement.problems.length > 0) {
     await cgroup.remove();
@@ -96,7 +101,7 @@ export async function prepareSandbox(limits: ProcessLimits, launch: { name: stri
  * the limits and removed again), without starting anything.
  */
 export async function describeEnforcement(limits: ProcessLimits): Promise<Enforcement> {
-  const facts = await gatherFacts(limits, `probe-${randomBytes(4).toString('hex')}`);
+  const facts = await gatherFacts(limits, `probe-${randomBytes(4).toString('hex')}`, CGROUP_ROOT);
   await facts.cgroup.remove();
   return facts.enforcement;
 }
@@ -109,7 +114,7 @@ interface Facts {
   user?: ResolvedUser;
 }
 
-async function gatherFacts(limits: ProcessLimits, leaf: string): Promise<Facts> {
+async function gatherFacts(limits: ProcessLimits, leaf: string, cgroupRoot: string): Promise<Facts> {
   const tools = sandboxTools();
   const isRoot = serverIsRoot();
   let user: ResolvedUser | { error: string } | undefined;
@@ -121,7 +126,7 @@ async function gatherFacts(limits: ProcessLimits, leaf: string): Promise<Facts> 
     }
   }
   const parent = limits.cgroupParent || DEFAULT_CGROUP_PARENT;
-  const cgroup = PluginCgroup.create(parent, leaf, limits, CGROUP_ROOT);
+  const cgroup = PluginCgroup.create(parent, leaf, limits, cgroupRoot);
   const enforcement = planEnforcement(limits, {
     cgroupVersion: cgroup.version,
     cgroupControllers: new Set(cgroup.controllers),
