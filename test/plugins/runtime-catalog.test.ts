@@ -93,6 +93,7 @@ describe('plugin runtime catalog (HTTP and coffer CLI, real server)', () => {
   });
 
   it('drives the catalog with coffer plugin runtime register|info|list|deregister, with Vault\'s flags and messages', async () => {
+    assert.deepEqual(await runtimeJson('list', []), [], 'an empty catalog lists as empty, not as an error');
     assert.match(
       await s.ok(['plugin', 'runtime', 'register', '-type=process', '-memory_bytes=67108864', '-cpu_nanos=500000000', '-pids_max=64', `-cgroup_parent=${cliParent}`, 'cli-rt']),
       /Success! Registered plugin runtime: cli-rt/,

@@ -28,7 +28,7 @@ Usage: ${CLI_NAME} plugin runtime list [options]
     }
     let runtimes: Record<string, unknown>[];
     try {
-      const secret = await ctx.client().secret('LIST', 'sys/plugins/runtimes/catalog', type ? { query: { type } } : {});
+      const secret = await ctx.client().secret('GET', 'sys/plugins/runtimes/catalog', type ? { query: { type } } : {});
       runtimes = Array.isArray(secret?.data?.runtimes) ? (secret!.data!.runtimes as Record<string, unknown>[]) : [];
     } catch (err) {
       return apiFailure(ctx, 'Error listing available plugin runtimes', err);
