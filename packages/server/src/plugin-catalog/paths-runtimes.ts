@@ -8,6 +8,8 @@ export interface RuntimePathDeps {
   runtimes: () => RuntimeStore;
   /** Every external plugin registration (to refuse deregistering a runtime still in use). */
   plugins: () => Promise<CatalogEntry[]>;
+  /** A runtime was registered, changed or removed (warm spare processes started under the old one are dropped). */
+  changed?: () => void;
 }
 
 /** Why a container runtime is stored but never run. */
@@ -62,6 +64,7 @@ export function runtimePaths(deps: RuntimePathDeps): PathDefinition[] {
             allow_network: d.get<boolean>('allow_network') ?? false,
           });
           await deps.runtimes().put(entry);
+          deps.changed?.();
           return null;
         },
         read: async (_req, d) => {
@@ -80,6 +83,7 @@ export function runtimePaths(deps: RuntimePathDeps): PathDefinition[] {
             throw new CofferError('invalid_request', `unable to delete "${name}" runtime: registered plugins are referencing it (${names}); register them without it or deregister them first`);
           }
           await runtimes.delete(type, name);
+          deps.changed?.();
           return null;
         },
       },

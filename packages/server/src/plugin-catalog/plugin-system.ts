@@ -159,7 +159,7 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
         ...catalogPaths({ catalog: needCatalog, register }),
         ...pinPaths({ catalog: needCatalog }),
         ...reloadPaths({ reloads }),
-        ...runtimePaths({ runtimes: needRuntimes, plugins: () => needCatalog().store.all() }),
+        ...runtimePaths({ runtimes: needRuntimes, plugins: () => needCatalog().store.all(), changed: () => pool.dropSpares() }),
       ];
     },
     async onUnsealed(core) {

@@ -110,6 +110,15 @@ export class ProcessPool {
     }
   }
 
+  /**
+   * Stops every warm spare: they were started with the plugin runtimes of
+   * their time, and a runtime just changed. The next reload in place
+   * launches afresh (and prepares a new spare).
+   */
+  dropSpares(): void {
+    for (const key of [...this.spares.keys()]) this.dropSpare(key);
+  }
+
   /** The launch order number of a process (for logs and tests). */
   seqOf(process: PooledProcess): number | undefined {
     return this.find(process)?.seq;
