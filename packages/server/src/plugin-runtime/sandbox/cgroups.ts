@@ -108,7 +108,7 @@ export class PluginCgroup {
       for (const c of wanted) failures.set(c, reason(err));
       return new PluginCgroup(2, dirs, failures);
     }
-    const enabled = new Set(readFileSync(join(dir, 'cgroup.controllers'), 'utf8').trim().split(/\s+/));
+    const enabled = new Set(readOr(join(dir, 'cgroup.controllers'), '').trim().split(/\s+/));
     for (const c of wanted) {
       try {
         if (!enabled.has(c)) throw new Error(`the ${c} controller is not enabled for ${join(root, parent)} (not delegated to this server?)`);
@@ -189,7 +189,7 @@ function enableControllersV2(root: string, parent: string, wanted: readonly Cont
       dir = join(dir, segments[i - 1]!);
       mkdirSync(dir, { recursive: true });
     }
-    const enabled = new Set(readFileSync(join(dir, 'cgroup.subtree_control'), 'utf8').trim().split(/\s+/));
+    const enabled = new Set(readOr(join(dir, 'cgroup.subtree_control'), '').trim().split(/\s+/));
     // One at a time: a controller the hierarchy lacks must not stop the others.
     for (const c of wanted) if (!enabled.has(c)) tryWrite(join(dir, 'cgroup.subtree_control'), `+${c}`);
   }
@@ -206,6 +206,14 @@ function counter(file: string, name: string): number | undefined {
   if (name === '') return Number(text.trim());
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
+
+function readOr(file: string, fallback: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
 }
 
 function tryWrite(file: string, value: string): boolean {
