@@ -34,6 +34,8 @@ import { operatorKeyStatusCommand } from '../commands/operator-key-status.js';
 import { operatorRekeyCommand } from '../commands/operator-rekey.js';
 import { operatorRotateCommand } from '../commands/operator-rotate.js';
 import { operatorSealCommand } from '../commands/operator-seal.js';
+import { operatorMigrateCommand } from '../commands/operator-migrate.js';
+import { operatorBackupRestoreCommand, operatorBackupSaveCommand } from '../commands/operator-backup.js';
 import { operatorUnsealCommand } from '../commands/operator-unseal.js';
 import { patchCommand } from '../commands/patch.js';
 import { pathHelpCommand } from '../commands/path-help.js';
@@ -108,6 +110,9 @@ export const ALL_COMMANDS: Command[] = [
   operatorRekeyCommand,
   operatorRotateCommand,
   operatorSealCommand,
+  operatorMigrateCommand,
+  operatorBackupSaveCommand,
+  operatorBackupRestoreCommand,
   operatorUnsealCommand,
   patchCommand,
   pathHelpCommand,
