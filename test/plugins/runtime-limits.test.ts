@@ -105,6 +105,14 @@ describe('process runtime limits (cgroups, real server)', { skip: await skipWith
     assert.equal((await s.http('GET', 'sys/plugins/catalog/secret/probe-starved')).status, 404);
   });
 
+  it('reports a process-count limit too small for the plugin\'s threads at registration, naming the limit', async () => {
+    // Node.js needs about a dozen tasks (threads count) to start.
+    await s.ok(['plugin', 'runtime', 'register', '-type=process', '-pids_max=6', `-cgroup_parent=${parent}`, '-allow_network', 'few-tasks']);
+    const stderr = await s.fails(['plugin', 'register', `-sha256=${sha}`, '-command=sandbox-probe', '-runtime=few-tasks', 'secret', 'probe-few-tasks']);
+    assert.match(stderr, /Code: 400/);
+    assert.match(stderr, /could not start in plugin runtime "few-tasks": process-count limit 6 reached/);
+  });
+
   it('runs the plugin as run_as_user', { skip: skipUnlessRoot() }, async () => {
     const sha = s.install(sandboxProbePlugin(), 'sandbox-probe-nobody');
     await s.ok(['plugin', 'runtime', 'register', '-type=process', '-run_as_user=nobody', `-memory_bytes=${128 * MIB}`, `-cgroup_parent=${parent}`, '-allow_network', 'as-nobody']);

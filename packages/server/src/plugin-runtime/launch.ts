@@ -105,7 +105,8 @@ export async function launchPlugin(options: LaunchOptions): Promise<PluginProces
   try {
     output = await readHandshake(child, { name, command, timeoutMs, stderrTail: () => stderrTail });
   } catch (err) {
-    const reason = sandbox && (err as PluginLaunchError).failure === 'exited' ? sandbox.explainExit({ code: child.exitCode, signal: child.signalCode }, stderrTail) : undefined;
+    const failure = (err as PluginLaunchError).failure;
+    const reason = sandbox && (failure === 'exited' || failure === 'timeout') ? sandbox.explainFailedStart(stderrTail) : undefined;
     if (reason) return fail(new PluginLaunchError('runtime-limit', `plugin "${name}" could not start in plugin runtime "${options.sandbox!.runtime}": ${reason}`, 'invalid_request'));
     return fail(err as PluginLaunchError);
   }

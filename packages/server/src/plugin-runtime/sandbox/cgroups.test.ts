@@ -71,6 +71,9 @@ describe('plugin cgroups', () => {
     assert.equal(cg.procsFiles.length, 3);
     writeFileSync(join(root, 'memory/tenants/a/leaf/memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n');
     assert.equal(cg.oomKilled(), true);
+    assert.equal(cg.pidsLimitHit(), false);
+    writeFileSync(join(root, 'pids/tenants/a/leaf/pids.events'), 'max 3\n');
+    assert.equal(cg.pidsLimitHit(), true);
   });
 
   it('v1: a hierarchy that is not mounted leaves that controller to the fallback', () => {

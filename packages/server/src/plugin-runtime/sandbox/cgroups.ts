@@ -48,6 +48,7 @@ export function cpuQuotaUs(cpuNanos: number): number {
  */
 export class PluginCgroup {
   private oomAtRemoval: boolean | undefined;
+  private pidsAtRemoval: boolean | undefined;
 
   private constructor(
     readonly version: 1 | 2,
@@ -138,10 +139,18 @@ export class PluginCgroup {
     return this.version === 1 && (counter(join(dir, 'memory.failcnt'), '') ?? 0) > 0;
   }
 
+  /** True when the plugin tried to have more tasks than pids.max allows (pids.events "max"). */
+  pidsLimitHit(): boolean {
+    if (this.pidsAtRemoval !== undefined) return this.pidsAtRemoval;
+    const dir = this.dirs.get('pids');
+    return dir !== undefined && (counter(join(dir, 'pids.events'), 'max') ?? 0) > 0;
+  }
+
   /** Removes the leaf (once its processes are gone; retried briefly, as the kernel may still be tearing them down). */
   async remove(): Promise<void> {
     // Its counters go with it: keep the answer for whoever asks later.
     this.oomAtRemoval ??= this.oomKilled();
+    this.pidsAtRemoval ??= this.pidsLimitHit();
     for (const dir of new Set(this.dirs.values())) {
       for (let attempt = 0; attempt < 20; attempt++) {
         if (removeDir(dir)) break;

@@ -19,6 +19,8 @@ export interface SandboxedLaunch {
   cgroup: PluginCgroup;
   /** Why the plugin ended, when the runtime knows better than the exit status ("memory limit 64 MiB exceeded"). */
   explainExit(exit: { code: number | null; signal: NodeJS.Signals | null }, stderrTail: string): string | undefined;
+  /** Why a plugin that died or hung before its handshake could not start, when its limits are the reason. */
+  explainFailedStart(stderrTail: string): string | undefined;
   /** Removes the plugin's cgroup once it has exited. */
   release(): Promise<void>;
 }
@@ -76,21 +78,26 @@ export async function prepareSandbox(
   }
 
   const memory = formatBytes(limits.memoryBytes);
+  const explainExit = (exit: { code: number | null; signal: NodeJS.Signals | null }, stderrTail: string): string | undefined => {
+    if (limits.memoryBytes > 0 && cgroup.oomKilled()) return `memory limit ${memory} exceeded (killed by the kernel's OOM killer in its cgroup)`;
+    const died = exit.signal !== null || (exit.code !== null && exit.code !== 0);
+    if (!died) return undefined;
+    if (dataBytes !== undefined && /allocation failed|out of memory|cannot allocate memory|ENOMEM/i.test(stderrTail)) {
+      return `memory limit ${memory} exceeded (an allocation failed under RLIMIT_DATA)`;
+    }
+    // A process that cannot start a thread or child usually dies of it.
+    if (limits.pidsMax > 0 && cgroup.pidsLimitHit()) return `process-count limit ${limits.pidsMax} reached (pids.max of its cgroup; threads count too)`;
+    return undefined;
+  };
   return {
     command,
     args,
     ...(user ? { owner: { uid: user.uid, gid: user.gid } } : {}),
     enforcement,
     cgroup,
-    explainExit(exit, stderrTail) {
-      if (limits.memoryBytes <= 0) return undefined;
-      if (cgroup.oomKilled()) return `memory limit ${memory} exceeded (killed by the kernel's OOM killer in its cgroup)`;
-      const died = exit.signal !== null || (exit.code !== null && exit.code !== 0);
-      if (dataBytes !== undefined && died && /allocation failed|out of memory|cannot allocate memory|ENOMEM/i.test(stderrTail)) {
-        return `memory limit ${memory} exceeded (an allocation failed under RLIMIT_DATA)`;
-      }
-      return undefined;
-    },
+    explainExit,
+    // A process short of tasks may hang instead of dying (a thread pool that never fills).
+    explainFailedStart: (stderrTail) => explainExit({ code: 1, signal: null }, stderrTail),
     release: () => cgroup.remove(),
   };
 }
