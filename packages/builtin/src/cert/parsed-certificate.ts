@@ -63,10 +63,9 @@ const PEM_BLOCK = /-----BEGIN (CERTIFICATE|TRUSTED CERTIFICATE)-----([\s\S]*?)--
  * kept, by PEM text, for the most recently used bundles. They are derived
  * data only; nothing secret is held.
  */
-const MAX_CACHED_BUNDLES = 1024;
-/** Bundles larger than this are decoded every time, so the cache stays small whatever clients send. */
-const MAX_CACHED_PEM_LENGTH = 16 * 1024;
+const MAX_CACHED_PEM_CHARS = 8 * 1024 * 1024;
 const parsedBundles = new Map<string, ParsedCertificate[]>();
+let cachedChars = 0;
 
 /**
  * Every certificate of a PEM bundle, in order. Blocks that are not
@@ -82,9 +81,15 @@ export function parsePemCertificates(pem: string): ParsedCertificate[] {
     return known;
   }
   const parsed = decodePemCertificates(pem);
-  if (pem.length > MAX_CACHED_PEM_LENGTH) return parsed;
+  // Bounded by the PEM text kept, whatever certificates clients send.
+  if (pem.length > MAX_CACHED_PEM_CHARS / 8) return parsed;
   parsedBundles.set(pem, parsed);
-  if (parsedBundles.size > MAX_CACHED_BUNDLES) parsedBundles.delete(parsedBundles.keys().next().value!);
+  cachedChars += pem.length;
+  while (cachedChars > MAX_CACHED_PEM_CHARS) {
+    const oldest = parsedBundles.keys().next().value!;
+    parsedBundles.delete(oldest);
+    cachedChars -= oldest.length;
+  }
   return parsed;
 }
 
