@@ -26,6 +26,8 @@ export interface TokenLayerDeps {
   /** Wipe a token's cubbyhole when the token goes away. */
   destroyCubbyhole: (cubbyholeId: string) => Promise<void>;
   policyExists: (name: string) => Promise<boolean>;
+  /** The policies a token's entity and its groups add (lookups show them). */
+  identityPolicies?: (entityId: string) => string[];
 }
 
 export function createTokenLayer(deps: TokenLayerDeps): TokenLayer {
@@ -36,6 +38,7 @@ export function createTokenLayer(deps: TokenLayerDeps): TokenLayer {
     logger: deps.logger,
     ttlDefaults: deps.tokenMountTtls,
     policyExists: deps.policyExists,
+    ...(deps.identityPolicies ? { identityPolicies: deps.identityPolicies } : {}),
     onRevoke: async (entry) => {
       if (entry.cubbyholeId) await deps.destroyCubbyhole(entry.cubbyholeId);
     },

@@ -36,6 +36,8 @@ export interface TokenStoreOptions {
   policyExists?: (name: string) => Promise<boolean>;
   /** Called while a token is revoked, before its entry disappears (destroy its cubbyhole). */
   onRevoke?: (entry: TokenEntry) => Promise<void>;
+  /** The policies a token's entity and its groups add (shown as identity_policies by lookups). */
+  identityPolicies?: (entityId: string) => string[];
 }
 
 export interface CreatedToken {
@@ -389,7 +391,10 @@ export class TokenStore {
   /** Vault's lookup answer for a token entry. */
   async lookupResponse(entry: TokenEntry): Promise<Record<string, unknown>> {
     const times = entry.type === 'batch' ? batchLeaseTimes(entry) : await this.expiration.leaseTimes(tokenLeaseId(entry));
-    return tokenLookupData(entry, times, this.now());
+    const data = tokenLookupData(entry, times, this.now());
+    const identityPolicies = entry.entityId ? (this.options.identityPolicies?.(entry.entityId) ?? []) : [];
+    if (identityPolicies.length > 0) data['identity_policies'] = identityPolicies;
+    return data;
   }
 
   /** Whom secrets created with this token are charged to (the lease index). */

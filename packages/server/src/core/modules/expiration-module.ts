@@ -12,10 +12,12 @@ import type { CoreModule } from './module.js';
 export const expirationModule: CoreModule = {
   name: 'expiration',
   needs: ['barrier', 'router', 'systemTtls'],
+  uses: ['identity'],
   provides: ['expiration'],
   build(ctx) {
     const router = ctx.get('router');
     const systemTtls = ctx.get('systemTtls');
+    const identity = ctx.later('identity');
     const expiration = createExpirationManager({
       storage: new StorageView(ctx.get('barrier'), 'sys/expire/'),
       logger: ctx.logger,
@@ -23,7 +25,16 @@ export const expirationModule: CoreModule = {
         await callBackend(router, lease.path, 'revoke', { secret: lease.secret, data: lease.data ?? {} });
       },
       renewSecret: (lease, increment) => callBackend(router, lease.path, 'renew', { secret: { ...lease.secret!, increment }, data: lease.data ?? {} }),
-      renewAuth: (lease, increment) => callBackend(router, lease.path, 'renew', { auth: { ...lease.auth!, increment }, data: {} }),
+      renewAuth: async (lease, increment) => {
+        const response = await callBackend(router, lease.path, 'renew', { auth: { ...lease.auth!, increment }, data: {} });
+        // The token keeps its entity whatever the auth method answers.
+        if (response?.auth && lease.auth?.entityId && !response.auth.entityId) response.auth.entityId = lease.auth.entityId;
+        // The groups the auth method reports on renewal refresh the entity's external group memberships.
+        const groupAliases = response?.auth?.groupAliases;
+        const accessor = router.match(lease.path)?.entry.accessor;
+        if (groupAliases && lease.auth?.entityId && accessor) await identity().refreshExternalGroups(lease.auth.entityId, accessor, groupAliases);
+        return response;
+      },
       mountTtls: (path) => {
         const route = router.match(path);
         return route ? mountTtls(route.entry, systemTtls()) : null;

@@ -10,7 +10,7 @@ import type { CoreModule } from './module.js';
 export const sysModule: CoreModule = {
   name: 'sys',
   needs: ['mounts', 'acl', 'tokens', 'wrapper', 'barrier', 'policies', 'router', 'systemTtls', 'sealControl'],
-  uses: ['plugins'],
+  uses: ['plugins', 'identity'],
   provides: ['builtinSource'],
   build(ctx) {
     const tokens = ctx.get('tokens');
@@ -19,6 +19,7 @@ export const sysModule: CoreModule = {
     const policies = ctx.get('policies');
     const sealControl = ctx.get('sealControl');
     const plugins = ctx.later('plugins');
+    const identity = ctx.later('identity');
     const system = async () =>
       createSystemBackend({
         mounts: ctx.get('mounts'),
@@ -38,6 +39,6 @@ export const sysModule: CoreModule = {
         extraRootPaths: ctx.sysSpecialPaths().root,
         extraUnauthenticatedPaths: ctx.sysSpecialPaths().unauthenticated,
       });
-    return { services: { builtinSource: builtinSource({ system, token: async () => tokens.backend }) } };
+    return { services: { builtinSource: builtinSource({ system, token: async () => tokens.backend, identity: async () => identity().backend }) } };
   },
 };

@@ -1,0 +1,78 @@
+import { CofferError, type Alias, type Backend } from '@coffer/sdk';
+import { createIdentityBackend, identityLoginPoliciesStage, identityLoginStage, identityPolicies, identityStage, IdentityStore, refreshExternalGroups } from '../../identity/index.js';
+import { routerPath, storagePrefix, type MountEntry } from '../../mounts/mount-entry.js';
+import type { CoreModule } from './module.js';
+
+/** What the rest of the core uses of the identity store. */
+export interface IdentityService {
+  store: IdentityStore;
+  /** The identity/ mount's backend (built once; the store behind it is the module's). */
+  backend: Backend;
+  /** Policies a token of this entity gets from the entity and its groups (none when the entity is gone). */
+  policiesOf(entityId: string): string[];
+  /** On token renewal: the groups the auth method reports again replace that mount's external memberships. */
+  refreshExternalGroups(entityId: string, mountAccessor: string, groupAliases: readonly Alias[]): Promise<void>;
+}
+
+declare module './module.js' {
+  interface CoreServices {
+    identity: IdentityService;
+  }
+}
+
+/**
+ * The identity store: entities, aliases and groups behind the identity/
+ * mount; the stage that adds an entity's policies to each request; the
+ * login stages that find or create the entity; and the cache's
+ * invalidation (a record changed below it, by another node, is re-read).
+ */
+export const identityModule: CoreModule = {
+  name: 'identity',
+  needs: ['mounts'],
+  provides: ['identity'],
+  build(ctx) {
+    const mounts = ctx.get('mounts');
+    const identityMount = (): MountEntry => {
+      const entry = mounts.find('mounts', 'identity/');
+      if (!entry) throw new CofferError('internal', 'the identity mount is missing');
+      return entry;
+    };
+    const store = new IdentityStore({
+      storage: () => mounts.storageOf(identityMount()),
+      mountByAccessor: (accessor) => {
+        const entry = mounts.findByAccessor(accessor);
+        return entry ? { accessor, type: entry.type, path: routerPath(entry), local: entry.local } : undefined;
+      },
+      logger: ctx.logger,
+    });
+    const service: IdentityService = {
+      store,
+      backend: createIdentityBackend(store),
+      policiesOf: (entityId) => {
+        const entity = store.entity(entityId);
+        return entity ? identityPolicies(store, entity) : [];
+      },
+      refreshExternalGroups: (entityId, accessor, groupAliases) => refreshExternalGroups(store, entityId, accessor, groupAliases),
+    };
+    return {
+      services: { identity: service },
+      stages: [
+        { name: 'identity', after: 'authenticate', stage: identityStage(store) },
+        { name: 'identity-login', after: 'lease', stage: identityLoginStage(store) },
+        { name: 'identity-login-policies', after: 'token-issue', stage: identityLoginPoliciesStage(store) },
+      ],
+      invalidation: [
+        {
+          prefix: 'logical/',
+          invalidate: (key) => {
+            const entry = mounts.find('mounts', 'identity/');
+            const prefix = entry ? storagePrefix(entry) : undefined;
+            return prefix && key.startsWith(prefix) ? store.invalidate(key.slice(prefix.length)) : undefined;
+          },
+        },
+      ],
+      start: () => store.load(),
+      stop: async () => store.clear(),
+    };
+  },
+};
