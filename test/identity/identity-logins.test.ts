@@ -52,6 +52,20 @@ describe('identity at login and at request time', () => {
     assert.equal((await ok('POST', 'identity/lookup/entity', { alias_name: 'bob', alias_mount_accessor: userpass })).data.id, other.entity_id);
   });
 
+  it('an approle login names its entity by role_id; its token renews with the entity kept', async () => {
+    await ok('POST', 'sys/auth/approle', { type: 'approle' }, 204);
+    const approle = (await ok('GET', 'sys/auth')).data['approle/'].accessor;
+    await ok('POST', 'auth/approle/role/svc', { token_policies: 'default', token_ttl: '1h' }, 204);
+    const roleId = (await ok('GET', 'auth/approle/role/svc/role-id')).data.role_id;
+    const secretId = (await ok('POST', 'auth/approle/role/svc/secret-id')).data.secret_id;
+    const auth = (await ok('POST', 'auth/approle/login', { role_id: roleId, secret_id: secretId }, 200, '')).auth;
+    const entity = await ok('POST', 'identity/lookup/entity', { alias_name: roleId, alias_mount_accessor: approle });
+    assert.equal(entity.data.id, auth.entity_id);
+    const renewed = await ok('POST', 'auth/token/renew-self', {}, 200, auth.client_token);
+    assert.equal(renewed.auth.entity_id, auth.entity_id);
+    assert.equal((await ok('GET', 'auth/token/lookup-self', undefined, 200, auth.client_token)).data.entity_id, auth.entity_id);
+  });
+
   it('a group change gives an existing token access at once, and takes it away again', async () => {
     const auth = await login('bob');
     const token = auth.client_token;
