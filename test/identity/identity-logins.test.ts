@@ -77,6 +77,8 @@ describe('identity at login and at request time', () => {
     assert.equal(await status('GET', 'secret/data/team/doc', token), 200);
     const self = await ok('GET', 'auth/token/lookup-self', undefined, 200, token);
     assert.deepEqual(self.data.identity_policies, ['team-read']);
+    const caps = await ok('POST', 'sys/capabilities-self', { paths: ['secret/data/team/doc'] }, 200, token);
+    assert.deepEqual(caps.data.capabilities, ['read']);
     assert.deepEqual(self.data.policies, ['default'], 'the token\'s own policies are unchanged');
 
     // A new login shows them the way Vault's login response does.
