@@ -25,8 +25,8 @@ export function identityLoginStage(store: IdentityStore): Stage {
   return async (ctx, next) => {
     const auth = ctx.response?.auth;
     const route = ctx.route;
-    if (auth?.alias && !auth.clientToken && route && route.entry.table === 'auth' && route.entry.type !== 'token') {
-      if (!auth.alias.name) throw new CofferError('internal', 'the auth method returned an alias without a name');
+    // An alias without a name (a faulty auth method) gets no entity rather than a failed login.
+    if (auth?.alias?.name && !auth.clientToken && route && route.entry.table === 'auth' && route.entry.type !== 'token') {
       const entity = await entityForLogin(store, { mountAccessor: route.entry.accessor, alias: auth.alias, ...(auth.groupAliases ? { groupAliases: auth.groupAliases } : {}) });
       if (entity.disabled) throw new CofferError('permission_denied', 'permission denied');
       auth.entityId = entity.id;

@@ -39,11 +39,8 @@ async function issuerOf(storage: Storage): Promise<string> {
 }
 
 /** Vault answers the well-known documents and introspection as bare JSON, not in the data envelope. */
-function rawJson(body: unknown, cacheControl?: string): Response {
-  return {
-    data: { http_status_code: 200, http_content_type: 'application/json', http_raw_body: JSON.stringify(body) },
-    ...(cacheControl ? { headers: { 'Cache-Control': cacheControl } } : {}),
-  };
+function rawJson(body: unknown): Response {
+  return { data: { http_status_code: 200, http_content_type: 'application/json', http_raw_body: JSON.stringify(body) } };
 }
 
 /** identity/oidc/*: named keys, roles, signed identity tokens, introspection and the discovery documents. */
@@ -231,7 +228,6 @@ export function oidcPaths(store: IdentityStore): PathDefinition[] {
             const issuer = await issuerOf(req.storage);
             return rawJson(
               { issuer, jwks_uri: `${issuer}/.well-known/keys`, response_types_supported: ['id_token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS] },
-              'max-age=3600',
             );
           },
         },
