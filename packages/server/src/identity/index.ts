@@ -1,5 +1,6 @@
 export { createIdentityBackend } from './backend.js';
-export { refreshExternalGroups } from './login.js';
+export { entityForLogin, refreshExternalGroups } from './login.js';
+export { identityAfterRenewal } from './renewal.js';
 export { identityPolicies, requestIdentity } from './request-identity.js';
 export { identityLoginPoliciesStage, identityLoginStage, identityStage } from './stages.js';
 export { IdentityStore, type IdentityStoreDeps } from './store.js';

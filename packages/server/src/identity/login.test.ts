@@ -4,6 +4,7 @@ import { InmemStorage, silentLogger } from '@coffer/sdk';
 import { writeGroup, writeGroupAlias } from './group-ops.js';
 import { entityForLogin, refreshExternalGroups } from './login.js';
 import { identityPolicies } from './request-identity.js';
+import { identityAfterRenewal } from './renewal.js';
 import { IdentityStore } from './store.js';
 import type { MountInfo } from './types.js';
 
@@ -67,5 +68,25 @@ describe('external group memberships from logins', () => {
     assert.equal(JSON.stringify(await storage.get(`group/${a.id}`)), before);
     assert.deepEqual(store.group(a.id)!.policies, []);
     assert.deepEqual(store.parentGroupIds(a.id), [b.id]);
+  });
+
+  it('a renewal keeps the token\'s entity and applies the groups the method reports again', async () => {
+    const { store } = await newStore();
+    const admins = await externalGroup(store, 'admins', 'auth_ldap_1', 'admin');
+    const entity = await entityForLogin(store, { mountAccessor: 'auth_ldap_1', alias: { name: 'bo' }, groupAliases: [{ name: 'admins' }] });
+    const leaseAuth = { policies: [], metadata: {}, displayName: '', ttl: 60, maxTtl: 0, renewable: true, entityId: entity.id };
+
+    // A method that reports no groups on renewal leaves memberships alone.
+    const quiet = await identityAfterRenewal(store, { leaseAuth, mountAccessor: 'auth_ldap_1', response: { auth: { ...leaseAuth, entityId: undefined } } });
+    assert.equal(quiet?.auth?.entityId, entity.id);
+    assert.deepEqual(store.directGroupsOf(entity.id).map((g) => g.id), [admins]);
+
+    // One that reports an empty list takes them away.
+    await identityAfterRenewal(store, { leaseAuth, mountAccessor: 'auth_ldap_1', response: { auth: { ...leaseAuth, groupAliases: [] } } });
+    assert.deepEqual(store.directGroupsOf(entity.id), []);
+    await identityAfterRenewal(store, { leaseAuth, mountAccessor: 'auth_ldap_1', response: { auth: { ...leaseAuth, groupAliases: [{ name: 'admins' }] } } });
+    assert.deepEqual(store.directGroupsOf(entity.id).map((g) => g.id), [admins]);
+    // A refused renewal (no auth) changes nothing.
+    assert.equal(await identityAfterRenewal(store, { leaseAuth, mountAccessor: 'auth_ldap_1', response: null }), null);
   });
 });

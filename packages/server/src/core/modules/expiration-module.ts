@@ -27,13 +27,7 @@ export const expirationModule: CoreModule = {
       renewSecret: (lease, increment) => callBackend(router, lease.path, 'renew', { secret: { ...lease.secret!, increment }, data: lease.data ?? {} }),
       renewAuth: async (lease, increment) => {
         const response = await callBackend(router, lease.path, 'renew', { auth: { ...lease.auth!, increment }, data: {} });
-        // The token keeps its entity whatever the auth method answers.
-        if (response?.auth && lease.auth?.entityId && !response.auth.entityId) response.auth.entityId = lease.auth.entityId;
-        // The groups the auth method reports on renewal refresh the entity's external group memberships.
-        const groupAliases = response?.auth?.groupAliases;
-        const accessor = router.match(lease.path)?.entry.accessor;
-        if (groupAliases && lease.auth?.entityId && accessor) await identity().refreshExternalGroups(lease.auth.entityId, accessor, groupAliases);
-        return response;
+        return identity().afterRenewal({ leaseAuth: lease.auth, mountAccessor: router.match(lease.path)?.entry.accessor, response });
       },
       mountTtls: (path) => {
         const route = router.match(path);

@@ -1,5 +1,5 @@
-import { CofferError, type Alias, type Backend } from '@coffer/sdk';
-import { createIdentityBackend, identityLoginPoliciesStage, identityLoginStage, identityPolicies, identityStage, IdentityStore, refreshExternalGroups } from '../../identity/index.js';
+import { CofferError, type Auth, type Backend, type Response } from '@coffer/sdk';
+import { createIdentityBackend, identityLoginPoliciesStage, identityLoginStage, identityAfterRenewal, identityPolicies, identityStage, IdentityStore } from '../../identity/index.js';
 import { routerPath, storagePrefix, type MountEntry } from '../../mounts/mount-entry.js';
 import type { CoreModule } from './module.js';
 
@@ -10,8 +10,8 @@ export interface IdentityService {
   backend: Backend;
   /** Policies a token of this entity gets from the entity and its groups (none when the entity is gone). */
   policiesOf(entityId: string): string[];
-  /** On token renewal: the groups the auth method reports again replace that mount's external memberships. */
-  refreshExternalGroups(entityId: string, mountAccessor: string, groupAliases: readonly Alias[]): Promise<void>;
+  /** On a login token's renewal: keep its entity; the groups the auth method reports again replace that mount's external memberships. */
+  afterRenewal(input: { leaseAuth: Auth | undefined; mountAccessor: string | undefined; response: Response | null }): Promise<Response | null>;
 }
 
 declare module './module.js' {
@@ -52,7 +52,7 @@ export const identityModule: CoreModule = {
         const entity = store.entity(entityId);
         return entity ? identityPolicies(store, entity) : [];
       },
-      refreshExternalGroups: (entityId, accessor, groupAliases) => refreshExternalGroups(store, entityId, accessor, groupAliases),
+      afterRenewal: (input) => identityAfterRenewal(store, input),
     };
     return {
       services: { identity: service },
