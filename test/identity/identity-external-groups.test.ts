@@ -5,6 +5,9 @@
 // report to userpass logins, right after the backend answered.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CoreModule } from '@coffer/server/core/modules/module.js';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
 
@@ -72,6 +75,28 @@ describe('external group memberships from logins', () => {
 
     // External groups refuse members set by hand.
     assert.equal((await s.request('POST', `identity/group/id/${eng}`, { member_entity_ids: [first.entity_id] })).status, 400);
+  });
+
+  it('audit entries show identity_policies for the login and for requests', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coffer-identity-audit-'));
+    try {
+      const file = join(dir, 'audit.log');
+      await ok('PUT', 'sys/audit/file', { type: 'file', options: { file_path: file } }, 204);
+      reported['gil'] = ['cn=eng'];
+      const auth = (await ok('POST', 'auth/userpass/login/gil', { password: 'gil-pw' }, 200, null)).auth;
+      await ok('GET', 'secret/data/eng/doc', undefined, 200, auth.client_token);
+      await ok('DELETE', 'sys/audit/file', undefined, 204);
+      const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const login = lines.find((l) => l.type === 'response' && l.request.path === 'auth/userpass/login/gil');
+      assert.deepEqual(login.response.auth.identity_policies, ['eng-read']);
+      assert.deepEqual(login.response.auth.policies, ['default', 'eng-read']);
+      const read = lines.find((l) => l.type === 'request' && l.request.path === 'secret/data/eng/doc');
+      assert.deepEqual(read.auth.identity_policies, ['eng-read']);
+      assert.deepEqual(read.auth.token_policies, ['default']);
+      assert.equal(read.auth.entity_id, auth.entity_id);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a failed login creates no entity', async () => {
