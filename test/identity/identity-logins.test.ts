@@ -66,6 +66,17 @@ describe('identity at login and at request time', () => {
     assert.equal((await ok('GET', 'auth/token/lookup-self', undefined, 200, auth.client_token)).data.entity_id, auth.entity_id);
   });
 
+  it('token create with entity_alias binds the token to that alias\'s entity on auth/token/', async () => {
+    await ok('POST', 'auth/token/roles/ci', { allowed_entity_aliases: ['build-*'], orphan: true }, 204);
+    const first = (await ok('POST', 'auth/token/create/ci', { entity_alias: 'build-1' })).auth;
+    assert.match(first.entity_id, /^[0-9a-f-]{36}$/);
+    const again = (await ok('POST', 'auth/token/create/ci', { entity_alias: 'build-1' })).auth;
+    assert.equal(again.entity_id, first.entity_id);
+    const tokenAccessor = (await ok('GET', 'sys/auth')).data['token/'].accessor;
+    assert.equal((await ok('POST', 'identity/lookup/entity', { alias_name: 'build-1', alias_mount_accessor: tokenAccessor })).data.id, first.entity_id);
+    assert.equal((await s.request('POST', 'auth/token/create/ci', { entity_alias: 'deploy-1' })).status, 400);
+  });
+
   it('a group change gives an existing token access at once, and takes it away again', async () => {
     const auth = await login('bob');
     const token = auth.client_token;

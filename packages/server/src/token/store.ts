@@ -38,6 +38,8 @@ export interface TokenStoreOptions {
   onRevoke?: (entry: TokenEntry) => Promise<void>;
   /** The policies a token's entity and its groups add (shown as identity_policies by lookups). */
   identityPolicies?: (entityId: string) => string[];
+  /** The id of the entity with this alias on the token mount (found or created), for entity_alias. */
+  entityForAlias?: (aliasName: string) => Promise<string>;
 }
 
 export interface CreatedToken {
@@ -132,6 +134,8 @@ export class TokenStore {
     }
     const mount = await this.ttlDefaults();
     const plan = planToken(parent, params, role, mount, this.now());
+    // entity_alias (checked against the role by planToken): the token belongs to the entity with that alias on auth/token/.
+    if (params.entityAlias && this.options.entityForAlias) plan.draft.entityId = await this.options.entityForAlias(params.entityAlias);
     const entry = await this.persistPlan(plan, mount);
     const auth = this.authFor(entry, plan.renewable, plan.period, plan.explicitMaxTtl);
     const warnings = [...plan.warnings];

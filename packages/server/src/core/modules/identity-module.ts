@@ -1,5 +1,5 @@
 import { CofferError, type Auth, type Backend, type Response } from '@coffer/sdk';
-import { createIdentityBackend, identityLoginPoliciesStage, identityLoginStage, identityAfterRenewal, identityPolicies, identityStage, IdentityStore } from '../../identity/index.js';
+import { createIdentityBackend, identityLoginPoliciesStage, identityLoginStage, entityForLogin, identityAfterRenewal, identityPolicies, identityStage, IdentityStore } from '../../identity/index.js';
 import { routerPath, storagePrefix, type MountEntry } from '../../mounts/mount-entry.js';
 import type { CoreModule } from './module.js';
 
@@ -10,6 +10,8 @@ export interface IdentityService {
   backend: Backend;
   /** Policies a token of this entity gets from the entity and its groups (none when the entity is gone). */
   policiesOf(entityId: string): string[];
+  /** The id of the entity with this alias on the mount, created with it when missing (token create's entity_alias). */
+  entityForAlias(mountAccessor: string, aliasName: string): Promise<string>;
   /** On a login token's renewal: keep its entity; the groups the auth method reports again replace that mount's external memberships. */
   afterRenewal(input: { leaseAuth: Auth | undefined; mountAccessor: string | undefined; response: Response | null }): Promise<Response | null>;
 }
@@ -53,6 +55,10 @@ export const identityModule: CoreModule = {
         return entity ? identityPolicies(store, entity) : [];
       },
       afterRenewal: (input) => identityAfterRenewal(store, input),
+      entityForAlias: async (mountAccessor, aliasName) => {
+        const found = store.aliasByName(mountAccessor, aliasName);
+        return found ? found.entity.id : (await entityForLogin(store, { mountAccessor, alias: { name: aliasName } })).id;
+      },
     };
     return {
       services: { identity: service },

@@ -37,6 +37,11 @@ export const tokensModule: CoreModule = {
       destroyCubbyhole: (cubbyholeId) => clearPrefix(new StorageView(cubbyholeStorage(), cubbyholePrefix(cubbyholeId))),
       policyExists: async (name) => (await policies.get(name)) !== null,
       identityPolicies: (entityId) => identity().policiesOf(entityId),
+      entityForAlias: async (aliasName) => {
+        const entry = mounts.find('auth', 'token/');
+        if (!entry) throw new CofferError('internal', 'the token mount is missing');
+        return identity().entityForAlias(entry.accessor, aliasName);
+      },
     });
     const ttlsOf = (entry: Parameters<typeof mountTtls>[0]) => mountTtls(entry, systemTtls());
     return {
