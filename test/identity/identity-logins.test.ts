@@ -124,6 +124,14 @@ describe('identity at login and at request time', () => {
     // Renaming the entity moves the grant with it.
     await ok('POST', `identity/entity/id/${alice.entity_id}`, { name: 'alice2' }, 204);
     assert.equal(await status('GET', 'secret/data/alice/x', token), 403);
+    // sys/capabilities-self and sys/capabilities resolve the templates for the token's entity too.
+    const self = await ok('POST', 'sys/capabilities-self', { paths: ['secret/data/alice2/x', 'secret/data/bob/x'] }, 200, token);
+    assert.deepEqual(self.data['secret/data/alice2/x'], ['create', 'read', 'update']);
+    assert.deepEqual(self.data['secret/data/bob/x'], ['deny']);
+    const byToken = await ok('POST', 'sys/capabilities', { token, paths: ['secret/data/alice2/x'] });
+    assert.deepEqual(byToken.data.capabilities, ['create', 'read', 'update']);
+    const byAccessor = await ok('POST', 'sys/capabilities-accessor', { accessor: alice.accessor, paths: ['secret/data/alice2/x'] });
+    assert.deepEqual(byAccessor.data.capabilities, ['create', 'read', 'update']);
   });
 
   it('templates on alias names, metadata and group names resolve; unresolvable ones match nothing', async () => {

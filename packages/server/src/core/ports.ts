@@ -44,7 +44,7 @@ export interface AclDecision {
 export interface AclPort {
   /** `identity` resolves templated policy paths (`{{identity.entity.id}}`…); without it they match nothing. */
   authorize(policies: string[], input: { path: string; operation: Operation; data?: Record<string, unknown>; wrapTtl?: number; identity?: IdentityTemplateContext }): Promise<AclDecision>;
-  capabilities(policies: string[], path: string): Promise<string[]>;
+  capabilities(policies: string[], path: string, identity?: IdentityTemplateContext): Promise<string[]>;
   /** Whether the policies grant anything on the mount at `mountPath` or below it (mount listings). */
   mountAccess(policies: string[], mountPath: string): Promise<boolean>;
 }

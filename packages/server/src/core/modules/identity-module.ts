@@ -1,5 +1,6 @@
 import { CofferError, type Auth, type Backend, type Response } from '@coffer/sdk';
-import { createIdentityBackend, identityLoginPoliciesStage, identityLoginStage, entityForLogin, identityAfterRenewal, identityPolicies, identityStage, IdentityStore } from '../../identity/index.js';
+import { createIdentityBackend, identityLoginPoliciesStage, identityLoginStage, entityForLogin, identityAfterRenewal, identityPolicies, identityStage, IdentityStore, requestIdentity } from '../../identity/index.js';
+import type { RequestIdentity } from '../pipeline/stage.js';
 import { routerPath, storagePrefix, type MountEntry } from '../../mounts/mount-entry.js';
 import type { CoreModule } from './module.js';
 
@@ -10,6 +11,8 @@ export interface IdentityService {
   backend: Backend;
   /** Policies a token of this entity gets from the entity and its groups (none when the entity is gone). */
   policiesOf(entityId: string): string[];
+  /** What a request of a token with this entity gets (policies, template values); null without an entity; throws for a disabled one. */
+  requestIdentity(entityId: string): RequestIdentity | null;
   /** The id of the entity with this alias on the mount, created with it when missing (token create's entity_alias). */
   entityForAlias(mountAccessor: string, aliasName: string): Promise<string>;
   /** On a login token's renewal: keep its entity; the groups the auth method reports again replace that mount's external memberships. */
@@ -55,6 +58,7 @@ export const identityModule: CoreModule = {
         return entity ? identityPolicies(store, entity) : [];
       },
       afterRenewal: (input) => identityAfterRenewal(store, input),
+      requestIdentity: (entityId) => requestIdentity(store, entityId),
       entityForAlias: async (mountAccessor, aliasName) => {
         const found = store.aliasByName(mountAccessor, aliasName);
         return found ? found.entity.id : (await entityForLogin(store, { mountAccessor, alias: { name: aliasName } })).id;

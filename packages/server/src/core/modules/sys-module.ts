@@ -27,6 +27,14 @@ export const sysModule: CoreModule = {
         acl: ctx.get('acl'),
         tokenInfo: (token) => tokens.port.check(token, undefined),
         tokenInfoByAccessor: (accessor) => tokens.infoByAccessor(accessor),
+        identityOf: (entityId) => {
+          try {
+            return identity().requestIdentity(entityId);
+          } catch {
+            // A disabled entity's token has no capabilities beyond its own policies' here; requests are refused anyway.
+            return null;
+          }
+        },
         wrapper: ctx.get('wrapper'),
         seal: () => sealControl.sealFromRequest(),
         rotate: () => barrier.rotate(),
