@@ -242,7 +242,7 @@ export class IdentityStore {
     return out;
   }
 
-  /** Whether `ancestorId` can be reached from `groupId` by following member groups (a new membership would close a cycle). */
+  /** Whether `targetId` can be reached from `groupId` by following member groups (so making `groupId` a member of `targetId` would close a cycle). */
   reaches(groupId: string, targetId: string, txn?: IdentityTxn): boolean {
     const seen = new Set<string>();
     const stack = [groupId];
