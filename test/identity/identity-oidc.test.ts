@@ -116,6 +116,10 @@ describe('identity tokens (identity/oidc)', () => {
     await ok('POST', 'identity/oidc/key/closed', {}, 204);
     await ok('POST', 'identity/oidc/role/closed-role', { key: 'closed' }, 204);
     await refused('GET', 'identity/oidc/token/closed-role', undefined, /does not list the client ID of the role "closed-role"/, userToken);
+    // Listing the role's client id opens the key to it.
+    const clientId = (await ok('GET', 'identity/oidc/role/closed-role')).data.client_id;
+    await ok('POST', 'identity/oidc/key/closed', { allowed_client_ids: [clientId] }, 204);
+    assert.equal((await ok('GET', 'identity/oidc/token/closed-role', undefined, 200, userToken)).data.client_id, clientId);
     await ok('DELETE', 'identity/oidc/role/closed-role', undefined, 204);
     await ok('DELETE', 'identity/oidc/key/closed', undefined, 204);
     assert.equal((await s.request('GET', 'identity/oidc/key/closed')).status, 404);
