@@ -40,6 +40,10 @@ export interface TokenStoreOptions {
   onRevoke?: (entry: TokenEntry) => Promise<void>;
   /** vault.token.lookup and vault.token.create timers, vault.token.creation counter. */
   metrics?: MetricsSink;
+  /** The policies a token's entity and its groups add (shown as identity_policies by lookups). */
+  identityPolicies?: (entityId: string) => string[];
+  /** The id of the entity with this alias on the token mount (found or created), for entity_alias. */
+  entityForAlias?: (aliasName: string) => Promise<string>;
 }
 
 export interface CreatedToken {
@@ -140,6 +144,8 @@ export class TokenStore {
     const mount = await this.ttlDefaults();
     const plan = planToken(parent, params, role, mount, this.now());
     const started = performance.now();
+    // entity_alias (checked against the role by planToken): the token belongs to the entity with that alias on auth/token/.
+    if (params.entityAlias && this.options.entityForAlias) plan.draft.entityId = await this.options.entityForAlias(params.entityAlias);
     const entry = await this.persistPlan(plan, mount);
     this.countCreation(entry, 'token', 'auth/token/', started);
     const auth = this.authFor(entry, plan.renewable, plan.period, plan.explicitMaxTtl);
@@ -413,7 +419,10 @@ export class TokenStore {
   /** Vault's lookup answer for a token entry. */
   async lookupResponse(entry: TokenEntry): Promise<Record<string, unknown>> {
     const times = entry.type === 'batch' ? batchLeaseTimes(entry) : await this.expiration.leaseTimes(tokenLeaseId(entry));
-    return tokenLookupData(entry, times, this.now());
+    const data = tokenLookupData(entry, times, this.now());
+    const identityPolicies = entry.entityId ? (this.options.identityPolicies?.(entry.entityId) ?? []) : [];
+    if (identityPolicies.length > 0) data['identity_policies'] = identityPolicies;
+    return data;
   }
 
   /** Whom secrets created with this token are charged to (the lease index). */
