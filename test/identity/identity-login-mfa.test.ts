@@ -5,13 +5,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
+import { runCli } from '../support/coffer-process.js';
 import { skipWithoutTools } from '../support/external-tools.js';
 
-/** oathtool's current code for a base32 secret, `stepsAgo` periods back. */
-function totpCode(secret: string, stepsAgo = 0): string {
-  const at = Math.floor(Date.now() / 1000) - stepsAgo * 30;
-  return execFileSync('oathtool', ['--totp=SHA1', '-d', '6', '-s', '30', '-N', `@${at}`, '-b', secret]).toString().trim();
+/** oathtool's current code for a base32 secret. */
+function totpCode(secret: string): string {
+  return execFileSync('oathtool', ['--totp=SHA1', '-d', '6', '-s', '30', '-b', secret]).toString().trim();
 }
 
 describe('login MFA (TOTP)', { skip: skipWithoutTools(['oathtool'], 'oathtool') }, () => {
@@ -28,6 +31,17 @@ describe('login MFA (TOTP)', { skip: skipWithoutTools(['oathtool'], 'oathtool') 
     return res.body;
   };
   const login = (mount: string, user: string, headers?: Record<string, string>) => call('POST', `auth/${mount}/login/${user}`, { password: `${user}-pw` }, headers ? { headers } : {});
+
+  /** A new userpass user with the TOTP method's secret (codes of other users' secrets are not spent for it). */
+  const enrolledUser = async (user: string): Promise<string> => {
+    const accessor = (await ok('GET', 'sys/auth')).data['userpass/'].accessor;
+    await ok('POST', `auth/userpass/users/${user}`, { password: `${user}-pw`, token_policies: 'reader' }, 204);
+    // The first login creates the entity (and waits for MFA); the admin then enrols it.
+    assert.ok((await login('userpass', user)).body.auth.mfa_requirement);
+    const entity = (await ok('POST', 'identity/lookup/entity', { alias_name: user, alias_mount_accessor: accessor })).data.id;
+    const url = (await ok('POST', 'identity/mfa/method/totp/admin-generate', { method_id: methodId, entity_id: entity })).data.url;
+    return new URL(url).searchParams.get('secret')!;
+  };
 
   before(async () => {
     s = await startInProcessServer();
@@ -110,10 +124,10 @@ describe('login MFA (TOTP)', { skip: skipWithoutTools(['oathtool'], 'oathtool') 
   });
 
   it('the X-Vault-MFA header validates in one step; the method name works as its key', async () => {
-    const missing = await login('userpass', 'alice', { 'X-Vault-MFA': `${methodId}:12345x` });
+    const erin = await enrolledUser('erin');
+    const missing = await login('userpass', 'erin', { 'X-Vault-MFA': `${methodId}:12345x` });
     assert.equal(missing.status, 403);
-    // A code of an earlier period (within the skew) that was not used yet.
-    const res = await login('userpass', 'alice', { 'X-Vault-MFA': `my-totp:${totpCode(secret, 1)}` });
+    const res = await login('userpass', 'erin', { 'X-Vault-MFA': `my-totp:${totpCode(erin)}` });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.match(res.body.auth.client_token, /^hvs\./);
     assert.deepEqual(res.body.auth.token_policies, ['default', 'reader']);
@@ -143,5 +157,28 @@ describe('login MFA (TOTP)', { skip: skipWithoutTools(['oathtool'], 'oathtool') 
     assert.equal(locked.status, 403);
     assert.match(locked.body.errors[0], /maximum TOTP validation attempts/);
     await ok('DELETE', 'identity/mfa/login-enforcement/other-mfa', undefined, 204);
+  });
+
+  it('coffer login prompts for the passcode of the one required method; -mfa sends it with the login', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'coffer-mfa-cli-'));
+    const env = { VAULT_ADDR: s.address, HOME: home, VAULT_TOKEN: '' };
+
+    const carol = await enrolledUser('carol');
+    const prompted = await runCli(['login', '-method=userpass', 'username=carol', 'password=carol-pw'], env, `${totpCode(carol)}\n`);
+    assert.equal(prompted.code, 0, prompted.stderr);
+    assert.match(prompted.stderr, new RegExp(`Enter the passphrase for methodID "${methodId}" of type "totp"`));
+    assert.match(prompted.stdout, /^Success! You are now authenticated\./);
+    const stored = readFileSync(join(home, '.vault-token'), 'utf8');
+    assert.match(stored, /^hvs\./);
+    assert.deepEqual((await ok('GET', 'auth/token/lookup-self', undefined, 200, stored)).data.policies, ['default', 'reader']);
+
+    const dave = await enrolledUser('dave');
+    const flagged = await runCli(['login', '-method=userpass', '-token-only', `-mfa=${methodId}:${totpCode(dave)}`, 'username=dave', 'password=dave-pw'], env);
+    assert.equal(flagged.code, 0, flagged.stderr);
+    assert.match(flagged.stdout, /^hvs\./);
+
+    const refused = await runCli(['login', '-method=userpass', 'username=dave', 'password=dave-pw'], env, '000000x\n');
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /Error authenticating: .*failed to validate TOTP passcode/s);
   });
 });
