@@ -92,7 +92,7 @@ describe('login MFA (TOTP)', { skip: skipWithoutTools(['oathtool'], 'oathtool') 
     assert.equal(auth.client_token, '');
     const requirement = auth.mfa_requirement;
     assert.match(requirement.mfa_request_id, /^[0-9a-f-]{36}$/);
-    assert.deepEqual(requirement.mfa_constraints, { 'userpass-mfa': { any: [{ type: 'totp', id: methodId, uses_passcode: true, name: '' }] } });
+    assert.deepEqual(requirement.mfa_constraints, { 'userpass-mfa': { any: [{ type: 'totp', id: methodId, uses_passcode: true, name: 'my-totp' }] } });
 
     // A wrong code is refused (403) and the login stays pending.
     const wrong = await call('POST', 'sys/mfa/validate', { mfa_request_id: requirement.mfa_request_id, mfa_payload: { [methodId]: ['000000' === totpCode(secret) ? '111111' : '000000'] } });
@@ -138,6 +138,18 @@ describe('login MFA (TOTP)', { skip: skipWithoutTools(['oathtool'], 'oathtool') 
     assert.equal(res.status, 200);
     assert.match(res.body.auth.client_token, /^hvs\./);
     assert.equal(res.body.auth.mfa_requirement, null);
+  });
+
+  it('generate gives the calling token\'s entity its own secret, once', async () => {
+    await ok('PUT', 'sys/policies/acl/mfa-self', { policy: 'path "identity/mfa/method/totp/generate" { capabilities = ["update"] }' }, 204);
+    await ok('POST', 'auth/other/users/alice', { token_policies: 'reader,mfa-self' }, 204);
+    const token = (await login('other', 'alice')).body.auth.client_token;
+    const first = await ok('POST', 'identity/mfa/method/totp/generate', { method_id: methodId }, 200, token);
+    assert.match(first.data.url, /^otpauth:\/\/totp\/Coffer:entity_/);
+    const second = await ok('POST', 'identity/mfa/method/totp/generate', { method_id: methodId }, 200, token);
+    assert.equal(second.data?.url, undefined);
+    assert.match(second.warnings[0], /already has a secret/);
+    await ok('POST', 'identity/mfa/method/totp/generate', { method_id: methodId }, 400, s.rootToken);
   });
 
   it('wrong codes beyond max_validation_attempts lock the method for the entity', async () => {

@@ -15,7 +15,7 @@ export interface LoginFacts {
 /** One enforcement a login matched, and the methods that can satisfy it (any one). */
 export interface MfaConstraint {
   enforcement: string;
-  methodIds: string[];
+  methods: Array<{ id: string; name: string }>;
 }
 
 /** A login waiting for sys/mfa/validate: everything needed to issue its token as the login would have. */
@@ -63,10 +63,12 @@ export class LoginMfa<Extra> {
       e.authMethodTypes.includes(login.mountType) ||
       (login.entityId !== undefined && e.identityEntityIds.includes(login.entityId)) ||
       e.identityGroupIds.some((g) => groupIds.has(g));
-    return enforcements
-      .filter(applies)
-      .sort((a, b) => (a.name < b.name ? -1 : 1))
-      .map((e) => ({ enforcement: e.name, methodIds: e.mfaMethodIds }));
+    const constraints: MfaConstraint[] = [];
+    for (const e of enforcements.filter(applies).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const methods = await Promise.all(e.mfaMethodIds.map(async (id) => ({ id, name: (await readMethod(storage, id))?.name ?? '' })));
+      constraints.push({ enforcement: e.name, methods });
+    }
+    return constraints;
   }
 
   /** Keeps a login until it is validated or expires; answers its mfa_request_id. */
@@ -95,7 +97,7 @@ export class LoginMfa<Extra> {
     for (const c of constraints) {
       const errors: string[] = [];
       let passed = false;
-      for (const methodId of c.methodIds) {
+      for (const { id: methodId } of c.methods) {
         const passcodes = byKey.get(methodId);
         if (!passcodes) continue;
         const method = await readMethod(storage, methodId);
@@ -190,6 +192,6 @@ export function payloadFromHeader(values: readonly string[]): MfaPayload {
 export function mfaRequirement(requestId: string, constraints: MfaConstraint[]): Record<string, unknown> {
   return {
     mfa_request_id: requestId,
-    mfa_constraints: Object.fromEntries(constraints.map((c) => [c.enforcement, { any: c.methodIds.map((id) => ({ type: 'totp', id, uses_passcode: true, name: '' })) }])),
+    mfa_constraints: Object.fromEntries(constraints.map((c) => [c.enforcement, { any: c.methods.map((m) => ({ type: 'totp', id: m.id, uses_passcode: true, name: m.name })) }])),
   };
 }
