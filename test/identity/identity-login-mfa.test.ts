@@ -189,6 +189,15 @@ describe('login MFA (TOTP)', { skip: skipWithoutTools(['oathtool'], 'oathtool') 
     assert.equal(flagged.code, 0, flagged.stderr);
     assert.match(flagged.stdout, /^hvs\./);
 
+    // With -non-interactive the requirement is printed; a generic write completes the login.
+    const fay = await enrolledUser('fay');
+    const printed = await runCli(['login', '-method=userpass', '-non-interactive', '-format=json', 'username=fay', 'password=fay-pw'], env);
+    assert.equal(printed.code, 0, printed.stderr);
+    const requestId = JSON.parse(printed.stdout).auth.mfa_requirement.mfa_request_id;
+    const written = await runCli(['write', '-format=json', 'sys/mfa/validate', `mfa_request_id=${requestId}`, `mfa_payload={"${methodId}": ["${totpCode(fay)}"]}`], env);
+    assert.equal(written.code, 0, written.stderr);
+    assert.match(JSON.parse(written.stdout).auth.client_token, /^hvs\./);
+
     const refused = await runCli(['login', '-method=userpass', 'username=dave', 'password=dave-pw'], env, '000000x\n');
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /Error authenticating: .*failed to validate TOTP passcode/s);
