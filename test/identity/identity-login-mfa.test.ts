@@ -171,6 +171,16 @@ describe('login MFA (TOTP)', { skip: skipWithoutTools(['oathtool'], 'oathtool') 
     await ok('DELETE', 'identity/mfa/login-enforcement/other-mfa', undefined, 204);
   });
 
+  it('an enforcement on a group applies to its members\' logins, whatever the mount', async () => {
+    const otherAccessor = (await ok('GET', 'sys/auth')).data['other/'].accessor;
+    const member = (await ok('POST', 'identity/lookup/entity', { alias_name: 'alice', alias_mount_accessor: otherAccessor })).data.id;
+    const group = (await ok('POST', 'identity/group', { name: 'mfa-users', member_entity_ids: [member] })).data.id;
+    await ok('POST', 'identity/mfa/login-enforcement/by-group', { mfa_method_ids: [methodId], identity_group_ids: [group] }, 204);
+    assert.deepEqual(Object.keys((await login('other', 'alice')).body.auth.mfa_requirement.mfa_constraints), ['by-group']);
+    await ok('DELETE', 'identity/mfa/login-enforcement/by-group', undefined, 204);
+    assert.match((await login('other', 'alice')).body.auth.client_token, /^hvs\./);
+  });
+
   it('coffer login prompts for the passcode of the one required method; -mfa sends it with the login', async () => {
     const home = mkdtempSync(join(tmpdir(), 'coffer-mfa-cli-'));
     const env = { VAULT_ADDR: s.address, HOME: home, VAULT_TOKEN: '' };
