@@ -30,6 +30,8 @@ export const mfaModule: CoreModule = {
       if (!entry) throw new CofferError('internal', 'the identity mount is missing');
       return mounts.storageOf(entry);
     };
+    // Without an identity mount (never on a running server) there are no enforcements to apply.
+    const hasIdentityMount = (): boolean => mounts.find('mounts', 'identity/') !== undefined;
     const mfa = new LoginMfa<HeldRoute>(identity.store);
     // A sys/mfa/validate answer → the login it completes (read by the stage right after dispatch).
     const released = new WeakMap<Response, HeldRoute>();
@@ -68,7 +70,7 @@ export const mfaModule: CoreModule = {
       }
       const auth = ctx.response?.auth;
       const route = ctx.route;
-      if (!auth || auth.clientToken || !route || route.entry.table !== 'auth' || route.entry.type === 'token') return next();
+      if (!auth || auth.clientToken || !route || route.entry.table !== 'auth' || route.entry.type === 'token' || !hasIdentityMount()) return next();
       const constraints = await mfa.constraintsFor(storage(), { mountAccessor: route.entry.accessor, mountType: route.entry.type, entityId: auth.entityId });
       if (constraints.length === 0) return next();
       if (!auth.entityId) throw new CofferError('permission_denied', 'login MFA is enforced but the login has no entity');
