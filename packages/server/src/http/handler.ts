@@ -8,6 +8,7 @@ import { operationFor, queryData } from './operation.js';
 import { patchContentTypeRefusal } from './patch-content-type.js';
 import type { JsonLimits } from './json-limits.js';
 import { parseJsonBody, readBody } from './read-body.js';
+import { isFormBody, parseFormBody } from './form-body.js';
 
 export interface LifecycleCall {
   method: string;
@@ -82,7 +83,8 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     const bodyAllowed = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
     const raw = bodyAllowed ? await readBody(req, deps.maxRequestSize()) : Buffer.alloc(0);
     // A DER OCSP request is not JSON (Vault passes it through the same way): the backend gets it base64-encoded.
-    const body = raw.length === 0 ? {} : isOcspRequest(header(req, 'content-type')) ? { http_raw_body: raw.toString('base64') } : parseJsonBody(raw, deps.jsonLimits?.());
+    const contentType = header(req, 'content-type');
+    const body = raw.length === 0 ? {} : isOcspRequest(contentType) ? { http_raw_body: raw.toString('base64') } : isFormBody(contentType) ? parseFormBody(raw) : parseJsonBody(raw, deps.jsonLimits?.());
 
     if (deps.isLifecyclePath(path)) {
       const answer = await deps.lifecycle({ method, path, query, body, token });

@@ -4,10 +4,10 @@ import { requestIdentity } from '../request-identity.js';
 import type { IdentityStore } from '../store.js';
 import { normaliseTemplate, renderClaims, templateProblem } from './claims-template.js';
 import { SIGNING_ALGORITHMS, decodeJwt, isSigningAlgorithm, signJwt, verifyJwt } from './jws.js';
+import { CONFIG_KEY, issuerBase, validIssuer } from './issuer.js';
 import { KEY_PREFIX, currentKey, keyAllowsClient, listKeys, readKey, rotateKey, type NamedKey } from './named-keys.js';
 
 const ROLE_PREFIX = 'oidc/role/';
-const CONFIG_KEY = 'oidc/config';
 const DAY = 24 * 3600;
 const invalid = (message: string): CofferError => new CofferError('invalid_request', message);
 
@@ -32,14 +32,13 @@ function newClientId(): string {
   return [...randomBytes(26)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
-/** Where the OIDC issuer is: the configured issuer (or the local default) plus /v1/identity/oidc. */
+/** Where identity tokens' issuer is: the configured issuer (or the local default) plus /v1/identity/oidc. */
 async function issuerOf(storage: Storage): Promise<string> {
-  const config = await getJson<{ issuer: string }>(storage, CONFIG_KEY);
-  return `${(config?.issuer || 'http://127.0.0.1:8200').replace(/\/+$/, '')}/v1/identity/oidc`;
+  return `${await issuerBase(storage)}/v1/identity/oidc`;
 }
 
 /** Vault answers the well-known documents and introspection as bare JSON, not in the data envelope. */
-function rawJson(body: unknown): Response {
+export function rawJson(body: unknown): Response {
   return { data: { http_status_code: 200, http_content_type: 'application/json', http_raw_body: JSON.stringify(body) } };
 }
 
@@ -58,7 +57,7 @@ export function oidcPaths(store: IdentityStore): PathDefinition[] {
           summary: 'Set the issuer of identity tokens.',
           callback: async (req, d) => {
             const issuer = d.values.issuer;
-            if (issuer !== '' && !/^https?:\/\/[^/?#]+\/?$/.test(issuer)) throw invalid('invalid issuer, which must include only a scheme, host, and optional port (e.g. https://example.com:8200)');
+            if (!validIssuer(issuer)) throw invalid('invalid issuer, which must include only a scheme, host, and optional port (e.g. https://example.com:8200)');
             await putJson(req.storage, CONFIG_KEY, { issuer });
             return null;
           },
