@@ -181,6 +181,28 @@ describe('login MFA (TOTP)', { skip: skipWithoutTools(['oathtool'], 'oathtool') 
     assert.match((await login('other', 'alice')).body.auth.client_token, /^hvs\./);
   });
 
+  it('merging entities moves TOTP secrets to the merged-into entity; both having one needs force', async () => {
+    const accessor = (await ok('GET', 'sys/auth')).data['userpass/'].accessor;
+    const entity = async (name: string) => (await ok('POST', 'identity/entity', { name })).data.id as string;
+    const enrol = async (id: string) => new URL((await ok('POST', 'identity/mfa/method/totp/admin-generate', { method_id: methodId, entity_id: id })).data.url).searchParams.get('secret')!;
+    const [from, to, other] = [await entity('merge-from'), await entity('merge-to'), await entity('merge-other')];
+    const fromSecret = await enrol(from);
+    await enrol(other);
+    // "gina" logs in as the merged-into entity, which has no secret of its own.
+    await ok('POST', 'auth/userpass/users/gina', { password: 'gina-pw', token_policies: 'reader' }, 204);
+    await ok('POST', 'identity/entity-alias', { name: 'gina', mount_accessor: accessor, canonical_id: to });
+    await ok('POST', 'identity/entity/merge', { from_entity_ids: [from], to_entity_id: to }, 204);
+    const pending = (await login('userpass', 'gina')).body.auth.mfa_requirement;
+    const done = await call('POST', 'sys/mfa/validate', { mfa_request_id: pending.mfa_request_id, mfa_payload: { [methodId]: [totpCode(fromSecret)] } });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.equal(done.body.auth.entity_id, to);
+
+    const refused = await ok('POST', 'identity/entity/merge', { from_entity_ids: [other], to_entity_id: to }, 400);
+    assert.match(refused.errors[0], /conflicting MFA secrets/);
+    assert.ok((await ok('GET', `identity/entity/id/${other}`)).data, 'nothing was merged');
+    await ok('POST', 'identity/entity/merge', { from_entity_ids: [other], to_entity_id: to, force: true }, 204);
+  });
+
   it('coffer login prompts for the passcode of the one required method; -mfa sends it with the login', async () => {
     const home = mkdtempSync(join(tmpdir(), 'coffer-mfa-cli-'));
     const env = { VAULT_ADDR: s.address, HOME: home, VAULT_TOKEN: '' };
