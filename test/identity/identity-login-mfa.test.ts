@@ -90,6 +90,7 @@ describe('login MFA (TOTP)', { skip: skipWithoutTools(['oathtool'], 'oathtool') 
     assert.equal(first.status, 200);
     const auth = first.body.auth;
     assert.equal(auth.client_token, '');
+    assert.match(first.body.warnings[0], /subject to MFA validation/);
     const requirement = auth.mfa_requirement;
     assert.match(requirement.mfa_request_id, /^[0-9a-f-]{36}$/);
     assert.deepEqual(requirement.mfa_constraints, { 'userpass-mfa': { any: [{ type: 'totp', id: methodId, uses_passcode: true, name: 'my-totp' }] } });

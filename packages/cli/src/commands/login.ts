@@ -36,6 +36,11 @@ Usage: ${CLI_NAME} login [options] [AUTH K=V...]
 
       $ ${CLI_NAME} login -method=userpass -path=userpass-prod username=alice
 
+  When the login is subject to login MFA and one TOTP method is required,
+  the passcode is prompted for; -mfa sends it with the login instead:
+
+      $ ${CLI_NAME} login -method=userpass -mfa=METHOD_ID:123456 username=alice
+
   Supported methods: ${Object.keys(LOGIN_METHODS).sort().join(', ')}.`,
   flagSets: ['http', 'field', 'format'],
   flags: [
