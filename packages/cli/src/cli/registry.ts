@@ -34,6 +34,7 @@ import { operatorKeyStatusCommand } from '../commands/operator-key-status.js';
 import { operatorRekeyCommand } from '../commands/operator-rekey.js';
 import { operatorRotateCommand } from '../commands/operator-rotate.js';
 import { operatorSealCommand } from '../commands/operator-seal.js';
+import { operatorStepDownCommand } from '../commands/operator-step-down.js';
 import { operatorUnsealCommand } from '../commands/operator-unseal.js';
 import { patchCommand } from '../commands/patch.js';
 import { pathHelpCommand } from '../commands/path-help.js';
@@ -104,6 +105,7 @@ export const ALL_COMMANDS: Command[] = [
   operatorRekeyCommand,
   operatorRotateCommand,
   operatorSealCommand,
+  operatorStepDownCommand,
   operatorUnsealCommand,
   patchCommand,
   pathHelpCommand,

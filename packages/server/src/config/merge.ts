@@ -43,6 +43,7 @@ export function finalizeConfig(fragment: ConfigFragment): ServerConfig {
     ...(fragment.apiAddr !== undefined ? { apiAddr: fragment.apiAddr } : {}),
     ...(fragment.clusterAddr !== undefined ? { clusterAddr: fragment.clusterAddr } : {}),
     ...(fragment.clusterName !== undefined ? { clusterName: fragment.clusterName } : {}),
+    ...(fragment.disableClustering !== undefined ? { disableClustering: fragment.disableClustering } : {}),
     defaultLeaseTtl,
     maxLeaseTtl,
     defaultMaxRequestDurationSeconds,

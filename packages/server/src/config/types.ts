@@ -78,6 +78,8 @@ export interface ServerConfig {
   apiAddr?: string;
   clusterAddr?: string;
   clusterName?: string;
+  /** An HA standby answers 307 to the active node instead of forwarding requests to it (docs/high-availability.md). */
+  disableClustering?: boolean;
   /** Seconds (default 768h). */
   defaultLeaseTtl: number;
   /** Seconds (default 768h). */
@@ -116,6 +118,7 @@ export interface ConfigFragment {
   apiAddr?: string;
   clusterAddr?: string;
   clusterName?: string;
+  disableClustering?: boolean;
   defaultLeaseTtl?: number;
   maxLeaseTtl?: number;
   defaultMaxRequestDurationSeconds?: number;

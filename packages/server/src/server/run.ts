@@ -10,6 +10,7 @@ import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../http/json-limits.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { createUiServer } from '../http/ui-static.js';
 import { createPhysical } from '../physical/index.js';
+import { haNodeForStorage } from '../ha/node-for-storage.js';
 import { createPluginSystem } from '../plugin-catalog/index.js';
 import { composeCore, coreHttpHandler } from './compose.js';
 import { bootstrapDev, devBanner } from './dev-mode.js';
@@ -52,8 +53,15 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     globalReloadPollMs: 5000,
     logger: logger.child({ component: 'plugins' }),
   });
+  const firstListener = listenersConfig[0]!.listener;
+  const ha = haNodeForStorage(
+    physical,
+    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, disableClustering: config?.disableClustering, listenerUrl: `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}` },
+    logger.child({ component: 'ha' }),
+  );
   const core = composeCore({
     physical,
+    ...(ha ? { ha } : {}),
     storageType: storage.type,
     logger,
     defaultLeaseTtl: config?.defaultLeaseTtl || 32 * DAY,
@@ -95,7 +103,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   const scheme = listenersConfig[0]!.listener.tls ? 'https' : 'http';
   const address = `${scheme}://${listeners[0]!.address}`;
 
-  out.write(startupBanner(address, storage.type, listenersConfig, logger === undefined ? 'info' : (opts.logLevel ?? config?.logLevel ?? 'info')));
+  out.write(startupBanner(address, storage.type, ha !== undefined, listenersConfig, logger === undefined ? 'info' : (opts.logLevel ?? config?.logLevel ?? 'info')));
 
   let rootToken: string | undefined;
   let unsealKey: string | undefined;
@@ -130,12 +138,12 @@ interface ListenerSpec {
   unauthenticatedMetrics?: boolean;
 }
 
-function startupBanner(address: string, storageType: string, listeners: ListenerSpec[], logLevel: string): string {
+function startupBanner(address: string, storageType: string, ha: boolean, listeners: ListenerSpec[], logLevel: string): string {
   const rows: [string, string][] = [
     ['Api Address', address],
     ...listeners.map((l, i): [string, string] => [`Listener ${i + 1}`, `tcp (addr: "${l.listener.address}", max_request_duration: "${l.maxRequestDurationSeconds}s", max_request_size: "${l.maxRequestSize}", tls: "${l.listener.tls ? 'enabled' : 'disabled'}")`]),
     ['Log Level', logLevel],
-    ['Storage', storageType],
+    ['Storage', `${storageType}${ha ? ' (HA available)' : ''}`],
     ['Version', `Coffer v${COFFER_VERSION} (Vault API ${VAULT_API_VERSION})`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
