@@ -38,8 +38,8 @@ interface Running {
   stop: AbortController;
   loop: Promise<void>;
   unwatch?: () => Promise<void>;
-  /** Set while this node is active: gives the lock up. */
-  stepDown?: () => void;
+  /** Set while this node is active: gives the lock up; resolves once the node is a standby. */
+  stepDown?: () => Promise<void>;
 }
 
 /**
@@ -117,9 +117,8 @@ export class HaNode {
   async stepDown(): Promise<void> {
     const running = this.running;
     if (!running?.stepDown) return;
-    running.stepDown();
-    // Answer once this node no longer acts as the active one.
-    await this.transition;
+    // Answer once this node no longer acts as the active one and the lock is free.
+    await running.stepDown();
   }
 
   /** The active node, as its lock value advertises it; null when nobody holds the lock. */
@@ -192,7 +191,12 @@ export class HaNode {
         await sleep(1000, stop);
         continue;
       }
-      running.stepDown = () => stepDown.abort();
+      let demoted!: () => void;
+      const stoodDown = new Promise<void>((resolve) => (demoted = resolve));
+      running.stepDown = () => {
+        stepDown.abort();
+        return stoodDown;
+      };
       logger.info({ node: this.options.self.nodeId }, 'this node is now the active node');
       await firstOf([lost, stepDown.signal, stop]);
       running.stepDown = undefined;
@@ -205,6 +209,7 @@ export class HaNode {
         await hooks.becomeStandby();
       }).catch((err: unknown) => logger.error({ err: errorText(err) }, 'stopping the active-only work failed'));
       await lock.release();
+      demoted();
       logger.warn({ reason: why }, 'this node stepped down and is a standby');
       if (stepDown.signal.aborted && !stop.aborted) await sleep(this.options.stepDownWaitMs ?? 5000, stop);
     }
