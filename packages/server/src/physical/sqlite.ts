@@ -26,7 +26,7 @@ export interface SqliteHaOptions {
   logger: Logger;
 }
 
-const DEFAULT_LOCK_TTL = '10s';
+const DEFAULT_LOCK_TTL = '4s';
 const DEFAULT_POLL_INTERVAL = '100ms';
 const DEFAULT_CHANGE_RETENTION = 10_000;
 
