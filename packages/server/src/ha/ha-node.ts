@@ -67,6 +67,10 @@ export class HaNode {
     return this.currentRole;
   }
 
+  isActive(): boolean {
+    return this.currentRole === 'active';
+  }
+
   get self(): LeaderAdvert {
     return this.options.self;
   }

@@ -47,7 +47,11 @@ export function withStandbyForwarding(
       // A promotion or step-down in progress decides which way this goes.
       await deps.node.settled();
       if (deps.node.role !== 'standby') return inner(req, res);
-      await toActive(req, res, deps);
+      if (await toActive(req, res, deps)) return;
+      // This node took the lock while the request waited: it serves it once its promotion is done.
+      await deps.node.settled();
+      if (deps.node.isActive()) return inner(req, res);
+      throw new CofferError('unavailable', 'no active node is known yet (an election is under way); retry shortly');
     })().catch((err: unknown) => {
       const coded = isCofferError(err) ? err : new CofferError('unavailable', 'the request could not be forwarded to the active node');
       if (!isCofferError(err)) deps.logger.warn({ path, err: err instanceof Error ? err.message : String(err) }, 'forwarding to the active node failed');
@@ -58,18 +62,20 @@ export function withStandbyForwarding(
   };
 }
 
-async function toActive(req: IncomingMessage, res: ServerResponse, deps: ForwardingDeps): Promise<void> {
+/** Forwards or redirects to the active node; false when that is this node (it is being promoted). */
+async function toActive(req: IncomingMessage, res: ServerResponse, deps: ForwardingDeps): Promise<boolean> {
   if (req.headers[FORWARDED_HEADER]) {
     // The sender thought this node was active: leadership moved while the request travelled.
     throw new CofferError('unavailable', 'this request was forwarded to a node that is not the active node (leadership is changing); retry it');
   }
   let leader = await deps.node.leader();
   if (!leader || leader.nodeId === deps.node.self.nodeId) leader = await deps.node.leader(true);
-  if (!leader || leader.nodeId === deps.node.self.nodeId) throw new CofferError('unavailable', 'no active node is known yet (an election is under way); retry shortly');
+  if (leader?.nodeId === deps.node.self.nodeId) return false;
+  if (!leader) throw new CofferError('unavailable', 'no active node is known yet (an election is under way); retry shortly');
   const noForwarding = !deps.node.forwarding || Boolean(req.headers[NO_FORWARDING_HEADER]);
   if (noForwarding) {
     res.writeHead(307, { Location: new URL(req.url ?? '/', leader.apiAddress).toString(), 'Cache-Control': 'no-store' }).end();
-    return;
+    return true;
   }
   const method = (req.method ?? 'GET').toUpperCase();
   // Read whole (bounded by the listener's limit) so that a refused connection can be retried on a newly elected node.
@@ -86,6 +92,7 @@ async function toActive(req: IncomingMessage, res: ServerResponse, deps: Forward
     }
     await forward(req, res, method, body, next, deps.node.self.nodeId);
   }
+  return true;
 }
 
 function forward(req: IncomingMessage, res: ServerResponse, method: string, body: Buffer, leader: LeaderAdvert, selfId: string): Promise<void> {
