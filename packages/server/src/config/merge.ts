@@ -44,6 +44,7 @@ export function finalizeConfig(fragment: ConfigFragment): ServerConfig {
     ...(fragment.clusterAddr !== undefined ? { clusterAddr: fragment.clusterAddr } : {}),
     ...(fragment.clusterName !== undefined ? { clusterName: fragment.clusterName } : {}),
     ...(fragment.disableClustering !== undefined ? { disableClustering: fragment.disableClustering } : {}),
+    ...(fragment.performanceStandby !== undefined ? { performanceStandby: fragment.performanceStandby } : {}),
     defaultLeaseTtl,
     maxLeaseTtl,
     defaultMaxRequestDurationSeconds,

@@ -32,6 +32,17 @@ export interface HaNodeOptions {
   stepDownWaitMs?: number;
   /** How long sys/leader and forwarding may reuse a read of the lock's holder (ms). */
   leaderCacheMs?: number;
+  /** Standbys serve reads themselves (`performance_standby`), when the storage can sync its change feed. */
+  performanceStandby?: boolean;
+}
+
+/** A change feed that can deliver everything committed so far on demand (sqlite's). */
+interface SyncableFeed {
+  syncChanges(): Promise<void>;
+}
+
+function canSync(backend: unknown): backend is SyncableFeed {
+  return typeof (backend as Partial<SyncableFeed> | null)?.syncChanges === 'function';
 }
 
 interface Running {
@@ -65,6 +76,22 @@ export class HaNode {
 
   get role(): HaRole {
     return this.currentRole;
+  }
+
+  /** This node's standbys serve reads themselves (configured, and the storage can catch up on demand). */
+  get servesReads(): boolean {
+    return this.options.performanceStandby === true && canSync(this.options.backend) && typeof this.options.backend.watchChanges === 'function';
+  }
+
+  /**
+   * Before a standby serves a read: every change committed before now has
+   * reached the caches, so the read sees every write acknowledged before it
+   * began (on any node).
+   */
+  async catchUp(): Promise<void> {
+    const backend = this.options.backend;
+    if (canSync(backend)) await backend.syncChanges();
+    await this.changeQueue;
   }
 
   isActive(): boolean {
@@ -151,7 +178,7 @@ export class HaNode {
       enabled: true,
       isSelf: role === 'active',
       standby: role !== 'active',
-      performanceStandby: false,
+      performanceStandby: role === 'standby' && this.servesReads,
       ...(role === 'active' && this.activeSince ? { activeTime: this.activeSince } : {}),
       leaderAddress: leader?.apiAddress ?? '',
       leaderClusterAddress: leader?.clusterAddress ?? '',

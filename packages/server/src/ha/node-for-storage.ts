@@ -11,6 +11,8 @@ export interface HaSettings {
   clusterAddr?: string;
   /** `disable_clustering`: standbys answer 307 instead of forwarding. */
   disableClustering?: boolean;
+  /** `performance_standby`: standbys serve reads themselves. */
+  performanceStandby?: boolean;
   /** The first listener's URL, the api_addr when none is configured. */
   listenerUrl: string;
 }
@@ -21,11 +23,14 @@ export function haNodeForStorage(physical: PhysicalBackend, settings: HaSettings
   const apiAddress = (settings.apiAddr ?? settings.listenerUrl).replace(/\/+$/, '');
   if (!settings.apiAddr) logger.warn({ api_addr: apiAddress }, 'api_addr is not set: the other nodes forward requests to the first listener\'s address');
   const host = hostname();
-  return new HaNode({
+  const node = new HaNode({
     backend: physical,
     self: { nodeId: `${host}/${apiAddress}`, apiAddress, clusterAddress: settings.clusterAddr ?? '' },
     hostname: host,
     forwarding: settings.disableClustering !== true,
+    performanceStandby: settings.performanceStandby === true,
     logger,
   });
+  if (settings.performanceStandby && !node.servesReads) logger.warn({}, 'performance_standby needs a storage whose change feed can catch up on demand (sqlite); standbys forward every request');
+  return node;
 }

@@ -6,6 +6,7 @@ import { renderErrors } from '../http/envelope.js';
 import { readBody } from '../http/read-body.js';
 import type { HaNode } from './ha-node.js';
 import type { LeaderAdvert } from './leader-advert.js';
+import { serveAsStandbyRead, standbyReadBlocked } from './standby-reads.js';
 
 /** Set on a request a standby forwarded, so that a node that is not active either cannot forward it again. */
 export const FORWARDED_HEADER = 'x-coffer-forwarded-by';
@@ -34,7 +35,8 @@ export interface ForwardingDeps {
  * standby, API requests go to the active node — forwarded over HTTP to its
  * advertised api_addr with method, path, query, headers and body intact, or
  * answered with a 307 to it when forwarding is off (`disable_clustering`) or
- * the client sent X-Vault-No-Request-Forwarding.
+ * the client sent X-Vault-No-Request-Forwarding. A performance standby
+ * (`performance_standby`) serves reads itself.
  */
 export function withStandbyForwarding(
   inner: (req: IncomingMessage, res: ServerResponse) => void,
@@ -43,23 +45,50 @@ export function withStandbyForwarding(
   return (req, res) => {
     const path = apiPathOf(req.url ?? '/');
     if (path === undefined || LOCAL_PATHS.has(path) || deps.isSealed()) return inner(req, res);
-    void (async () => {
+    guarded(req, res, deps, path, async () => {
       // A promotion or step-down in progress decides which way this goes.
       await deps.node.settled();
       if (deps.node.role !== 'standby') return inner(req, res);
+      if (deps.node.servesReads && READ_METHODS.has((req.method ?? 'GET').toUpperCase())) {
+        // A performance standby: catch up with every committed change, then serve the read here.
+        // A read that turns out to need a write is handed to the active node (see handOffBlockedRead).
+        await deps.node.catchUp();
+        return serveAsStandbyRead(() => inner(req, res));
+      }
       if (await toActive(req, res, deps)) return;
       // This node took the lock while the request waited: it serves it once its promotion is done.
       await deps.node.settled();
       if (deps.node.isActive()) return inner(req, res);
       throw new CofferError('unavailable', 'no active node is known yet (an election is under way); retry shortly');
-    })().catch((err: unknown) => {
-      const coded = isCofferError(err) ? err : new CofferError('unavailable', 'the request could not be forwarded to the active node');
-      if (!isCofferError(err)) deps.logger.warn({ path, err: err instanceof Error ? err.message : String(err) }, 'forwarding to the active node failed');
-      if (coded.code === 'request_too_large' && !res.headersSent) res.setHeader('Connection', 'close');
-      if (!res.headersSent) sendErrors(res, coded.status, coded.errors);
-      else res.destroy();
     });
   };
+}
+
+/** GET (and HEAD) and LIST carry no body, so a read begun here can still be forwarded. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'LIST']);
+
+/**
+ * For the HTTP handler (HttpHandlerDeps.handOff): a standby read that tried
+ * to write is answered by the active node instead of with the refusal.
+ * Returns false when the request is not such a read.
+ */
+export function handOffBlockedRead(req: IncomingMessage, res: ServerResponse, deps: ForwardingDeps): boolean {
+  if (!standbyReadBlocked() || res.headersSent) return false;
+  guarded(req, res, deps, apiPathOf(req.url ?? '/') ?? '', async () => {
+    if (!(await toActive(req, res, deps))) throw new CofferError('unavailable', 'no active node is known yet (an election is under way); retry shortly');
+  });
+  return true;
+}
+
+/** Runs `work`; its failure becomes Vault's error body (or a reset when the answer had begun). */
+function guarded(req: IncomingMessage, res: ServerResponse, deps: ForwardingDeps, path: string, work: () => Promise<void>): void {
+  work().catch((err: unknown) => {
+    const coded = isCofferError(err) ? err : new CofferError('unavailable', 'the request could not be forwarded to the active node');
+    if (!isCofferError(err)) deps.logger.warn({ path, err: err instanceof Error ? err.message : String(err) }, 'forwarding to the active node failed');
+    if (coded.code === 'request_too_large' && !res.headersSent) res.setHeader('Connection', 'close');
+    if (!res.headersSent) sendErrors(res, coded.status, coded.errors);
+    else res.destroy();
+  });
 }
 
 /** Forwards or redirects to the active node; false when that is this node (it is being promoted). */

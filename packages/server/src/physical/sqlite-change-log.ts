@@ -36,6 +36,8 @@ export class SqliteChangeLog {
   readonly origin = randomUUID();
   private readonly insert: Database.Statement<[string, string]>;
   private sincePrune = 0;
+  /** Each watcher's poll, so that sync() can run them at once. */
+  private readonly polls = new Set<() => void>();
 
   constructor(
     private readonly db: Database.Database,
@@ -84,10 +86,17 @@ export class SqliteChangeLog {
     };
     const timer = setInterval(poll, this.options.pollMs);
     timer.unref();
+    this.polls.add(poll);
     return async () => {
       stopped = true;
       clearInterval(timer);
+      this.polls.delete(poll);
     };
+  }
+
+  /** Every watcher reads the log now: what was committed before this call has been delivered when it returns. */
+  sync(): void {
+    for (const poll of this.polls) poll();
   }
 
   /** Delivers every change after `last`; returns the new position. */

@@ -98,6 +98,15 @@ export class SqliteBackend implements PhysicalBackend, Transactional, HABackend,
     return new SqliteHaLock(this.db, key, value, this.ha.lock, this.ha.logger);
   }
 
+  /**
+   * Delivers to this process's watchers, now, every change committed before
+   * the call (a standby about to serve a read catches up first).
+   */
+  async syncChanges(): Promise<void> {
+    this.assertOpen();
+    this.changeLog?.sync();
+  }
+
   /** Changes other processes make to the file, read from its change log (ha_enabled only). */
   async watchChanges(listener: ChangeListener): Promise<() => Promise<void>> {
     if (!this.changeLog) throw new CofferError('invalid_request', 'sqlite storage: HA is not enabled (set ha_enabled = "true" in the storage stanza)');

@@ -56,7 +56,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   const firstListener = listenersConfig[0]!.listener;
   const ha = haNodeForStorage(
     physical,
-    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, disableClustering: config?.disableClustering, listenerUrl: `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}` },
+    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}` },
     logger.child({ component: 'ha' }),
   );
   const core = composeCore({
