@@ -35,6 +35,8 @@ export class SqliteChangeLog {
   /** Tags this process's rows, so its watchers skip them. */
   readonly origin = randomUUID();
   private readonly insert: Database.Statement<[string, string]>;
+  private readonly oldestStmt: Database.Statement<[], number | null>;
+  private readonly pageStmt: Database.Statement<[number, number], ChangeRow>;
   private sincePrune = 0;
   /** Each watcher's poll, so that sync() can run them at once. */
   private readonly polls = new Set<() => void>();
@@ -45,6 +47,8 @@ export class SqliteChangeLog {
     private readonly logger: Logger,
   ) {
     this.insert = db.prepare('INSERT INTO ha_changes (key, origin) VALUES (?, ?)');
+    this.oldestStmt = db.prepare<[], number | null>('SELECT min(seq) FROM ha_changes').pluck();
+    this.pageStmt = db.prepare<[number, number], ChangeRow>('SELECT seq, key, origin FROM ha_changes WHERE seq > ? ORDER BY seq LIMIT ?');
   }
 
   /** Inside the write's transaction. */
@@ -101,14 +105,13 @@ export class SqliteChangeLog {
 
   /** Delivers every change after `last`; returns the new position. */
   private deliver(last: number, listener: ChangeListener): number {
-    const oldest = this.db.prepare('SELECT min(seq) FROM ha_changes').pluck().get() as number | null;
+    const oldest = this.oldestStmt.get() ?? null;
     if (oldest !== null && oldest > last + 1) {
       listener.onGap();
       last = oldest - 1;
     }
-    const page = this.db.prepare<[number, number], ChangeRow>('SELECT seq, key, origin FROM ha_changes WHERE seq > ? ORDER BY seq LIMIT ?');
     for (;;) {
-      const rows = page.all(last, PAGE);
+      const rows = this.pageStmt.all(last, PAGE);
       for (const row of rows) {
         last = row.seq;
         if (row.origin !== this.origin) listener.onChange(row.key);
