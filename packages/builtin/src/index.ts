@@ -9,6 +9,7 @@ import { totpFactory } from './totp/index.js';
 import { transitFactory } from './transit/index.js';
 import { pkiFactory } from './pki/index.js';
 import { rabbitmqFactory } from './rabbitmq/index.js';
+import { jwtFactory } from './jwt/index.js';
 import { BUILTIN_DATABASE_PLUGIN_VERSION, builtinDatabasePlugins } from './database-plugins/index.js';
 import { CofferError } from '@coffer/sdk';
 
@@ -22,6 +23,7 @@ export { totpFactory } from './totp/index.js';
 export { transitFactory } from './transit/index.js';
 export { pkiFactory } from './pki/index.js';
 export { rabbitmqFactory } from './rabbitmq/index.js';
+export { jwtFactory } from './jwt/index.js';
 export { builtinDatabasePlugins } from './database-plugins/index.js';
 
 /** A built-in engine or auth method as the plugin catalog lists it. */
@@ -42,6 +44,9 @@ export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'secret', name: 'kv', factory: kvFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'auth', name: 'userpass', factory: userpassFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'auth', name: 'approle', factory: approleFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  // One backend under both of Vault's names: "jwt" and "oidc".
+  { type: 'auth', name: 'jwt', factory: jwtFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'auth', name: 'oidc', factory: jwtFactory, version: '0.1.0', deprecationStatus: 'supported' },
   // The database secrets engine (its database plugins come from the catalog, through SystemView.openDatabasePlugin).
   { type: 'secret', name: 'database', factory: databaseFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'ssh', factory: sshFactory, version: '0.1.0', deprecationStatus: 'supported' },

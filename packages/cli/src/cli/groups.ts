@@ -42,6 +42,20 @@ Usage: ${CLI_NAME} operator <subcommand> [options] [args]
   Please see the individual subcommand help for detailed usage information.`,
   },
   {
+    name: 'operator backup',
+    synopsis: 'Save and restore backups of the storage',
+    help: `
+Usage: ${CLI_NAME} operator backup <subcommand> [options] [args]
+
+  Backups are consistent snapshots of the whole storage, still encrypted,
+  taken from a running server and restored into an empty storage of any type.
+
+      $ ${CLI_NAME} operator backup save coffer.backup
+      $ ${CLI_NAME} operator backup restore -config=server.hcl coffer.backup
+
+  Please see the individual subcommand help for detailed usage information.`,
+  },
+  {
     name: 'token',
     synopsis: 'Interact with tokens',
     help: `

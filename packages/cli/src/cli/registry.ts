@@ -35,6 +35,8 @@ import { operatorRekeyCommand } from '../commands/operator-rekey.js';
 import { operatorRotateCommand } from '../commands/operator-rotate.js';
 import { operatorSealCommand } from '../commands/operator-seal.js';
 import { operatorStepDownCommand } from '../commands/operator-step-down.js';
+import { operatorMigrateCommand } from '../commands/operator-migrate.js';
+import { operatorBackupRestoreCommand, operatorBackupSaveCommand } from '../commands/operator-backup.js';
 import { operatorUnsealCommand } from '../commands/operator-unseal.js';
 import { patchCommand } from '../commands/patch.js';
 import { pathHelpCommand } from '../commands/path-help.js';
@@ -106,6 +108,9 @@ export const ALL_COMMANDS: Command[] = [
   operatorRotateCommand,
   operatorSealCommand,
   operatorStepDownCommand,
+  operatorMigrateCommand,
+  operatorBackupSaveCommand,
+  operatorBackupRestoreCommand,
   operatorUnsealCommand,
   patchCommand,
   pathHelpCommand,

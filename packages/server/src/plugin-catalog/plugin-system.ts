@@ -12,6 +12,8 @@ import { MountReloader, type ReloadMounts, type ReloadRouter } from './mount-rel
 import { catalogPaths } from './paths-catalog.js';
 import { pinPaths } from './paths-pins.js';
 import { reloadPaths } from './paths-reload.js';
+import { measuredLauncher } from './plugin-metrics.js';
+import { silentMetrics, timed, type MetricsSink } from '../metrics/sink.js';
 import { PluginDirectory } from './plugin-directory.js';
 import { PluginReloadService, type ReloadAsk, type ReloadReport } from './plugin-reload.js';
 import { PluginSource } from './plugin-source.js';
@@ -33,6 +35,8 @@ export interface PluginSystemOptions {
   /** This node's id in reload results, e.g. "<hostname>|<api_addr>". */
   nodeId: string;
   logger: Logger;
+  /** Where plugin launches, exits and reloads are counted (the server's registry). */
+  metrics?: MetricsSink;
   /** How long a reload waits for in-flight requests on the old backend (default 30 s). */
   drainTimeoutMs?: number;
   /** plugin_warm_spares: keep a spare process of plugins reloaded in place (ProcessPool). */
@@ -89,7 +93,7 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
 
   const pool = new ProcessPool({
     resolveCommand: (command) => directory.resolve(command),
-    launch: options.launch ?? runtimeLauncher(logger, options.handshakeTimeoutMs, options.callTimeoutMs),
+    launch: measuredLauncher(options.launch ?? runtimeLauncher(logger, options.handshakeTimeoutMs, options.callTimeoutMs), options.metrics ?? silentMetrics),
     logger,
     warmSpares: options.warmSpares ?? false,
   });
@@ -168,7 +172,7 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
       directory = new PluginDirectory(dir);
       return registerDevPlugins({ directory, catalog: needCatalog(), inspect, logger });
     },
-    reload: (ask) => reloads().reload(ask),
+    reload: (ask) => timed(options.metrics ?? silentMetrics, 'vault.plugin.reload', () => reloads().reload(ask)),
     pickUpGlobalReloads: () => reloads().pickUpGlobalReloads(unsealedAt),
     openDatabasePlugin: (name, version) => openDatabasePlugin({ catalog: needCatalog(), pool }, name, version),
     catalog: needCatalog,

@@ -7,9 +7,11 @@ import { refuseWritesInStandbyReads } from '../ha/standby-reads.js';
 import type { CoreModule } from '../core/modules/module.js';
 import { createHttpHandler, type HttpHandlerDeps } from '../http/handler.js';
 import type { PluginSystem } from '../plugin-catalog/index.js';
+import { CoreMetrics } from '../metrics/core-metrics.js';
 import { metricsModule, type MetricsOptions } from '../metrics/metrics-module.js';
 import { pluginModule } from '../plugin-catalog/plugin-module.js';
 import { quotasModule } from '../quotas/quotas-module.js';
+import { backupModule } from '../backup/backup-module.js';
 
 export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
   /** The plugin catalog and external plugins; without it only built-ins can be mounted. */
@@ -18,6 +20,13 @@ export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
   modules?: readonly CoreModule[];
   /** The telemetry stanza's settings. */
   telemetry?: MetricsOptions;
+  /** The process's metrics registry, when the plugin system records into it too (see serverMetrics). */
+  metrics?: CoreMetrics;
+}
+
+/** The process's metrics registry, made before the plugin system so both record into it. */
+export function serverMetrics(telemetry?: MetricsOptions): CoreMetrics {
+  return new CoreMetrics(telemetry?.prometheusRetentionSeconds ?? 24 * 3600);
 }
 
 /**
@@ -29,7 +38,8 @@ export function composeCore(options: ComposeOptions): Core {
   const { plugins, modules = [], telemetry, ...core } = options;
   // A standby that serves reads must not write while serving one: such a read goes to the active node.
   if (core.ha?.servesReads) core.physical = refuseWritesInStandbyReads(core.physical);
-  return new Core({ ...core, modules: [...coreModules(), haModule(core.ha), metricsModule(telemetry), quotasModule, plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
+  const metrics = options.metrics ?? serverMetrics(telemetry);
+  return new Core({ ...core, metrics, modules: [...coreModules(), haModule(core.ha), metricsModule(metrics, telemetry), quotasModule, backupModule, plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
 }
 
 /** The HTTP handler of one listener, in front of the core. */
