@@ -1,5 +1,5 @@
 // `npm run bench`: starts servers as separate processes and measures them with autocannon.
-// BENCH_SECONDS (default 5) sets each run's length; BENCH_ONLY=core|plugins|leases|ha picks a group.
+// BENCH_SECONDS (default 5) sets each run's length; BENCH_ONLY=core|plugins|leases picks a group.
 import { coreBench } from './core-bench.js';
 
 const only = process.env['BENCH_ONLY'];
