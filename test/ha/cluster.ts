@@ -64,14 +64,21 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/** The shared storage: one sqlite file with HA on and a short lock TTL, so failover tests stay fast. */
+function sqliteStanza(dataDir: string): string {
+  return ['storage "sqlite" {', `  path = "${dataDir}"`, '  ha_enabled = "true"', '  ha_lock_ttl = "2s"', '  ha_poll_interval = "50ms"', '}'].join('\n');
+}
+
 /**
- * `count` nodes on one sqlite file with HA on (a short lock TTL so failover
- * tests stay fast). Node 0 is initialised and unsealed first (its unseal
- * creates the tables), then the others.
+ * `count` nodes sharing one storage (by default a sqlite file in a temp
+ * directory; `storageStanza` gives another, e.g. postgresql or etcd with
+ * ha_enabled). Node 0 is initialised and unsealed first (its unseal creates
+ * the tables), then the others.
  */
-export async function startCluster(count: number, extraConfig = ''): Promise<Cluster> {
+export async function startCluster(count: number, extraConfig = '', storageStanza?: string): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-ha-'));
   const dataDir = join(dir, 'data');
+  const storage = storageStanza ?? sqliteStanza(dataDir);
   const nodes: ClusterNode[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();
@@ -79,12 +86,7 @@ export async function startCluster(count: number, extraConfig = ''): Promise<Clu
     writeFileSync(
       configPath,
       [
-        'storage "sqlite" {',
-        `  path = "${dataDir}"`,
-        '  ha_enabled = "true"',
-        '  ha_lock_ttl = "2s"',
-        '  ha_poll_interval = "50ms"',
-        '}',
+        storage,
         'listener "tcp" {',
         `  address = "127.0.0.1:${port}"`,
         '  tls_disable = true',
