@@ -27,6 +27,8 @@ export interface ForwardingDeps {
   isSealed(): boolean;
   /** The listener's max_request_size (bytes): a body is read whole before it is forwarded. */
   maxRequestSize(): number;
+  /** Whether a performance standby may serve reads of the mount under this API path itself (ha/standby-read-mounts.ts). */
+  readsLocally(path: string): boolean;
   logger: Logger;
 }
 
@@ -49,7 +51,7 @@ export function withStandbyForwarding(
       // A promotion or step-down in progress decides which way this goes.
       await deps.node.settled();
       if (deps.node.role !== 'standby') return inner(req, res);
-      if (deps.node.servesReads && READ_METHODS.has((req.method ?? 'GET').toUpperCase())) {
+      if (deps.node.servesReads && READ_METHODS.has((req.method ?? 'GET').toUpperCase()) && deps.readsLocally(path)) {
         // A performance standby: catch up with every committed change, then serve the read here.
         // A read that turns out to need a write is handed to the active node (see handOffBlockedRead).
         await deps.node.catchUp();

@@ -4,6 +4,7 @@ import { coreModules } from '../core/modules/core-modules.js';
 import { haModule } from '../core/modules/ha-module.js';
 import { handOffBlockedRead, withStandbyForwarding } from '../ha/standby-forwarding.js';
 import { refuseWritesInStandbyReads } from '../ha/standby-reads.js';
+import { standbyServesReadsOf } from '../ha/standby-read-mounts.js';
 import type { CoreModule } from '../core/modules/module.js';
 import { createHttpHandler, type HttpHandlerDeps } from '../http/handler.js';
 import type { PluginSystem } from '../plugin-catalog/index.js';
@@ -45,7 +46,15 @@ export function composeCore(options: ComposeOptions): Core {
 /** The HTTP handler of one listener, in front of the core. */
 export function coreHttpHandler(core: Core, limits: Omit<HttpHandlerDeps, 'handle' | 'lifecycle' | 'isLifecyclePath' | 'handOff'>) {
   const ha = core.options.ha;
-  const forwarding = ha ? { node: ha, isSealed: () => core.isSealed(), maxRequestSize: limits.maxRequestSize, logger: limits.logger } : undefined;
+  const forwarding = ha
+    ? {
+        node: ha,
+        isSealed: () => core.isSealed(),
+        maxRequestSize: limits.maxRequestSize,
+        readsLocally: (path: string) => standbyServesReadsOf(core.router.match(path)?.entry),
+        logger: limits.logger,
+      }
+    : undefined;
   const handler = createHttpHandler({
     handle: (req) => core.handle(req),
     lifecycle: (call) => core.lifecycle(call),
