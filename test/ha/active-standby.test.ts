@@ -48,7 +48,10 @@ describe('HA on a shared sqlite file: three server processes', () => {
     const active = await cluster.active();
     const status = await eventually('three nodes in sys/ha-status', async () => {
       const res = await api(addr(standbyOf(active)), 'GET', 'sys/ha-status', root);
-      return res.status === 200 && res.body.data.nodes.length === 3 ? res.body.data.nodes : undefined;
+      if (res.status !== 200 || res.body.data.nodes.length !== 3) return undefined;
+      // Also at the top level of the body, where Vault's Go client (Sys().HAStatus()) reads them.
+      assert.deepEqual(res.body.nodes, res.body.data.nodes);
+      return res.body.data.nodes;
     });
     const actives = status.filter((n: any) => n.active_node);
     assert.equal(actives.length, 1);

@@ -1,11 +1,13 @@
-import { CofferError, type PathDefinition, type Storage } from '@coffer/sdk';
+import { hostname } from 'node:os';
+import type { PathDefinition, Storage } from '@coffer/sdk';
 import { REPORTED_VERSION } from '../core/version.js';
 import type { HaNode } from './ha-node.js';
 import { recentHeartbeats } from './heartbeat.js';
 
 /**
  * sys/ha-status (every node heard from lately, from the heartbeats each
- * node keeps in storage) and sys/step-down (sudo; the active node gives the
+ * node keeps in storage; the body also carries them at the top level, where
+ * Vault's Go client reads them) and sys/step-down (sudo; the active node gives the
  * lock up). Without HA, step-down is a no-op as in Vault.
  */
 export function haSysPaths(node: HaNode | undefined, storage: Storage): PathDefinition[] {
@@ -14,7 +16,8 @@ export function haSysPaths(node: HaNode | undefined, storage: Storage): PathDefi
       pattern: 'ha-status',
       operations: {
         read: async () => {
-          if (!node) throw new CofferError('invalid_request', 'high availability is not enabled: the storage stanza needs an HA-capable backend with ha_enabled = "true"');
+          // Without HA this node is the whole cluster, and active (as Vault answers).
+          if (!node) return { data: { nodes: [{ hostname: hostname(), api_address: '', cluster_address: '', active_node: true, last_echo: null, version: REPORTED_VERSION }] } };
           const leader = await node.leader();
           const beats = await recentHeartbeats(storage, Date.now());
           const nodes = beats.map((b) => ({
