@@ -59,7 +59,7 @@ export interface Cluster {
   start(i: number): Promise<void>;
   /** The running, unsealed nodes' health statuses, by index. */
   healthCodes(): Promise<Map<number, number>>;
-  /** Waits until exactly one running node is active; returns its index. */
+  /** Waits (30 s at most) until exactly one running node is active; returns its index. */
   active(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -124,7 +124,7 @@ export async function startCluster(count: number, extraConfig = '', storageStanz
         const active = [...codes].filter(([, code]) => code === 200).map(([i]) => i);
         const standbys = [...codes].filter(([, code]) => code === 429);
         return active.length === 1 && standbys.length === codes.size - 1 ? active[0] : undefined;
-      });
+      }, 30_000);
     },
     async stop() {
       await Promise.all(nodes.map((n) => n.process?.stop()));
