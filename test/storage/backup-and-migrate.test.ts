@@ -9,7 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { silentLogger } from '@coffer/sdk';
+import { createPhysical, isHABackend } from '@coffer/server/physical/index.js';
 import { freePort, runCli, sqliteServerConfig, startCoffer, type CofferProcess } from '../support/coffer-process.js';
+import { createThrowawayDatabase, probeLocalPostgres } from './postgres-database.js';
 
 async function api(address: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${address}/v1/${path}`, {
@@ -126,5 +129,38 @@ describe('backup and migration between storage types', () => {
     const incomplete = await runCli(['operator', 'migrate', `-config=${join(work, 'bad.hcl')}`]);
     assert.equal(incomplete.code, 2);
     assert.match(incomplete.stderr, /storage_destination/);
+  });
+
+  test('operator migrate into PostgreSQL refuses while a server holds its HA lock, then copies and serves', async (t) => {
+    const probe = await probeLocalPostgres();
+    if (probe.skip) return t.skip(probe.skip);
+    probe.failUnderCi();
+    const db = await createThrowawayDatabase('migrate');
+    try {
+      const stanza = { connection_url: db.url, ha_enabled: 'true' };
+      const migrateConfig = join(work, 'to-postgres.hcl');
+      writeFileSync(migrateConfig, `storage_source "sqlite" {\n  path = "${source.dataDir}"\n}\nstorage_destination "postgresql" {\n  connection_url = "${db.url}"\n  ha_enabled = "true"\n}\n`);
+
+      // A "running server": something holding the destination's HA lock.
+      const holder = await createPhysical('postgresql', stanza, silentLogger);
+      assert.ok(isHABackend(holder));
+      const lock = holder.lockWith('core/lock', JSON.stringify({ api_addr: 'http://127.0.0.1:1' }));
+      assert.ok(await lock.acquire(AbortSignal.timeout(10_000)));
+      const refused = await runCli(['operator', 'migrate', `-config=${migrateConfig}`]);
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /in use by a running Coffer server/);
+      await lock.release();
+      await holder.close();
+
+      const migrated = await runCli(['operator', 'migrate', `-config=${migrateConfig}`]);
+      assert.equal(migrated.code, 0, migrated.stderr);
+      assert.match(migrated.stdout, /from sqlite to postgresql/);
+      const dir = mkdtempSync(join(work, 'pg-'));
+      const configPath = join(dir, 'server.hcl');
+      writeFileSync(configPath, `storage "postgresql" {\n  connection_url = "${db.url}"\n}\nlistener "tcp" {\n  address = "127.0.0.1:1"\n  tls_disable = true\n}\n`);
+      assert.equal(await unsealAndRead(configPath), 'written-during-backup');
+    } finally {
+      await db.drop();
+    }
   });
 });

@@ -236,6 +236,30 @@ Usage: ${CLI_NAME} plugin <subcommand> [options] [args]
   Please see the individual subcommand help for detailed usage information.`,
   },
   {
+    name: 'plugin runtime',
+    synopsis: 'Interact with plugin runtimes catalog',
+    help: `
+Usage: ${CLI_NAME} plugin runtime <subcommand> [options] [args]
+
+  This command groups subcommands for the plugin runtime catalog: the limits
+  external plugins run in. A "process" runtime limits memory, CPU and the
+  number of processes (cgroups, or setrlimit where cgroups are not writable),
+  cuts the plugin off the network unless allowed, and can run it as another
+  user. Register a plugin with -runtime=NAME to run it in one.
+
+  Register a runtime:
+
+      $ ${CLI_NAME} plugin runtime register -type=process -memory_bytes=67108864 sandboxed
+
+  List, inspect (with how this server enforces it) and deregister:
+
+      $ ${CLI_NAME} plugin runtime list
+      $ ${CLI_NAME} plugin runtime info -type=process sandboxed
+      $ ${CLI_NAME} plugin runtime deregister -type=process sandboxed
+
+  Please see the individual subcommand help for detailed usage information.`,
+  },
+  {
     name: 'print',
     synopsis: 'Prints runtime configurations',
     help: `

@@ -47,6 +47,10 @@ import { pluginPinCommand, pluginPinsCommand, pluginUnpinCommand } from '../comm
 import { pluginRegisterCommand } from '../commands/plugin-register.js';
 import { pluginReloadStatusCommand } from '../commands/plugin-reload-status.js';
 import { pluginReloadCommand } from '../commands/plugin-reload.js';
+import { pluginRuntimeDeregisterCommand } from '../commands/plugin-runtime-deregister.js';
+import { pluginRuntimeInfoCommand } from '../commands/plugin-runtime-info.js';
+import { pluginRuntimeListCommand } from '../commands/plugin-runtime-list.js';
+import { pluginRuntimeRegisterCommand } from '../commands/plugin-runtime-register.js';
 import { policyDeleteCommand } from '../commands/policy-delete.js';
 import { policyFmtCommand } from '../commands/policy-fmt.js';
 import { policyListCommand } from '../commands/policy-list.js';
@@ -122,6 +126,10 @@ export const ALL_COMMANDS: Command[] = [
   pluginRegisterCommand,
   pluginReloadCommand,
   pluginReloadStatusCommand,
+  pluginRuntimeDeregisterCommand,
+  pluginRuntimeInfoCommand,
+  pluginRuntimeListCommand,
+  pluginRuntimeRegisterCommand,
   pluginUnpinCommand,
   policyDeleteCommand,
   policyFmtCommand,
