@@ -64,4 +64,23 @@ describe('HA on etcd: three server processes', { skip: skipWithoutEtcd() }, () =
     await etcd?.stop();
   });
   it('election, forwarding, a standby following changes, failover after SIGKILL', () => clusterTour(cluster));
+
+  it('the active node steps down while etcd is unreachable, and the cluster serves again when it returns', async () => {
+    const root = cluster.rootToken;
+    await cluster.active();
+    const restarting = etcd.restart(8000);
+    // The lock cannot be renewed: within its timeout no node acts as active any more.
+    await eventually('no active node while etcd is down', async () => {
+      const codes = await cluster.healthCodes();
+      return [...codes.values()].every((c) => c !== 200) ? true : undefined;
+    }, 15_000);
+    await restarting;
+    const back = await cluster.active();
+    const write = await eventually('a write after etcd returned', async () => {
+      const res = await api(cluster.nodes[back]!.address, 'POST', 'secret/data/after-outage', root, { data: { v: 'ok' } });
+      return res.status === 200 ? res : undefined;
+    });
+    assert.equal(write.status, 200);
+    assert.equal((await api(cluster.nodes[back]!.address, 'GET', 'secret/data/app', root)).body.data.data.v, 'kept');
+  });
 });
