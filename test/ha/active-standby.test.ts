@@ -110,6 +110,13 @@ describe('HA on a shared sqlite file: three server processes', () => {
     const onActive = await runCli(['status'], { VAULT_ADDR: addr(active), VAULT_TOKEN: '' });
     assert.match(onActive.stdout, /^HA Mode\s+active$/m);
     assert.match(onActive.stdout, /^Active Since\s+\S+$/m);
+
+    const members = await runCli(['operator', 'members'], { VAULT_ADDR: addr(standby), VAULT_TOKEN: root });
+    assert.equal(members.code, 0, members.stderr);
+    const lines = members.stdout.trim().split('\n');
+    assert.match(lines[0]!, /^Host Name\s+API Address\s+Cluster Address\s+Active Node\s+Version\s+Upgrade Version\s+Redundancy Zone\s+Last Echo$/);
+    assert.equal(lines.length, 2 + 3, 'a header, its underline and three nodes');
+    assert.equal(lines.filter((l) => l.includes(addr(active)) && /\strue\s/.test(l)).length, 1);
   });
 
   it('coffer operator step-down (sent to a standby) hands the active role to another node', async () => {

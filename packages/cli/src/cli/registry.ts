@@ -35,6 +35,7 @@ import { operatorRekeyCommand } from '../commands/operator-rekey.js';
 import { operatorRotateCommand } from '../commands/operator-rotate.js';
 import { operatorSealCommand } from '../commands/operator-seal.js';
 import { operatorStepDownCommand } from '../commands/operator-step-down.js';
+import { operatorMembersCommand } from '../commands/operator-members.js';
 import { operatorMigrateCommand } from '../commands/operator-migrate.js';
 import { operatorBackupRestoreCommand, operatorBackupSaveCommand } from '../commands/operator-backup.js';
 import { operatorUnsealCommand } from '../commands/operator-unseal.js';
@@ -112,6 +113,7 @@ export const ALL_COMMANDS: Command[] = [
   operatorRotateCommand,
   operatorSealCommand,
   operatorStepDownCommand,
+  operatorMembersCommand,
   operatorMigrateCommand,
   operatorBackupSaveCommand,
   operatorBackupRestoreCommand,
