@@ -15,3 +15,4 @@ if (!only || only === 'leases') {
   const { leaseBench } = await import('./lease-bench.js');
   await leaseBench();
 }
+if (!only || only === 'ha') await (await import('./ha-bench.js')).haBench();

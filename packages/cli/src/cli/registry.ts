@@ -34,6 +34,8 @@ import { operatorKeyStatusCommand } from '../commands/operator-key-status.js';
 import { operatorRekeyCommand } from '../commands/operator-rekey.js';
 import { operatorRotateCommand } from '../commands/operator-rotate.js';
 import { operatorSealCommand } from '../commands/operator-seal.js';
+import { operatorStepDownCommand } from '../commands/operator-step-down.js';
+import { operatorMembersCommand } from '../commands/operator-members.js';
 import { operatorMigrateCommand } from '../commands/operator-migrate.js';
 import { operatorBackupRestoreCommand, operatorBackupSaveCommand } from '../commands/operator-backup.js';
 import { operatorUnsealCommand } from '../commands/operator-unseal.js';
@@ -110,6 +112,8 @@ export const ALL_COMMANDS: Command[] = [
   operatorRekeyCommand,
   operatorRotateCommand,
   operatorSealCommand,
+  operatorStepDownCommand,
+  operatorMembersCommand,
   operatorMigrateCommand,
   operatorBackupSaveCommand,
   operatorBackupRestoreCommand,

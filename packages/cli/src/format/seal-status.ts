@@ -99,7 +99,7 @@ export async function outputSealStatus(ui: Ui, client: ApiClient, status: Status
   const haEnabled = leader.ha_enabled === true;
   rows.push(`HA Enabled | ${haEnabled}`);
   if (haEnabled && !sealed) {
-    rows.push(`HA Cluster | ${str(leader.leader_cluster_address)}`);
+    rows.push(`HA Cluster | ${str(leader.leader_cluster_address) || 'n/a'}`);
     const isSelf = leader.is_self === true;
     rows.push(`HA Mode | ${isSelf ? 'active' : 'standby'}`);
     if (isSelf && leader.active_time && !String(leader.active_time).startsWith('0001-01-01')) {

@@ -43,6 +43,8 @@ export function finalizeConfig(fragment: ConfigFragment): ServerConfig {
     ...(fragment.apiAddr !== undefined ? { apiAddr: fragment.apiAddr } : {}),
     ...(fragment.clusterAddr !== undefined ? { clusterAddr: fragment.clusterAddr } : {}),
     ...(fragment.clusterName !== undefined ? { clusterName: fragment.clusterName } : {}),
+    ...(fragment.disableClustering !== undefined ? { disableClustering: fragment.disableClustering } : {}),
+    ...(fragment.performanceStandby !== undefined ? { performanceStandby: fragment.performanceStandby } : {}),
     defaultLeaseTtl,
     maxLeaseTtl,
     defaultMaxRequestDurationSeconds,

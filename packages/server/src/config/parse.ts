@@ -29,6 +29,8 @@ const SETTINGS: Record<string, Setter> = {
   api_addr: (c, v, r) => (c.apiAddr = readString(v, r)),
   cluster_addr: (c, v, r) => (c.clusterAddr = readString(v, r)),
   cluster_name: (c, v, r) => (c.clusterName = readString(v, r)),
+  disable_clustering: (c, v, r) => (c.disableClustering = readBool(v, r)),
+  performance_standby: (c, v, r) => (c.performanceStandby = readBool(v, r)),
   plugin_directory: (c, v, r) => (c.pluginDirectory = readString(v, r)),
   plugin_warm_spares: (c, v, r) => (c.pluginWarmSpares = readBool(v, r)),
   default_lease_ttl: (c, v, r) => (c.defaultLeaseTtl = Math.trunc(readDuration(v, r))),

@@ -78,6 +78,10 @@ export interface ServerConfig {
   apiAddr?: string;
   clusterAddr?: string;
   clusterName?: string;
+  /** An HA standby answers 307 to the active node instead of forwarding requests to it (docs/high-availability.md). */
+  disableClustering?: boolean;
+  /** HA standbys serve reads themselves (Coffer's performance standbys; docs/high-availability.md). */
+  performanceStandby?: boolean;
   /** Seconds (default 768h). */
   defaultLeaseTtl: number;
   /** Seconds (default 768h). */
@@ -116,6 +120,8 @@ export interface ConfigFragment {
   apiAddr?: string;
   clusterAddr?: string;
   clusterName?: string;
+  disableClustering?: boolean;
+  performanceStandby?: boolean;
   defaultLeaseTtl?: number;
   maxLeaseTtl?: number;
   defaultMaxRequestDurationSeconds?: number;

@@ -10,7 +10,6 @@ export const UNSUPPORTED_TOP_LEVEL_KEYS = new Set([
   'cluster_cipher_suites',
   'detect_deadlocks',
   'disable_cache',
-  'disable_clustering',
   'disable_indexing',
   'disable_performance_standby',
   'disable_printable_check',

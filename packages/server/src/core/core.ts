@@ -19,6 +19,7 @@ import type { IncomingRequest, PipelineResult } from './pipeline-types.js';
 import { Router } from './router.js';
 import type { TokenLayer } from './token-layer.js';
 import { Invalidator } from './invalidation.js';
+import type { HaNode } from '../ha/ha-node.js';
 import { REPORTED_VERSION } from './version.js';
 
 export interface CoreOptions {
@@ -35,6 +36,8 @@ export interface CoreOptions {
   metrics?: MetricsSink;
   /** The seal stanzas: an auto seal or a seal migration (default: Shamir). */
   seal?: SealSetup;
+  /** This node of an HA cluster (an HA-capable storage with ha_enabled); absent: a single node. */
+  ha?: HaNode;
 }
 
 /** Everything that exists only while the server is unsealed. */
@@ -106,7 +109,8 @@ export class Core {
   }
 
   async lifecycle(call: LifecycleCall): Promise<{ status: number; body: unknown } | undefined> {
-    const result = await handleLifecycle({ manager: this.seal }, { method: call.method, path: call.path, query: call.query, body: call.body });
+    const ha = this.options.ha;
+    const result = await handleLifecycle({ manager: this.seal, ...(ha ? { ha: () => ha.status() } : {}) }, { method: call.method, path: call.path, query: call.query, body: call.body });
     return result ?? undefined;
   }
 
@@ -171,6 +175,7 @@ export class Core {
     } finally {
       this.starting = undefined;
     }
+    for (const c of this.state.runner.contributions()) await c.ready?.();
     this.logger.info({}, 'post-unseal setup complete');
   }
 

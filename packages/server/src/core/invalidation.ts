@@ -8,6 +8,12 @@ export interface InvalidationHandler {
   /** The handler sees keys under this barrier prefix (or equal to it). */
   prefix: string;
   invalidate(key: string): void | Promise<void>;
+  /**
+   * Forget everything under `prefix` (changes may have been missed: an HA
+   * standby's change feed had a gap, or it just became active). Without
+   * it, `invalidate(prefix)` is called, which suits a handler of one key.
+   */
+  invalidateAll?(): void | Promise<void>;
 }
 
 /**
@@ -45,6 +51,17 @@ export class Invalidator {
         await handler.invalidate(key);
       } catch (err) {
         this.logger.warn({ key, err: err instanceof Error ? err.message : String(err) }, 'invalidating a cache failed');
+      }
+    }
+  }
+
+  /** Every cache starts over from storage (see InvalidationHandler.invalidateAll). */
+  async invalidateAll(): Promise<void> {
+    for (const handler of this.handlers) {
+      try {
+        await (handler.invalidateAll ? handler.invalidateAll() : handler.invalidate(handler.prefix));
+      } catch (err) {
+        this.logger.warn({ prefix: handler.prefix, err: err instanceof Error ? err.message : String(err) }, 'invalidating a cache failed');
       }
     }
   }

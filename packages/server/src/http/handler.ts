@@ -35,6 +35,12 @@ export interface HttpHandlerDeps {
   unauthenticatedMetrics?: boolean;
   /** Serves /ui and other non-API paths; returns false when it did not handle the request. */
   serveOther?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /**
+   * Called before an answer is written: returns true when another node must
+   * answer instead (an HA standby's read that needed a write) and it took
+   * the request over (ha/standby-forwarding.ts).
+   */
+  handOff?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** The HTTP transport: parse, hand to the core, render Vault's envelope. Nothing else. */
@@ -112,6 +118,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
       ...(deps.unauthenticatedMetrics && path === 'sys/metrics' ? { unauthenticated: true } : {}),
     };
     const result = await withDeadline(deps.handle(incoming), deps.maxRequestDurationMs?.() ?? 0);
+    if (deps.handOff?.(req, res)) return;
     // Vault answers help requests with the help document itself ({help, openapi, see_also}), unenveloped.
     if (operation === 'help' && result.response?.data) {
       sendJson(res, 200, result.response.data, method === 'HEAD');
@@ -119,6 +126,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     }
     sendResult(res, result, method === 'HEAD');
   } catch (err) {
+    if (deps.handOff?.(req, res)) return;
     if (isCofferError(err)) {
       // A body that was too large is left unread: close the connection instead of draining it.
       // Set before the answer is written: a header set after it throws, and the client got a reset instead of the 413.

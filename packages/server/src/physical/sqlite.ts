@@ -1,8 +1,11 @@
 import * as fs from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { CofferError, type Logger, type StorageEntry, type Transactional, type TxnOp } from '@coffer/sdk';
+import { CofferError, parseBool, parseDurationExact, type Logger, type StorageEntry, type Transactional, type TxnOp } from '@coffer/sdk';
 import type { PhysicalBackend } from './types.js';
+import type { ChangeFeed, ChangeListener, HABackend, HALock } from './ha.js';
+import { CHANGE_LOG_SCHEMA, SqliteChangeLog } from './sqlite-change-log.js';
+import { HA_LOCK_SCHEMA, SqliteHaLock, type SqliteLockTiming } from './sqlite-ha-lock.js';
 import { asBuffer, checkEntry, checkOps } from './entry-check.js';
 import { requirePath, warnUnknownKeys } from './config-keys.js';
 import { prepareDirectory } from './storage-directory.js';
@@ -12,6 +15,20 @@ import { listByOrderedSeek } from './ordered-list.js';
 export const SQLITE_FILE_NAME = 'coffer.db';
 
 const SCHEMA = 'CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL)';
+
+/** `ha_enabled = "true"`: several Coffer processes on one machine share the file, one of them active. */
+export interface SqliteHaOptions {
+  lock: SqliteLockTiming;
+  /** How often watchers read the change log (ms). */
+  pollMs: number;
+  /** How many of the newest changes the log keeps. */
+  retention: number;
+  logger: Logger;
+}
+
+const DEFAULT_LOCK_TTL = '4s';
+const DEFAULT_POLL_INTERVAL = '100ms';
+const DEFAULT_CHANGE_RETENTION = 10_000;
 
 /**
  * The recommended single-machine storage: one SQLite file in WAL mode with
@@ -29,8 +46,11 @@ const SCHEMA = 'CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY NOT NULL, va
  * point order); list/listPage walk the primary-key index and seek past each
  * folder, so listing never loads a folder's keys into memory.
  */
-export class SqliteBackend implements PhysicalBackend, Transactional {
+export class SqliteBackend implements PhysicalBackend, Transactional, HABackend, ChangeFeed {
   readonly name = 'sqlite';
+  readonly haEnabled: boolean;
+  /** With HA on, every write is also appended here, in the same transaction. */
+  private readonly changeLog: SqliteChangeLog | undefined;
   private readonly getStmt: Database.Statement<[string], Buffer>;
   private readonly putStmt: Database.Statement<[string, Buffer]>;
   private readonly deleteStmt: Database.Statement<[string]>;
@@ -46,7 +66,14 @@ export class SqliteBackend implements PhysicalBackend, Transactional {
   constructor(
     private readonly db: Database.Database,
     readonly file: string,
+    private readonly ha?: SqliteHaOptions,
   ) {
+    this.haEnabled = ha !== undefined;
+    if (ha) {
+      db.exec(HA_LOCK_SCHEMA);
+      db.exec(CHANGE_LOG_SCHEMA);
+      this.changeLog = new SqliteChangeLog(db, { pollMs: ha.pollMs, retention: ha.retention }, ha.logger);
+    }
     this.getStmt = db.prepare<[string], Buffer>('SELECT value FROM kv WHERE key = ?').pluck();
     this.putStmt = db.prepare<[string, Buffer]>(
       'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -54,12 +81,37 @@ export class SqliteBackend implements PhysicalBackend, Transactional {
     this.deleteStmt = db.prepare<[string]>('DELETE FROM kv WHERE key = ?');
     this.seekFromStmt = db.prepare<[string], string>('SELECT key FROM kv WHERE key >= ? ORDER BY key').pluck();
     this.seekAfterStmt = db.prepare<[string], string>('SELECT key FROM kv WHERE key > ? ORDER BY key').pluck();
+    const changeLog = this.changeLog;
     this.applyOps = db.transaction((ops: TxnOp[]) => {
       for (const op of ops) {
         if (op.op === 'put') this.putStmt.run(op.entry.key, asBuffer(op.entry.value));
         else this.deleteStmt.run(op.key);
+        changeLog?.record(op.op === 'put' ? op.entry.key : op.key);
       }
     });
+  }
+
+  /** The lock several processes sharing the file contend for (ha_enabled only). */
+  lockWith(key: string, value: string): HALock {
+    if (!this.ha) throw new CofferError('invalid_request', 'sqlite storage: HA is not enabled (set ha_enabled = "true" in the storage stanza)');
+    this.assertOpen();
+    return new SqliteHaLock(this.db, key, value, this.ha.lock, this.ha.logger);
+  }
+
+  /**
+   * Delivers to this process's watchers, now, every change committed before
+   * the call (a standby about to serve a read catches up first).
+   */
+  async syncChanges(): Promise<void> {
+    this.assertOpen();
+    this.changeLog?.sync();
+  }
+
+  /** Changes other processes make to the file, read from its change log (ha_enabled only). */
+  async watchChanges(listener: ChangeListener): Promise<() => Promise<void>> {
+    if (!this.changeLog) throw new CofferError('invalid_request', 'sqlite storage: HA is not enabled (set ha_enabled = "true" in the storage stanza)');
+    this.assertOpen();
+    return this.changeLog.watch(listener);
   }
 
   async get(key: string): Promise<StorageEntry | null> {
@@ -108,6 +160,7 @@ export class SqliteBackend implements PhysicalBackend, Transactional {
       failure = err ?? new Error('sqlite write failed');
     }
     for (const p of batch) p.done(failure);
+    if (failure === undefined) this.changeLog?.pruneIfDue();
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -130,6 +183,7 @@ export class SqliteBackend implements PhysicalBackend, Transactional {
     // Earlier single writes go first, so the transaction sees (and may overwrite) them.
     this.flush();
     this.applyOps(ops);
+    this.changeLog?.pruneIfDue();
   }
 
   async close(): Promise<void> {
@@ -144,7 +198,8 @@ export class SqliteBackend implements PhysicalBackend, Transactional {
 }
 
 export async function openSqlite(config: Record<string, string>, logger: Logger): Promise<SqliteBackend> {
-  warnUnknownKeys('sqlite', config, ['path'], logger);
+  warnUnknownKeys('sqlite', config, ['path', 'ha_enabled', 'ha_lock_ttl', 'ha_poll_interval'], logger);
+  const ha = haOptions(config, logger);
   const dir = resolve(requirePath('sqlite', config));
   await prepareDirectory('sqlite', dir);
   const file = join(dir, SQLITE_FILE_NAME);
@@ -167,7 +222,27 @@ export async function openSqlite(config: Record<string, string>, logger: Logger)
     throw sqliteOpenError(file, err);
   }
   logger.info({ path: file }, 'sqlite storage opened');
-  return new SqliteBackend(db, file);
+  return new SqliteBackend(db, file, ha);
+}
+
+/** The stanza's HA keys; undefined when ha_enabled is off. */
+function haOptions(config: Record<string, string>, logger: Logger): SqliteHaOptions | undefined {
+  const enabled = config.ha_enabled === undefined ? false : parseBool(config.ha_enabled);
+  if (enabled === undefined) throw new CofferError('invalid_request', `storage "sqlite": ha_enabled must be true or false, got "${config.ha_enabled}"`);
+  if (!enabled) return undefined;
+  const ms = (key: string, fallback: string, min: number): number => {
+    let seconds: number;
+    try {
+      seconds = parseDurationExact(config[key] ?? fallback);
+    } catch {
+      throw new CofferError('invalid_request', `storage "sqlite": ${key} must be a duration such as "${fallback}", got "${config[key]}"`);
+    }
+    if (seconds * 1000 < min) throw new CofferError('invalid_request', `storage "sqlite": ${key} must be at least ${min}ms`);
+    return Math.round(seconds * 1000);
+  };
+  const pollMs = ms('ha_poll_interval', DEFAULT_POLL_INTERVAL, 10);
+  const ttlMs = ms('ha_lock_ttl', DEFAULT_LOCK_TTL, 300);
+  return { lock: { ttlMs, retryMs: Math.max(pollMs, 50) }, pollMs, retention: DEFAULT_CHANGE_RETENTION, logger: logger.child({ component: 'ha' }) };
 }
 
 async function createPrivateFile(file: string): Promise<void> {

@@ -53,6 +53,8 @@ export interface PolicyStore {
   acl(names: readonly string[], identity?: IdentityTemplateContext): Promise<ACL>;
   /** Forget cached copies after another node changed a policy key in storage. */
   invalidate(name: string): void;
+  /** Forget every cached policy and ACL (an HA node may have missed changes). */
+  invalidateAll(): void;
 }
 
 export function createPolicyStore(options: PolicyStoreOptions): PolicyStore {
@@ -147,6 +149,12 @@ class BarrierPolicyStore implements PolicyStore {
 
   invalidate(name: string): void {
     this.changed(sanitizePolicyName(name.replace(/^\/+/, '')));
+  }
+
+  invalidateAll(): void {
+    this.generation++;
+    this.policies.clear();
+    this.acls.clear();
   }
 
   private async read(name: string): Promise<Policy | null> {

@@ -1,6 +1,10 @@
 import { Core, type CoreOptions } from '../core/core.js';
 import { builtinOnlyModule } from '../core/modules/builtin-only-module.js';
 import { coreModules } from '../core/modules/core-modules.js';
+import { haModule } from '../core/modules/ha-module.js';
+import { handOffBlockedRead, withStandbyForwarding } from '../ha/standby-forwarding.js';
+import { refuseWritesInStandbyReads } from '../ha/standby-reads.js';
+import { standbyServesReadsOf } from '../ha/standby-read-mounts.js';
 import type { CoreModule } from '../core/modules/module.js';
 import { createHttpHandler, type HttpHandlerDeps } from '../http/handler.js';
 import type { PluginSystem } from '../plugin-catalog/index.js';
@@ -33,16 +37,31 @@ export function serverMetrics(telemetry?: MetricsOptions): CoreMetrics {
  */
 export function composeCore(options: ComposeOptions): Core {
   const { plugins, modules = [], telemetry, ...core } = options;
+  // A standby that serves reads must not write while serving one: such a read goes to the active node.
+  if (core.ha?.servesReads) core.physical = refuseWritesInStandbyReads(core.physical);
   const metrics = options.metrics ?? serverMetrics(telemetry);
-  return new Core({ ...core, metrics, modules: [...coreModules(), metricsModule(metrics, telemetry), quotasModule, backupModule, plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
+  return new Core({ ...core, metrics, modules: [...coreModules(), haModule(core.ha), metricsModule(metrics, telemetry), quotasModule, backupModule, plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
 }
 
 /** The HTTP handler of one listener, in front of the core. */
-export function coreHttpHandler(core: Core, limits: Omit<HttpHandlerDeps, 'handle' | 'lifecycle' | 'isLifecyclePath'>) {
-  return createHttpHandler({
+export function coreHttpHandler(core: Core, limits: Omit<HttpHandlerDeps, 'handle' | 'lifecycle' | 'isLifecyclePath' | 'handOff'>) {
+  const ha = core.options.ha;
+  const forwarding = ha
+    ? {
+        node: ha,
+        isSealed: () => core.isSealed(),
+        maxRequestSize: limits.maxRequestSize,
+        readsLocally: (path: string) => standbyServesReadsOf(core.router.match(path)?.entry),
+        logger: limits.logger,
+      }
+    : undefined;
+  const handler = createHttpHandler({
     handle: (req) => core.handle(req),
     lifecycle: (call) => core.lifecycle(call),
     isLifecyclePath: (path) => core.isLifecyclePath(path),
+    ...(forwarding ? { handOff: (req, res) => handOffBlockedRead(req, res, forwarding) } : {}),
     ...limits,
   });
+  // An HA standby sends what it does not serve itself to the active node.
+  return forwarding ? withStandbyForwarding(handler, forwarding) : handler;
 }

@@ -16,6 +16,7 @@ import { createPluginSystem } from '../plugin-catalog/index.js';
 import { composeCore, coreHttpHandler, serverMetrics } from './compose.js';
 import { bootstrapDev, devBanner } from './dev-mode.js';
 import { createServerLogger } from './logger.js';
+import { haNodeForStorage } from '../ha/node-for-storage.js';
 import type { RunningServer, ServerOptions } from './options.js';
 
 const DEV_ADDRESS = '127.0.0.1:8200';
@@ -57,8 +58,15 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     globalReloadPollMs: 5000,
     logger: logger.child({ component: 'plugins' }),
   });
+  const firstListener = listenersConfig[0]!.listener;
+  const ha = haNodeForStorage(
+    physical,
+    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}` },
+    logger.child({ component: 'ha' }),
+  );
   const core = composeCore({
     physical,
+    ...(ha ? { ha } : {}),
     storageType: storage.type,
     logger,
     defaultLeaseTtl: config?.defaultLeaseTtl || 32 * DAY,
@@ -102,7 +110,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   const scheme = listenersConfig[0]!.listener.tls ? 'https' : 'http';
   const address = `${scheme}://${listeners[0]!.address}`;
 
-  out.write(startupBanner(address, storage.type, listenersConfig, logger === undefined ? 'info' : (opts.logLevel ?? config?.logLevel ?? 'info')));
+  out.write(startupBanner(address, storage.type, ha !== undefined, listenersConfig, logger === undefined ? 'info' : (opts.logLevel ?? config?.logLevel ?? 'info')));
 
   let rootToken: string | undefined;
   let unsealKey: string | undefined;
@@ -144,12 +152,12 @@ interface ListenerSpec {
   unauthenticatedMetrics?: boolean;
 }
 
-function startupBanner(address: string, storageType: string, listeners: ListenerSpec[], logLevel: string): string {
+function startupBanner(address: string, storageType: string, ha: boolean, listeners: ListenerSpec[], logLevel: string): string {
   const rows: [string, string][] = [
     ['Api Address', address],
     ...listeners.map((l, i): [string, string] => [`Listener ${i + 1}`, `tcp (addr: "${l.listener.address}", max_request_duration: "${l.maxRequestDurationSeconds}s", max_request_size: "${l.maxRequestSize}", tls: "${l.listener.tls ? 'enabled' : 'disabled'}")`]),
     ['Log Level', logLevel],
-    ['Storage', storageType],
+    ['Storage', `${storageType}${ha ? ' (HA available)' : ''}`],
     ['Version', `Coffer v${COFFER_VERSION} (Vault API ${VAULT_API_VERSION})`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

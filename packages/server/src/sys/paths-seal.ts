@@ -1,7 +1,7 @@
 import type { PathDefinition } from '@coffer/sdk';
 import type { SysDeps } from './deps.js';
 
-/** The authenticated lifecycle endpoints: seal, step-down, rotate, key-status. */
+/** The authenticated lifecycle endpoints: seal, rotate, key-status (step-down is the HA module's, ha/sys-paths.ts). */
 export function sealPaths(deps: SysDeps): PathDefinition[] {
   return [
     {
@@ -13,11 +13,6 @@ export function sealPaths(deps: SysDeps): PathDefinition[] {
         },
       },
       helpSynopsis: 'Seal the server: the keys leave memory and every request fails until it is unsealed.',
-    },
-    {
-      pattern: 'step-down',
-      operations: { update: async () => null },
-      helpSynopsis: 'Give up active status (a single node has nobody to hand over to, so this is a no-op).',
     },
     {
       pattern: 'rotate',

@@ -1,5 +1,5 @@
 import { CofferError, type Logger, type PathDefinition } from '@coffer/sdk';
-import type { CoreModule, CoreServices, ModuleContext, ModuleContribution, ServiceName } from './module.js';
+import type { ActiveWork, CoreModule, CoreServices, ModuleContext, ModuleContribution, ServiceName } from './module.js';
 
 interface Built {
   module: CoreModule;
@@ -15,6 +15,22 @@ export class ModuleRunner {
   private readonly services = new Map<string, unknown>();
   private built: Built[] = [];
   private started = 0;
+  private activeRunning = false;
+  /** Every module's active-only work, in dependency order (stopped in reverse). */
+  private readonly activeWork: ActiveWork = {
+    start: async () => {
+      if (this.activeRunning) return;
+      this.activeRunning = true;
+      for (const b of this.built) await b.contribution.active?.start();
+    },
+    stop: async () => {
+      if (!this.activeRunning) return;
+      this.activeRunning = false;
+      for (const b of [...this.built].reverse()) {
+        await b.contribution.active?.stop().catch((err: unknown) => this.logger.warn({ module: b.module.name, err: String(err) }, 'active work failed to stop cleanly'));
+      }
+    },
+  };
 
   constructor(
     private readonly modules: readonly CoreModule[],
@@ -87,6 +103,7 @@ export class ModuleRunner {
 
   /** Stop started modules in reverse order; a failing stop is logged and the rest still stop. */
   async stop(): Promise<void> {
+    await this.activeWork.stop();
     for (let i = this.started - 1; i >= 0; i--) {
       const b = this.built[i]!;
       await b.contribution.stop?.().catch((err: unknown) => this.logger.warn({ module: b.module.name, err: String(err) }, 'module failed to stop cleanly'));
@@ -122,6 +139,7 @@ export class ModuleRunner {
         };
       },
       sysPaths: (): PathDefinition[] => this.built.flatMap((b) => b.contribution.sysPaths ?? []),
+      activeWork: () => this.activeWork,
       sysSpecialPaths: () => ({
         root: this.built.flatMap((b) => b.contribution.sysRootPaths ?? []),
         unauthenticated: this.built.flatMap((b) => b.contribution.sysUnauthenticatedPaths ?? []),

@@ -81,6 +81,17 @@ export interface ModuleContext {
   sysPaths(): PathDefinition[];
   /** Every sys root (sudo) and unauthenticated path contributed by any module. */
   sysSpecialPaths(): { root: string[]; unauthenticated: string[] };
+  /**
+   * Starts or stops every module's `active` work (the HA module calls it when
+   * this node becomes the active node or stops being it). Idempotent.
+   */
+  activeWork(): ActiveWork;
+}
+
+/** What only the active node of a cluster runs (lease expiry, periodic functions). */
+export interface ActiveWork {
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /** What a started module adds to the core. */
@@ -99,6 +110,14 @@ export interface ModuleContribution {
   start?(): Promise<void>;
   /** Runs at seal, in reverse dependency order. */
   stop?(): Promise<void>;
+  /**
+   * Work only the active node runs (lease expiry, periodic functions): started
+   * when this node becomes active (at once without HA), stopped when it steps
+   * down and at seal. See core/modules/ha-module.ts.
+   */
+  active?: ActiveWork;
+  /** Runs once routing is open and every invalidation handler is registered (the HA module starts contending here). */
+  ready?(): Promise<void>;
 }
 
 /**

@@ -14,7 +14,7 @@ export const policiesModule: CoreModule = {
     return {
       services: { policies, acl: policyAclPort(policies) },
       sysPaths: policySysPaths(policies),
-      invalidation: [{ prefix: POLICY_PREFIX, invalidate: (key) => policies.invalidate(key.slice(POLICY_PREFIX.length)) }],
+      invalidation: [{ prefix: POLICY_PREFIX, invalidate: (key) => policies.invalidate(key.slice(POLICY_PREFIX.length)), invalidateAll: () => policies.invalidateAll() }],
       start: () => policies.setupDefaults(),
     };
   },

@@ -4,7 +4,7 @@ import type { CoreModule } from './module.js';
 /** How often each mount's periodic function runs. */
 const PERIODIC_INTERVAL_MS = 60_000;
 
-/** Vault's rollback manager: every mount's periodic function (tidy, rotation) runs once a minute while unsealed. */
+/** Vault's rollback manager: every mount's periodic function (tidy, rotation) runs once a minute on the active node. */
 export const rollbackModule: CoreModule = {
   name: 'rollback',
   needs: ['router', 'mounts'],
@@ -21,14 +21,17 @@ export const rollbackModule: CoreModule = {
       }
     };
     return {
-      start: async () => {
-        running = true;
-        timer = setInterval(() => void runPeriodic(), PERIODIC_INTERVAL_MS);
-        timer.unref();
-      },
-      stop: async () => {
-        running = false;
-        clearInterval(timer);
+      // Only the active node of an HA cluster runs periodic functions.
+      active: {
+        start: async () => {
+          running = true;
+          timer = setInterval(() => void runPeriodic(), PERIODIC_INTERVAL_MS);
+          timer.unref();
+        },
+        stop: async () => {
+          running = false;
+          clearInterval(timer);
+        },
       },
     };
   },

@@ -4,7 +4,7 @@ import type { Route } from '../router.js';
 import { requestOf, routeOf, type Stage } from './stage.js';
 
 /** Sys paths whose Vault responses also carry the data at the top level of the body. */
-const LEGACY_TOP_LEVEL = [/^sys\/mounts\/?$/, /^sys\/auth\/?$/, /^sys\/policy(\/.+)?\/?$/, /^sys\/audit\/?$/, /^sys\/capabilities(-self|-accessor)?$/, /^sys\/mounts\/.+\/tune$/, /^sys\/auth\/.+\/tune$/, /^sys\/key-status$/];
+const LEGACY_TOP_LEVEL = [/^sys\/mounts\/?$/, /^sys\/auth\/?$/, /^sys\/policy(\/.+)?\/?$/, /^sys\/audit\/?$/, /^sys\/capabilities(-self|-accessor)?$/, /^sys\/mounts\/.+\/tune$/, /^sys\/auth\/.+\/tune$/, /^sys\/key-status$/, /^sys\/ha-status$/];
 
 /**
  * dispatch: call the backend. A mount whose backend could not start answers
