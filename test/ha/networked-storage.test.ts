@@ -42,7 +42,7 @@ describe('HA on postgresql: three server processes', { skip: postgres.skip }, ()
   before(async () => {
     postgres.failUnderCi();
     db = await createThrowawayDatabase('ha');
-    cluster = await startCluster(3, '', `storage "postgresql" {\n  connection_url = "${db.url}"\n  max_parallel = "4"\n  ha_enabled = "true"\n}`);
+    cluster = await startCluster(3, '', `storage "postgresql" {\n  connection_url = "${db.url}"\n  max_parallel = "4"\n  ha_enabled = "true"\n  ha_lock_ttl = "3s"\n}`);
   });
   after(async () => {
     await cluster?.stop();

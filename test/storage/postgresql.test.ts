@@ -154,6 +154,7 @@ describe('postgresql storage', { skip: postgres.skip }, () => {
         isCofferError(err) && err.code === 'invalid_request' && /"connection_url" is missing/.test(err.message));
       await assert.rejects(openPostgresql({ connection_url: db.url, ha_enabled: 'maybe' }, silentLogger), /"ha_enabled" must be a boolean/);
       await assert.rejects(openPostgresql({ connection_url: db.url, max_parallel: '0' }, silentLogger), /"max_parallel" must be a whole number of at least 1/);
+      await assert.rejects(openPostgresql({ connection_url: db.url, ha_lock_ttl: 'soon' }, silentLogger), /"ha_lock_ttl" must be a duration/);
       // An unreachable server is a clear error that does not echo the password.
       await assert.rejects(openPostgresql({ connection_url: 'postgres://u:SeCrEtPw@127.0.0.1:1/x' }, silentLogger), (err: unknown) =>
         isCofferError(err) && err.code === 'unavailable' && !String((err as Error).message).includes('SeCrEtPw'));

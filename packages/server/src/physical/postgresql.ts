@@ -5,14 +5,14 @@ import type { PhysicalBackend } from './types.js';
 import type { ChangeFeed, ChangeListener, HABackend, HALock } from './ha.js';
 import { asBuffer, checkEntry, checkKey, checkOps } from './entry-check.js';
 import { warnUnknownKeys } from './config-keys.js';
-import { boolKey, intKey } from './config-values.js';
+import { boolKey, durationMsKey, intKey } from './config-values.js';
 import { pageOfChildren } from './child-page.js';
 import { changeChannel, likePrefix, quoteTable, schemaStatements, splitKey } from './postgresql-layout.js';
 import { PostgresHALock, type PostgresLockTiming } from './postgresql-ha.js';
 import { watchPostgresChanges } from './postgresql-changes.js';
 
 const TYPE = 'postgresql';
-const KNOWN_KEYS = ['connection_url', 'table', 'ha_enabled', 'ha_table', 'max_parallel', 'max_idle_connections'];
+const KNOWN_KEYS = ['connection_url', 'table', 'ha_enabled', 'ha_table', 'ha_lock_ttl', 'max_parallel', 'max_idle_connections'];
 
 /** NOTIFY payloads must stay below 8000 bytes; a longer key is announced as a gap. */
 const MAX_NOTIFY_PAYLOAD = 7999;
@@ -277,7 +277,10 @@ export async function openPostgresql(config: Record<string, string>, logger: Log
     throw storageError('cannot open the database', err);
   }
   logger.info({ table, ha_enabled: haEnabled }, 'postgresql storage opened');
-  return new PostgresqlBackend(pool, connectionString, table, haTable, haEnabled, logger, tuning);
+  // ha_lock_ttl (Coffer's; Vault fixes 15 s): how long a lock outlives its holder, which bounds failover.
+  const ttlMs = durationMsKey(TYPE, config, 'ha_lock_ttl', 0);
+  const lockTiming = tuning?.lockTiming ?? (ttlMs > 0 ? { ttlMs, renewMs: Math.max(100, Math.floor(ttlMs / 3)), retryMs: Math.max(50, Math.min(1000, Math.floor(ttlMs / 4))) } : undefined);
+  return new PostgresqlBackend(pool, connectionString, table, haTable, haEnabled, logger, { ...tuning, ...(lockTiming ? { lockTiming } : {}) });
 }
 
 /** Creates the tables once, even when several nodes start together (the advisory lock serializes them). */
