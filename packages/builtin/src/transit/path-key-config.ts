@@ -1,22 +1,24 @@
-import { invalidRequest, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { definePath, type FieldSchema, invalidRequest, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import type { TransitContext } from './context.js';
 import { NAME, nameField } from './fields.js';
 import type { KeyPolicy } from './key-policy.js';
 import { keyView } from './key-view.js';
 import { checkAutoRotatePeriod } from './path-keys.js';
 
+const KEY_CONFIG_FIELDS = {
+  name: nameField,
+  min_decryption_version: { type: 'int', description: 'Oldest version allowed to decrypt and verify; older ciphertexts are refused.' },
+  min_encryption_version: { type: 'int', description: 'Oldest version allowed to encrypt and sign; 0 means the latest version only is the default.' },
+  deletion_allowed: { type: 'bool', description: 'Whether the key may be deleted.' },
+  exportable: { type: 'bool', description: 'Allow the key material to be exported; once set it cannot be unset.' },
+  allow_plaintext_backup: { type: 'bool', description: 'Allow plaintext backups of the key; once set it cannot be unset.' },
+  auto_rotate_period: { type: 'duration', description: 'Automatic rotation period; 0 disables, else at least 1h.' },
+} satisfies Record<string, FieldSchema>;
+
 export function pathKeyConfig(ctx: TransitContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `keys/${NAME}/config`,
-    fields: {
-      name: nameField,
-      min_decryption_version: { type: 'int', description: 'Oldest version allowed to decrypt and verify; older ciphertexts are refused.' },
-      min_encryption_version: { type: 'int', description: 'Oldest version allowed to encrypt and sign; 0 means the latest version only is the default.' },
-      deletion_allowed: { type: 'bool', description: 'Whether the key may be deleted.' },
-      exportable: { type: 'bool', description: 'Allow the key material to be exported; once set it cannot be unset.' },
-      allow_plaintext_backup: { type: 'bool', description: 'Allow plaintext backups of the key; once set it cannot be unset.' },
-      auto_rotate_period: { type: 'duration', description: 'Automatic rotation period; 0 disables, else at least 1h.' },
-    },
+    fields: KEY_CONFIG_FIELDS,
     operations: {
       update: { callback: (req, d) => configureKey(ctx, req, d), summary: 'Change the settings of a key.' },
     },
@@ -28,11 +30,11 @@ deletion_allowed, exportable, allow_plaintext_backup and auto_rotate_period.
 Exporting and plaintext backups cannot be disabled once enabled. Nothing is
 changed unless every given value is valid.
 `,
-  };
+  });
 }
 
-async function configureKey(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
-  const name = d.get<string>('name');
+async function configureKey(ctx: TransitContext, req: Request, d: TypedFieldData<typeof KEY_CONFIG_FIELDS>): Promise<Response> {
+  const name = d.values.name;
   return ctx.keys.update(req.storage, name, async (policy) => {
     if (!policy) throw invalidRequest(`no existing key named ${name} could be found`);
     applyConfig(policy, d);
@@ -41,7 +43,7 @@ async function configureKey(ctx: TransitContext, req: Request, d: FieldData): Pr
 }
 
 /** Apply the sent settings to a copy of the key, refusing any invalid combination. */
-function applyConfig(policy: KeyPolicy, d: FieldData): void {
+function applyConfig(policy: KeyPolicy, d: TypedFieldData<typeof KEY_CONFIG_FIELDS>): void {
   const [minDec, minDecSent] = d.getOk<number>('min_decryption_version');
   if (minDecSent) {
     const value = minDec! <= 0 ? 1 : minDec!;
