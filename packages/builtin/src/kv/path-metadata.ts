@@ -1,4 +1,15 @@
-import { CofferError, definePath, type FieldSchema, formatDuration, listResponse, notFound, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
+import {
+  CofferError,
+  definePath,
+  type FieldSchema,
+  formatDuration,
+  listResponse,
+  notFound,
+  type PathDefinition,
+  type Request,
+  type Response,
+  type TypedFieldData,
+} from '@coffer/sdk';
 import { parseCustomMetadata, storedCustomMetadata, validateCustomMetadata } from './custom-metadata.js';
 import { newKeyMetadata, type KeyMetadata } from './key-metadata.js';
 import { mergePatch } from './merge-patch.js';
