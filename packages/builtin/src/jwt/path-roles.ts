@@ -1,18 +1,22 @@
 import {
   CofferError,
+  definePath,
+  type FieldSchema,
   genericNameRegex,
   listResponse,
   parseDuration,
-  type FieldData,
   type PathDefinition,
   type Request,
   type Response,
+  type TypedFieldData,
 } from '@coffer/sdk';
 import { normalizeCidrList, parseTokenFields, sanitizePolicies, tokenFieldSchemas, tokenParamsData, upgradeLegacyField } from '../token-fields/index.js';
 import { deleteRole, listRoles, newRole, readRole, writeRole, type BoundClaimsType, type JwtRole, type RoleType } from './role-entry.js';
 import { ROLE_READ_FIELDS, roleFieldSchemas } from './role-fields.js';
 
 const invalid = (message: string): CofferError => new CofferError('invalid_request', message);
+
+const ROLE_PATH_FIELDS = { name: { type: 'string', description: 'Name of the role (case-insensitive).' }, ...roleFieldSchemas, ...tokenFieldSchemas() } satisfies Record<string, FieldSchema>;
 
 export function pathRoles(): PathDefinition[] {
   return [
@@ -25,17 +29,17 @@ export function pathRoles(): PathDefinition[] {
       helpDescription: 'A LIST on this path returns the names of all roles (lower-cased).',
       displayAttrs: { navigation: true, itemType: 'Role' },
     },
-    {
+    definePath({
       pattern: `role/${genericNameRegex('name')}`,
-      fields: { name: { type: 'string', description: 'Name of the role (case-insensitive).' }, ...roleFieldSchemas, ...tokenFieldSchemas() },
-      existenceCheck: async (req, d) => (await readRole(req.storage, d.get<string>('name'))) !== null,
+      fields: ROLE_PATH_FIELDS,
+      existenceCheck: async (req, d) => (await readRole(req.storage, d.values.name)) !== null,
       operations: {
         create: { callback: writeRoleFromRequest, summary: 'Create a role.' },
         update: { callback: writeRoleFromRequest, summary: 'Update a role.' },
         read: { callback: readRoleResponse, summary: 'Read a role.' },
         delete: {
           callback: async (req, d) => {
-            await deleteRole(req.storage, d.get<string>('name'));
+            await deleteRole(req.storage, d.values.name);
             return null;
           },
           summary: 'Delete a role.',
@@ -49,12 +53,12 @@ export function pathRoles(): PathDefinition[] {
         'user_claim names the user, groups_claim lists their groups, claim_mappings copies claims into metadata. An ' +
         'update changes only the fields it sends.',
       displayAttrs: { action: 'Create', itemType: 'Role' },
-    },
+    }),
   ];
 }
 
-async function writeRoleFromRequest(req: Request, d: FieldData): Promise<Response | null> {
-  const name = d.get<string>('name');
+async function writeRoleFromRequest(req: Request, d: TypedFieldData<typeof ROLE_PATH_FIELDS>): Promise<Response | null> {
+  const name = d.values.name;
   const existing = await readRole(req.storage, name);
   const role: JwtRole = parseTokenFields(existing ?? newRole(), d);
   const warnings: string[] = [];
@@ -73,6 +77,7 @@ async function writeRoleFromRequest(req: Request, d: FieldData): Promise<Respons
   upgradeLegacyField(role, d, 'bound_cidrs', 'token_bound_cidrs', [], (raw: string[]) => normalizeCidrList(raw, 'bound_cidrs'));
 
   for (const field of ['clock_skew_leeway', 'expiration_leeway', 'not_before_leeway'] as const) {
+    // Dynamic: the three leeways are parsed alike, by name.
     const [value, sent] = d.getOk<string>(field);
     if (sent) role[field] = parseLeeway(field, value ?? '');
   }
@@ -166,8 +171,8 @@ function checkClaimMappings(mappings: Record<string, string>): Record<string, st
   return { ...mappings };
 }
 
-async function readRoleResponse(req: Request, d: FieldData): Promise<Response | null> {
-  const role = await readRole(req.storage, d.get<string>('name'));
+async function readRoleResponse(req: Request, d: TypedFieldData<typeof ROLE_PATH_FIELDS>): Promise<Response | null> {
+  const role = await readRole(req.storage, d.values.name);
   if (!role) return null;
   const data: Record<string, unknown> = {};
   for (const field of ROLE_READ_FIELDS) {
