@@ -34,9 +34,10 @@ found", as it does for a caller without the create capability.
 
 async function writeKeysConfig(req: Request, d: TypedFieldData<typeof CONFIG_KEYS_FIELDS>): Promise<Response> {
   const config = await keysConfig(req.storage);
-  const [disable, sent] = d.getOk<boolean>('disable_upsert');
+  const sent = d.has('disable_upsert');
+  const disable = d.values.disable_upsert;
   if (sent && disable !== config.disable_upsert) {
-    config.disable_upsert = disable!;
+    config.disable_upsert = disable;
     await putJson(req.storage, KEYS_CONFIG_PATH, config);
   }
   return { data: { ...config } };

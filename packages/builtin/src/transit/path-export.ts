@@ -38,9 +38,10 @@ async function exportHandler(ctx: TransitContext, req: Request, d: TypedFieldDat
   if (!policy) throw notFound();
   checkExportable(policy, exportType as ExportType);
   const keys: Record<string, string> = {};
-  const [versionText, versionSent] = d.getOk<string>('version');
+  const versionSent = d.has('version');
+  const versionText = d.values.version;
   if (versionSent && versionText !== '') {
-    const version = versionText === 'latest' ? policy.latest_version : parseVersion(versionText!);
+    const version = versionText === 'latest' ? policy.latest_version : parseVersion(versionText);
     const entry = policy.keys[String(version)];
     if (!entry) throw invalidRequest('version does not exist or cannot be found');
     keys[String(version)] = exportedValue(policy, entry, exportType as ExportType);

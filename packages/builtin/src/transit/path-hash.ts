@@ -22,12 +22,13 @@ export function pathHash(): PathDefinition {
 }
 
 function hashHandler(d: TypedFieldData<typeof HASH_FIELDS>): Response {
-  const [input, sent] = d.getOk<string>('input');
+  const sent = d.has('input');
+  const input = d.values.input;
   if (!sent) throw invalidRequest('missing input to hash');
   const format = d.values.format;
   if (format !== 'hex' && format !== 'base64') throw invalidRequest(`unsupported encoding format ${format}; must be "hex" or "base64"`);
   const algorithm = d.values.urlalgorithm || d.values.algorithm;
   if (!HASH_ALGORITHMS.includes(algorithm)) throw invalidRequest(`unsupported hash algorithm ${algorithm}`);
-  const bytes = decodeBase64(input!, 'unable to decode input as base64');
+  const bytes = decodeBase64(input, 'unable to decode input as base64');
   return { data: { sum: hashBytes(algorithm, bytes).toString(format) } };
 }

@@ -71,12 +71,14 @@ its private key (which must match).
 
 /** The imported material: an unwrapped private/symmetric key, or a PEM public key. */
 async function materialOf(ctx: TransitContext, req: Request, d: TypedFieldData<typeof materialFields>, type: KeyType): Promise<{ material: VersionMaterial; publicOnly: boolean }> {
-  const [ciphertext, ciphertextSent] = d.getOk<string>('ciphertext');
-  const [publicKeyPem, publicKeySent] = d.getOk<string>('public_key');
+  const ciphertextSent = d.has('ciphertext');
+  const ciphertext = d.values.ciphertext;
+  const publicKeySent = d.has('public_key');
+  const publicKeyPem = d.values.public_key;
   if (ciphertextSent && publicKeySent) throw invalidRequest('only one of the following fields, ciphertext xor public_key, may be set');
   if (ciphertextSent) {
     const oaepHash = parseOaepHash(d.values.hash_function);
-    const wrapped = decodeBase64(ciphertext!, 'failed to base64-decode ciphertext');
+    const wrapped = decodeBase64(ciphertext, 'failed to base64-decode ciphertext');
     const keyBytes = await ctx.wrappingKey.unwrap(req.storage, wrapped, oaepHash);
     try {
       return { material: materialFromImport(type, keyBytes), publicOnly: false };
@@ -88,7 +90,7 @@ async function materialOf(ctx: TransitContext, req: Request, d: TypedFieldData<t
   if (!TRAITS[type].curve && !TRAITS[type].rsaBits) throw invalidRequest('provided type does not support public_key import');
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey(publicKeyPem!);
+    publicKey = createPublicKey(publicKeyPem);
   } catch (err) {
     throw invalidRequest(`error parsing public key: ${(err as Error).message}`);
   }
@@ -136,10 +138,11 @@ async function importVersion(ctx: TransitContext, req: Request, d: TypedFieldDat
   if (!existing.imported) throw invalidRequest('the import_version endpoint can only be used with an imported key');
   if (existing.convergent_encryption) throw invalidRequest('import_version cannot be used on keys with convergent encryption enabled');
   const { material, publicOnly } = await materialOf(ctx, req, d, existing.type);
-  const [version, versionSent] = d.getOk<number>('version');
+  const versionSent = d.has('version');
+  const version = d.values.version;
   await ctx.keys.update(req.storage, name, async (policy) => {
     if (!policy) throw invalidRequest(`no key found with name ${name}; to import a new key, use the import/ endpoint`);
-    if (versionSent) completeVersion(policy, version!, material, publicOnly);
+    if (versionSent) completeVersion(policy, version, material, publicOnly);
     else appendVersion(policy, material, ctx.now());
     await ctx.keys.put(req.storage, policy);
   });

@@ -44,44 +44,50 @@ async function configureKey(ctx: TransitContext, req: Request, d: TypedFieldData
 
 /** Apply the sent settings to a copy of the key, refusing any invalid combination. */
 function applyConfig(policy: KeyPolicy, d: TypedFieldData<typeof KEY_CONFIG_FIELDS>): void {
-  const [minDec, minDecSent] = d.getOk<number>('min_decryption_version');
+  const minDecSent = d.has('min_decryption_version');
+  const minDec = d.values.min_decryption_version;
   if (minDecSent) {
-    const value = minDec! <= 0 ? 1 : minDec!;
+    const value = minDec <= 0 ? 1 : minDec;
     if (value > policy.latest_version) throw invalidRequest(`cannot set min decryption version of ${value}, latest key version is ${policy.latest_version}`);
     if (value < policy.min_available_version) {
       throw invalidRequest(`cannot set min decryption version of ${value}, the key was trimmed to version ${policy.min_available_version}`);
     }
     policy.min_decryption_version = value;
   }
-  const [minEnc, minEncSent] = d.getOk<number>('min_encryption_version');
+  const minEncSent = d.has('min_encryption_version');
+  const minEnc = d.values.min_encryption_version;
   if (minEncSent) {
-    if (minEnc! < 0) throw invalidRequest('min encryption version cannot be negative');
-    if (minEnc! > policy.latest_version) throw invalidRequest(`cannot set min encryption version of ${minEnc}, latest key version is ${policy.latest_version}`);
-    policy.min_encryption_version = minEnc!;
+    if (minEnc < 0) throw invalidRequest('min encryption version cannot be negative');
+    if (minEnc > policy.latest_version) throw invalidRequest(`cannot set min encryption version of ${minEnc}, latest key version is ${policy.latest_version}`);
+    policy.min_encryption_version = minEnc;
   }
   if (policy.min_encryption_version > 0 && policy.min_encryption_version < policy.min_decryption_version) {
     throw invalidRequest(
       `cannot set min encryption/decryption values; min encryption version of ${policy.min_encryption_version} must be greater than or equal to min decryption version of ${policy.min_decryption_version}`,
     );
   }
-  const [deletionAllowed, deletionSent] = d.getOk<boolean>('deletion_allowed');
-  if (deletionSent) policy.deletion_allowed = deletionAllowed!;
-  const [exportable, exportableSent] = d.getOk<boolean>('exportable');
+  const deletionSent = d.has('deletion_allowed');
+  const deletionAllowed = d.values.deletion_allowed;
+  if (deletionSent) policy.deletion_allowed = deletionAllowed;
+  const exportableSent = d.has('exportable');
+  const exportable = d.values.exportable;
   if (exportableSent) {
     if (policy.exportable && !exportable) throw invalidRequest('export cannot be disabled on a key that has had it enabled');
-    policy.exportable = exportable!;
+    policy.exportable = exportable;
   }
-  const [backup, backupSent] = d.getOk<boolean>('allow_plaintext_backup');
+  const backupSent = d.has('allow_plaintext_backup');
+  const backup = d.values.allow_plaintext_backup;
   if (backupSent) {
     if (policy.allow_plaintext_backup && !backup) throw invalidRequest('plaintext backup cannot be disabled on a key that has had it enabled');
-    policy.allow_plaintext_backup = backup!;
+    policy.allow_plaintext_backup = backup;
   }
-  const [period, periodSent] = d.getOk<number>('auto_rotate_period');
+  const periodSent = d.has('auto_rotate_period');
+  const period = d.values.auto_rotate_period;
   if (periodSent) {
-    checkAutoRotatePeriod(period!);
-    if (period! > 0 && policy.imported && !policy.allow_imported_key_rotation) {
+    checkAutoRotatePeriod(period);
+    if (period > 0 && policy.imported && !policy.allow_imported_key_rotation) {
       throw invalidRequest('auto rotation cannot be enabled on an imported key that does not allow rotation (allow_rotation)');
     }
-    policy.auto_rotate_period = period!;
+    policy.auto_rotate_period = period;
   }
 }
