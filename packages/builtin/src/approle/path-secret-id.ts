@@ -141,9 +141,10 @@ function requireSubset(roleCidrs: readonly string[], requested: readonly string[
 
 /** num_uses may narrow the role's limit, never widen it (0 is "unlimited", the widest). */
 function usesFor(role: RoleEntry, d: TypedFieldData<typeof issueFields>): number {
-  const [numUses, sent] = d.getOk<number>('num_uses');
+  const sent = d.has('num_uses');
+  const numUses = d.values.num_uses;
   if (!sent) return role.secret_id_num_uses;
-  const value = numUses ?? 0;
+  const value = numUses;
   if (value < 0) throw new CofferError('invalid_request', 'num_uses cannot be negative');
   if (role.secret_id_num_uses > 0 && (value === 0 || value > role.secret_id_num_uses)) {
     throw new CofferError('invalid_request', "num_uses cannot be higher than the role's secret_id_num_uses");
@@ -153,9 +154,10 @@ function usesFor(role: RoleEntry, d: TypedFieldData<typeof issueFields>): number
 
 /** ttl may shorten the role's secret_id_ttl, never lengthen it (0 is "no expiry", the longest). */
 function ttlFor(role: RoleEntry, d: TypedFieldData<typeof issueFields>): number {
-  const [ttl, sent] = d.getOk<number>('ttl');
+  const sent = d.has('ttl');
+  const ttl = d.values.ttl;
   if (!sent) return role.secret_id_ttl;
-  const value = ttl ?? 0;
+  const value = ttl;
   if (role.secret_id_ttl > 0 && (value === 0 || value > role.secret_id_ttl)) {
     throw new CofferError('invalid_request', "ttl cannot be longer than the role's secret_id_ttl");
   }

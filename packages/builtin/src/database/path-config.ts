@@ -71,21 +71,27 @@ async function writeConnection(ctx: DatabaseContext, req: Request, d: TypedField
     const existing = await readConfig(req.storage, name);
     const config: DatabaseConfig = existing ? { ...existing } : newDatabaseConfig();
 
-    const [pluginName, hasPluginName] = d.getOk<string>('plugin_name');
-    if (hasPluginName) config.plugin_name = (pluginName ?? '').trim();
+    const hasPluginName = d.has('plugin_name');
+    const pluginName = d.values.plugin_name;
+    if (hasPluginName) config.plugin_name = pluginName.trim();
     if (!config.plugin_name) throw new CofferError('invalid_request', 'empty plugin name: plugin_name must name a database plugin of the catalog');
-    const [pluginVersion, hasVersion] = d.getOk<string>('plugin_version');
-    if (hasVersion) config.plugin_version = (pluginVersion ?? '').trim();
+    const hasVersion = d.has('plugin_version');
+    const pluginVersion = d.values.plugin_version;
+    if (hasVersion) config.plugin_version = pluginVersion.trim();
     // The check runs unless this request says otherwise (as in Vault); the stored flag changes only when sent.
-    const [verifySent, hasVerify] = d.getOk<boolean>('verify_connection');
+    const hasVerify = d.has('verify_connection');
+    const verifySent = d.values.verify_connection;
     const verify = hasVerify ? verifySent !== false : true;
     if (hasVerify || !existing) config.verify_connection = verify;
-    const [allowedRoles, hasRoles] = d.getOk<string[]>('allowed_roles');
-    if (hasRoles) config.allowed_roles = (allowedRoles ?? []).filter((r) => r !== '');
-    const [rotation, hasRotation] = d.getOk<string[]>('root_rotation_statements');
-    if (hasRotation) config.root_credentials_rotate_statements = (rotation ?? []).filter((s) => s.trim() !== '');
-    const [policy, hasPolicy] = d.getOk<string>('password_policy');
-    if (hasPolicy) config.password_policy = policy ?? '';
+    const hasRoles = d.has('allowed_roles');
+    const allowedRoles = d.values.allowed_roles;
+    if (hasRoles) config.allowed_roles = allowedRoles.filter((r) => r !== '');
+    const hasRotation = d.has('root_rotation_statements');
+    const rotation = d.values.root_rotation_statements;
+    if (hasRotation) config.root_credentials_rotate_statements = rotation.filter((s) => s.trim() !== '');
+    const hasPolicy = d.has('password_policy');
+    const policy = d.values.password_policy;
+    if (hasPolicy) config.password_policy = policy;
 
     // An update keeps the details it does not mention (Vault would drop them, breaking the connection).
     config.connection_details = { ...(existing?.connection_details ?? {}), ...connectionDetailsFrom(req.data ?? {}) };

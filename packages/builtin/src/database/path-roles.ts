@@ -58,8 +58,9 @@ async function writeRoleFromRequest(req: Request, d: RoleFields): Promise<Respon
   // An update starts from the stored role and changes only the fields sent.
   const role: RoleEntry = (await readRole(req.storage, name)) ?? newRoleEntry();
 
-  const [dbName, hasDbName] = d.getOk<string>('db_name');
-  if (hasDbName) role.db_name = (dbName ?? '').trim();
+  const hasDbName = d.has('db_name');
+  const dbName = d.values.db_name;
+  if (hasDbName) role.db_name = dbName.trim();
   for (const field of ['creation_statements', 'revocation_statements', 'rollback_statements', 'renew_statements'] as const) {
     if (d.has(field)) role[field] = d.values[field].filter((s) => s.trim() !== '');
   }

@@ -75,28 +75,32 @@ async function writeStaticRoleFromRequest(ctx: DatabaseContext, rotator: StaticR
   if (!role.db_name) throw new CofferError('invalid_request', 'db_name is required: the name of a configured connection');
   if (!role.username) throw new CofferError('invalid_request', 'username is required: the database user whose password is rotated');
 
-  const [period, hasPeriod] = d.getOk<number>('rotation_period');
-  const [schedule, hasSchedule] = d.getOk<string>('rotation_schedule');
-  const [window, hasWindow] = d.getOk<number>('rotation_window');
-  if (hasPeriod && hasSchedule && (period ?? 0) > 0 && (schedule ?? '') !== '') throw new CofferError('invalid_request', 'mutually exclusive fields rotation_period and rotation_schedule were both specified');
+  const hasPeriod = d.has('rotation_period');
+  const period = d.values.rotation_period;
+  const hasSchedule = d.has('rotation_schedule');
+  const schedule = d.values.rotation_schedule;
+  const hasWindow = d.has('rotation_window');
+  const window = d.values.rotation_window;
+  if (hasPeriod && hasSchedule && period > 0 && schedule !== '') throw new CofferError('invalid_request', 'mutually exclusive fields rotation_period and rotation_schedule were both specified');
   if (hasPeriod) {
-    role.rotation_period = period ?? 0;
+    role.rotation_period = period;
     if (role.rotation_period > 0) role.rotation_schedule = '';
   }
   if (hasSchedule) {
-    role.rotation_schedule = (schedule ?? '').trim();
+    role.rotation_schedule = schedule.trim();
     if (role.rotation_schedule) {
       checkSchedule(role.rotation_schedule);
       role.rotation_period = 0;
     }
   }
-  if (hasWindow) role.rotation_window = window ?? 0;
+  if (hasWindow) role.rotation_window = window;
   if (!role.rotation_schedule && role.rotation_period === 0) throw new CofferError('invalid_request', 'one of rotation_period or rotation_schedule is required');
   if (!role.rotation_schedule && role.rotation_period < MIN_ROTATION_PERIOD_SECONDS) throw new CofferError('invalid_request', `rotation_period must be ${MIN_ROTATION_PERIOD_SECONDS} seconds or more`);
   if (role.rotation_window > 0 && !role.rotation_schedule) throw new CofferError('invalid_request', 'rotation_window is only valid with rotation_schedule');
   if (role.rotation_window > 0 && role.rotation_window < MIN_ROTATION_WINDOW_SECONDS) throw new CofferError('invalid_request', `rotation_window must be ${MIN_ROTATION_WINDOW_SECONDS} seconds or more`);
-  const [statements, hasStatements] = d.getOk<string[]>('rotation_statements');
-  if (hasStatements) role.rotation_statements = (statements ?? []).filter((s) => s.trim() !== '');
+  const hasStatements = d.has('rotation_statements');
+  const statements = d.values.rotation_statements;
+  if (hasStatements) role.rotation_statements = statements.filter((s) => s.trim() !== '');
   const credentialType = d.values.credential_type;
   if (credentialType !== 'password') throw new CofferError('invalid_request', `credential_type "${credentialType}" is not supported: only "password"`);
 

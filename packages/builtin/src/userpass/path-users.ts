@@ -65,7 +65,8 @@ export function pathUsers(ctx: UserpassContext): PathDefinition[] {
 
 async function writeUserFromRequest(ctx: UserpassContext, req: Request, d: TypedFieldData<typeof USER_FIELDS>): Promise<Response | null> {
   const username = d.values.username;
-  const [password, hasPassword] = d.getOk<string>('password');
+  const hasPassword = d.has('password');
+  const password = d.values.password;
   if (req.operation === 'create' && !password) throw new CofferError('invalid_request', 'missing password');
 
   const existing = await readUser(req.storage, username);
