@@ -53,7 +53,7 @@ export function withTokenDefaults(stored: Partial<TokenParams> | undefined): Tok
 const group = 'Tokens';
 
 /** Field schemas for the token settings, to merge into a path's fields. */
-export function tokenFieldSchemas(): Record<string, FieldSchema> {
+export function tokenFieldSchemas() {
   return {
     token_bound_cidrs: {
       type: 'comma-string-slice',
@@ -104,7 +104,7 @@ export function tokenFieldSchemas(): Record<string, FieldSchema> {
       description: 'The initial TTL of issued tokens, also used at renewal. 0 means the mount\'s default.',
       displayAttrs: { name: "Generated Token's Initial TTL", group },
     },
-  };
+  } satisfies Record<string, FieldSchema>;
 }
 
 /**
