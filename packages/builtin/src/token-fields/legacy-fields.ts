@@ -5,7 +5,7 @@ export function deprecationText(replacement: string): string {
   return `Deprecated: use "${replacement}" instead. When both are given, "${replacement}" wins.`;
 }
 
-export function legacyFieldSchema(type: FieldType, replacement: string): FieldSchema {
+export function legacyFieldSchema<T extends FieldType>(type: T, replacement: string): FieldSchema & { type: T } {
   return { type, description: deprecationText(replacement), deprecated: true };
 }
 
