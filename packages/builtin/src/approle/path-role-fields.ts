@@ -23,7 +23,10 @@ interface RoleFieldSpec {
   suffix: string;
   fields: Record<string, FieldSchema>;
   read(role: RoleEntry): Response;
-  /** Apply the sent value to the role; throws when the value is missing or wrong. */
+  /**
+   * Apply the sent value to the role; throws when the value is missing or wrong.
+   * `d` is plain FieldData (getOk by name): each spec declares different fields.
+   */
   update(role: RoleEntry, d: FieldData, ctx: ApproleContext): Promise<void> | void;
   /** Absent for read-only settings. */
   reset?(role: RoleEntry): void;

@@ -17,6 +17,7 @@ export function legacyFieldSchema<T extends FieldType>(type: T, replacement: str
  *   mirrors it if it was sent too, else it is cleared, so reads stop
  *   reporting a stale legacy value.
  * Returns the values to store for the old and the new field.
+ * The field names are parameters, hence getOk by name.
  */
 export function upgradeLegacyValue<T>(
   d: FieldData,

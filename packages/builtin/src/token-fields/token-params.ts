@@ -109,7 +109,9 @@ export function tokenFieldSchemas() {
 
 /**
  * Apply the token fields the client sent on top of `current` and check the
- * combination. Fields not sent keep their current value.
+ * combination. Fields not sent keep their current value. Takes plain
+ * FieldData (getOk by name): its callers' paths each declare other fields
+ * around the token ones, and approle passes a rebuilt FieldData.
  */
 export function parseTokenFields<T extends TokenParams>(current: T, d: FieldData): T {
   const next: T = { ...current };
