@@ -16,4 +16,4 @@ export interface ApproleContext {
 export const ROLES_LOCK = 'roles';
 export const secretIdLockKey = (secretIdHmac: string): string => `sid:${secretIdHmac}`;
 
-export const roleNameField: FieldSchema = { type: 'string', description: 'Name of the role (case-insensitive, at most 4096 bytes).' };
+export const roleNameField = { type: 'string', description: 'Name of the role (case-insensitive, at most 4096 bytes).' } satisfies FieldSchema;

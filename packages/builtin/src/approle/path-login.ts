@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { CofferError, putJson, type Auth, type FieldData, type OperationCallback, type PathDefinition, type Request } from '@coffer/sdk';
+import { type Auth, CofferError, definePath, type FieldSchema, type OperationCallback, type PathDefinition, putJson, type Request, type TypedFieldData } from '@coffer/sdk';
 import { addressInCidrs, applyTokenParams, cidrsAreSubset, normalizeCidrList } from '../token-fields/index.js';
 import { secretIdLockKey, type ApproleContext } from './context.js';
 import { readRole, roleNameForRoleId, type RoleEntry } from './role-entry.js';
@@ -19,18 +19,20 @@ const INVALID_CREDENTIALS = 'invalid role or secret ID';
 
 const invalid = (message: string): CofferError => new CofferError('invalid_request', message);
 
+const LOGIN_FIELDS = {
+  role_id: { type: 'string', description: 'The role ID of the role to log in with.' },
+  secret_id: {
+    type: 'string',
+    default: '',
+    description: 'A secret ID issued for the role; required when the role has bind_secret_id set.',
+    displayAttrs: { sensitive: true },
+  },
+} satisfies Record<string, FieldSchema>;
+
 export function pathLogin(ctx: ApproleContext): PathDefinition {
-  return {
+  return definePath({
     pattern: 'login$',
-    fields: {
-      role_id: { type: 'string', description: 'The role ID of the role to log in with.' },
-      secret_id: {
-        type: 'string',
-        default: '',
-        description: 'A secret ID issued for the role; required when the role has bind_secret_id set.',
-        displayAttrs: { sensitive: true },
-      },
-    },
+    fields: LOGIN_FIELDS,
     operations: {
       update: { summary: 'Log in with a role ID and a secret ID.', callback: (req, d) => login(ctx, req, d) },
       'alias-lookahead': {
@@ -50,10 +52,10 @@ export function pathLogin(ctx: ApproleContext): PathDefinition {
       'The role_id is always required; the secret_id is required when the role has bind_secret_id set (the ' +
       'default). Read the role ID at "role/<role_name>/role-id" and generate secret IDs at ' +
       '"role/<role_name>/secret-id". A secret ID with a use limit loses one use per login and disappears at zero.',
-  };
+  });
 }
 
-async function login(ctx: ApproleContext, req: Request, d: FieldData): Promise<{ auth: Auth }> {
+async function login(ctx: ApproleContext, req: Request, d: TypedFieldData<typeof LOGIN_FIELDS>): Promise<{ auth: Auth }> {
   const { name, role } = await roleForRoleId(ctx, req, requireRoleId(d));
   const remote = req.connection?.remoteAddress ?? '';
 
@@ -68,7 +70,7 @@ async function login(ctx: ApproleContext, req: Request, d: FieldData): Promise<{
   let metadata: Record<string, string> = {};
   let tokenBoundCidrs = [...role.token_bound_cidrs];
   if (role.bind_secret_id) {
-    const secretId = d.get<string>('secret_id').trim();
+    const secretId = d.values.secret_id.trim();
     if (secretId === '') throw invalid('missing secret_id');
     const loc = await locateSecretId(ctx, req.storage, name, role, secretId);
     const entry = await ctx.locks.run(secretIdLockKey(loc.secretIdHmac), () => consumeSecretId(ctx, req, role, loc, remote));
@@ -128,8 +130,8 @@ async function consumeSecretId(ctx: ApproleContext, req: Request, role: RoleEntr
   return entry;
 }
 
-function requireRoleId(d: FieldData): string {
-  const roleId = d.get<string>('role_id').trim();
+function requireRoleId(d: TypedFieldData<typeof LOGIN_FIELDS>): string {
+  const roleId = d.values.role_id.trim();
   if (roleId === '') throw invalid('missing role_id');
   return roleId;
 }

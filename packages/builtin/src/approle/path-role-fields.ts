@@ -1,12 +1,14 @@
 import {
   CofferError,
-  formatDuration,
-  genericNameRegex,
+  definePath,
   type FieldData,
   type FieldSchema,
+  formatDuration,
+  genericNameRegex,
   type PathDefinition,
   type Response,
   type Storage,
+  type TypedFieldData,
 } from '@coffer/sdk';
 import { normalizeCidrList, sanitizePolicies, tokenFieldSchemas } from '../token-fields/index.js';
 import { ROLES_LOCK, roleNameField, type ApproleContext } from './context.js';
@@ -21,7 +23,10 @@ interface RoleFieldSpec {
   suffix: string;
   fields: Record<string, FieldSchema>;
   read(role: RoleEntry): Response;
-  /** Apply the sent value to the role; throws when the value is missing or wrong. */
+  /**
+   * Apply the sent value to the role; throws when the value is missing or wrong.
+   * `d` is plain FieldData (getOk by name): each spec declares different fields.
+   */
   update(role: RoleEntry, d: FieldData, ctx: ApproleContext): Promise<void> | void;
   /** Absent for read-only settings. */
   reset?(role: RoleEntry): void;
@@ -35,6 +40,7 @@ function missing(field: string): CofferError {
   return new CofferError('invalid_request', `missing ${field}`);
 }
 
+// Dynamic: each spec names its own field, so the name is a parameter here.
 function required<T>(d: FieldData, field: string): T {
   const [value, ok] = d.getOk<T>(field);
   if (!ok) throw missing(field);
@@ -257,34 +263,39 @@ const specs: RoleFieldSpec[] = [
   },
 ];
 
+type SpecPathFields = { role_name: typeof roleNameField } & Record<string, FieldSchema>;
+
 export function pathRoleFields(ctx: ApproleContext): PathDefinition[] {
   return specs.map((spec) => {
     const readOnly = spec.reset === undefined;
-    const path: PathDefinition = {
+    return definePath<SpecPathFields>({
       pattern: `role/${genericNameRegex('role_name')}/${spec.suffix}$`,
+      // role_name first, as before; the spec's own fields are read through the spec (their names vary).
       fields: { role_name: roleNameField, ...spec.fields },
       operations: {
         read: {
           summary: `Read ${spec.suffix} of a role.`,
           callback: async (req, d) => {
-            const role = await readRole(req.storage, d.get<string>('role_name'));
+            const role = await readRole(req.storage, d.values.role_name);
             return role ? spec.read(role) : null;
           },
         },
+        ...(readOnly
+          ? {}
+          : {
+              update: {
+                summary: `Set ${spec.suffix} of a role.`,
+                callback: (req, d) => mutateRole(ctx, req.storage, d, true, (role) => spec.update(role, d, ctx)),
+              },
+              delete: {
+                summary: `Reset ${spec.suffix} of a role to its default.`,
+                callback: (req, d) => mutateRole(ctx, req.storage, d, false, (role) => spec.reset!(role)),
+              },
+            }),
       },
       helpSynopsis: spec.synopsis,
       helpDescription: spec.description,
-    };
-    if (readOnly) return path;
-    path.operations.update = {
-      summary: `Set ${spec.suffix} of a role.`,
-      callback: (req, d) => mutateRole(ctx, req.storage, d, true, (role) => spec.update(role, d, ctx)),
-    };
-    path.operations.delete = {
-      summary: `Reset ${spec.suffix} of a role to its default.`,
-      callback: (req, d) => mutateRole(ctx, req.storage, d, false, (role) => spec.reset!(role)),
-    };
-    return path;
+    });
   });
 }
 
@@ -295,11 +306,11 @@ export function pathRoleFields(ctx: ApproleContext): PathDefinition[] {
 export async function mutateRole(
   ctx: ApproleContext,
   storage: Storage,
-  d: FieldData,
+  d: TypedFieldData<{ role_name: typeof roleNameField }>,
   mustExist: boolean,
   change: (role: RoleEntry) => Promise<void> | void,
 ): Promise<null> {
-  const name = canonicalRoleName(d.get<string>('role_name'));
+  const name = canonicalRoleName(d.values.role_name);
   return ctx.locks.run(ROLES_LOCK, async () => {
     const role = await readRole(storage, name);
     if (!role) {

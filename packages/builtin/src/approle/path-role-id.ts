@@ -1,10 +1,10 @@
-import { CofferError, genericNameRegex, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, genericNameRegex, type PathDefinition } from '@coffer/sdk';
 import { roleNameField, type ApproleContext } from './context.js';
 import { mutateRole } from './path-role-fields.js';
 import { readRole } from './role-entry.js';
 
 export function pathRoleId(ctx: ApproleContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `role/${genericNameRegex('role_name')}/role-id$`,
     fields: {
       role_name: roleNameField,
@@ -14,7 +14,7 @@ export function pathRoleId(ctx: ApproleContext): PathDefinition {
       read: {
         summary: 'Read the role ID of a role.',
         callback: async (req, d) => {
-          const role = await readRole(req.storage, d.get<string>('role_name'));
+          const role = await readRole(req.storage, d.values.role_name);
           return role ? { data: { role_id: role.role_id } } : null;
         },
       },
@@ -22,7 +22,7 @@ export function pathRoleId(ctx: ApproleContext): PathDefinition {
         summary: 'Set a custom role ID.',
         callback: (req, d) =>
           mutateRole(ctx, req.storage, d, true, (role) => {
-            const roleId = d.get<string>('role_id');
+            const roleId = d.values.role_id;
             if (roleId === '') throw new CofferError('invalid_request', 'missing role_id');
             role.role_id = roleId;
           }),
@@ -32,5 +32,5 @@ export function pathRoleId(ctx: ApproleContext): PathDefinition {
     helpDescription:
       'The role ID is the public half of the credentials a login presents. Replacing it makes the old role ID ' +
       'useless for logging in at once; secret IDs already issued stay valid with the new role ID.',
-  };
+  });
 }

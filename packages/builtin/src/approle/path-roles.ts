@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CofferError,
   createFieldData,
+  definePath,
   formatDuration,
   genericNameRegex,
   listResponse,
@@ -9,6 +10,7 @@ import {
   type PathDefinition,
   type Request,
   type Response,
+  type TypedFieldData,
 } from '@coffer/sdk';
 import {
   parseTokenFields,
@@ -32,6 +34,8 @@ import {
 import { firstOf, roleFieldSchemas, validatedCidrs } from './role-fields.js';
 import { flushRoleSecretIds } from './secret-id-store.js';
 
+type RoleNameFields = TypedFieldData<{ role_name: typeof roleNameField }>;
+
 export function pathRoles(ctx: ApproleContext): PathDefinition[] {
   return [
     {
@@ -43,10 +47,10 @@ export function pathRoles(ctx: ApproleContext): PathDefinition[] {
       helpDescription: 'A LIST on this path returns the names of all roles (lower-cased).',
       displayAttrs: { navigation: true, itemType: 'Role' },
     },
-    {
+    definePath({
       pattern: `role/${genericNameRegex('role_name')}`,
       fields: { role_name: roleNameField, ...roleFieldSchemas, ...tokenFieldSchemas() },
-      existenceCheck: async (req, d) => (await readRole(req.storage, d.get<string>('role_name'))) !== null,
+      existenceCheck: async (req, d) => (await readRole(req.storage, d.values.role_name)) !== null,
       operations: {
         create: { callback: (req, d) => writeRoleFromRequest(ctx, req, d), summary: 'Create a role.' },
         update: { callback: (req, d) => writeRoleFromRequest(ctx, req, d), summary: 'Update a role.' },
@@ -60,15 +64,16 @@ export function pathRoles(ctx: ApproleContext): PathDefinition[] {
         'the tokens the logins receive. An update changes only the fields it sends. Deleting a role destroys its ' +
         'secret IDs.',
       displayAttrs: { action: 'Create', itemType: 'Role' },
-    },
+    }),
   ];
 }
 
-async function writeRoleFromRequest(ctx: ApproleContext, req: Request, input: FieldData): Promise<Response | null> {
-  const name = canonicalRoleName(input.get<string>('role_name'));
+async function writeRoleFromRequest(ctx: ApproleContext, req: Request, input: RoleNameFields): Promise<Response | null> {
+  const name = canonicalRoleName(input.values.role_name);
   const warnings: string[] = [];
   // "default-service"/"default-batch" mean nothing for a role; Vault adjusts them with a warning.
-  let d = input;
+  // The rest reads through `d`, which may be rebuilt with an adjusted token_type: plain FieldData from here on.
+  let d: FieldData = input;
   const rawType = input.raw['token_type'];
   if (rawType === 'default-service' || rawType === 'default-batch') {
     const adjusted = rawType === 'default-service' ? 'service' : 'batch';
@@ -126,8 +131,8 @@ async function writeRoleFromRequest(ctx: ApproleContext, req: Request, input: Fi
   });
 }
 
-async function readRoleResponse(req: Request, d: FieldData): Promise<Response | null> {
-  const role = await readRole(req.storage, d.get<string>('role_name'));
+async function readRoleResponse(req: Request, d: RoleNameFields): Promise<Response | null> {
+  const role = await readRole(req.storage, d.values.role_name);
   if (!role) return null;
   const data: Record<string, unknown> = {
     bind_secret_id: role.bind_secret_id,
@@ -147,8 +152,8 @@ async function readRoleResponse(req: Request, d: FieldData): Promise<Response | 
   return resp;
 }
 
-async function deleteRole(ctx: ApproleContext, req: Request, d: FieldData): Promise<null> {
-  const name = canonicalRoleName(d.get<string>('role_name'));
+async function deleteRole(ctx: ApproleContext, req: Request, d: RoleNameFields): Promise<null> {
+  const name = canonicalRoleName(d.values.role_name);
   return ctx.locks.run(ROLES_LOCK, async () => {
     const role = await readRole(req.storage, name);
     if (!role) return null;

@@ -1,4 +1,4 @@
-import { CofferError, genericNameRegex, type FieldData, type OperationCallback, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, genericNameRegex, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { roleNameField, secretIdLockKey, type ApproleContext } from './context.js';
 import { canonicalRoleName, readRole, type RoleEntry } from './role-entry.js';
 import {
@@ -15,12 +15,15 @@ import {
 const secretIdField = { type: 'string', description: 'The secret ID.', displayAttrs: { sensitive: true } } as const;
 const accessorField = { type: 'string', description: 'The accessor of the secret ID.' } as const;
 
+type BySecretFields = TypedFieldData<{ role_name: typeof roleNameField; secret_id: typeof secretIdField }>;
+type ByAccessorFields = TypedFieldData<{ role_name: typeof roleNameField; secret_id_accessor: typeof accessorField }>;
+
 /** Lookup and destroy of one secret ID, by the secret ID itself or by its accessor. */
 export function pathSecretIdManage(ctx: ApproleContext): PathDefinition[] {
-  const destroyBySecret: OperationCallback = (req, d) => withSecretId(ctx, req, d, destroy(ctx));
-  const destroyByAccessor: OperationCallback = (req, d) => withAccessor(ctx, req, d, destroy(ctx), true);
+  const destroyBySecret = (req: Request, d: BySecretFields) => withSecretId(ctx, req, d, destroy(ctx));
+  const destroyByAccessor = (req: Request, d: ByAccessorFields) => withAccessor(ctx, req, d, destroy(ctx), true);
   return [
-    {
+    definePath({
       pattern: `role/${genericNameRegex('role_name')}/secret-id/lookup/?$`,
       fields: { role_name: roleNameField, secret_id: secretIdField },
       operations: {
@@ -28,8 +31,8 @@ export function pathSecretIdManage(ctx: ApproleContext): PathDefinition[] {
       },
       helpSynopsis: 'Read the properties of a secret ID.',
       helpDescription: 'Returns the accessor, use count, TTL, times, metadata and CIDR restrictions of a secret ID of the role.',
-    },
-    {
+    }),
+    definePath({
       pattern: `role/${genericNameRegex('role_name')}/secret-id/destroy/?$`,
       fields: { role_name: roleNameField, secret_id: { ...secretIdField, query: true } },
       operations: {
@@ -38,8 +41,8 @@ export function pathSecretIdManage(ctx: ApproleContext): PathDefinition[] {
       },
       helpSynopsis: 'Destroy a secret ID.',
       helpDescription: 'The secret ID can no longer be used to log in. Tokens issued with it are not revoked.',
-    },
-    {
+    }),
+    definePath({
       pattern: `role/${genericNameRegex('role_name')}/secret-id-accessor/lookup/?$`,
       fields: { role_name: roleNameField, secret_id_accessor: accessorField },
       operations: {
@@ -51,8 +54,8 @@ export function pathSecretIdManage(ctx: ApproleContext): PathDefinition[] {
       helpSynopsis: 'Read the properties of a secret ID through its accessor.',
       helpDescription:
         'Accessors are listed by a LIST on "role/<role_name>/secret-id"; they identify a secret ID without being usable to log in.',
-    },
-    {
+    }),
+    definePath({
       pattern: `role/${genericNameRegex('role_name')}/secret-id-accessor/destroy/?$`,
       fields: { role_name: roleNameField, secret_id_accessor: { ...accessorField, query: true } },
       operations: {
@@ -61,21 +64,21 @@ export function pathSecretIdManage(ctx: ApproleContext): PathDefinition[] {
       },
       helpSynopsis: 'Destroy a secret ID through its accessor.',
       helpDescription: 'The secret ID the accessor identifies can no longer be used to log in.',
-    },
+    }),
   ];
 }
 
 type SecretIdAction = (req: Request, loc: SecretIdLocation, onMissing: 'null' | 'deny') => Promise<Response | null>;
 
-async function roleFor(req: Request, d: FieldData): Promise<{ name: string; role: RoleEntry }> {
-  const name = canonicalRoleName(d.get<string>('role_name'));
+async function roleFor(req: Request, d: TypedFieldData<{ role_name: typeof roleNameField }>): Promise<{ name: string; role: RoleEntry }> {
+  const name = canonicalRoleName(d.values.role_name);
   const role = await readRole(req.storage, name);
   if (!role) throw new CofferError('invalid_request', `role "${name}" does not exist`);
   return { name, role };
 }
 
-async function withSecretId(ctx: ApproleContext, req: Request, d: FieldData, action: SecretIdAction): Promise<Response | null> {
-  const secretId = d.get<string>('secret_id');
+async function withSecretId(ctx: ApproleContext, req: Request, d: BySecretFields, action: SecretIdAction): Promise<Response | null> {
+  const secretId = d.values.secret_id;
   if (secretId === '') throw new CofferError('invalid_request', 'missing secret_id');
   const { name, role } = await roleFor(req, d);
   return action(req, await locateSecretId(ctx, req.storage, name, role, secretId), 'null');
@@ -84,11 +87,11 @@ async function withSecretId(ctx: ApproleContext, req: Request, d: FieldData, act
 async function withAccessor(
   ctx: ApproleContext,
   req: Request,
-  d: FieldData,
+  d: ByAccessorFields,
   action: SecretIdAction,
   denyWhenGone: boolean,
 ): Promise<Response | null> {
-  const accessor = d.get<string>('secret_id_accessor');
+  const accessor = d.values.secret_id_accessor;
   if (accessor === '') throw new CofferError('invalid_request', 'missing secret_id_accessor');
   const { name, role } = await roleFor(req, d);
   const loc = await locateByAccessor(ctx, req.storage, name, role, accessor);

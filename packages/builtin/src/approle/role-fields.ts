@@ -30,7 +30,7 @@ export const roleFieldSchemas: Record<string, FieldSchema> = {
   period: legacyFieldSchema('duration', 'token_period'),
 };
 
-/** The value of the first of several fields the client sent (a new name before its deprecated alias). */
+/** The value of the first of several fields the client sent (a new name before its deprecated alias); the names are parameters, hence getOk. */
 export function firstOf<T>(d: FieldData, ...names: string[]): [T | undefined, boolean] {
   for (const name of names) {
     const [value, ok] = d.getOk<T>(name);

@@ -1,4 +1,4 @@
-import { CofferError, StorageView, createBackend, type BackendFactory, type Request } from '@coffer/sdk';
+import { CofferError, StorageView, createBackend, definePath, type BackendFactory, type Request } from '@coffer/sdk';
 import { cubbyholePrefix } from './token-prefix.js';
 
 /** Each token's private storage: only the token that wrote a value can read it, and it dies with the token. */
@@ -19,31 +19,31 @@ export const cubbyholeFactory: BackendFactory = async () =>
     type: 'logical',
     help: 'The cubbyhole backend reads and writes arbitrary secrets in storage that belongs to the calling token alone. Revoking the token destroys its cubbyhole.',
     paths: [
-      {
+      definePath({
         pattern: '(?<path>.*)',
         fields: { path: { type: 'string', description: 'Path of the secret inside the cubbyhole.' } },
         takesArbitraryInput: true,
-        existenceCheck: async (req, d) => (await viewFor(req).get(keyOf(d.get<string>('path')))) !== null,
+        existenceCheck: async (req, d) => (await viewFor(req).get(keyOf(d.values.path))) !== null,
         operations: {
           read: async (req, d) => {
-            const entry = await viewFor(req).get(keyOf(d.get<string>('path')));
+            const entry = await viewFor(req).get(keyOf(d.values.path));
             if (!entry) return null;
             return { data: JSON.parse(entry.value.toString('utf8')) as Record<string, unknown> };
           },
           list: async (req, d) => {
-            let prefix = d.get<string>('path');
+            let prefix = d.values.path;
             if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
             return { data: { keys: await viewFor(req).list(prefix) } };
           },
-          create: { callback: async (req, d) => write(req, d.get<string>('path')) },
-          update: { callback: async (req, d) => write(req, d.get<string>('path')) },
+          create: { callback: async (req, d) => write(req, d.values.path) },
+          update: { callback: async (req, d) => write(req, d.values.path) },
           delete: async (req, d) => {
-            await viewFor(req).delete(keyOf(d.get<string>('path')));
+            await viewFor(req).delete(keyOf(d.values.path));
             return null;
           },
         },
         helpSynopsis: 'Read, write, list or delete a secret in the calling token\'s cubbyhole.',
-      },
+      }),
     ],
   });
 

@@ -1,4 +1,4 @@
-import { CofferError, genericNameRegex, listResponse, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, genericNameRegex, listResponse, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import {
   connectionDetailsFrom,
   deleteConfig,
@@ -12,6 +12,16 @@ import {
 } from './config-entry.js';
 import { nameField, type DatabaseContext } from './context.js';
 
+const CONNECTION_FIELDS = {
+  name: nameField,
+  plugin_name: { type: 'string', description: 'Name of the database plugin (from the plugin catalog) that serves this connection. Required when the connection is created.' },
+  plugin_version: { type: 'string', description: 'Version of the plugin to run; empty for the unversioned (or pinned) registration.' },
+  verify_connection: { type: 'bool', default: true, description: 'Connect to the database now and fail if it cannot be reached.' },
+  allowed_roles: { type: 'comma-string-slice', description: 'Roles that may use this connection; "*" for all, globs like "svc-*" allowed. Empty: none.' },
+  root_rotation_statements: { type: 'string-slice', description: 'Statements run to rotate the root credential (rotate-root); empty for the plugin\'s default.' },
+  password_policy: { type: 'string', description: 'Password policy used to generate passwords for this connection; empty for the default generator.' },
+} satisfies Record<string, FieldSchema>;
+
 /** config/ and config/:name: the connections to databases, each served by a database plugin. */
 export function pathConfig(ctx: DatabaseContext): PathDefinition[] {
   return [
@@ -23,26 +33,18 @@ export function pathConfig(ctx: DatabaseContext): PathDefinition[] {
       helpSynopsis: 'List the configured database connections.',
       helpDescription: 'A LIST returns the names of every connection configured on this mount.',
     },
-    {
+    definePath({
       pattern: `config/${genericNameRegex('name')}`,
-      fields: {
-        name: nameField,
-        plugin_name: { type: 'string', description: 'Name of the database plugin (from the plugin catalog) that serves this connection. Required when the connection is created.' },
-        plugin_version: { type: 'string', description: 'Version of the plugin to run; empty for the unversioned (or pinned) registration.' },
-        verify_connection: { type: 'bool', default: true, description: 'Connect to the database now and fail if it cannot be reached.' },
-        allowed_roles: { type: 'comma-string-slice', description: 'Roles that may use this connection; "*" for all, globs like "svc-*" allowed. Empty: none.' },
-        root_rotation_statements: { type: 'string-slice', description: 'Statements run to rotate the root credential (rotate-root); empty for the plugin\'s default.' },
-        password_policy: { type: 'string', description: 'Password policy used to generate passwords for this connection; empty for the default generator.' },
-      },
+      fields: CONNECTION_FIELDS,
       takesArbitraryInput: true,
-      existenceCheck: async (req, d) => (await readConfig(req.storage, d.get<string>('name'))) !== null,
+      existenceCheck: async (req, d) => (await readConfig(req.storage, d.values.name)) !== null,
       operations: {
         create: { callback: (req, d) => writeConnection(ctx, req, d), summary: 'Configure a connection.' },
         update: { callback: (req, d) => writeConnection(ctx, req, d), summary: 'Change a connection.' },
         read: { callback: readConnection(ctx), summary: 'Read a connection (without its secrets).' },
         delete: {
           callback: async (req, d) => {
-            const name = d.get<string>('name');
+            const name = d.values.name;
             await ctx.locks.run(name, async () => {
               await deleteConfig(req.storage, name);
               await ctx.connections.evict(name);
@@ -59,31 +61,37 @@ export function pathConfig(ctx: DatabaseContext): PathDefinition[] {
         'is false, checked before anything is stored. An update keeps the connection details it does not send. A read ' +
         'shows connection_details without password, private keys, or a password written into connection_url; use a ' +
         'templated URL ({{username}}, {{password}}) to keep the root credential out of the URL.',
-    },
+    }),
   ];
 }
 
-async function writeConnection(ctx: DatabaseContext, req: Request, d: FieldData): Promise<Response | null> {
-  const name = d.get<string>('name');
+async function writeConnection(ctx: DatabaseContext, req: Request, d: TypedFieldData<typeof CONNECTION_FIELDS>): Promise<Response | null> {
+  const name = d.values.name;
   return ctx.locks.run(name, async () => {
     const existing = await readConfig(req.storage, name);
     const config: DatabaseConfig = existing ? { ...existing } : newDatabaseConfig();
 
-    const [pluginName, hasPluginName] = d.getOk<string>('plugin_name');
-    if (hasPluginName) config.plugin_name = (pluginName ?? '').trim();
+    const hasPluginName = d.has('plugin_name');
+    const pluginName = d.values.plugin_name;
+    if (hasPluginName) config.plugin_name = pluginName.trim();
     if (!config.plugin_name) throw new CofferError('invalid_request', 'empty plugin name: plugin_name must name a database plugin of the catalog');
-    const [pluginVersion, hasVersion] = d.getOk<string>('plugin_version');
-    if (hasVersion) config.plugin_version = (pluginVersion ?? '').trim();
+    const hasVersion = d.has('plugin_version');
+    const pluginVersion = d.values.plugin_version;
+    if (hasVersion) config.plugin_version = pluginVersion.trim();
     // The check runs unless this request says otherwise (as in Vault); the stored flag changes only when sent.
-    const [verifySent, hasVerify] = d.getOk<boolean>('verify_connection');
+    const hasVerify = d.has('verify_connection');
+    const verifySent = d.values.verify_connection;
     const verify = hasVerify ? verifySent !== false : true;
     if (hasVerify || !existing) config.verify_connection = verify;
-    const [allowedRoles, hasRoles] = d.getOk<string[]>('allowed_roles');
-    if (hasRoles) config.allowed_roles = (allowedRoles ?? []).filter((r) => r !== '');
-    const [rotation, hasRotation] = d.getOk<string[]>('root_rotation_statements');
-    if (hasRotation) config.root_credentials_rotate_statements = (rotation ?? []).filter((s) => s.trim() !== '');
-    const [policy, hasPolicy] = d.getOk<string>('password_policy');
-    if (hasPolicy) config.password_policy = policy ?? '';
+    const hasRoles = d.has('allowed_roles');
+    const allowedRoles = d.values.allowed_roles;
+    if (hasRoles) config.allowed_roles = allowedRoles.filter((r) => r !== '');
+    const hasRotation = d.has('root_rotation_statements');
+    const rotation = d.values.root_rotation_statements;
+    if (hasRotation) config.root_credentials_rotate_statements = rotation.filter((s) => s.trim() !== '');
+    const hasPolicy = d.has('password_policy');
+    const policy = d.values.password_policy;
+    if (hasPolicy) config.password_policy = policy;
 
     // An update keeps the details it does not mention (Vault would drop them, breaking the connection).
     config.connection_details = { ...(existing?.connection_details ?? {}), ...connectionDetailsFrom(req.data ?? {}) };
@@ -108,8 +116,8 @@ async function writeConnection(ctx: DatabaseContext, req: Request, d: FieldData)
 }
 
 function readConnection(ctx: DatabaseContext) {
-  return async (req: Request, d: FieldData): Promise<Response | null> => {
-    const name = d.get<string>('name');
+  return async (req: Request, d: TypedFieldData<typeof CONNECTION_FIELDS>): Promise<Response | null> => {
+    const name = d.values.name;
     const config = await readConfig(req.storage, name);
     if (!config) return null;
     const data: Record<string, unknown> = {

@@ -1,4 +1,4 @@
-import { CofferError, genericNameRegex, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, genericNameRegex, type PathDefinition } from '@coffer/sdk';
 import { roleAllowed } from './allowed-roles.js';
 import { readConfig } from './config-entry.js';
 import { EXPIRATION_MARGIN_SECONDS, withDatabase, type DatabaseContext } from './context.js';
@@ -9,13 +9,13 @@ import { SECRET_CREDS_TYPE } from './secret-creds.js';
 
 /** creds/:name: a new database user for a role, handed out with a lease. */
 export function pathCreds(ctx: DatabaseContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `creds/${genericNameRegex('name')}`,
     fields: { name: { type: 'string', description: 'Name of the role.' } },
     operations: {
       read: {
         callback: async (req, d) => {
-          const name = d.get<string>('name');
+          const name = d.values.name;
           const role = await readRole(req.storage, name);
           if (!role) throw new CofferError('invalid_request', `unknown role: ${name}`);
           const config = await readConfig(req.storage, role.db_name);
@@ -56,5 +56,5 @@ export function pathCreds(ctx: DatabaseContext): PathDefinition {
       'Each read creates a new user in the role\'s database with the role\'s creation statements and returns its ' +
       'username and password with a lease. Renewing the lease extends the user\'s expiration; revoking it (or its ' +
       'expiry) drops the user.',
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { CofferError, genericNameRegex, type PathDefinition, type Response } from '@coffer/sdk';
+import { CofferError, definePath, genericNameRegex, type PathDefinition, type Response } from '@coffer/sdk';
 import { listConfigs, readConfig } from './config-entry.js';
 import type { DatabaseContext } from './context.js';
 
@@ -8,13 +8,13 @@ import type { DatabaseContext } from './context.js';
  * sys/plugins/reload asks each database mount here and reads `count`.
  */
 export function pathReload(ctx: DatabaseContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `reload/${genericNameRegex('plugin_name')}`,
     fields: { plugin_name: { type: 'string', description: 'Name of the database plugin whose connections are reopened.' } },
     operations: {
       update: {
         callback: async (req, d) => {
-          const pluginName = d.get<string>('plugin_name');
+          const pluginName = d.values.plugin_name;
           const reloaded: string[] = [];
           const failed: { name: string; error: string }[] = [];
           for (const name of await listConfigs(req.storage)) {
@@ -48,5 +48,5 @@ export function pathReload(ctx: DatabaseContext): PathDefinition {
       'Each connection whose plugin_name matches is opened anew from the catalog (so a newly registered binary ' +
       'takes over), then swapped in; calls running on the old connection finish first. A connection that cannot ' +
       'be reopened keeps serving with its previous plugin connection, and the reload reports the error.',
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { CofferError, genericNameRegex, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, genericNameRegex, type PathDefinition } from '@coffer/sdk';
 import { readConfig, writeConfig } from './config-entry.js';
 import { nameField, withDatabase, type DatabaseContext } from './context.js';
 import { withContext } from './connection-cache.js';
@@ -6,13 +6,13 @@ import { generatePassword } from './password.js';
 
 /** rotate-root/:name: give the connection's own database user a new password only Coffer knows. */
 export function pathRotateRoot(ctx: DatabaseContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `rotate-root/${genericNameRegex('name')}`,
     fields: { name: nameField },
     operations: {
       update: {
         callback: async (req, d) => {
-          const name = d.get<string>('name');
+          const name = d.values.name;
           await ctx.locks.run(name, async () => {
             const config = await readConfig(req.storage, name);
             if (!config) throw new CofferError('invalid_request', `no database connection named "${name}" is configured`);
@@ -47,5 +47,5 @@ export function pathRotateRoot(ctx: DatabaseContext): PathDefinition {
       'A new password is generated (from the connection\'s password_policy, if any), set in the database through ' +
       'the plugin with root_rotation_statements, and stored. After this only Coffer knows the root password. A ' +
       'plugin that cannot change passwords answers with an error and nothing is changed.',
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { CofferError, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { DEFAULT_SIGNING_ALGS, readConfig, writeConfig, type JwtConfig } from './config-entry.js';
 import type { JwtContext } from './context.js';
 import { discoverProvider } from './discovery.js';
@@ -6,32 +6,34 @@ import { checkJwksUrl, parsePublicKeys } from './key-sets.js';
 
 const invalid = (message: string): CofferError => new CofferError('invalid_request', message);
 
+const CONFIG_FIELDS = {
+  oidc_discovery_url: { type: 'string', description: 'OIDC discovery URL (the issuer), without the /.well-known/openid-configuration suffix.' },
+  oidc_discovery_ca_pem: { type: 'string', description: 'PEM CA certificates to trust when calling the OIDC provider. Defaults to the system CAs.' },
+  oidc_client_id: { type: 'string', description: 'The OAuth client ID of this mount at the provider; needed for the OIDC flow.' },
+  oidc_client_secret: {
+    type: 'string',
+    description: 'The OAuth client secret; needed for the OIDC flow. Never returned by a read.',
+    displayAttrs: { sensitive: true },
+  },
+  jwks_url: { type: 'string', description: 'URL of a JSON Web Key Set whose keys verify JWT signatures. Cannot be used with the other key sources.' },
+  jwks_ca_pem: { type: 'string', description: 'PEM CA certificates to trust when fetching jwks_url.' },
+  jwt_validation_pubkeys: {
+    type: 'comma-string-slice',
+    description: 'PEM public keys or certificates that verify JWT signatures. Cannot be used with the other key sources.',
+  },
+  jwt_supported_algs: {
+    type: 'comma-string-slice',
+    description: `Signing algorithms accepted; defaults to ${DEFAULT_SIGNING_ALGS.join(', ')}.`,
+  },
+  bound_issuer: { type: 'string', description: "When set, the 'iss' claim of a JWT must equal it." },
+  default_role: { type: 'string', description: 'The role used when a login names none.' },
+  namespace_in_state: { type: 'bool', default: true, description: 'Accepted for compatibility with Vault; Coffer has no namespaces.' },
+} satisfies Record<string, FieldSchema>;
+
 export function pathConfig(ctx: JwtContext): PathDefinition {
-  return {
+  return definePath({
     pattern: 'config',
-    fields: {
-      oidc_discovery_url: { type: 'string', description: 'OIDC discovery URL (the issuer), without the /.well-known/openid-configuration suffix.' },
-      oidc_discovery_ca_pem: { type: 'string', description: 'PEM CA certificates to trust when calling the OIDC provider. Defaults to the system CAs.' },
-      oidc_client_id: { type: 'string', description: 'The OAuth client ID of this mount at the provider; needed for the OIDC flow.' },
-      oidc_client_secret: {
-        type: 'string',
-        description: 'The OAuth client secret; needed for the OIDC flow. Never returned by a read.',
-        displayAttrs: { sensitive: true },
-      },
-      jwks_url: { type: 'string', description: 'URL of a JSON Web Key Set whose keys verify JWT signatures. Cannot be used with the other key sources.' },
-      jwks_ca_pem: { type: 'string', description: 'PEM CA certificates to trust when fetching jwks_url.' },
-      jwt_validation_pubkeys: {
-        type: 'comma-string-slice',
-        description: 'PEM public keys or certificates that verify JWT signatures. Cannot be used with the other key sources.',
-      },
-      jwt_supported_algs: {
-        type: 'comma-string-slice',
-        description: `Signing algorithms accepted; defaults to ${DEFAULT_SIGNING_ALGS.join(', ')}.`,
-      },
-      bound_issuer: { type: 'string', description: "When set, the 'iss' claim of a JWT must equal it." },
-      default_role: { type: 'string', description: 'The role used when a login names none.' },
-      namespace_in_state: { type: 'bool', default: true, description: 'Accepted for compatibility with Vault; Coffer has no namespaces.' },
-    },
+    fields: CONFIG_FIELDS,
     operations: {
       read: { callback: readConfigResponse, summary: 'Read the configuration (without the client secret).' },
       update: { callback: (req, d) => writeConfigFromRequest(ctx, req, d), summary: 'Configure the auth method.' },
@@ -42,7 +44,7 @@ export function pathConfig(ctx: JwtContext): PathDefinition {
       'cached), or oidc_discovery_url (the provider\'s discovery document names its key set). The OIDC browser flow ' +
       'also needs oidc_client_id and oidc_client_secret. A write replaces the whole configuration and is checked ' +
       'first: an unreachable discovery URL or key set is refused with the reason.',
-  };
+  });
 }
 
 async function readConfigResponse(req: Request): Promise<Response | null> {
@@ -61,20 +63,19 @@ async function readConfigResponse(req: Request): Promise<Response | null> {
   };
 }
 
-async function writeConfigFromRequest(ctx: JwtContext, req: Request, d: FieldData): Promise<Response | null> {
-  const str = (name: string): string => d.get<string>(name).trim();
+async function writeConfigFromRequest(ctx: JwtContext, req: Request, d: TypedFieldData<typeof CONFIG_FIELDS>): Promise<Response | null> {
   const config: JwtConfig = {
-    oidc_discovery_url: str('oidc_discovery_url'),
-    oidc_discovery_ca_pem: d.get<string>('oidc_discovery_ca_pem'),
-    oidc_client_id: str('oidc_client_id'),
-    oidc_client_secret: d.get<string>('oidc_client_secret'),
-    jwks_url: str('jwks_url'),
-    jwks_ca_pem: d.get<string>('jwks_ca_pem'),
-    jwt_validation_pubkeys: d.get<string[]>('jwt_validation_pubkeys').filter((k) => k.trim() !== ''),
-    jwt_supported_algs: d.get<string[]>('jwt_supported_algs').map((a) => a.trim()).filter((a) => a !== ''),
-    bound_issuer: str('bound_issuer'),
-    default_role: str('default_role'),
-    namespace_in_state: d.get<boolean>('namespace_in_state'),
+    oidc_discovery_url: d.values.oidc_discovery_url.trim(),
+    oidc_discovery_ca_pem: d.values.oidc_discovery_ca_pem,
+    oidc_client_id: d.values.oidc_client_id.trim(),
+    oidc_client_secret: d.values.oidc_client_secret,
+    jwks_url: d.values.jwks_url.trim(),
+    jwks_ca_pem: d.values.jwks_ca_pem,
+    jwt_validation_pubkeys: d.values.jwt_validation_pubkeys.filter((k) => k.trim() !== ''),
+    jwt_supported_algs: d.values.jwt_supported_algs.map((a) => a.trim()).filter((a) => a !== ''),
+    bound_issuer: d.values.bound_issuer.trim(),
+    default_role: d.values.default_role.trim(),
+    namespace_in_state: d.values.namespace_in_state,
   };
   await validateConfig(config);
   ctx.providers.clear();

@@ -1,4 +1,4 @@
-import { CofferError, type FieldData, type OperationCallback, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, type OperationCallback, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { readConfig, signingAlgorithms, type JwtConfig } from './config-entry.js';
 import { jwtKeySource, type JwtContext } from './context.js';
 import { authForClaims, checkBoundCidrs } from './login-auth.js';
@@ -8,14 +8,18 @@ import { audienceOf, TokenInvalidError, validateStandardClaims, verifySignature 
 
 const invalid = (message: string): CofferError => new CofferError('invalid_request', message);
 
+const LOGIN_FIELDS = {
+  role: { type: 'string', description: 'The role to log in with; defaults to the configured default_role.' },
+  jwt: { type: 'string', description: 'The signed JWT.', displayAttrs: { sensitive: true } },
+} satisfies Record<string, FieldSchema>;
+
+type LoginFields = TypedFieldData<typeof LOGIN_FIELDS>;
+
 export function pathLogin(ctx: JwtContext): PathDefinition {
-  const loginCallback: OperationCallback = (req, d) => login(ctx, req, d);
-  return {
+  const loginCallback = (req: Request, d: LoginFields) => login(ctx, req, d);
+  return definePath({
     pattern: 'login$',
-    fields: {
-      role: { type: 'string', description: 'The role to log in with; defaults to the configured default_role.' },
-      jwt: { type: 'string', description: 'The signed JWT.', displayAttrs: { sensitive: true } },
-    },
+    fields: LOGIN_FIELDS,
     operations: {
       update: { callback: loginCallback, summary: 'Log in with a signed JWT.' },
       'alias-lookahead': { callback: loginCallback, summary: 'Tell the core which alias a login with this JWT would use.' },
@@ -34,14 +38,14 @@ export function pathLogin(ctx: JwtContext): PathDefinition {
       'keys), then its exp, nbf and iat (with the role\'s leeways), iss (bound_issuer), aud (bound_audiences), sub ' +
       '(bound_subject) and bound_claims. The user_claim names the user; claim_mappings become metadata and ' +
       'groups_claim becomes group aliases. Only "jwt" roles can be used here.',
-  };
+  });
 }
 
-async function login(ctx: JwtContext, req: Request, d: FieldData): Promise<Response> {
+async function login(ctx: JwtContext, req: Request, d: LoginFields): Promise<Response> {
   const config = await requireConfig(req);
   const { name, role } = await roleForLogin(req, d, config);
   if (role.role_type === 'oidc') throw invalid('role with oidc role_type is not allowed');
-  const token = d.get<string>('jwt');
+  const token = d.values.jwt;
   if (token === '') throw invalid('missing token');
   checkBoundCidrs(req, role);
 
@@ -78,8 +82,8 @@ export async function requireConfig(req: Request): Promise<JwtConfig> {
   return config;
 }
 
-async function roleForLogin(req: Request, d: FieldData, config: JwtConfig): Promise<{ name: string; role: JwtRole }> {
-  const name = canonicalRoleName(d.get<string>('role') || config.default_role);
+async function roleForLogin(req: Request, d: LoginFields, config: JwtConfig): Promise<{ name: string; role: JwtRole }> {
+  const name = canonicalRoleName(d.values.role || config.default_role);
   if (name === '') throw invalid('missing role');
   const role = await readRole(req.storage, name);
   if (!role) throw invalid(`role ${JSON.stringify(name)} could not be found`);

@@ -1,4 +1,4 @@
-import { CofferError, type FieldData, type OperationCallback, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { isOidcFlow, readConfig } from './config-entry.js';
 import type { ProviderMetadata } from './discovery.js';
 import type { JwtContext } from './context.js';
@@ -14,33 +14,37 @@ const invalid = (message: string): CofferError => new CofferError('invalid_reque
 /** Vault's prefix for callback failures; its UI looks for it. */
 const LOGIN_FAILED = 'Vault login failed.';
 
+const AUTH_URL_FIELDS = {
+  role: { type: 'string', description: 'The role to log in with; defaults to the configured default_role.' },
+  redirect_uri: { type: 'string', description: 'Where the provider sends the browser back; must be one of the role\'s allowed_redirect_uris.' },
+  client_nonce: {
+    type: 'string',
+    description: 'Optional value the client must present again at the callback, so that only it can finish the login it started.',
+  },
+} satisfies Record<string, FieldSchema>;
+
+const CALLBACK_FIELDS = {
+  state: { type: 'string', description: 'The state the provider sent back.', query: true },
+  code: { type: 'string', description: 'The authorization code the provider sent back.', query: true },
+  id_token: { type: 'string', description: 'Not supported: Coffer uses the authorization code flow.', query: true },
+  client_nonce: { type: 'string', description: 'The client_nonce given to auth_url, if one was.', query: true },
+} satisfies Record<string, FieldSchema>;
+
 export function pathOidc(ctx: JwtContext): PathDefinition[] {
-  const callback: OperationCallback = (req, d) => oidcCallback(ctx, req, d);
+  const callback = (req: Request, d: TypedFieldData<typeof CALLBACK_FIELDS>) => oidcCallback(ctx, req, d);
   return [
-    {
+    definePath({
       pattern: 'oidc/auth_url$',
-      fields: {
-        role: { type: 'string', description: 'The role to log in with; defaults to the configured default_role.' },
-        redirect_uri: { type: 'string', description: 'Where the provider sends the browser back; must be one of the role\'s allowed_redirect_uris.' },
-        client_nonce: {
-          type: 'string',
-          description: 'Optional value the client must present again at the callback, so that only it can finish the login it started.',
-        },
-      },
+      fields: AUTH_URL_FIELDS,
       operations: { update: { callback: (req, d) => authUrl(ctx, req, d), summary: 'Start an OIDC login: get the provider URL to send the browser to.' } },
       helpSynopsis: 'Start an OIDC browser login.',
       helpDescription:
         'Returns auth_url, the provider\'s authorization URL with a fresh state, nonce and PKCE challenge. The state is ' +
         'valid for five minutes and for one callback. auth_url is empty when the redirect_uri is not allowed by the role.',
-    },
-    {
+    }),
+    definePath({
       pattern: 'oidc/callback$',
-      fields: {
-        state: { type: 'string', description: 'The state the provider sent back.', query: true },
-        code: { type: 'string', description: 'The authorization code the provider sent back.', query: true },
-        id_token: { type: 'string', description: 'Not supported: Coffer uses the authorization code flow.', query: true },
-        client_nonce: { type: 'string', description: 'The client_nonce given to auth_url, if one was.', query: true },
-      },
+      fields: CALLBACK_FIELDS,
       operations: {
         read: { callback, summary: 'Finish an OIDC login (the redirect from the provider).' },
         update: { callback, summary: 'Finish an OIDC login.' },
@@ -50,17 +54,17 @@ export function pathOidc(ctx: JwtContext): PathDefinition[] {
         'Exchanges the code at the provider\'s token endpoint (with the PKCE verifier), checks the ID token\'s ' +
         'signature, issuer, audience, expiry and nonce, merges the userinfo claims, then applies the role as a JWT ' +
         'login does.',
-    },
+    }),
   ];
 }
 
-async function authUrl(ctx: JwtContext, req: Request, d: FieldData): Promise<Response> {
+async function authUrl(ctx: JwtContext, req: Request, d: TypedFieldData<typeof AUTH_URL_FIELDS>): Promise<Response> {
   const config = await readConfig(req.storage);
   if (!config) throw invalid('could not load configuration');
   if (!isOidcFlow(config)) throw invalid('OIDC login is not configured for this mount');
-  const roleName = canonicalRoleName(d.get<string>('role') || config.default_role);
+  const roleName = canonicalRoleName(d.values.role || config.default_role);
   if (roleName === '') throw invalid('missing role');
-  const redirectUri = d.get<string>('redirect_uri');
+  const redirectUri = d.values.redirect_uri;
   if (redirectUri === '') throw invalid('missing redirect_uri');
   const role = await readRole(req.storage, roleName);
   if (!role) throw invalid(`role ${JSON.stringify(roleName)} could not be found`);
@@ -78,7 +82,7 @@ async function authUrl(ctx: JwtContext, req: Request, d: FieldData): Promise<Res
   }
   const nonce = randomToken();
   const codeVerifier = randomToken();
-  const state = ctx.states.create({ roleName, redirectUri, nonce, codeVerifier, clientNonce: d.get<string>('client_nonce') });
+  const state = ctx.states.create({ roleName, redirectUri, nonce, codeVerifier, clientNonce: d.values.client_nonce });
   const url = authorizationUrl(metadata, {
     clientId: config.oidc_client_id,
     redirectUri,
@@ -91,16 +95,16 @@ async function authUrl(ctx: JwtContext, req: Request, d: FieldData): Promise<Res
   return { data: { auth_url: url } };
 }
 
-async function oidcCallback(ctx: JwtContext, req: Request, d: FieldData): Promise<Response> {
+async function oidcCallback(ctx: JwtContext, req: Request, d: TypedFieldData<typeof CALLBACK_FIELDS>): Promise<Response> {
   const config = await readConfig(req.storage);
   if (!config || !isOidcFlow(config)) throw invalid(`${LOGIN_FAILED} Could not load configuration.`);
-  const pending = ctx.states.take(d.get<string>('state'));
+  const pending = ctx.states.take(d.values.state);
   if (!pending) throw invalid(`${LOGIN_FAILED} Expired or missing OAuth state.`);
-  if (pending.clientNonce !== '' && !sameSecret(pending.clientNonce, d.get<string>('client_nonce'))) throw invalid('invalid client_nonce');
+  if (pending.clientNonce !== '' && !sameSecret(pending.clientNonce, d.values.client_nonce)) throw invalid('invalid client_nonce');
   const role = await readRole(req.storage, pending.roleName);
   if (!role) throw invalid(`${LOGIN_FAILED} Role could not be found`);
   checkBoundCidrs(req, role);
-  const code = d.get<string>('code');
+  const code = d.values.code;
   if (code === '') throw invalid(`${LOGIN_FAILED} No code or id_token received.`);
 
   let claims: Claims;

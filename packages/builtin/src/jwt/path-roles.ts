@@ -1,18 +1,22 @@
 import {
   CofferError,
+  definePath,
+  type FieldSchema,
   genericNameRegex,
   listResponse,
   parseDuration,
-  type FieldData,
   type PathDefinition,
   type Request,
   type Response,
+  type TypedFieldData,
 } from '@coffer/sdk';
 import { normalizeCidrList, parseTokenFields, sanitizePolicies, tokenFieldSchemas, tokenParamsData, upgradeLegacyField } from '../token-fields/index.js';
 import { deleteRole, listRoles, newRole, readRole, writeRole, type BoundClaimsType, type JwtRole, type RoleType } from './role-entry.js';
 import { ROLE_READ_FIELDS, roleFieldSchemas } from './role-fields.js';
 
 const invalid = (message: string): CofferError => new CofferError('invalid_request', message);
+
+const ROLE_PATH_FIELDS = { name: { type: 'string', description: 'Name of the role (case-insensitive).' }, ...roleFieldSchemas, ...tokenFieldSchemas() } satisfies Record<string, FieldSchema>;
 
 export function pathRoles(): PathDefinition[] {
   return [
@@ -25,17 +29,17 @@ export function pathRoles(): PathDefinition[] {
       helpDescription: 'A LIST on this path returns the names of all roles (lower-cased).',
       displayAttrs: { navigation: true, itemType: 'Role' },
     },
-    {
+    definePath({
       pattern: `role/${genericNameRegex('name')}`,
-      fields: { name: { type: 'string', description: 'Name of the role (case-insensitive).' }, ...roleFieldSchemas, ...tokenFieldSchemas() },
-      existenceCheck: async (req, d) => (await readRole(req.storage, d.get<string>('name'))) !== null,
+      fields: ROLE_PATH_FIELDS,
+      existenceCheck: async (req, d) => (await readRole(req.storage, d.values.name)) !== null,
       operations: {
         create: { callback: writeRoleFromRequest, summary: 'Create a role.' },
         update: { callback: writeRoleFromRequest, summary: 'Update a role.' },
         read: { callback: readRoleResponse, summary: 'Read a role.' },
         delete: {
           callback: async (req, d) => {
-            await deleteRole(req.storage, d.get<string>('name'));
+            await deleteRole(req.storage, d.values.name);
             return null;
           },
           summary: 'Delete a role.',
@@ -49,17 +53,18 @@ export function pathRoles(): PathDefinition[] {
         'user_claim names the user, groups_claim lists their groups, claim_mappings copies claims into metadata. An ' +
         'update changes only the fields it sends.',
       displayAttrs: { action: 'Create', itemType: 'Role' },
-    },
+    }),
   ];
 }
 
-async function writeRoleFromRequest(req: Request, d: FieldData): Promise<Response | null> {
-  const name = d.get<string>('name');
+async function writeRoleFromRequest(req: Request, d: TypedFieldData<typeof ROLE_PATH_FIELDS>): Promise<Response | null> {
+  const name = d.values.name;
   const existing = await readRole(req.storage, name);
   const role: JwtRole = parseTokenFields(existing ?? newRole(), d);
   const warnings: string[] = [];
 
-  const [roleType, hasRoleType] = d.getOk<string>('role_type');
+  const hasRoleType = d.has('role_type');
+  const roleType = d.values.role_type;
   if (hasRoleType && roleType !== '') {
     if (roleType !== 'jwt' && roleType !== 'oidc') throw invalid(`invalid 'role_type': ${roleType}`);
     role.role_type = roleType as RoleType;
@@ -73,43 +78,54 @@ async function writeRoleFromRequest(req: Request, d: FieldData): Promise<Respons
   upgradeLegacyField(role, d, 'bound_cidrs', 'token_bound_cidrs', [], (raw: string[]) => normalizeCidrList(raw, 'bound_cidrs'));
 
   for (const field of ['clock_skew_leeway', 'expiration_leeway', 'not_before_leeway'] as const) {
-    const [value, sent] = d.getOk<string>(field);
-    if (sent) role[field] = parseLeeway(field, value ?? '');
+    if (d.has(field)) role[field] = parseLeeway(field, d.values[field]);
   }
 
-  const [audiences, hasAudiences] = d.getOk<string[]>('bound_audiences');
-  if (hasAudiences) role.bound_audiences = (audiences ?? []).map((a) => a.trim()).filter((a) => a !== '');
-  const [subject, hasSubject] = d.getOk<string>('bound_subject');
-  if (hasSubject) role.bound_subject = subject ?? '';
+  const hasAudiences = d.has('bound_audiences');
+  const audiences = d.values.bound_audiences;
+  if (hasAudiences) role.bound_audiences = audiences.map((a) => a.trim()).filter((a) => a !== '');
+  const hasSubject = d.has('bound_subject');
+  const subject = d.values.bound_subject;
+  if (hasSubject) role.bound_subject = subject;
 
-  const [claimsType, hasClaimsType] = d.getOk<string>('bound_claims_type');
+  const hasClaimsType = d.has('bound_claims_type');
+  const claimsType = d.values.bound_claims_type;
   if (hasClaimsType) {
     if (claimsType !== 'string' && claimsType !== 'glob') throw invalid(`invalid 'bound_claims_type': ${claimsType}`);
     role.bound_claims_type = claimsType as BoundClaimsType;
   }
-  const [boundClaims, hasBoundClaims] = d.getOk<Record<string, unknown>>('bound_claims');
-  if (hasBoundClaims) role.bound_claims = boundClaims ?? {};
+  const hasBoundClaims = d.has('bound_claims');
+  const boundClaims = d.values.bound_claims;
+  if (hasBoundClaims) role.bound_claims = boundClaims;
   checkBoundClaims(role);
 
-  const [mappings, hasMappings] = d.getOk<Record<string, string>>('claim_mappings');
-  if (hasMappings) role.claim_mappings = checkClaimMappings(mappings ?? {});
+  const hasMappings = d.has('claim_mappings');
+  const mappings = d.values.claim_mappings;
+  if (hasMappings) role.claim_mappings = checkClaimMappings(mappings);
 
-  const [userClaim, hasUserClaim] = d.getOk<string>('user_claim');
-  if (hasUserClaim) role.user_claim = userClaim ?? '';
+  const hasUserClaim = d.has('user_claim');
+  const userClaim = d.values.user_claim;
+  if (hasUserClaim) role.user_claim = userClaim;
   if (role.user_claim === '') throw invalid('a user claim must be defined on the role');
-  const [pointer, hasPointer] = d.getOk<boolean>('user_claim_json_pointer');
-  if (hasPointer) role.user_claim_json_pointer = pointer ?? false;
+  const hasPointer = d.has('user_claim_json_pointer');
+  const pointer = d.values.user_claim_json_pointer;
+  if (hasPointer) role.user_claim_json_pointer = pointer;
 
-  const [groupsClaim, hasGroupsClaim] = d.getOk<string>('groups_claim');
-  if (hasGroupsClaim) role.groups_claim = groupsClaim ?? '';
-  const [scopes, hasScopes] = d.getOk<string[]>('oidc_scopes');
-  if (hasScopes) role.oidc_scopes = (scopes ?? []).map((s) => s.trim()).filter((s) => s !== '');
-  const [redirects, hasRedirects] = d.getOk<string[]>('allowed_redirect_uris');
-  if (hasRedirects) role.allowed_redirect_uris = (redirects ?? []).map((s) => s.trim()).filter((s) => s !== '');
-  const [verbose, hasVerbose] = d.getOk<boolean>('verbose_oidc_logging');
-  if (hasVerbose) role.verbose_oidc_logging = verbose ?? false;
-  const [maxAge, hasMaxAge] = d.getOk<number>('max_age');
-  if (hasMaxAge) role.max_age = maxAge ?? 0;
+  const hasGroupsClaim = d.has('groups_claim');
+  const groupsClaim = d.values.groups_claim;
+  if (hasGroupsClaim) role.groups_claim = groupsClaim;
+  const hasScopes = d.has('oidc_scopes');
+  const scopes = d.values.oidc_scopes;
+  if (hasScopes) role.oidc_scopes = scopes.map((s) => s.trim()).filter((s) => s !== '');
+  const hasRedirects = d.has('allowed_redirect_uris');
+  const redirects = d.values.allowed_redirect_uris;
+  if (hasRedirects) role.allowed_redirect_uris = redirects.map((s) => s.trim()).filter((s) => s !== '');
+  const hasVerbose = d.has('verbose_oidc_logging');
+  const verbose = d.values.verbose_oidc_logging;
+  if (hasVerbose) role.verbose_oidc_logging = verbose;
+  const hasMaxAge = d.has('max_age');
+  const maxAge = d.values.max_age;
+  if (hasMaxAge) role.max_age = maxAge;
 
   if (role.role_type === 'oidc' && role.allowed_redirect_uris.length === 0) {
     throw invalid("'allowed_redirect_uris' must be set if 'role_type' is 'oidc' or unspecified.");
@@ -166,8 +182,8 @@ function checkClaimMappings(mappings: Record<string, string>): Record<string, st
   return { ...mappings };
 }
 
-async function readRoleResponse(req: Request, d: FieldData): Promise<Response | null> {
-  const role = await readRole(req.storage, d.get<string>('name'));
+async function readRoleResponse(req: Request, d: TypedFieldData<typeof ROLE_PATH_FIELDS>): Promise<Response | null> {
+  const role = await readRole(req.storage, d.values.name);
   if (!role) return null;
   const data: Record<string, unknown> = {};
   for (const field of ROLE_READ_FIELDS) {

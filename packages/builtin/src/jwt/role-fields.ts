@@ -5,7 +5,7 @@ const leewayText = (what: string, fallback: number): string =>
   `Seconds (or a duration) of leeway when checking ${what}, for clock skew. 0 means the default of ${fallback} seconds; -1 disables the leeway. Only used by "jwt" roles.`;
 
 /** The role settings other than the token_* ones. */
-export const roleFieldSchemas: Record<string, FieldSchema> = {
+export const roleFieldSchemas = {
   role_type: { type: 'string', description: 'Type of the role: "jwt" (log in with a JWT at "login") or "oidc" (the browser flow). Defaults to "oidc".' },
   bound_audiences: { type: 'comma-string-slice', description: "'aud' claims accepted at login; any match is enough. Required for tokens that carry an 'aud' claim." },
   bound_subject: { type: 'string', description: "When set, the 'sub' claim must equal this value." },
@@ -38,7 +38,7 @@ export const roleFieldSchemas: Record<string, FieldSchema> = {
   max_ttl: legacyFieldSchema('duration', 'token_max_ttl'),
   period: legacyFieldSchema('duration', 'token_period'),
   bound_cidrs: legacyFieldSchema('comma-string-slice', 'token_bound_cidrs'),
-};
+} satisfies Record<string, FieldSchema>;
 
 /** The role fields a read returns, in addition to the token fields. */
 export const ROLE_READ_FIELDS = [

@@ -6,10 +6,12 @@ import {
   parseBool,
   parseDuration,
   type BackendConfig,
-  type FieldData,
+  definePath,
+  type FieldSchema,
   type FrameworkBackend,
   type Request,
   type Response,
+  type TypedFieldData,
 } from '@coffer/sdk';
 
 /** The lease type of version 1 reads; its internal data carries the path, for renewals. */
@@ -22,6 +24,12 @@ const SECRET_TYPE = 'kv';
  * a refresh hint; with the mount option leased_passthrough=true that TTL is
  * a renewable lease.
  */
+const PASSTHROUGH_FIELDS = {
+  path: { type: 'string', description: 'Path of the secret (or, to list, of the folder), relative to the mount.' },
+} satisfies Record<string, FieldSchema>;
+
+type PassthroughFields = TypedFieldData<typeof PASSTHROUGH_FIELDS>;
+
 export function passthroughBackend(conf: BackendConfig): FrameworkBackend {
   const leased = parseBool(conf.config['leased_passthrough'] ?? '') === true;
 
@@ -41,14 +49,14 @@ export function passthroughBackend(conf: BackendConfig): FrameworkBackend {
     };
   };
 
-  const read = async (req: Request, d: FieldData): Promise<Response> => {
+  const read = async (req: Request, d: PassthroughFields): Promise<Response> => {
     const path = keyOf(d);
     const entry = await req.storage.get(path);
     if (!entry) throw notFound();
     return secretResponse(path, JSON.parse(entry.value.toString('utf8')) as Record<string, unknown>);
   };
 
-  const write = async (req: Request, d: FieldData): Promise<null> => {
+  const write = async (req: Request, d: PassthroughFields): Promise<null> => {
     const path = keyOf(d);
     if (path === '') throw new CofferError('invalid_request', 'missing path');
     if (Object.keys(req.data ?? {}).length === 0) throw new CofferError('invalid_request', 'missing data fields');
@@ -56,12 +64,12 @@ export function passthroughBackend(conf: BackendConfig): FrameworkBackend {
     return null;
   };
 
-  const remove = async (req: Request, d: FieldData): Promise<null> => {
+  const remove = async (req: Request, d: PassthroughFields): Promise<null> => {
     await req.storage.delete(keyOf(d));
     return null;
   };
 
-  const list = async (req: Request, d: FieldData): Promise<Response> => {
+  const list = async (req: Request, d: PassthroughFields): Promise<Response> => {
     let folder = keyOf(d);
     if (folder !== '' && !folder.endsWith('/')) folder += '/';
     const keys = await req.storage.list(folder);
@@ -80,10 +88,10 @@ readers as the lease duration, a hint of how often to read it again; Coffer
 does not revoke or change the secret when it passes.
 `,
     paths: [
-      {
+      definePath({
         pattern: '(?<path>.*)',
         displayAttrs: { operationPrefix: 'kv-v1' },
-        fields: { path: { type: 'string', description: 'Path of the secret (or, to list, of the folder), relative to the mount.' } },
+        fields: PASSTHROUGH_FIELDS,
         takesArbitraryInput: true,
         existenceCheck: async (req, d) => (await req.storage.get(keyOf(d))) !== null,
         operations: {
@@ -103,7 +111,7 @@ A "ttl" (or "lease") field, such as "1h", is returned to readers as the lease
 duration: a hint to the consumer to read the secret again before it passes.
 Coffer does not act on it. Without one, the mount's default lease TTL is used.
 `,
-      },
+      }),
     ],
     secrets: [
       {
@@ -121,8 +129,8 @@ Coffer does not act on it. Without one, the mount's default lease TTL is used.
   });
 }
 
-function keyOf(d: FieldData): string {
-  return checkKey(d.get<string>('path'));
+function keyOf(d: PassthroughFields): string {
+  return checkKey(d.values.path);
 }
 
 /** Storage keys cannot contain ".." (a view refuses them); say so instead of failing with a 500. */

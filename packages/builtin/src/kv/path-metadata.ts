@@ -1,12 +1,14 @@
 import {
   CofferError,
+  definePath,
+  type FieldSchema,
   formatDuration,
   listResponse,
   notFound,
-  type FieldData,
   type PathDefinition,
   type Request,
   type Response,
+  type TypedFieldData,
 } from '@coffer/sdk';
 import { parseCustomMetadata, storedCustomMetadata, validateCustomMetadata } from './custom-metadata.js';
 import { newKeyMetadata, type KeyMetadata } from './key-metadata.js';
@@ -18,31 +20,33 @@ import { deleteAllVersions, deleteMetadata, getMetadata, listSecrets, putMetadat
 const casOverruledWarning =
   'cas_required was set to false for this key, but the mount requires check-and-set for every key: writes of this key still need the cas option.';
 
+const METADATA_PATH_FIELDS = {
+  path: { type: 'string', description: 'Path of the secret (or, to list, of the folder), relative to the mount.' },
+  max_versions: {
+    type: 'int',
+    description: 'How many versions of this key to keep. 0 uses the mount\'s setting; the larger of the two applies.',
+  },
+  cas_required: {
+    type: 'bool',
+    description: 'If true, every write of this key must carry the cas option. If false, the mount\'s setting decides.',
+  },
+  delete_version_after: {
+    type: 'duration',
+    description:
+      'How long after it is written a version of this key is soft-deleted. 0 clears the setting; the mount\'s setting is used when it is shorter.',
+  },
+  custom_metadata: {
+    type: 'map',
+    description: `Your own string key/value pairs describing the secret, kept across versions (at most 64 pairs; keys up to 128 bytes, values up to 512). On a patch, null removes a pair.`,
+  },
+} satisfies Record<string, FieldSchema>;
+
 export function metadataPath(ctx: VersionedContext): PathDefinition {
-  return {
+  return definePath({
     pattern: 'metadata/(?<path>.*)',
     displayAttrs: { operationPrefix: 'kv-v2' },
-    fields: {
-      path: { type: 'string', description: 'Path of the secret (or, to list, of the folder), relative to the mount.' },
-      max_versions: {
-        type: 'int',
-        description: 'How many versions of this key to keep. 0 uses the mount\'s setting; the larger of the two applies.',
-      },
-      cas_required: {
-        type: 'bool',
-        description: 'If true, every write of this key must carry the cas option. If false, the mount\'s setting decides.',
-      },
-      delete_version_after: {
-        type: 'duration',
-        description:
-          'How long after it is written a version of this key is soft-deleted. 0 clears the setting; the mount\'s setting is used when it is shorter.',
-      },
-      custom_metadata: {
-        type: 'map',
-        description: `Your own string key/value pairs describing the secret, kept across versions (at most 64 pairs; keys up to 128 bytes, values up to 512). On a patch, null removes a pair.`,
-      },
-    },
-    existenceCheck: async (req, d) => (await getMetadata(req.storage, d.get<string>('path'))) !== null,
+    fields: METADATA_PATH_FIELDS,
+    existenceCheck: async (req, d) => (await getMetadata(req.storage, d.values.path)) !== null,
     operations: {
       read: { callback: (req, d) => readMetadata(req, d), summary: 'Read the metadata and the list of versions of a secret.' },
       create: { callback: (req, d) => writeMetadata(ctx, req, d), summary: 'Set the settings and custom metadata of a secret.' },
@@ -64,11 +68,11 @@ given ones and merges custom_metadata, where null removes a pair.
 A delete removes the secret: its metadata and the data of every version, for
 good. A list shows the secrets and folders (ending in "/") in a folder.
 `,
-  };
+  });
 }
 
-async function readMetadata(req: Request, d: FieldData): Promise<Response> {
-  const meta = await getMetadata(req.storage, d.get<string>('path'));
+async function readMetadata(req: Request, d: TypedFieldData<typeof METADATA_PATH_FIELDS>): Promise<Response> {
+  const meta = await getMetadata(req.storage, d.values.path);
   if (!meta) throw notFound();
   return { data: metadataView(meta) };
 }
@@ -100,20 +104,16 @@ interface MetadataChanges {
 }
 
 /** The settings a write or patch sent, validated. `forPatch` keeps nulls in custom_metadata as removals. */
-function changesFrom(d: FieldData, forPatch: boolean): MetadataChanges {
+function changesFrom(d: TypedFieldData<typeof METADATA_PATH_FIELDS>, forPatch: boolean): MetadataChanges {
   const changes: MetadataChanges = {};
-  const [maxVersions, maxOk] = d.getOk<number>('max_versions');
-  if (maxOk) {
-    if (maxVersions! < 0) throw new CofferError('invalid_request', 'max_versions cannot be negative: use 0 to follow the mount\'s setting');
-    changes.maxVersions = maxVersions!;
+  if (d.has('max_versions')) {
+    if (d.values.max_versions < 0) throw new CofferError('invalid_request', 'max_versions cannot be negative: use 0 to follow the mount\'s setting');
+    changes.maxVersions = d.values.max_versions;
   }
-  const [casRequired, casOk] = d.getOk<boolean>('cas_required');
-  if (casOk) changes.casRequired = casRequired!;
-  const [deleteAfter, deleteAfterOk] = d.getOk<number>('delete_version_after');
-  if (deleteAfterOk) changes.deleteVersionAfter = deleteAfter!;
-  const [custom, customOk] = d.getOk<Record<string, unknown>>('custom_metadata');
-  if (customOk) {
-    changes.customMetadata = parseCustomMetadata(custom!, forPatch);
+  if (d.has('cas_required')) changes.casRequired = d.values.cas_required;
+  if (d.has('delete_version_after')) changes.deleteVersionAfter = d.values.delete_version_after;
+  if (d.has('custom_metadata')) {
+    changes.customMetadata = parseCustomMetadata(d.values.custom_metadata, forPatch);
     validateCustomMetadata(changes.customMetadata);
   }
   return changes;
@@ -135,8 +135,8 @@ function applySettings(meta: KeyMetadata, changes: MetadataChanges): void {
   if (changes.deleteVersionAfter !== undefined) meta.delete_version_after = changes.deleteVersionAfter;
 }
 
-async function writeMetadata(ctx: VersionedContext, req: Request, d: FieldData): Promise<Response | null> {
-  const key = d.get<string>('path');
+async function writeMetadata(ctx: VersionedContext, req: Request, d: TypedFieldData<typeof METADATA_PATH_FIELDS>): Promise<Response | null> {
+  const key = d.values.path;
   if (key === '') throw new CofferError('invalid_request', 'missing path');
   const changes = changesFrom(d, false);
   if (isEmpty(changes)) return null;
@@ -151,8 +151,8 @@ async function writeMetadata(ctx: VersionedContext, req: Request, d: FieldData):
   return response;
 }
 
-async function patchMetadata(ctx: VersionedContext, req: Request, d: FieldData): Promise<Response | null> {
-  const key = d.get<string>('path');
+async function patchMetadata(ctx: VersionedContext, req: Request, d: TypedFieldData<typeof METADATA_PATH_FIELDS>): Promise<Response | null> {
+  const key = d.values.path;
   if (key === '') throw new CofferError('invalid_request', 'missing path');
   const changes = changesFrom(d, true);
   const response = await casWarning(ctx, req, changes);
@@ -170,8 +170,8 @@ async function patchMetadata(ctx: VersionedContext, req: Request, d: FieldData):
   return response;
 }
 
-async function deleteSecret(ctx: VersionedContext, req: Request, d: FieldData): Promise<null> {
-  const key = d.get<string>('path');
+async function deleteSecret(ctx: VersionedContext, req: Request, d: TypedFieldData<typeof METADATA_PATH_FIELDS>): Promise<null> {
+  const key = d.values.path;
   await ctx.locks.write(key, async () => {
     if (!(await getMetadata(req.storage, key))) return;
     // Metadata first: an interruption leaves unreachable version data (removed by a later delete
@@ -182,8 +182,8 @@ async function deleteSecret(ctx: VersionedContext, req: Request, d: FieldData): 
   return null;
 }
 
-async function listFolder(req: Request, d: FieldData): Promise<Response> {
-  let folder = d.get<string>('path');
+async function listFolder(req: Request, d: TypedFieldData<typeof METADATA_PATH_FIELDS>): Promise<Response> {
+  let folder = d.values.path;
   if (folder !== '' && !folder.endsWith('/')) folder += '/';
   const keys = await listSecrets(req.storage, folder);
   // An empty folder is "not found", as Vault answers a list with no keys.

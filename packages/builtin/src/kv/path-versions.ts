@@ -1,4 +1,4 @@
-import { CofferError, type FieldData, type OperationCallback, type PathDefinition, type Request } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, type PathDefinition, type Request, type TypedFieldData } from '@coffer/sdk';
 import { deletionTimeFor, versionOf, type KeyMetadata } from './key-metadata.js';
 import { DELETE_VERSION_AFTER_DISABLED } from './mount-config.js';
 import { formatTime, hasPassed } from './time.js';
@@ -6,6 +6,12 @@ import type { VersionedContext } from './versioned-context.js';
 import { deleteVersion, getMetadata, putMetadata } from './versioned-store.js';
 
 const pathField = { type: 'string' as const, description: 'Path of the secret, relative to the mount.' };
+
+/** The fields of the three endpoints; only the description of "versions" differs. */
+const versionFields = (versionsDescription: string) =>
+  ({ path: pathField, versions: { type: 'comma-int-slice', description: versionsDescription } }) satisfies Record<string, FieldSchema>;
+
+type VersionFields = TypedFieldData<ReturnType<typeof versionFields>>;
 
 /** delete/, undelete/ and destroy/: act on chosen versions of a secret. */
 export function versionPaths(ctx: VersionedContext): PathDefinition[] {
@@ -51,7 +57,7 @@ versions stay listed in the secret's metadata, marked as destroyed.
 interface VersionEndpoint {
   endpoint: 'delete' | 'undelete' | 'destroy';
   versionsDescription: string;
-  callback: OperationCallback;
+  callback: (req: Request, d: VersionFields) => Promise<null>;
   summary: string;
   helpSynopsis: string;
   helpDescription: string;
@@ -59,21 +65,18 @@ interface VersionEndpoint {
 
 /** The three endpoints take the same fields and answer only "update". */
 function versionPath(e: VersionEndpoint): PathDefinition {
-  return {
+  return definePath({
     pattern: `${e.endpoint}/(?<path>.*)`,
     displayAttrs: { operationPrefix: 'kv-v2' },
-    fields: {
-      path: pathField,
-      versions: { type: 'comma-int-slice', description: e.versionsDescription },
-    },
+    fields: versionFields(e.versionsDescription),
     operations: { update: { callback: e.callback, summary: e.summary } },
     helpSynopsis: e.helpSynopsis,
     helpDescription: e.helpDescription,
-  };
+  });
 }
 
-function versionsOf(d: FieldData, missingMessage: string): number[] {
-  const versions = d.get<number[]>('versions');
+function versionsOf(d: VersionFields, missingMessage: string): number[] {
+  const versions = d.values.versions;
   if (versions.length === 0) throw new CofferError('invalid_request', missingMessage);
   return versions;
 }
@@ -99,8 +102,8 @@ async function changeMetadata(
   return null;
 }
 
-async function softDelete(ctx: VersionedContext, req: Request, d: FieldData): Promise<null> {
-  const key = d.get<string>('path');
+async function softDelete(ctx: VersionedContext, req: Request, d: VersionFields): Promise<null> {
+  const key = d.values.path;
   const versions = versionsOf(d, 'No version number provided');
   return changeMetadata(ctx, req, key, (meta) => {
     const now = ctx.now();
@@ -112,8 +115,8 @@ async function softDelete(ctx: VersionedContext, req: Request, d: FieldData): Pr
   });
 }
 
-async function undelete(ctx: VersionedContext, req: Request, d: FieldData): Promise<null> {
-  const key = d.get<string>('path');
+async function undelete(ctx: VersionedContext, req: Request, d: VersionFields): Promise<null> {
+  const key = d.values.path;
   const versions = versionsOf(d, 'No version number provided');
   const config = await ctx.config.get(req.storage);
   return changeMetadata(ctx, req, key, (meta) => {
@@ -127,8 +130,8 @@ async function undelete(ctx: VersionedContext, req: Request, d: FieldData): Prom
   });
 }
 
-async function destroy(ctx: VersionedContext, req: Request, d: FieldData): Promise<null> {
-  const key = d.get<string>('path');
+async function destroy(ctx: VersionedContext, req: Request, d: VersionFields): Promise<null> {
+  const key = d.values.path;
   const versions = versionsOf(d, 'no version number provided');
   // Mark first, then remove: a failure in between leaves data nobody can read, never a "live" version without data.
   return changeMetadata(

@@ -1,4 +1,4 @@
-import { CofferError, putJson, parseDuration, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, parseDuration, type PathDefinition, putJson } from '@coffer/sdk';
 import type { PkiContext } from './context.js';
 import { CRL_CONFIG_KEY, readCrlConfig, type CrlConfig } from './crl-config.js';
 import { rebuildAllCrls } from './crl-builder.js';
@@ -8,7 +8,7 @@ const BOOL_FIELDS = ['disable', 'ocsp_disable', 'auto_rebuild', 'enable_delta', 
 
 /** config/crl: CRL lifetime, rebuilding, delta CRLs and the OCSP switch. */
 export function pathConfigCrl(ctx: PkiContext): PathDefinition {
-  return {
+  return definePath({
     pattern: 'config/crl',
     fields: {
       expiry: { type: 'string', description: 'How long a CRL is valid (nextUpdate), e.g. "72h".' },
@@ -29,9 +29,8 @@ export function pathConfigCrl(ctx: PkiContext): PathDefinition {
         callback: async (req, d) => {
           const config: CrlConfig = await readCrlConfig(req.storage);
           for (const field of DURATION_FIELDS) {
-            const [value, sent] = d.getOk<string>(field);
-            if (!sent) continue;
-            const text = String(value ?? '');
+            if (!d.has(field)) continue;
+            const text = String(d.values[field]);
             try {
               parseDuration(text);
             } catch {
@@ -40,8 +39,7 @@ export function pathConfigCrl(ctx: PkiContext): PathDefinition {
             config[field] = text;
           }
           for (const field of BOOL_FIELDS) {
-            const [value, sent] = d.getOk<boolean>(field);
-            if (sent) config[field] = value ?? false;
+            if (d.has(field)) config[field] = d.values[field];
           }
           if (config.enable_delta && !config.auto_rebuild) throw new CofferError('invalid_request', 'delta CRLs require auto_rebuild: set auto_rebuild=true with enable_delta=true');
           if (config.cross_cluster_revocation || config.unified_crl || config.unified_crl_on_existing_paths) {
@@ -60,5 +58,5 @@ export function pathConfigCrl(ctx: PkiContext): PathDefinition {
     },
     helpSynopsis: 'Configure CRL building and the OCSP responder.',
     helpDescription: 'Changes take effect at once: every CRL is rebuilt.',
-  };
+  });
 }

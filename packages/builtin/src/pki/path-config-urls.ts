@@ -1,11 +1,11 @@
-import { CofferError, putJson, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, type PathDefinition, putJson } from '@coffer/sdk';
 import { URLS_KEY, readUrls } from './urls-config.js';
 
 const URL_FIELDS = ['issuing_certificates', 'crl_distribution_points', 'ocsp_servers'] as const;
 
 /** config/urls: the AIA and CRL distribution point URLs put into issued certificates. */
 export function pathConfigUrls(): PathDefinition {
-  return {
+  return definePath({
     pattern: 'config/urls',
     fields: {
       issuing_certificates: { type: 'comma-string-slice', description: 'URLs of the issuing CA certificate (AIA caIssuers).' },
@@ -19,19 +19,18 @@ export function pathConfigUrls(): PathDefinition {
         callback: async (req, d) => {
           const urls = await readUrls(req.storage);
           for (const field of URL_FIELDS) {
-            const [value, sent] = d.getOk<string[]>(field);
-            if (!sent) continue;
-            for (const url of value ?? []) {
+            if (!d.has(field)) continue;
+            const value = d.values[field];
+            for (const url of value) {
               try {
                 new URL(url);
               } catch {
                 throw new CofferError('invalid_request', `invalid URL in ${field}: "${url}"`);
               }
             }
-            urls[field] = value ?? [];
+            urls[field] = value;
           }
-          const [templating, sentTemplating] = d.getOk<boolean>('enable_templating');
-          if (sentTemplating && templating) throw new CofferError('invalid_request', 'URL templating is not supported by Coffer yet');
+          if (d.has('enable_templating') && d.values.enable_templating) throw new CofferError('invalid_request', 'URL templating is not supported by Coffer yet');
           await putJson(req.storage, URLS_KEY, urls);
           return { data: { ...urls } };
         },
@@ -40,5 +39,5 @@ export function pathConfigUrls(): PathDefinition {
     },
     helpSynopsis: 'URLs written into issued certificates.',
     helpDescription: 'Certificates issued after a change carry the new URLs; existing ones are unchanged.',
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { CofferError, listResponse, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, listResponse, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { CERTS_PREFIX, REVOKED_PREFIX, readRevoked, readStoredCert } from './cert-store.js';
 import type { PkiContext } from './context.js';
 import { currentCrl } from './crl-builder.js';
@@ -6,6 +6,8 @@ import { readIssuer, readIssuersConfig } from './issuer-store.js';
 import { pemToDer, toPem } from './pem.js';
 import { rawResponse } from './path-issuers.js';
 import { parseSerial } from './serial.js';
+
+const CERT_FIELDS = { serial: { type: 'string', description: 'Serial number, or ca, crl, delta-crl.' } } satisfies Record<string, FieldSchema>;
 
 /** ca, ca/pem, ca_chain, cert/:serial (and raw forms), certs and certs/revoked. */
 export function pathFetch(ctx: PkiContext): PathDefinition[] {
@@ -43,13 +45,13 @@ export function pathFetch(ctx: PkiContext): PathDefinition[] {
       helpSynopsis: 'The default issuer\'s CA chain in PEM; unauthenticated.',
       helpDescription: 'ca_chain answers raw PEM; cert/ca_chain answers JSON.',
     },
-    {
+    definePath({
       pattern: 'cert/(?<serial>[0-9A-Za-z:-]+)(?:/raw(?:/pem)?)?',
-      fields: { serial: { type: 'string', description: 'Serial number, or ca, crl, delta-crl.' } },
+      fields: CERT_FIELDS,
       operations: { read: { callback: (req, d) => readCert(ctx, req, d), summary: 'Fetch a certificate by serial number.' } },
       helpSynopsis: 'Fetch a certificate (or "ca", "crl", "delta-crl") by serial number; unauthenticated.',
       helpDescription: 'JSON gives certificate, revocation_time, revocation_time_rfc3339 and issuer_id; /raw gives DER, /raw/pem gives PEM.',
-    },
+    }),
     {
       pattern: 'certs/?',
       operations: { list: { callback: async (req) => listResponse((await req.storage.list(CERTS_PREFIX)).map(displaySerial)), summary: 'List stored certificates.' } },
@@ -73,8 +75,8 @@ async function defaultIssuer(req: Request) {
   return config.default ? readIssuer(req.storage, config.default) : null;
 }
 
-async function readCert(ctx: PkiContext, req: Request, d: FieldData): Promise<Response | null> {
-  const serial = d.get<string>('serial');
+async function readCert(ctx: PkiContext, req: Request, d: TypedFieldData<typeof CERT_FIELDS>): Promise<Response | null> {
+  const serial = d.values.serial;
   const raw = req.path.endsWith('/raw/pem') ? '/raw/pem' : req.path.endsWith('/raw') ? '/raw' : '';
   let pem: string;
   let extra: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-import { CofferError, listResponse, putJson, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, listResponse, type PathDefinition, putJson, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import type { PkiContext } from './context.js';
 import {
   ISSUERS_CONFIG,
@@ -21,7 +21,17 @@ import { pemToDer } from './pem.js';
 import { colonSerial, parseSerial } from './serial.js';
 import { readUrls } from './urls-config.js';
 
-const refField = { issuer_ref: { type: 'string', description: 'Issuer id, name, or "default".' } } as const;
+const refField = { issuer_ref: { type: 'string', description: 'Issuer id, name, or "default".' } } satisfies Record<string, FieldSchema>;
+
+type RefFields = TypedFieldData<typeof refField>;
+
+const ISSUER_FIELDS = {
+  ...refField,
+  issuer_name: { type: 'string', description: 'New name of the issuer.' },
+  leaf_not_after_behavior: { type: 'string', description: 'err, truncate or permit: what to do with a leaf outliving the issuer.', allowedValues: ['err', 'truncate', 'permit'] },
+  usage: { type: 'comma-string-slice', description: 'read-only, issuing-certificates, crl-signing, ocsp-signing.' },
+  manual_chain: { type: 'comma-string-slice', description: 'Issuer refs forming this issuer\'s chain (self first); empty for the automatic chain.' },
+} satisfies Record<string, FieldSchema>;
 
 /** issuers (LIST), issuer/:ref (read, update, patch, delete), issuer/:ref/{json,pem,der}, config/issuers. */
 export function pathIssuers(ctx: PkiContext): PathDefinition[] {
@@ -32,15 +42,9 @@ export function pathIssuers(ctx: PkiContext): PathDefinition[] {
       helpSynopsis: 'List the issuers of this mount.',
       helpDescription: 'Returns the issuer ids in "keys" and, in "key_info", each issuer\'s name and whether it is the default.',
     },
-    {
+    definePath({
       pattern: 'issuer/(?<issuer_ref>[^/]+)',
-      fields: {
-        ...refField,
-        issuer_name: { type: 'string', description: 'New name of the issuer.' },
-        leaf_not_after_behavior: { type: 'string', description: 'err, truncate or permit: what to do with a leaf outliving the issuer.', allowedValues: ['err', 'truncate', 'permit'] },
-        usage: { type: 'comma-string-slice', description: 'read-only, issuing-certificates, crl-signing, ocsp-signing.' },
-        manual_chain: { type: 'comma-string-slice', description: 'Issuer refs forming this issuer\'s chain (self first); empty for the automatic chain.' },
-      },
+      fields: ISSUER_FIELDS,
       operations: {
         read: { callback: (req, d) => readIssuerResponse(req, d), summary: 'Read an issuer.' },
         update: { callback: (req, d) => updateIssuer(ctx, req, d), summary: 'Change an issuer.' },
@@ -49,15 +53,15 @@ export function pathIssuers(ctx: PkiContext): PathDefinition[] {
       },
       helpSynopsis: 'Read, change or delete an issuer.',
       helpDescription: 'An issuer is a CA certificate the mount can sign with (when it holds its key) or serve as part of a chain.',
-    },
-    {
+    }),
+    definePath({
       pattern: 'issuer/(?<issuer_ref>[^/]+)/(?:json|pem|der)',
       fields: { ...refField },
       operations: { read: { callback: (req, d) => readIssuerCertificate(req, d), summary: 'Read an issuer\'s certificate.' } },
       helpSynopsis: 'Fetch an issuer\'s certificate (unauthenticated).',
       helpDescription: 'json returns certificate, ca_chain, issuer_id and issuer_name; pem and der return the raw certificate.',
-    },
-    {
+    }),
+    definePath({
       pattern: 'issuer/(?<issuer_ref>[^/]+)/revoke',
       fields: { ...refField },
       operations: { update: { callback: (req, d) => revokeIssuer(ctx, req, d), summary: 'Revoke an issuer.' } },
@@ -65,8 +69,8 @@ export function pathIssuers(ctx: PkiContext): PathDefinition[] {
       helpDescription:
         'A revoked issuer no longer signs certificates (its CRL is still served); when the issuer that signed it is in ' +
         'this mount, its certificate is added to that issuer\'s CRL.',
-    },
-    {
+    }),
+    definePath({
       pattern: 'config/issuers',
       fields: {
         default: { type: 'string', description: 'The default issuer (id or name).' },
@@ -78,10 +82,9 @@ export function pathIssuers(ctx: PkiContext): PathDefinition[] {
           callback: (req, d) =>
             changeIssuers(ctx, async () => {
               const config = await readIssuersConfig(req.storage);
-              const [ref, sentRef] = d.getOk<string>('default');
-              if (sentRef && ref) config.default = await resolveIssuerRef(req.storage, ref);
-              const [follows, sentFollows] = d.getOk<boolean>('default_follows_latest_issuer');
-              if (sentFollows) config.default_follows_latest_issuer = follows ?? false;
+              const ref = d.values.default;
+              if (d.has('default') && ref) config.default = await resolveIssuerRef(req.storage, ref);
+              if (d.has('default_follows_latest_issuer')) config.default_follows_latest_issuer = d.values.default_follows_latest_issuer;
               await putJson(req.storage, ISSUERS_CONFIG, config);
               return { data: config };
             }),
@@ -90,7 +93,7 @@ export function pathIssuers(ctx: PkiContext): PathDefinition[] {
       },
       helpSynopsis: 'The default issuer.',
       helpDescription: 'The default issuer signs when a request names no issuer and serves ca, ca_chain and crl.',
-    },
+    }),
   ];
 }
 
@@ -105,10 +108,10 @@ async function listIssuers(req: Request): Promise<Response> {
   return listResponse(ids, { key_info: keyInfo });
 }
 
-async function issuerByRef(req: Request, d: FieldData): Promise<IssuerEntry> {
-  const id = await resolveIssuerRef(req.storage, d.get<string>('issuer_ref'));
+async function issuerByRef(req: Request, d: RefFields): Promise<IssuerEntry> {
+  const id = await resolveIssuerRef(req.storage, d.values.issuer_ref);
   const entry = await readIssuer(req.storage, id);
-  if (!entry) throw new CofferError('invalid_request', `unable to find PKI issuer for reference: ${d.get<string>('issuer_ref')}`);
+  if (!entry) throw new CofferError('invalid_request', `unable to find PKI issuer for reference: ${d.values.issuer_ref}`);
   return entry;
 }
 
@@ -133,29 +136,27 @@ async function issuerData(req: Request, entry: IssuerEntry): Promise<Record<stri
   };
 }
 
-async function readIssuerResponse(req: Request, d: FieldData): Promise<Response> {
+async function readIssuerResponse(req: Request, d: RefFields): Promise<Response> {
   return { data: await issuerData(req, await issuerByRef(req, d)) };
 }
 
-async function updateIssuer(ctx: PkiContext, req: Request, d: FieldData): Promise<Response> {
+async function updateIssuer(ctx: PkiContext, req: Request, d: TypedFieldData<typeof ISSUER_FIELDS>): Promise<Response> {
   return changeIssuers(ctx, async () => {
     const entry = await issuerByRef(req, d);
-    const [name, sentName] = d.getOk<string>('issuer_name');
-    if (sentName && name !== entry.issuer_name) {
-      await assertNameFree(req.storage, 'issuer', name ?? '', entry.issuer_id);
-      entry.issuer_name = name ?? '';
+    const name = d.values.issuer_name;
+    if (d.has('issuer_name') && name !== entry.issuer_name) {
+      await assertNameFree(req.storage, 'issuer', name, entry.issuer_id);
+      entry.issuer_name = name;
     }
-    const [behavior, sentBehavior] = d.getOk<string>('leaf_not_after_behavior');
-    if (sentBehavior) entry.leaf_not_after_behavior = behavior as LeafNotAfterBehavior;
-    const [usage, sentUsage] = d.getOk<string[]>('usage');
-    if (sentUsage) {
-      const bad = (usage ?? []).find((u) => !(ISSUER_USAGES as readonly string[]).includes(u));
+    if (d.has('leaf_not_after_behavior')) entry.leaf_not_after_behavior = d.values.leaf_not_after_behavior as LeafNotAfterBehavior;
+    if (d.has('usage')) {
+      const usage = d.values.usage;
+      const bad = usage.find((u) => !(ISSUER_USAGES as readonly string[]).includes(u));
       if (bad) throw new CofferError('invalid_request', `unknown usage "${bad}": use ${ISSUER_USAGES.join(', ')}`);
-      entry.usage = usage ?? [];
+      entry.usage = usage;
     }
-    const [chain, sentChain] = d.getOk<string[]>('manual_chain');
-    if (sentChain) {
-      const refs = (chain ?? []).filter((c) => c !== '');
+    if (d.has('manual_chain')) {
+      const refs = d.values.manual_chain.filter((c) => c !== '');
       entry.manual_chain = [];
       if (refs.length > 0) {
         const ids = [];
@@ -168,16 +169,16 @@ async function updateIssuer(ctx: PkiContext, req: Request, d: FieldData): Promis
       }
     }
     await putJson(req.storage, issuerStorageKey(entry.issuer_id), entry);
-    if (sentChain && entry.manual_chain.length === 0) await rebuildChains(req.storage);
+    if (d.has('manual_chain') && entry.manual_chain.length === 0) await rebuildChains(req.storage);
     return { data: await issuerData(req, (await readIssuer(req.storage, entry.issuer_id))!) };
   });
 }
 
-async function deleteIssuer(ctx: PkiContext, req: Request, d: FieldData): Promise<Response | null> {
+async function deleteIssuer(ctx: PkiContext, req: Request, d: RefFields): Promise<Response | null> {
   return changeIssuers(ctx, async () => {
     let id: string;
     try {
-      id = await resolveIssuerRef(req.storage, d.get<string>('issuer_ref'));
+      id = await resolveIssuerRef(req.storage, d.values.issuer_ref);
     } catch {
       return null; // Deleting what is not there succeeds, as in Vault.
     }
@@ -195,7 +196,7 @@ async function deleteIssuer(ctx: PkiContext, req: Request, d: FieldData): Promis
   });
 }
 
-async function revokeIssuer(ctx: PkiContext, req: Request, d: FieldData): Promise<Response> {
+async function revokeIssuer(ctx: PkiContext, req: Request, d: RefFields): Promise<Response> {
   const entry = await changeIssuers(ctx, async () => {
     const current = await issuerByRef(req, d);
     if (current.revoked) return current;
@@ -226,7 +227,7 @@ async function revokeIssuer(ctx: PkiContext, req: Request, d: FieldData): Promis
   return { data: await issuerData(req, (await readIssuer(req.storage, entry.issuer_id))!) };
 }
 
-async function readIssuerCertificate(req: Request, d: FieldData): Promise<Response> {
+async function readIssuerCertificate(req: Request, d: RefFields): Promise<Response> {
   const entry = await issuerByRef(req, d);
   const encoding = req.path.slice(req.path.lastIndexOf('/') + 1);
   if (encoding === 'json') {

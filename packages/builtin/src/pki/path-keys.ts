@@ -1,9 +1,9 @@
-import { CofferError, listResponse, putJson, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, listResponse, type PathDefinition, putJson, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import type { PkiContext } from './context.js';
 import { KEYS_CONFIG, assertNameFree, changeIssuers, importKey, keyStorageKey, listIssuerIds, listKeyIds, readIssuer, readKey, readKeysConfig, resolveKeyRef, type KeyEntry } from './issuer-store.js';
 import { generatePrivateKey, parsePrivateKey, privateKeyPem, storedKeyPem, validateKeyTypeBits } from './key-material.js';
 
-const refField = { key_ref: { type: 'string', description: 'Key id, name, or "default".' } } as const;
+const refField = { key_ref: { type: 'string', description: 'Key id, name, or "default".' } } satisfies Record<string, FieldSchema>;
 
 /** keys (LIST), key/:ref, keys/generate/:type, keys/import, config/keys. */
 export function pathKeys(ctx: PkiContext): PathDefinition[] {
@@ -14,7 +14,7 @@ export function pathKeys(ctx: PkiContext): PathDefinition[] {
       helpSynopsis: 'List the keys of this mount.',
       helpDescription: 'Returns the key ids in "keys" and each key\'s name in "key_info".',
     },
-    {
+    definePath({
       pattern: 'key/(?<key_ref>[^/]+)',
       fields: { ...refField, key_name: { type: 'string', description: 'New name of the key.' } },
       operations: {
@@ -23,7 +23,7 @@ export function pathKeys(ctx: PkiContext): PathDefinition[] {
           callback: (req, d) =>
             changeIssuers(ctx, async () => {
               const entry = await keyByRef(req, d);
-              const name = d.get<string>('key_name') ?? '';
+              const name = d.values.key_name ?? '';
               await assertNameFree(req.storage, 'key', name, entry.key_id);
               entry.key_name = name;
               await putJson(req.storage, keyStorageKey(entry.key_id), entry);
@@ -36,7 +36,7 @@ export function pathKeys(ctx: PkiContext): PathDefinition[] {
             changeIssuers(ctx, async () => {
               let id: string;
               try {
-                id = await resolveKeyRef(req.storage, d.get<string>('key_ref'));
+                id = await resolveKeyRef(req.storage, d.values.key_ref);
               } catch {
                 return null;
               }
@@ -55,8 +55,8 @@ export function pathKeys(ctx: PkiContext): PathDefinition[] {
       },
       helpSynopsis: 'Read, rename or delete a key.',
       helpDescription: 'Private keys are never returned; a key in use by an issuer cannot be deleted.',
-    },
-    {
+    }),
+    definePath({
       pattern: 'keys/generate/(?<type>internal|exported|kms)',
       fields: {
         type: { type: 'string', description: 'internal or exported.' },
@@ -68,12 +68,12 @@ export function pathKeys(ctx: PkiContext): PathDefinition[] {
         update: {
           callback: (req, d) =>
             changeIssuers(ctx, async () => {
-              if (d.get<string>('type') === 'kms') throw new CofferError('invalid_request', 'managed keys (the "kms" type) are not supported by Coffer');
-              const { type, bits } = validateKeyTypeBits(d.get<string>('key_type'), d.get<number>('key_bits'));
+              if (d.values.type === 'kms') throw new CofferError('invalid_request', 'managed keys (the "kms" type) are not supported by Coffer');
+              const { type, bits } = validateKeyTypeBits(d.values.key_type, d.values.key_bits);
               const key = await generatePrivateKey(type, bits);
-              const { id } = await importKey(req.storage, key, storedKeyPem(key), d.get<string>('key_name'));
+              const { id } = await importKey(req.storage, key, storedKeyPem(key), d.values.key_name);
               const data: Record<string, unknown> = keyData((await readKey(req.storage, id))!);
-              if (d.get<string>('type') === 'exported') data['private_key'] = privateKeyPem(key, '').trim();
+              if (d.values.type === 'exported') data['private_key'] = privateKeyPem(key, '').trim();
               return { data };
             }),
           summary: 'Generate a key.',
@@ -81,16 +81,16 @@ export function pathKeys(ctx: PkiContext): PathDefinition[] {
       },
       helpSynopsis: 'Generate a key for later use by root/generate/existing or intermediate/generate/existing.',
       helpDescription: 'The "exported" type returns the private key once.',
-    },
-    {
+    }),
+    definePath({
       pattern: 'keys/import',
       fields: { pem_bundle: { type: 'string', description: 'PEM private key.', default: '' }, key_name: { type: 'string', description: 'Name of the key.', default: '' } },
       operations: {
         update: {
           callback: (req, d) =>
             changeIssuers(ctx, async () => {
-              const key = parsePrivateKey(d.get<string>('pem_bundle'));
-              const { id } = await importKey(req.storage, key, storedKeyPem(key), d.get<string>('key_name'));
+              const key = parsePrivateKey(d.values.pem_bundle);
+              const { id } = await importKey(req.storage, key, storedKeyPem(key), d.values.key_name);
               return { data: keyData((await readKey(req.storage, id))!) };
             }),
           summary: 'Import a private key.',
@@ -98,8 +98,8 @@ export function pathKeys(ctx: PkiContext): PathDefinition[] {
       },
       helpSynopsis: 'Import a private key.',
       helpDescription: 'An existing identical key is not duplicated.',
-    },
-    {
+    }),
+    definePath({
       pattern: 'config/keys',
       fields: { default: { type: 'string', description: 'The default key (id or name).' } },
       operations: {
@@ -107,7 +107,7 @@ export function pathKeys(ctx: PkiContext): PathDefinition[] {
         update: {
           callback: (req, d) =>
             changeIssuers(ctx, async () => {
-              const id = await resolveKeyRef(req.storage, d.get<string>('default'));
+              const id = await resolveKeyRef(req.storage, d.values.default);
               await putJson(req.storage, KEYS_CONFIG, { default: id });
               return { data: { default: id } };
             }),
@@ -116,7 +116,7 @@ export function pathKeys(ctx: PkiContext): PathDefinition[] {
       },
       helpSynopsis: 'The default key.',
       helpDescription: 'The key "default" refers to (for example key_ref of root/generate/existing).',
-    },
+    }),
   ];
 }
 
@@ -130,10 +130,10 @@ async function listKeys(req: Request): Promise<Response> {
   return listResponse(ids, { key_info: keyInfo });
 }
 
-async function keyByRef(req: Request, d: FieldData): Promise<KeyEntry> {
-  const id = await resolveKeyRef(req.storage, d.get<string>('key_ref'));
+async function keyByRef(req: Request, d: TypedFieldData<typeof refField>): Promise<KeyEntry> {
+  const id = await resolveKeyRef(req.storage, d.values.key_ref);
   const entry = await readKey(req.storage, id);
-  if (!entry) throw new CofferError('invalid_request', `unable to find PKI key for reference: ${d.get<string>('key_ref')}`);
+  if (!entry) throw new CofferError('invalid_request', `unable to find PKI key for reference: ${d.values.key_ref}`);
   return entry;
 }
 

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { CofferError, type PathDefinition, type Request, type Response, type SecretType } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, type PathDefinition, type Request, type Response, type SecretType } from '@coffer/sdk';
 import type { PkiContext } from './context.js';
 import { SECRET_CERT_TYPE } from './issuance.js';
 import { keyMatchesSpki, parsePrivateKey } from './key-material.js';
@@ -8,18 +8,18 @@ import { certificateToRevoke, revokeCertificate } from './revocation.js';
 const TARGET_FIELDS = {
   serial_number: { type: 'string', description: 'Serial number of the certificate (hex pairs separated by ":" or "-").', default: '' },
   certificate: { type: 'string', description: 'PEM of the certificate (instead of serial_number; needed for no_store certificates).', default: '' },
-} as const;
+} satisfies Record<string, FieldSchema>;
 
 /** revoke and revoke-with-key. */
 export function pathRevoke(ctx: PkiContext): PathDefinition[] {
   return [
-    {
+    definePath({
       pattern: 'revoke',
       fields: TARGET_FIELDS,
       operations: {
         update: {
           callback: async (req, d) => {
-            const target = await certificateToRevoke(ctx, req.storage, d.get<string>('serial_number'), d.get<string>('certificate'));
+            const target = await certificateToRevoke(ctx, req.storage, d.values.serial_number, d.values.certificate);
             return asResponse(await revokeCertificate(ctx, req.storage, target));
           },
           summary: 'Revoke a certificate.',
@@ -27,15 +27,15 @@ export function pathRevoke(ctx: PkiContext): PathDefinition[] {
       },
       helpSynopsis: 'Revoke a certificate by serial number or by its PEM.',
       helpDescription: 'The certificate is added to its issuer\'s CRL (rebuilt at once unless config/crl auto_rebuild is on) and OCSP answers "revoked".',
-    },
-    {
+    }),
+    definePath({
       pattern: 'revoke-with-key',
       fields: { ...TARGET_FIELDS, private_key: { type: 'string', description: 'PEM private key of the certificate.', default: '', displayAttrs: { sensitive: true } } },
       operations: {
         update: {
           callback: async (req, d) => {
-            const target = await certificateToRevoke(ctx, req.storage, d.get<string>('serial_number'), d.get<string>('certificate'));
-            const pem = d.get<string>('private_key');
+            const target = await certificateToRevoke(ctx, req.storage, d.values.serial_number, d.values.certificate);
+            const pem = d.values.private_key;
             if (!pem) throw new CofferError('invalid_request', 'Must have private key to revoke via the /revoke-with-key path.');
             if (pem.length < 64) throw new CofferError('invalid_request', 'Provided data for private_key was too short; perhaps a path was passed to the API rather than the contents of a PEM file?');
             const key = parsePrivateKey(pem);
@@ -52,7 +52,7 @@ export function pathRevoke(ctx: PkiContext): PathDefinition[] {
       },
       helpSynopsis: 'Revoke a certificate given its private key.',
       helpDescription: 'Lets the holder of a certificate\'s key revoke it without the revoke capability on the mount.',
-    },
+    }),
   ];
 }
 

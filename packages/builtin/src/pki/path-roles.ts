@@ -1,7 +1,9 @@
-import { CofferError, genericNameRegex, listResponse, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, genericNameRegex, listResponse, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { extKeyUsageOids, parseKeyUsage, policyOids } from './issuance.js';
 import { validateKeyTypeBits, validateSignatureBits } from './key-material.js';
 import { ROLE_FIELDS, listRoles, readRole, roleKey, writeRole, type RoleEntry } from './role-entry.js';
+
+const ROLE_PATH_FIELDS = { name: { type: 'string', description: 'Name of the role.' }, ...ROLE_FIELDS } satisfies Record<string, FieldSchema>;
 
 /** roles (LIST) and roles/:name. */
 export function pathRoles(): PathDefinition[] {
@@ -12,24 +14,24 @@ export function pathRoles(): PathDefinition[] {
       helpSynopsis: 'List the roles.',
       helpDescription: 'A LIST returns the names of every role of this mount.',
     },
-    {
+    definePath({
       pattern: `roles/${genericNameRegex('name')}`,
-      fields: { name: { type: 'string', description: 'Name of the role.' }, ...ROLE_FIELDS },
-      existenceCheck: async (req, d) => (await readRole(req.storage, d.get<string>('name'))) !== null,
+      fields: ROLE_PATH_FIELDS,
+      existenceCheck: async (req, d) => (await readRole(req.storage, d.values.name)) !== null,
       operations: {
         create: { callback: (req, d) => writeRoleFromRequest(req, d, false), summary: 'Create a role.' },
         update: { callback: (req, d) => writeRoleFromRequest(req, d, false), summary: 'Replace a role.' },
         patch: { callback: (req, d) => writeRoleFromRequest(req, d, true), summary: 'Change some fields of a role.' },
         read: {
           callback: async (req, d) => {
-            const role = await readRole(req.storage, d.get<string>('name'));
+            const role = await readRole(req.storage, d.values.name);
             return role ? { data: { ...role } } : null;
           },
           summary: 'Read a role.',
         },
         delete: {
           callback: async (req, d) => {
-            await req.storage.delete(roleKey(d.get<string>('name')));
+            await req.storage.delete(roleKey(d.values.name));
             return null;
           },
           summary: 'Delete a role.',
@@ -41,16 +43,17 @@ export function pathRoles(): PathDefinition[] {
         'allow_glob_domains, allow_any_name, allow_localhost; IP and URI SANs), its key type and size, TTLs, key usages, ' +
         'subject fields, and whether certificates are stored (no_store) or leased (generate_lease). A POST replaces the ' +
         'role (unsent fields take their defaults, as in Vault); a PATCH changes only the fields sent.',
-    },
+    }),
   ];
 }
 
-async function writeRoleFromRequest(req: Request, d: FieldData, patch: boolean): Promise<Response | null> {
-  const name = d.get<string>('name');
+async function writeRoleFromRequest(req: Request, d: TypedFieldData<typeof ROLE_PATH_FIELDS>, patch: boolean): Promise<Response | null> {
+  const name = d.values.name;
   const existing = await readRole(req.storage, name);
   if (patch && !existing) throw new CofferError('not_found', '');
   const role = {} as Record<keyof RoleEntry, unknown>;
   for (const field of Object.keys(ROLE_FIELDS) as (keyof RoleEntry)[]) {
+    // Dynamic: the role's fields are walked by name (role-entry.ts declares them once for storage, defaults and the schema).
     const [value, sent] = d.getOk(field);
     role[field] = patch && !sent ? existing![field] : sent ? value : d.get(field);
   }

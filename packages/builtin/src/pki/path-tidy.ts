@@ -1,16 +1,16 @@
-import { CofferError, getJson, putJson, type FieldData, type FieldSchema, type PathDefinition, type Storage } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, getJson, type PathDefinition, putJson, type Storage, type TypedFieldData } from '@coffer/sdk';
 import type { PkiContext } from './context.js';
 import { initialTidyStatus } from './tidy-status.js';
 import { runTidy, type TidyOptions } from './tidy.js';
 
-const TIDY_FIELDS: Record<string, FieldSchema> = {
+const TIDY_FIELDS = {
   tidy_cert_store: { type: 'bool', description: 'Remove expired certificates from the store.', default: false },
   tidy_revoked_certs: { type: 'bool', description: 'Remove revocations (and certificates) of expired certificates.', default: false },
   tidy_revoked_cert_issuer_associations: { type: 'bool', description: 'Check that revocations name their issuer.', default: false },
   tidy_expired_issuers: { type: 'bool', description: 'Remove expired issuers (not supported by Coffer yet; must be false).', default: false },
   safety_buffer: { type: 'duration', description: 'How long after expiry a certificate is kept.', default: 259200 },
   pause_duration: { type: 'string', description: 'Pause between certificates, e.g. "10ms".', default: '0s' },
-};
+} satisfies Record<string, FieldSchema>;
 
 export interface AutoTidyConfig {
   enabled: boolean;
@@ -67,14 +67,14 @@ function startTidy(ctx: PkiContext, s: Storage, opts: TidyOptions): void {
   void runTidy(ctx, s, opts);
 }
 
-function optionsOf(d: FieldData): TidyOptions {
+function optionsOf(d: TypedFieldData<typeof TIDY_FIELDS>): TidyOptions {
   const opts: TidyOptions = {
-    tidy_cert_store: d.get<boolean>('tidy_cert_store'),
-    tidy_revoked_certs: d.get<boolean>('tidy_revoked_certs'),
-    tidy_revoked_cert_issuer_associations: d.get<boolean>('tidy_revoked_cert_issuer_associations'),
-    tidy_expired_issuers: d.get<boolean>('tidy_expired_issuers'),
-    safety_buffer: d.get<number>('safety_buffer'),
-    pause_ms: pauseMs(d.get<string>('pause_duration')),
+    tidy_cert_store: d.values.tidy_cert_store,
+    tidy_revoked_certs: d.values.tidy_revoked_certs,
+    tidy_revoked_cert_issuer_associations: d.values.tidy_revoked_cert_issuer_associations,
+    tidy_expired_issuers: d.values.tidy_expired_issuers,
+    safety_buffer: d.values.safety_buffer,
+    pause_ms: pauseMs(d.values.pause_duration),
   };
   if (opts.safety_buffer < 1) throw new CofferError('invalid_request', 'safety_buffer must be greater than zero');
   refuseExpiredIssuers(opts.tidy_expired_issuers);
@@ -84,7 +84,7 @@ function optionsOf(d: FieldData): TidyOptions {
 /** tidy, tidy-status and config/auto-tidy. */
 export function pathTidy(ctx: PkiContext): PathDefinition[] {
   return [
-    {
+    definePath({
       pattern: 'tidy',
       fields: TIDY_FIELDS,
       operations: {
@@ -102,7 +102,7 @@ export function pathTidy(ctx: PkiContext): PathDefinition[] {
       },
       helpSynopsis: 'Remove expired certificates and revocations.',
       helpDescription: 'Runs in the background; follow it with tidy-status.',
-    },
+    }),
     {
       pattern: 'tidy-cancel',
       operations: {
@@ -137,6 +137,7 @@ export function pathTidy(ctx: PkiContext): PathDefinition[] {
           callback: async (req, d) => {
             const config = await readAutoTidy(req.storage);
             for (const field of Object.keys(config) as (keyof AutoTidyConfig)[]) {
+              // Dynamic: every stored setting is a field of the same name, and only the sent ones change.
               const [value, sent] = d.getOk(field);
               if (sent) (config as unknown as Record<string, unknown>)[field] = value;
             }

@@ -1,7 +1,7 @@
 import type { FieldSchema } from '@coffer/sdk';
 
 /** A comma-separated list field (a JSON array is accepted too). */
-export const commaListField = (description: string, def: string[] = []): FieldSchema => ({ type: 'comma-string-slice', description, default: def });
+export const commaListField = (description: string, def: string[] = []): FieldSchema & { type: 'comma-string-slice' } => ({ type: 'comma-string-slice', description, default: def });
 
 /** The subject name attributes beyond the common name, as roles and CA requests both take them. */
 export const SUBJECT_NAME_FIELDS = {

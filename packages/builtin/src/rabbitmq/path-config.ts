@@ -1,4 +1,4 @@
-import { CofferError, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, type PathDefinition } from '@coffer/sdk';
 import { readLeaseConfig, writeConnection, writeLeaseConfig } from './entries.js';
 import { ManagementClient } from './management-client.js';
 import { UsernameTemplate } from '@coffer/sdk';
@@ -6,7 +6,7 @@ import { UsernameTemplate } from '@coffer/sdk';
 /** config/connection and config/lease. */
 export function pathConfig(): PathDefinition[] {
   return [
-    {
+    definePath({
       pattern: 'config/connection',
       fields: {
         connection_uri: { type: 'string', description: 'Address of the RabbitMQ management API, e.g. http://127.0.0.1:15672. Required.' },
@@ -19,16 +19,16 @@ export function pathConfig(): PathDefinition[] {
       operations: {
         update: {
           callback: async (req, d) => {
-            const uri = d.get<string>('connection_uri').trim();
-            const username = d.get<string>('username');
-            const password = d.get<string>('password');
+            const uri = d.values.connection_uri.trim();
+            const username = d.values.username;
+            const password = d.values.password;
             if (!uri) throw new CofferError('invalid_request', 'missing connection_uri');
             if (!username) throw new CofferError('invalid_request', 'missing username');
             if (!password) throw new CofferError('invalid_request', 'missing password');
-            const template = d.get<string>('username_template');
+            const template = d.values.username_template;
             if (template) UsernameTemplate.parse(template).render({ DisplayName: 'check', RoleName: 'check' });
-            const config = { connection_uri: uri, username, password, password_policy: d.get<string>('password_policy'), username_template: template };
-            if (d.get<boolean>('verify_connection')) await new ManagementClient(config).overview();
+            const config = { connection_uri: uri, username, password, password_policy: d.values.password_policy, username_template: template };
+            if (d.values.verify_connection) await new ManagementClient(config).overview();
             await writeConnection(req.storage, config);
             return null;
           },
@@ -37,8 +37,8 @@ export function pathConfig(): PathDefinition[] {
       },
       helpSynopsis: 'Configure the connection to the RabbitMQ management API.',
       helpDescription: 'The credentials must belong to a user with the "administrator" tag. They are stored behind the barrier and never returned.',
-    },
-    {
+    }),
+    definePath({
       pattern: 'config/lease',
       fields: {
         ttl: { type: 'duration', description: 'Default lease TTL of issued users; 0 for the mount\'s default.' },
@@ -47,8 +47,8 @@ export function pathConfig(): PathDefinition[] {
       operations: {
         update: {
           callback: async (req, d) => {
-            const ttl = d.get<number>('ttl');
-            const maxTtl = d.get<number>('max_ttl');
+            const ttl = d.values.ttl;
+            const maxTtl = d.values.max_ttl;
             if (ttl < 0 || maxTtl < 0) throw new CofferError('invalid_request', 'ttl and max_ttl cannot be negative');
             if (maxTtl > 0 && ttl > maxTtl) throw new CofferError('invalid_request', 'ttl cannot be greater than max_ttl');
             await writeLeaseConfig(req.storage, { ttl, max_ttl: maxTtl });
@@ -66,6 +66,6 @@ export function pathConfig(): PathDefinition[] {
       },
       helpSynopsis: 'Configure the default and maximum lease of issued RabbitMQ users.',
       helpDescription: 'When the lease ends the user is deleted from RabbitMQ and its connections are closed.',
-    },
+    }),
   ];
 }

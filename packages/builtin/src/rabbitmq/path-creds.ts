@@ -1,4 +1,4 @@
-import { CofferError, genericNameRegex, UsernameTemplate, type PathDefinition, type Request, type Response, type SecretType } from '@coffer/sdk';
+import { CofferError, definePath, genericNameRegex, type PathDefinition, type Request, type Response, type SecretType, UsernameTemplate } from '@coffer/sdk';
 import { generatePassword } from '../database/password.js';
 import { managementClient, type RabbitContext } from './context.js';
 import { readConnection, readLeaseConfig, readRabbitRole } from './entries.js';
@@ -8,13 +8,13 @@ const DEFAULT_USERNAME_TEMPLATE = '{{ printf "%s-%s" (.DisplayName) (uuid) }}';
 
 /** creds/:name: a new RabbitMQ user with the role's tags and permissions, with a lease. */
 export function pathCreds(ctx: RabbitContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `creds/${genericNameRegex('name')}`,
     fields: { name: { type: 'string', description: 'Name of the role.' } },
     operations: {
       read: {
         callback: async (req, d) => {
-          const name = d.get<string>('name');
+          const name = d.values.name;
           const role = await readRabbitRole(req.storage, name);
           if (!role) throw new CofferError('invalid_request', `unknown role: ${name}`);
           const conn = await readConnection(req.storage);
@@ -48,7 +48,7 @@ export function pathCreds(ctx: RabbitContext): PathDefinition {
     },
     helpSynopsis: 'Request a new RabbitMQ user for a role.',
     helpDescription: 'The user is deleted (and its connections closed) when the lease is revoked or expires.',
-  };
+  });
 }
 
 /** The lease of an issued user: renewal extends it within config/lease; revocation deletes the user. */

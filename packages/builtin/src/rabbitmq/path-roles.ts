@@ -1,4 +1,4 @@
-import { CofferError, genericNameRegex, listResponse, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, genericNameRegex, listResponse, type PathDefinition } from '@coffer/sdk';
 import { deleteRabbitRole, listRabbitRoles, readRabbitRole, writeRabbitRole, type TopicPermissions, type VhostPermissions } from './entries.js';
 
 /** roles/ and roles/:name: the tags and permissions of issued users. */
@@ -10,7 +10,7 @@ export function pathRoles(): PathDefinition[] {
       helpSynopsis: 'List the roles.',
       helpDescription: 'A LIST returns the names of every role.',
     },
-    {
+    definePath({
       pattern: `roles/${genericNameRegex('name')}`,
       fields: {
         name: { type: 'string', description: 'Name of the role.' },
@@ -21,28 +21,28 @@ export function pathRoles(): PathDefinition[] {
       operations: {
         update: {
           callback: async (req, d) => {
-            const vhosts = parseJsonObject<Record<string, VhostPermissions>>(d.get<string>('vhosts'), 'vhosts');
+            const vhosts = parseJsonObject<Record<string, VhostPermissions>>(d.values.vhosts, 'vhosts');
             for (const [vhost, perms] of Object.entries(vhosts)) checkPerms(perms, ['configure', 'write', 'read'], `vhosts["${vhost}"]`);
-            const topics = parseJsonObject<Record<string, Record<string, TopicPermissions>>>(d.get<string>('vhost_topics'), 'vhost_topics');
+            const topics = parseJsonObject<Record<string, Record<string, TopicPermissions>>>(d.values.vhost_topics, 'vhost_topics');
             for (const [vhost, exchanges] of Object.entries(topics)) {
               if (!exchanges || typeof exchanges !== 'object') throw new CofferError('invalid_request', `vhost_topics["${vhost}"] must map exchanges to permissions`);
               for (const [exchange, perms] of Object.entries(exchanges)) checkPerms(perms, ['write', 'read'], `vhost_topics["${vhost}"]["${exchange}"]`);
             }
-            await writeRabbitRole(req.storage, d.get<string>('name'), { tags: d.get<string>('tags'), vhosts, vhost_topics: topics });
+            await writeRabbitRole(req.storage, d.values.name, { tags: d.values.tags, vhosts, vhost_topics: topics });
             return null;
           },
           summary: 'Create or replace a role.',
         },
         read: {
           callback: async (req, d) => {
-            const role = await readRabbitRole(req.storage, d.get<string>('name'));
+            const role = await readRabbitRole(req.storage, d.values.name);
             return role ? { data: { tags: role.tags, vhosts: role.vhosts, vhost_topics: role.vhost_topics } } : null;
           },
           summary: 'Read a role.',
         },
         delete: {
           callback: async (req, d) => {
-            await deleteRabbitRole(req.storage, d.get<string>('name'));
+            await deleteRabbitRole(req.storage, d.values.name);
             return null;
           },
           summary: 'Delete a role.',
@@ -50,7 +50,7 @@ export function pathRoles(): PathDefinition[] {
       },
       helpSynopsis: 'Manage the roles that issue RabbitMQ users.',
       helpDescription: 'Each read of creds/:name creates a user with the role\'s tags and its permissions on each vhost and topic exchange.',
-    },
+    }),
   ];
 }
 

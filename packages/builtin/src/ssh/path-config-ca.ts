@@ -1,36 +1,38 @@
-import { CofferError, type FieldData, type KeyedMutex, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, type KeyedMutex, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { caConfigured, deleteCaKeys, readCaPublicKey, writeCaKeys } from './ca-store.js';
 import { generateCaKey, parsePrivateKeyText, privateKeyPem, PrivateKeyError } from './private-key.js';
 import { authorizedKeyLine, parsePublicKeyText, PublicKeyError, sshPublicKeyOf } from './public-key.js';
 
 export const CA_LOCK = 'config/ca';
 
+const CA_CONFIG_FIELDS = {
+  generate_signing_key: {
+    type: 'bool',
+    default: true,
+    description: 'Generate the CA key pair inside Coffer instead of importing private_key and public_key.',
+  },
+  key_type: {
+    type: 'string',
+    default: 'ssh-rsa',
+    description: 'Type of a generated key: ssh-rsa, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-ed25519, or rsa, ec, ed25519.',
+  },
+  key_bits: {
+    type: 'int',
+    default: 0,
+    description: 'Bits of a generated RSA key (default 4096) or the curve of key_type "ec" (256, 384 or 521).',
+  },
+  private_key: {
+    type: 'string',
+    description: 'Private key to import (OpenSSH or PEM, unencrypted). Never returned.',
+    displayAttrs: { sensitive: true },
+  },
+  public_key: { type: 'string', description: 'Public key of the imported private_key, in authorized_keys form.' },
+} satisfies Record<string, FieldSchema>;
+
 export function pathConfigCa(locks: KeyedMutex): PathDefinition {
-  return {
+  return definePath({
     pattern: 'config/ca',
-    fields: {
-      generate_signing_key: {
-        type: 'bool',
-        default: true,
-        description: 'Generate the CA key pair inside Coffer instead of importing private_key and public_key.',
-      },
-      key_type: {
-        type: 'string',
-        default: 'ssh-rsa',
-        description: 'Type of a generated key: ssh-rsa, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-ed25519, or rsa, ec, ed25519.',
-      },
-      key_bits: {
-        type: 'int',
-        default: 0,
-        description: 'Bits of a generated RSA key (default 4096) or the curve of key_type "ec" (256, 384 or 521).',
-      },
-      private_key: {
-        type: 'string',
-        description: 'Private key to import (OpenSSH or PEM, unencrypted). Never returned.',
-        displayAttrs: { sensitive: true },
-      },
-      public_key: { type: 'string', description: 'Public key of the imported private_key, in authorized_keys form.' },
-    },
+    fields: CA_CONFIG_FIELDS,
     operations: {
       update: { callback: (req, d) => locks.run(CA_LOCK, () => configure(req, d)), summary: 'Generate or import the CA key.' },
       read: { callback: readConfig, summary: 'Read the CA public key.' },
@@ -50,7 +52,7 @@ returned; a read returns the public key. Delete the keys before configuring
 new ones. Point sshd's TrustedUserCAKeys at the public key (also served
 unauthenticated at public_key).
 `,
-  };
+  });
 }
 
 async function readConfig(req: Request): Promise<Response> {
@@ -59,10 +61,11 @@ async function readConfig(req: Request): Promise<Response> {
   return { data: { public_key: publicKey } };
 }
 
-async function configure(req: Request, d: FieldData): Promise<Response | null> {
-  const publicKeyText = d.get<string>('public_key');
-  const privateKeyText = d.get<string>('private_key');
-  const [generateRaw, generateSet] = d.getOk<boolean>('generate_signing_key');
+async function configure(req: Request, d: TypedFieldData<typeof CA_CONFIG_FIELDS>): Promise<Response | null> {
+  const publicKeyText = d.values.public_key;
+  const privateKeyText = d.values.private_key;
+  const generateSet = d.has('generate_signing_key');
+  const generateRaw = d.values.generate_signing_key;
 
   let generate: boolean;
   if (generateSet && generateRaw) {
@@ -91,7 +94,7 @@ async function configure(req: Request, d: FieldData): Promise<Response | null> {
   let privatePem: string;
   if (generate) {
     try {
-      const key = await generateCaKey(d.get<string>('key_type'), d.get<number>('key_bits'));
+      const key = await generateCaKey(d.values.key_type, d.values.key_bits);
       const ssh = sshPublicKeyOf(key);
       publicKey = authorizedKeyLine(ssh.algorithm, ssh.blob);
       privatePem = privateKeyPem(key);

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { CofferError, genericNameWithAtRegex, type FieldData, type PathDefinition, type Request, type Response, type SecretType } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, genericNameWithAtRegex, type PathDefinition, type Request, type Response, type SecretType, type TypedFieldData } from '@coffer/sdk';
 import { addressInCidrs } from '../token-fields/index.js';
 import type { SshContext } from './context.js';
 import { deleteOtpByHmac, issueOtp } from './otp-store.js';
@@ -8,14 +8,16 @@ import { zeroAddressRoles } from './zero-address.js';
 
 export const SECRET_OTP_TYPE = 'secret_otp_key';
 
+const CREDS_FIELDS = {
+  role: { type: 'string', description: 'The OTP role to issue a one-time password for.' },
+  ip: { type: 'string', description: 'Address of the host the password is for; must fall in the role\'s cidr_list.' },
+  username: { type: 'string', description: 'User on the host; the role\'s default_user when absent.' },
+} satisfies Record<string, FieldSchema>;
+
 export function pathCreds(ctx: SshContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `creds/${genericNameWithAtRegex('role')}`,
-    fields: {
-      role: { type: 'string', description: 'The OTP role to issue a one-time password for.' },
-      ip: { type: 'string', description: 'Address of the host the password is for; must fall in the role\'s cidr_list.' },
-      username: { type: 'string', description: 'User on the host; the role\'s default_user when absent.' },
-    },
+    fields: CREDS_FIELDS,
     operations: { update: { callback: (req, d) => createCreds(ctx, req, d), summary: 'Issue a one-time SSH password.' } },
     helpSynopsis: 'Issue a one-time password for an SSH login through an OTP role.',
     helpDescription: `
@@ -23,18 +25,18 @@ Returns a one-time password ("key") for username on the host at ip, with a
 lease. The host's PAM helper checks it once against verify; revoking the
 lease before then withdraws it. Only the password's HMAC is stored.
 `,
-  };
+  });
 }
 
-async function createCreds(ctx: SshContext, req: Request, d: FieldData): Promise<Response> {
-  const roleName = d.get<string>('role');
-  const ipRaw = d.get<string>('ip').trim();
+async function createCreds(ctx: SshContext, req: Request, d: TypedFieldData<typeof CREDS_FIELDS>): Promise<Response> {
+  const roleName = d.values.role;
+  const ipRaw = d.values.ip.trim();
   if (ipRaw === '') throw new CofferError('invalid_request', 'Missing ip');
   const role = await readRole(req.storage, roleName);
   if (!role) throw new CofferError('invalid_request', `Role "${roleName}" not found`);
   if (role.key_type !== KEY_TYPE_OTP) throw new CofferError('invalid_request', `role "${roleName}" is not of key_type otp; sign keys with sign/${roleName}`);
 
-  const username = d.get<string>('username') || role.default_user;
+  const username = d.values.username || role.default_user;
   checkUsername(role, username);
   if (isIP(ipRaw) === 0) throw new CofferError('invalid_request', `Invalid IP "${ipRaw}"`);
   if (!(await zeroAddressRoles(req.storage)).includes(roleName) && !ipAllowedByRole(role, ipRaw)) {

@@ -1,4 +1,4 @@
-import { CofferError, genericNameWithAtRegex, listResponse, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, genericNameWithAtRegex, listResponse, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { parseCidrList } from '../token-fields/index.js';
 import { deleteRole, KEY_TYPE_CA, KEY_TYPE_OTP, listRoleNames, readRole, writeRole, type SshRole } from './role-entry.js';
 import { optionMap } from './sign-policy.js';
@@ -26,7 +26,7 @@ export function pathRoles(): PathDefinition[] {
       helpSynopsis: 'List the roles of this SSH engine.',
       helpDescription: 'A LIST returns the role names in "keys" and, in "key_info", the key_type of each role.',
     },
-    {
+    definePath({
       pattern: `roles/${genericNameWithAtRegex('role')}`,
       fields: ROLE_FIELDS,
       operations: {
@@ -34,7 +34,7 @@ export function pathRoles(): PathDefinition[] {
         update: { callback: writeRoleFromRequest, summary: 'Create or replace a role.' },
         delete: {
           callback: async (req, d) => {
-            const name = d.get<string>('role');
+            const name = d.values.role;
             // A deleted role leaves the zero-address list too, as in Vault.
             const zero = await zeroAddressRoles(req.storage);
             if (zero.includes(name)) {
@@ -61,11 +61,11 @@ An "otp" role lets creds/<role> issue one-time passwords for default_user
 
 A write replaces the whole role: fields not sent take their defaults.
 `,
-    },
+    }),
   ];
 }
 
-const ROLE_FIELDS: PathDefinition['fields'] = {
+const ROLE_FIELDS = {
   role: { type: 'string', description: 'Name of the role.' },
   key_type: { type: 'string', description: 'Kind of role: "ca" (sign SSH keys) or "otp" (one-time passwords).' },
   default_user: {
@@ -122,7 +122,9 @@ const ROLE_FIELDS: PathDefinition['fields'] = {
     description: 'CA roles: how long before the signing time certificates become valid, for clock skew (default 30s).',
   },
   allow_empty_principals: { type: 'bool', default: false, description: 'CA roles: certificates without principals (valid for any user or host) may be signed.' },
-};
+} satisfies Record<string, FieldSchema>;
+
+type RoleFields = TypedFieldData<typeof ROLE_FIELDS>;
 
 async function listRoles(req: Request): Promise<Response> {
   const names = await listRoleNames(req.storage);
@@ -134,38 +136,38 @@ async function listRoles(req: Request): Promise<Response> {
   return listResponse(names, { key_info: keyInfo });
 }
 
-async function writeRoleFromRequest(req: Request, d: FieldData): Promise<Response | null> {
-  const name = d.get<string>('role');
-  const keyType = d.get<string>('key_type').toLowerCase();
-  const cidrList = d.get<string>('cidr_list');
-  const excludeCidrList = d.get<string>('exclude_cidr_list');
+async function writeRoleFromRequest(req: Request, d: RoleFields): Promise<Response | null> {
+  const name = d.values.role;
+  const keyType = d.values.key_type.toLowerCase();
+  const cidrList = d.values.cidr_list;
+  const excludeCidrList = d.values.exclude_cidr_list;
   parseCidrList(cidrList.split(','), 'cidr_list');
   parseCidrList(excludeCidrList.split(','), 'exclude_cidr_list');
 
   const role: SshRole = {
     key_type: KEY_TYPE_CA,
-    default_user: d.get<string>('default_user'),
-    allowed_users: d.get<string>('allowed_users'),
+    default_user: d.values.default_user,
+    allowed_users: d.values.allowed_users,
     cidr_list: cidrList,
     exclude_cidr_list: excludeCidrList,
-    port: d.get<number>('port') || 22,
-    allowed_domains: d.get<string>('allowed_domains'),
-    ttl: d.get<number>('ttl'),
-    max_ttl: d.get<number>('max_ttl'),
-    allowed_critical_options: d.get<string>('allowed_critical_options'),
-    allowed_extensions: d.get<string>('allowed_extensions'),
-    default_critical_options: optionMap(d.get('default_critical_options'), 'default_critical_options'),
-    default_extensions: optionMap(d.get('default_extensions'), 'default_extensions'),
-    allow_user_certificates: d.get<boolean>('allow_user_certificates'),
-    allow_host_certificates: d.get<boolean>('allow_host_certificates'),
-    allow_bare_domains: d.get<boolean>('allow_bare_domains'),
-    allow_subdomains: d.get<boolean>('allow_subdomains'),
-    allow_user_key_ids: d.get<boolean>('allow_user_key_ids'),
-    key_id_format: d.get<string>('key_id_format'),
-    allowed_user_key_lengths: keyLengths(d.get<Record<string, unknown>>('allowed_user_key_lengths') ?? {}),
-    algorithm_signer: d.get<string>('algorithm_signer') || 'default',
-    not_before_duration: d.get<number>('not_before_duration'),
-    allow_empty_principals: d.get<boolean>('allow_empty_principals'),
+    port: d.values.port || 22,
+    allowed_domains: d.values.allowed_domains,
+    ttl: d.values.ttl,
+    max_ttl: d.values.max_ttl,
+    allowed_critical_options: d.values.allowed_critical_options,
+    allowed_extensions: d.values.allowed_extensions,
+    default_critical_options: optionMap(d.values.default_critical_options, 'default_critical_options'),
+    default_extensions: optionMap(d.values.default_extensions, 'default_extensions'),
+    allow_user_certificates: d.values.allow_user_certificates,
+    allow_host_certificates: d.values.allow_host_certificates,
+    allow_bare_domains: d.values.allow_bare_domains,
+    allow_subdomains: d.values.allow_subdomains,
+    allow_user_key_ids: d.values.allow_user_key_ids,
+    key_id_format: d.values.key_id_format,
+    allowed_user_key_lengths: keyLengths(d.values.allowed_user_key_lengths ?? {}),
+    algorithm_signer: d.values.algorithm_signer || 'default',
+    not_before_duration: d.values.not_before_duration,
+    allow_empty_principals: d.values.allow_empty_principals,
   };
 
   switch (keyType) {
@@ -215,8 +217,8 @@ function keyLengths(map: Record<string, unknown>): Record<string, number[]> {
   return out;
 }
 
-async function readRoleResponse(req: Request, d: FieldData): Promise<Response | null> {
-  const role = await readRole(req.storage, d.get<string>('role'));
+async function readRoleResponse(req: Request, d: RoleFields): Promise<Response | null> {
+  const role = await readRole(req.storage, d.values.role);
   if (!role) return null;
   if (role.key_type === KEY_TYPE_OTP) {
     return {

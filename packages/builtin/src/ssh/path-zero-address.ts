@@ -1,11 +1,13 @@
-import { CofferError, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { commaList, readRole } from './role-entry.js';
 import { deleteZeroAddressRoles, writeZeroAddressRoles, zeroAddressRoles } from './zero-address.js';
 
+const ZERO_ADDRESS_FIELDS = { roles: { type: 'comma-string-slice', description: 'OTP roles that issue passwords for any host address.' } } satisfies Record<string, FieldSchema>;
+
 export function pathZeroAddress(): PathDefinition {
-  return {
+  return definePath({
     pattern: 'config/zeroaddress',
-    fields: { roles: { type: 'comma-string-slice', description: 'OTP roles that issue passwords for any host address.' } },
+    fields: ZERO_ADDRESS_FIELDS,
     operations: {
       read: { callback: readConfig, summary: 'Read the roles that accept any address.' },
       update: { callback: writeConfig, summary: 'Set the roles that accept any address.' },
@@ -23,7 +25,7 @@ An OTP role normally issues passwords only for addresses in its cidr_list.
 Roles listed here accept any address (as a cidr_list of 0.0.0.0/0 would).
 Each role must exist; a write replaces the list.
 `,
-  };
+  });
 }
 
 async function readConfig(req: Request): Promise<Response | null> {
@@ -31,8 +33,8 @@ async function readConfig(req: Request): Promise<Response | null> {
   return roles.length === 0 ? null : { data: { roles } };
 }
 
-async function writeConfig(req: Request, d: FieldData): Promise<Response | null> {
-  const roles = commaList(d.get<string[]>('roles').join(','));
+async function writeConfig(req: Request, d: TypedFieldData<typeof ZERO_ADDRESS_FIELDS>): Promise<Response | null> {
+  const roles = commaList(d.values.roles.join(','));
   if (roles.length === 0) throw new CofferError('invalid_request', 'Missing roles');
   for (const role of roles) {
     if (!(await readRole(req.storage, role))) throw new CofferError('invalid_request', `Role "${role}" does not exist`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CofferError, type FieldData, type FieldSchema, type Request } from '@coffer/sdk';
+import { CofferError, type FieldSchema, type Request, type TypedFieldData } from '@coffer/sdk';
 import { readCaPrivateKey } from './ca-store.js';
 import { signCertificate } from './certificate.js';
 import type { SshContext } from './context.js';
@@ -9,7 +9,7 @@ import { certificateTtl, certificateType, criticalOptions, extensions, keyId, op
 import { SignatureAlgorithmError } from './signature.js';
 
 /** The request fields sign/<role> and issue/<role> share. */
-export const certificateRequestFields: Record<string, FieldSchema> = {
+export const certificateRequestFields = {
   role: { type: 'string', description: 'The CA role whose rules the certificate follows.' },
   cert_type: { type: 'string', default: 'user', description: 'Kind of certificate: "user" or "host".' },
   valid_principals: {
@@ -20,7 +20,7 @@ export const certificateRequestFields: Record<string, FieldSchema> = {
   key_id: { type: 'string', description: 'Key ID of the certificate, when the role allows user key IDs.' },
   critical_options: { type: 'map', description: 'Critical options of the certificate (replace the role\'s defaults).' },
   extensions: { type: 'map', description: 'Extensions of the certificate (replace the role\'s defaults), e.g. {"permit-pty": ""}.' },
-};
+} satisfies Record<string, FieldSchema>;
 
 /** The CA role a request names, or a 400 in Vault's words. */
 export async function caRole(req: Request, roleName: string, unknownMessage: string): Promise<SshRole> {
@@ -38,22 +38,21 @@ export async function caRole(req: Request, roleName: string, unknownMessage: str
 export async function certificateForRole(
   ctx: SshContext,
   req: Request,
-  d: FieldData,
+  d: TypedFieldData<typeof certificateRequestFields>,
   roleName: string,
   role: SshRole,
   subject: SshPublicKey,
 ): Promise<{ signed_key: string; serial_number: string }> {
   try {
-    const id = keyId(role, d.get<string>('key_id'), { displayName: req.displayName, roleName, publicKeyHash: publicKeyHash(subject) });
-    const type = certificateType(role, d.get<string>('cert_type'));
-    const principals = validPrincipals(role, type, d.getOk<string>('valid_principals')[0]);
-    const [ttlRaw, ttlSet] = d.getOk<number>('ttl');
-    const ttl = certificateTtl(role, ttlSet ? ttlRaw : undefined, {
+    const id = keyId(role, d.values.key_id, { displayName: req.displayName, roleName, publicKeyHash: publicKeyHash(subject) });
+    const type = certificateType(role, d.values.cert_type);
+    const principals = validPrincipals(role, type, d.has('valid_principals') ? d.values.valid_principals : undefined);
+    const ttl = certificateTtl(role, d.has('ttl') ? d.values.ttl : undefined, {
       defaultTtl: await ctx.system.defaultLeaseTtl(),
       maxTtl: await ctx.system.maxLeaseTtl(),
     });
-    const options = criticalOptions(role, optionMap(d.get('critical_options'), 'critical_options'));
-    const exts = extensions(role, optionMap(d.get('extensions'), 'extensions'));
+    const options = criticalOptions(role, optionMap(d.values.critical_options, 'critical_options'));
+    const exts = extensions(role, optionMap(d.values.extensions, 'extensions'));
 
     const ca = await readCaPrivateKey(req.storage);
     const now = Math.floor(ctx.now() / 1000);

@@ -5,7 +5,7 @@ export function deprecationText(replacement: string): string {
   return `Deprecated: use "${replacement}" instead. When both are given, "${replacement}" wins.`;
 }
 
-export function legacyFieldSchema(type: FieldType, replacement: string): FieldSchema {
+export function legacyFieldSchema<T extends FieldType>(type: T, replacement: string): FieldSchema & { type: T } {
   return { type, description: deprecationText(replacement), deprecated: true };
 }
 
@@ -17,6 +17,7 @@ export function legacyFieldSchema(type: FieldType, replacement: string): FieldSc
  *   mirrors it if it was sent too, else it is cleared, so reads stop
  *   reporting a stale legacy value.
  * Returns the values to store for the old and the new field.
+ * The field names are parameters, hence getOk by name.
  */
 export function upgradeLegacyValue<T>(
   d: FieldData,

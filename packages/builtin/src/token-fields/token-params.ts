@@ -53,7 +53,7 @@ export function withTokenDefaults(stored: Partial<TokenParams> | undefined): Tok
 const group = 'Tokens';
 
 /** Field schemas for the token settings, to merge into a path's fields. */
-export function tokenFieldSchemas(): Record<string, FieldSchema> {
+export function tokenFieldSchemas() {
   return {
     token_bound_cidrs: {
       type: 'comma-string-slice',
@@ -104,12 +104,14 @@ export function tokenFieldSchemas(): Record<string, FieldSchema> {
       description: 'The initial TTL of issued tokens, also used at renewal. 0 means the mount\'s default.',
       displayAttrs: { name: "Generated Token's Initial TTL", group },
     },
-  };
+  } satisfies Record<string, FieldSchema>;
 }
 
 /**
  * Apply the token fields the client sent on top of `current` and check the
- * combination. Fields not sent keep their current value.
+ * combination. Fields not sent keep their current value. Takes plain
+ * FieldData (getOk by name): its callers' paths each declare other fields
+ * around the token ones, and approle passes a rebuilt FieldData.
  */
 export function parseTokenFields<T extends TokenParams>(current: T, d: FieldData): T {
   const next: T = { ...current };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CofferError, genericNameWithAtRegex, listResponse, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, genericNameWithAtRegex, listResponse, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import QRCode from 'qrcode';
 import { Secret } from 'otpauth';
 import { normalizeBase32 } from './codes.js';
@@ -19,7 +19,7 @@ export function pathKeys(ctx: TotpContext): PathDefinition[] {
       helpSynopsis: 'List the TOTP keys of this mount.',
       helpDescription: 'A LIST returns the names of the keys in "keys".',
     },
-    {
+    definePath({
       pattern: `keys/${genericNameWithAtRegex('name')}`,
       fields: KEY_FIELDS,
       operations: {
@@ -27,7 +27,7 @@ export function pathKeys(ctx: TotpContext): PathDefinition[] {
         read: { callback: readKeyResponse, summary: 'Read a key\'s settings (never its secret).' },
         delete: {
           callback: async (req, d) => {
-            const name = d.get<string>('name');
+            const name = d.values.name;
             await deleteKey(req.storage, name);
             ctx.usedCodes.forget(name);
             return null;
@@ -44,11 +44,11 @@ required. Otherwise the key comes from another provider: a "url"
 (otpauth://totp/...) or a base32 "key", and Coffer then only makes codes
 (code/<name>) for it. A read returns the settings, never the secret.
 `,
-    },
+    }),
   ];
 }
 
-const KEY_FIELDS: PathDefinition['fields'] = {
+const KEY_FIELDS = {
   name: { type: 'string', description: 'Name of the key.' },
   generate: { type: 'bool', default: false, description: 'Generate the key in Coffer (true) or take it from another service (false).' },
   exported: {
@@ -66,21 +66,23 @@ const KEY_FIELDS: PathDefinition['fields'] = {
   digits: { type: 'int', default: 6, description: 'Digits of a code: 6 or 8.' },
   skew: { type: 'int', default: 1, description: 'Periods before and after the current one that validation accepts: 0 or 1.' },
   qr_size: { type: 'int', default: 200, description: 'Pixel size of the square QR code (at most 4096); 0 returns no QR code.' },
-};
+} satisfies Record<string, FieldSchema>;
 
-async function createKey(ctx: TotpContext, req: Request, d: FieldData): Promise<Response | null> {
-  const name = d.get<string>('name');
-  const generate = d.get<boolean>('generate');
-  let keyText = d.get<string>('key');
-  let issuer = d.get<string>('issuer');
-  let accountName = d.get<string>('account_name');
-  let period: number = d.get<number>('period');
-  let digits: number = d.get<number>('digits');
-  let algorithm = d.get<string>('algorithm');
-  const skew = d.get<number>('skew');
-  const qrSize = d.get<number>('qr_size');
-  const keySize = d.get<number>('key_size');
-  const inputUrl = d.get<string>('url');
+type KeyFields = TypedFieldData<typeof KEY_FIELDS>;
+
+async function createKey(ctx: TotpContext, req: Request, d: KeyFields): Promise<Response | null> {
+  const name = d.values.name;
+  const generate = d.values.generate;
+  let keyText = d.values.key;
+  let issuer = d.values.issuer;
+  let accountName = d.values.account_name;
+  let period: number = d.values.period;
+  let digits: number = d.values.digits;
+  let algorithm = d.values.algorithm;
+  const skew = d.values.skew;
+  const qrSize = d.values.qr_size;
+  const keySize = d.values.key_size;
+  const inputUrl = d.values.url;
 
   if (generate) {
     if (keyText !== '') throw invalid('a key should not be passed if generate is true');
@@ -119,7 +121,7 @@ async function createKey(ctx: TotpContext, req: Request, d: FieldData): Promise<
     if (accountName === '') throw invalid('the account_name value is required for generated keys');
     if (issuer === '') throw invalid('the issuer value is required for generated keys');
     entry = { key: new Secret({ buffer: Uint8Array.from(randomBytes(keySize)).buffer }).base32.replace(/=+$/, ''), ...settings };
-    if (d.get<boolean>('exported')) {
+    if (d.values.exported) {
       const url = keyUrl(entry);
       const data: Record<string, unknown> = { url };
       if (qrSize > 0) data['barcode'] = (await QRCode.toBuffer(url, { type: 'png', width: qrSize, errorCorrectionLevel: 'M' })).toString('base64');
@@ -137,8 +139,8 @@ async function createKey(ctx: TotpContext, req: Request, d: FieldData): Promise<
   return response;
 }
 
-async function readKeyResponse(req: Request, d: FieldData): Promise<Response | null> {
-  const key = await readKey(req.storage, d.get<string>('name'));
+async function readKeyResponse(req: Request, d: KeyFields): Promise<Response | null> {
+  const key = await readKey(req.storage, d.values.name);
   if (!key) return null;
   return { data: { issuer: key.issuer, account_name: key.account_name, period: key.period, algorithm: key.algorithm, digits: key.digits } };
 }

@@ -1,4 +1,5 @@
-import { CofferError, invalidRequest, isCofferError, type FieldData, type Response } from '@coffer/sdk';
+import { CofferError, invalidRequest, isCofferError, type Response, type TypedFieldData } from '@coffer/sdk';
+import { batchInputField } from './fields.js';
 
 export type BatchItem = Record<string, unknown>;
 export type BatchResult = Record<string, unknown> & { error?: string };
@@ -7,10 +8,10 @@ export type BatchResult = Record<string, unknown> & { error?: string };
  * The items of a request: "batch_input" when sent, else one item made of
  * the request's own fields. Items must be JSON objects.
  */
-export function batchItems(d: FieldData, single: BatchItem): { items: BatchItem[]; batch: boolean } {
-  const [input, sent] = d.getOk<unknown[]>('batch_input');
-  if (!sent) return { items: [single], batch: false };
-  if (!input || input.length === 0) throw invalidRequest('missing batch input to process');
+export function batchItems(d: TypedFieldData<{ batch_input: typeof batchInputField }>, single: BatchItem): { items: BatchItem[]; batch: boolean } {
+  if (!d.has('batch_input')) return { items: [single], batch: false };
+  const input = d.values.batch_input;
+  if (input.length === 0) throw invalidRequest('missing batch input to process');
   const items = input.map((item) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalidRequest('batch_input items must be JSON objects');
     return item as BatchItem;

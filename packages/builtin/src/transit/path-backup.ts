@@ -1,12 +1,14 @@
-import { invalidRequest, notFound, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { definePath, type FieldSchema, invalidRequest, notFound, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import type { TransitContext } from './context.js';
 import { NAME, nameField } from './fields.js';
 import { toVaultBackup } from './vault-backup.js';
 
+const BACKUP_FIELDS = { name: nameField } satisfies Record<string, FieldSchema>;
+
 export function pathBackup(ctx: TransitContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `backup/${NAME}`,
-    fields: { name: nameField },
+    fields: BACKUP_FIELDS,
     operations: {
       read: { callback: (req, d) => backupHandler(ctx, req, d), summary: 'Back up a named key in plaintext.' },
     },
@@ -17,11 +19,11 @@ The backup is Vault's format (base64 of the key's JSON with every version),
 so it restores into Vault as well as into Coffer. It holds the key material
 in plaintext: keep it as secret as the key.
 `,
-  };
+  });
 }
 
-async function backupHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
-  return ctx.keys.update(req.storage, d.get<string>('name'), async (policy) => {
+async function backupHandler(ctx: TransitContext, req: Request, d: TypedFieldData<typeof BACKUP_FIELDS>): Promise<Response> {
+  return ctx.keys.update(req.storage, d.values.name, async (policy) => {
     if (!policy) throw notFound();
     if (!policy.exportable) throw invalidRequest('exporting is disallowed on the policy');
     if (!policy.allow_plaintext_backup) throw invalidRequest('plaintext backup is disallowed on the policy');

@@ -1,21 +1,23 @@
-import { invalidRequest, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { definePath, type FieldSchema, invalidRequest, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { batchItems, batchResponse, itemString, runItems } from './batch.js';
 import { requireKey, type TransitContext } from './context.js';
 import { decrypt } from './encryption.js';
 import { batchInputField, ciphertextNonceField, contextField, NAME, nameField, optionalBase64, partialFailureField } from './fields.js';
 
+const DECRYPT_FIELDS = {
+  name: nameField,
+  ciphertext: { type: 'string', description: 'The "vault:v<N>:..." ciphertext to decrypt.' },
+  context: contextField,
+  nonce: ciphertextNonceField,
+  associated_data: { type: 'string', description: 'Base64-encoded associated data given at encryption (AEAD key types only).' },
+  batch_input: batchInputField,
+  partial_failure_response_code: partialFailureField,
+} satisfies Record<string, FieldSchema>;
+
 export function pathDecrypt(ctx: TransitContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `decrypt/${NAME}`,
-    fields: {
-      name: nameField,
-      ciphertext: { type: 'string', description: 'The "vault:v<N>:..." ciphertext to decrypt.' },
-      context: contextField,
-      nonce: ciphertextNonceField,
-      associated_data: { type: 'string', description: 'Base64-encoded associated data given at encryption (AEAD key types only).' },
-      batch_input: batchInputField,
-      partial_failure_response_code: partialFailureField,
-    },
+    fields: DECRYPT_FIELDS,
     operations: {
       update: { callback: (req, d) => decryptHandler(ctx, req, d), summary: 'Decrypt a ciphertext (or a batch).' },
     },
@@ -25,17 +27,17 @@ The ciphertext's version must exist and be at least the key's
 min_decryption_version. A ciphertext made with another key, altered, or with
 the wrong context or associated data fails authentication (400).
 `,
-  };
+  });
 }
 
-async function decryptHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
+async function decryptHandler(ctx: TransitContext, req: Request, d: TypedFieldData<typeof DECRYPT_FIELDS>): Promise<Response> {
   const { items, batch } = batchItems(d, {
-    ciphertext: d.get('ciphertext'),
-    context: d.get('context'),
-    associated_data: d.get('associated_data'),
+    ciphertext: d.values.ciphertext,
+    context: d.values.context,
+    associated_data: d.values.associated_data,
   });
-  if (!batch && !d.getOk('ciphertext')[1]) throw invalidRequest('missing ciphertext to decrypt');
-  const policy = await requireKey(ctx, req.storage, d.get<string>('name'));
+  if (!batch && !d.has('ciphertext')) throw invalidRequest('missing ciphertext to decrypt');
+  const policy = await requireKey(ctx, req.storage, d.values.name);
   const results = await runItems(items, (item) => {
     const { plaintext } = decrypt(policy, {
       ciphertext: itemString(item, 'ciphertext'),
@@ -44,5 +46,5 @@ async function decryptHandler(ctx: TransitContext, req: Request, d: FieldData): 
     });
     return { plaintext: plaintext.toString('base64') };
   });
-  return batchResponse(results, batch, d.get<number>('partial_failure_response_code'));
+  return batchResponse(results, batch, d.values.partial_failure_response_code);
 }

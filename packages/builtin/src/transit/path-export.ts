@@ -1,4 +1,4 @@
-import { invalidRequest, notFound, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { definePath, type FieldSchema, invalidRequest, notFound, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import type { TransitContext } from './context.js';
 import { NAME, nameField } from './fields.js';
 import { privateKeyOf } from './key-material.js';
@@ -8,14 +8,16 @@ import { isAsymmetric, TRAITS } from './key-types.js';
 const EXPORT_TYPES = ['encryption-key', 'signing-key', 'hmac-key', 'public-key'] as const;
 type ExportType = (typeof EXPORT_TYPES)[number];
 
+const EXPORT_FIELDS = {
+  name: nameField,
+  type: { type: 'string', description: `What to export: ${EXPORT_TYPES.join(', ')}.` },
+  version: { type: 'string', description: 'A version number or "latest"; absent exports every version.' },
+} satisfies Record<string, FieldSchema>;
+
 export function pathExport(ctx: TransitContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `export/(?<type>[^/]+)/${NAME}(?:/(?<version>[^/]+))?`,
-    fields: {
-      name: nameField,
-      type: { type: 'string', description: `What to export: ${EXPORT_TYPES.join(', ')}.` },
-      version: { type: 'string', description: 'A version number or "latest"; absent exports every version.' },
-    },
+    fields: EXPORT_FIELDS,
     operations: {
       read: { callback: (req, d) => exportHandler(ctx, req, d), summary: 'Export key material of a named key.' },
     },
@@ -26,19 +28,20 @@ Symmetric keys and HMAC keys come base64-encoded, ed25519 private keys as
 Vault's 64-byte form in base64, ECDSA private keys as SEC 1 PEM and RSA
 private keys as PKCS#1 PEM. public-key is allowed for any asymmetric key.
 `,
-  };
+  });
 }
 
-async function exportHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
-  const exportType = d.get<string>('type');
+async function exportHandler(ctx: TransitContext, req: Request, d: TypedFieldData<typeof EXPORT_FIELDS>): Promise<Response> {
+  const exportType = d.values.type;
   if (!(EXPORT_TYPES as readonly string[]).includes(exportType)) throw invalidRequest(`invalid export type: ${exportType}`);
-  const policy = await ctx.keys.get(req.storage, d.get<string>('name'));
+  const policy = await ctx.keys.get(req.storage, d.values.name);
   if (!policy) throw notFound();
   checkExportable(policy, exportType as ExportType);
   const keys: Record<string, string> = {};
-  const [versionText, versionSent] = d.getOk<string>('version');
+  const versionSent = d.has('version');
+  const versionText = d.values.version;
   if (versionSent && versionText !== '') {
-    const version = versionText === 'latest' ? policy.latest_version : parseVersion(versionText!);
+    const version = versionText === 'latest' ? policy.latest_version : parseVersion(versionText);
     const entry = policy.keys[String(version)];
     if (!entry) throw invalidRequest('version does not exist or cannot be found');
     keys[String(version)] = exportedValue(policy, entry, exportType as ExportType);

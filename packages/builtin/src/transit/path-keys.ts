@@ -1,10 +1,22 @@
-import { invalidRequest, listResponse, notFound, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { definePath, type FieldSchema, invalidRequest, listResponse, notFound, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import type { TransitContext } from './context.js';
 import { contextField, NAME, nameField, optionalBase64 } from './fields.js';
 import { generateMaterial } from './key-material.js';
 import { appendVersion, emptyPolicy } from './key-ring.js';
 import { HMAC_MAX_KEY_BYTES, HMAC_MIN_KEY_BYTES, isKeyType, KEY_TYPES, TRAITS, type KeyType } from './key-types.js';
 import { keyView } from './key-view.js';
+
+const KEYS_FIELDS = {
+  name: nameField,
+  type: { type: 'string', default: 'aes256-gcm96', description: `Type of the key: one of ${KEY_TYPES.join(', ')}.` },
+  derived: { type: 'bool', description: 'Derive a key per request from a "context" (HKDF-SHA256); the key itself is never used directly.' },
+  convergent_encryption: { type: 'bool', description: 'Equal plaintexts under the same context give equal ciphertexts; requires derived.' },
+  exportable: { type: 'bool', description: 'Allow the key material to be exported; cannot be undone.' },
+  allow_plaintext_backup: { type: 'bool', description: 'Allow a plaintext backup of the key; cannot be undone.' },
+  auto_rotate_period: { type: 'duration', default: 0, description: 'Rotate the key automatically this long after its latest version was created; 0 disables, else at least 1h.' },
+  key_size: { type: 'int', default: 0, description: 'Size in bytes of an hmac key (32 to 512); only for type hmac.' },
+  context: { ...contextField, description: 'On read of a derived ed25519 key: the base64 context whose public key to show.' },
+} satisfies Record<string, FieldSchema>;
 
 /** Automatic rotation is off (0) or at least hourly, as in Vault. */
 export function checkAutoRotatePeriod(seconds: number): void {
@@ -29,20 +41,10 @@ export function pathKeysList(ctx: TransitContext): PathDefinition {
 }
 
 export function pathKeys(ctx: TransitContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `keys/${NAME}`,
-    fields: {
-      name: nameField,
-      type: { type: 'string', default: 'aes256-gcm96', description: `Type of the key: one of ${KEY_TYPES.join(', ')}.` },
-      derived: { type: 'bool', description: 'Derive a key per request from a "context" (HKDF-SHA256); the key itself is never used directly.' },
-      convergent_encryption: { type: 'bool', description: 'Equal plaintexts under the same context give equal ciphertexts; requires derived.' },
-      exportable: { type: 'bool', description: 'Allow the key material to be exported; cannot be undone.' },
-      allow_plaintext_backup: { type: 'bool', description: 'Allow a plaintext backup of the key; cannot be undone.' },
-      auto_rotate_period: { type: 'duration', default: 0, description: 'Rotate the key automatically this long after its latest version was created; 0 disables, else at least 1h.' },
-      key_size: { type: 'int', default: 0, description: 'Size in bytes of an hmac key (32 to 512); only for type hmac.' },
-      context: { ...contextField, description: 'On read of a derived ed25519 key: the base64 context whose public key to show.' },
-    },
-    existenceCheck: async (req, d) => (await ctx.keys.get(req.storage, d.get<string>('name'))) !== null,
+    fields: KEYS_FIELDS,
+    existenceCheck: async (req, d) => (await ctx.keys.get(req.storage, d.values.name)) !== null,
     operations: {
       create: { callback: (req, d) => createKey(ctx, req, d), summary: 'Create a key.' },
       update: { callback: (req, d) => createKey(ctx, req, d), summary: 'Create a key (an existing key is left unchanged and returned).' },
@@ -58,16 +60,16 @@ asymmetric one; key material is never returned here (see export/). A delete
 removes the key and all its versions, and is refused unless deletion_allowed
 was set through keys/:name/config.
 `,
-  };
+  });
 }
 
-async function createKey(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
-  const name = d.get<string>('name');
-  const type = parseKeyType(d.get<string>('type'));
-  const derived = d.get<boolean>('derived');
-  const convergent = d.get<boolean>('convergent_encryption');
-  const keySize = d.get<number>('key_size');
-  const autoRotatePeriod = d.get<number>('auto_rotate_period');
+async function createKey(ctx: TransitContext, req: Request, d: TypedFieldData<typeof KEYS_FIELDS>): Promise<Response> {
+  const name = d.values.name;
+  const type = parseKeyType(d.values.type);
+  const derived = d.values.derived;
+  const convergent = d.values.convergent_encryption;
+  const keySize = d.values.key_size;
+  const autoRotatePeriod = d.values.auto_rotate_period;
   if (convergent && !derived) throw invalidRequest('convergent encryption requires derivation to be enabled');
   if (derived && !TRAITS[type].derivation) throw invalidRequest(`key derivation and convergent encryption not supported for keys of type ${type}`);
   if (convergent && !TRAITS[type].encryption) throw invalidRequest(`convergent encryption not supported for keys of type ${type}`);
@@ -84,8 +86,8 @@ async function createKey(ctx: TransitContext, req: Request, d: FieldData): Promi
       type,
       derived,
       convergent,
-      exportable: d.get<boolean>('exportable'),
-      allowPlaintextBackup: d.get<boolean>('allow_plaintext_backup'),
+      exportable: d.values.exportable,
+      allowPlaintextBackup: d.values.allow_plaintext_backup,
       autoRotatePeriod,
       keySize: keySize || undefined,
     });
@@ -94,14 +96,14 @@ async function createKey(ctx: TransitContext, req: Request, d: FieldData): Promi
   });
 }
 
-async function readKey(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
-  const policy = await ctx.keys.get(req.storage, d.get<string>('name'));
+async function readKey(ctx: TransitContext, req: Request, d: TypedFieldData<typeof KEYS_FIELDS>): Promise<Response> {
+  const policy = await ctx.keys.get(req.storage, d.values.name);
   if (!policy) throw notFound();
-  return { data: keyView(policy, optionalBase64(d.get<string>('context'), 'context')) };
+  return { data: keyView(policy, optionalBase64(d.values.context, 'context')) };
 }
 
-async function deleteKey(ctx: TransitContext, req: Request, d: FieldData): Promise<null> {
-  const name = d.get<string>('name');
+async function deleteKey(ctx: TransitContext, req: Request, d: TypedFieldData<typeof KEYS_FIELDS>): Promise<null> {
+  const name = d.values.name;
   await ctx.keys.update(req.storage, name, async (current) => {
     if (!current) throw invalidRequest(`error deleting policy ${name}: could not delete key; not found`);
     if (!current.deletion_allowed) throw invalidRequest(`error deleting policy ${name}: deletion is not allowed for this policy`);

@@ -1,18 +1,20 @@
-import { invalidRequest, isCofferError, type FieldData, type PathDefinition, type Request } from '@coffer/sdk';
+import { definePath, type FieldSchema, invalidRequest, isCofferError, type PathDefinition, type Request, type TypedFieldData } from '@coffer/sdk';
 import type { TransitContext } from './context.js';
 import { NAME } from './fields.js';
 import type { KeyPolicy } from './key-policy.js';
 import { fromVaultBackup } from './vault-backup.js';
 import { strictBase64 } from './versioned-value.js';
 
+const RESTORE_FIELDS = {
+  name: { type: 'string', description: 'Name to restore the key under; defaults to the name in the backup.' },
+  backup: { type: 'string', required: true, description: 'The backup returned by backup/:name.' },
+  force: { type: 'bool', description: 'Overwrite an existing key of the same name.' },
+} satisfies Record<string, FieldSchema>;
+
 export function pathRestore(ctx: TransitContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `restore(?:/${NAME})?`,
-    fields: {
-      name: { type: 'string', description: 'Name to restore the key under; defaults to the name in the backup.' },
-      backup: { type: 'string', required: true, description: 'The backup returned by backup/:name.' },
-      force: { type: 'bool', description: 'Overwrite an existing key of the same name.' },
-    },
+    fields: RESTORE_FIELDS,
     operations: {
       update: { callback: (req, d) => restoreHandler(ctx, req, d), summary: 'Restore a key from a backup.' },
     },
@@ -22,7 +24,7 @@ Recreates the key in the backup (Coffer's or Vault's: they share a format)
 with all its versions and settings, under its own name or the one in the
 path. An existing key is replaced only with force=true.
 `,
-  };
+  });
 }
 
 function parseBackup(text: string): KeyPolicy {
@@ -37,13 +39,13 @@ function parseBackup(text: string): KeyPolicy {
   }
 }
 
-async function restoreHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<null> {
-  const policy = parseBackup(d.get<string>('backup'));
-  const name = d.get<string>('name') || policy.name;
+async function restoreHandler(ctx: TransitContext, req: Request, d: TypedFieldData<typeof RESTORE_FIELDS>): Promise<null> {
+  const policy = parseBackup(d.values.backup);
+  const name = d.values.name || policy.name;
   // A name from inside the backup has not been through the path pattern yet.
   if (!new RegExp(`^${NAME}$`).test(name)) throw invalidRequest(`invalid key name "${name}"`);
   await ctx.keys.update(req.storage, name, async (current) => {
-    if (current && !d.get<boolean>('force')) throw invalidRequest(`key "${name}" already exists`);
+    if (current && !d.values.force) throw invalidRequest(`key "${name}" already exists`);
     policy.name = name;
     policy.restore_info = { time: ctx.now().toISOString(), version: policy.latest_version };
     await ctx.keys.put(req.storage, policy);

@@ -1,4 +1,4 @@
-import { invalidRequest, type FieldData, type FieldSchema, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { definePath, type FieldSchema, invalidRequest, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { batchItems, batchResponse, itemInt, itemString, runItems, type BatchItem } from './batch.js';
 import { requireKey, type TransitContext } from './context.js';
 import { batchInputField, contextField, keyVersionField, NAME, nameField, optionalBase64 } from './fields.js';
@@ -10,7 +10,7 @@ import { signInput, verifySignature, type Marshaling, type SaltLength, type Sign
 import { decodeBase64 } from './versioned-value.js';
 
 /** Fields shared by sign/ and verify/. */
-const signatureFields: Record<string, FieldSchema> = {
+const signatureFields = {
   name: nameField,
   urlalgorithm: { type: 'string', description: 'Hash algorithm, given in the path.' },
   hash_algorithm: { type: 'string', default: 'sha2-256', description: `Hash algorithm for ECDSA and RSA: ${HASH_ALGORITHMS.join(', ')}, or none (RSA PKCS#1 v1.5 over a prehashed input).` },
@@ -22,12 +22,20 @@ const signatureFields: Record<string, FieldSchema> = {
   marshaling_algorithm: { type: 'string', default: 'asn1', description: 'Signature encoding: asn1 (DER for ECDSA, standard base64) or jws (r||s for ECDSA, base64url).' },
   salt_length: { type: 'string', default: 'auto', description: 'RSA-PSS salt length: auto, hash, or a number of bytes.' },
   batch_input: batchInputField,
-};
+} satisfies Record<string, FieldSchema>;
+
+const SIGN_FIELDS = { ...signatureFields, key_version: keyVersionField } satisfies Record<string, FieldSchema>;
+
+const VERIFY_FIELDS = {
+  ...signatureFields,
+  signature: { type: 'string', description: 'The "vault:v<N>:..." signature to check.' },
+  hmac: { type: 'string', description: 'The "vault:v<N>:..." HMAC to check, instead of a signature.' },
+} satisfies Record<string, FieldSchema>;
 
 export function pathSign(ctx: TransitContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `sign/${NAME}(?:/(?<urlalgorithm>[^/]+))?`,
-    fields: { ...signatureFields, key_version: keyVersionField },
+    fields: SIGN_FIELDS,
     operations: {
       update: { callback: (req, d) => signHandler(ctx, req, d), summary: 'Sign data with a named key.' },
     },
@@ -38,17 +46,13 @@ key is returned). ECDSA and RSA sign the hash_algorithm digest of the input,
 or the input as given when prehashed. RSA uses PSS (salt_length) or
 PKCS#1 v1.5. The answer is "vault:v<N>:<signature>".
 `,
-  };
+  });
 }
 
 export function pathVerify(ctx: TransitContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `verify/${NAME}(?:/(?<urlalgorithm>[^/]+))?`,
-    fields: {
-      ...signatureFields,
-      signature: { type: 'string', description: 'The "vault:v<N>:..." signature to check.' },
-      hmac: { type: 'string', description: 'The "vault:v<N>:..." HMAC to check, instead of a signature.' },
-    },
+    fields: VERIFY_FIELDS,
     operations: {
       update: { callback: (req, d) => verifyHandler(ctx, req, d), summary: 'Verify a signature or HMAC.' },
     },
@@ -59,19 +63,19 @@ given; the fields of sign/ (or hmac/, whose "algorithm" is hash_algorithm
 here) must match those used to produce it. Versions below
 min_decryption_version are refused.
 `,
-  };
+  });
 }
 
 /** The hash algorithm: from the path, else hash_algorithm, else the deprecated "algorithm". */
-function hashAlgorithmOf(d: FieldData): string {
-  const algorithm = d.get<string>('urlalgorithm') || d.get<string>('hash_algorithm') || d.get<string>('algorithm');
+function hashAlgorithmOf(d: TypedFieldData<typeof signatureFields>): string {
+  const algorithm = d.values.urlalgorithm || d.values.hash_algorithm || d.values.algorithm;
   if (algorithm !== 'none' && !HASH_ALGORITHMS.includes(algorithm)) throw invalidRequest(`invalid hash algorithm "${algorithm}"`);
   return algorithm;
 }
 
 /** The named key, which must be able to sign (or verify). */
-async function signingKey(ctx: TransitContext, req: Request, d: FieldData, action: 'signing' | 'verification'): Promise<KeyPolicy> {
-  const policy = await requireKey(ctx, req.storage, d.get<string>('name'));
+async function signingKey(ctx: TransitContext, req: Request, d: TypedFieldData<typeof signatureFields>, action: 'signing' | 'verification'): Promise<KeyPolicy> {
+  const policy = await requireKey(ctx, req.storage, d.values.name);
   if (!TRAITS[policy.type].signing) throw invalidRequest(`key type ${policy.type} does not support ${action}`);
   return policy;
 }
@@ -88,38 +92,38 @@ function parseMarshaling(value: string): Marshaling {
 }
 
 /** Options of one item: the item's fields, falling back to the request's. */
-function itemOptions(policy: KeyPolicy, d: FieldData, item: BatchItem): SignatureOptions {
+function itemOptions(policy: KeyPolicy, d: TypedFieldData<typeof signatureFields>, item: BatchItem): SignatureOptions {
   return {
     input: decodeBase64(itemString(item, 'input'), 'unable to decode input as base64'),
     context: optionalBase64(item['context'], 'context'),
     hashAlgorithm: hashAlgorithmOf(d),
     // ed25519 signs the message itself; prehashing means nothing to it.
-    prehashed: d.get<boolean>('prehashed') && TRAITS[policy.type].hashesSignatureInput,
-    signatureAlgorithm: d.get<string>('signature_algorithm'),
-    marshaling: parseMarshaling(d.get<string>('marshaling_algorithm')),
-    saltLength: parseSaltLength(d.get<string>('salt_length')),
+    prehashed: d.values.prehashed && TRAITS[policy.type].hashesSignatureInput,
+    signatureAlgorithm: d.values.signature_algorithm,
+    marshaling: parseMarshaling(d.values.marshaling_algorithm),
+    saltLength: parseSaltLength(d.values.salt_length),
   };
 }
 
-async function signHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
+async function signHandler(ctx: TransitContext, req: Request, d: TypedFieldData<typeof SIGN_FIELDS>): Promise<Response> {
   hashAlgorithmOf(d);
-  parseMarshaling(d.get<string>('marshaling_algorithm'));
+  parseMarshaling(d.values.marshaling_algorithm);
   const policy = await signingKey(ctx, req, d, 'signing');
   // A missing input signs the empty string, as in Vault.
-  const { items, batch } = batchItems(d, { input: d.get('input'), context: d.get('context'), key_version: d.get('key_version') });
+  const { items, batch } = batchItems(d, { input: d.values.input, context: d.values.context, key_version: d.values.key_version });
   const results = await runItems(items, (item) => {
-    const result = signInput(policy, itemInt(item, 'key_version') || d.get<number>('key_version'), itemOptions(policy, d, item));
+    const result = signInput(policy, itemInt(item, 'key_version') || d.values.key_version, itemOptions(policy, d, item));
     return { signature: result.signature, key_version: result.version, ...(result.publicKey ? { public_key: result.publicKey } : {}) };
   });
   return batchResponse(results, batch);
 }
 
-async function verifyHandler(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
-  const { items, batch } = batchItems(d, { input: d.get('input'), context: d.get('context'), signature: d.getOk('signature')[0], hmac: d.getOk('hmac')[0] });
+async function verifyHandler(ctx: TransitContext, req: Request, d: TypedFieldData<typeof VERIFY_FIELDS>): Promise<Response> {
+  const { items, batch } = batchItems(d, { input: d.values.input, context: d.values.context, signature: d.has('signature') ? d.values.signature : undefined, hmac: d.has('hmac') ? d.values.hmac : undefined });
   const kind = verificationKind(items, batch);
   hashAlgorithmOf(d);
-  parseMarshaling(d.get<string>('marshaling_algorithm'));
-  const policy = kind === 'hmac' ? await requireKey(ctx, req.storage, d.get<string>('name')) : await signingKey(ctx, req, d, 'verification');
+  parseMarshaling(d.values.marshaling_algorithm);
+  const policy = kind === 'hmac' ? await requireKey(ctx, req.storage, d.values.name) : await signingKey(ctx, req, d, 'verification');
   const results = await runItems(items, (item) => {
     if (kind === 'hmac') {
       const input = decodeBase64(itemString(item, 'input'), 'unable to decode input as base64');

@@ -1,15 +1,17 @@
-import { invalidRequest, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { definePath, type FieldSchema, invalidRequest, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import type { TransitContext } from './context.js';
 import { NAME, nameField } from './fields.js';
 import { keyView } from './key-view.js';
 
+const TRIM_FIELDS = {
+  name: nameField,
+  min_available_version: { type: 'int', required: true, description: 'Versions older than this are deleted for good.' },
+} satisfies Record<string, FieldSchema>;
+
 export function pathTrim(ctx: TransitContext): PathDefinition {
-  return {
+  return definePath({
     pattern: `keys/${NAME}/trim`,
-    fields: {
-      name: nameField,
-      min_available_version: { type: 'int', required: true, description: 'Versions older than this are deleted for good.' },
-    },
+    fields: TRIM_FIELDS,
     operations: {
       update: { callback: (req, d) => trimKey(ctx, req, d), summary: 'Delete the key\'s versions older than min_available_version.' },
     },
@@ -19,12 +21,12 @@ Deletes every version below min_available_version. It may not exceed
 min_decryption_version nor min_encryption_version (when set): ciphertexts of
 deleted versions can never be decrypted again.
 `,
-  };
+  });
 }
 
-async function trimKey(ctx: TransitContext, req: Request, d: FieldData): Promise<Response> {
-  const minAvailable = d.get<number>('min_available_version');
-  return ctx.keys.update(req.storage, d.get<string>('name'), async (policy) => {
+async function trimKey(ctx: TransitContext, req: Request, d: TypedFieldData<typeof TRIM_FIELDS>): Promise<Response> {
+  const minAvailable = d.values.min_available_version;
+  return ctx.keys.update(req.storage, d.values.name, async (policy) => {
     if (!policy) throw invalidRequest('invalid key name');
     if (minAvailable <= 0) throw invalidRequest('minimum available version should be positive');
     if (minAvailable < policy.min_available_version) throw invalidRequest('minimum available version cannot be decremented');

@@ -17,14 +17,12 @@ export function pathUserPolicies(): PathDefinition {
           const username = d.values.username;
           const user = await readUser(req.storage, username);
           if (!user) throw new CofferError('invalid_request', 'username does not exist');
-          // The token fields' schemas are shared and built at run time: read them with get().
-          const [tokenPolicies, hasTokenPolicies] = d.getOk<string[]>('token_policies');
-          const [legacy, hasLegacy] = d.getOk<string[]>('policies');
-          if (hasTokenPolicies) {
-            user.token_policies = sanitizePolicies(tokenPolicies ?? []);
+          const hasLegacy = d.has('policies');
+          if (d.has('token_policies')) {
+            user.token_policies = sanitizePolicies(d.values.token_policies);
             user.policies = hasLegacy ? [...user.token_policies] : [];
           } else if (hasLegacy) {
-            user.policies = sanitizePolicies(legacy ?? []);
+            user.policies = sanitizePolicies(d.values.policies);
             user.token_policies = [...user.policies];
           }
           await writeUser(req.storage, username, user);

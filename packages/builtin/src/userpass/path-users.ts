@@ -1,4 +1,4 @@
-import { CofferError, genericNameRegex, listResponse, type FieldData, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, type FieldSchema, genericNameRegex, listResponse, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import {
   legacyFieldSchema,
   normalizeCidrList,
@@ -12,6 +12,20 @@ import { usernameField, type UserpassContext } from './context.js';
 import { hashPassword } from './password-hash.js';
 import { deleteUser, listUsers, newUserEntry, readUser, writeUser, type UserEntry } from './user-entry.js';
 
+const USER_FIELDS = {
+  username: usernameField,
+  password: {
+    type: 'string',
+    description: 'Password of the user. Required when the user is created; never returned by a read.',
+    displayAttrs: { sensitive: true },
+  },
+  policies: legacyFieldSchema('comma-string-slice', 'token_policies'),
+  ttl: legacyFieldSchema('duration', 'token_ttl'),
+  max_ttl: legacyFieldSchema('duration', 'token_max_ttl'),
+  bound_cidrs: legacyFieldSchema('comma-string-slice', 'token_bound_cidrs'),
+  ...tokenFieldSchemas(),
+} satisfies Record<string, FieldSchema>;
+
 export function pathUsers(ctx: UserpassContext): PathDefinition[] {
   return [
     {
@@ -23,29 +37,17 @@ export function pathUsers(ctx: UserpassContext): PathDefinition[] {
       helpDescription: 'A LIST on this path returns the names of all users (lower-cased).',
       displayAttrs: { navigation: true, itemType: 'User' },
     },
-    {
+    definePath({
       pattern: `users/${genericNameRegex('username')}`,
-      fields: {
-        username: usernameField,
-        password: {
-          type: 'string',
-          description: 'Password of the user. Required when the user is created; never returned by a read.',
-          displayAttrs: { sensitive: true },
-        },
-        policies: legacyFieldSchema('comma-string-slice', 'token_policies'),
-        ttl: legacyFieldSchema('duration', 'token_ttl'),
-        max_ttl: legacyFieldSchema('duration', 'token_max_ttl'),
-        bound_cidrs: legacyFieldSchema('comma-string-slice', 'token_bound_cidrs'),
-        ...tokenFieldSchemas(),
-      },
-      existenceCheck: async (req, d) => (await readUser(req.storage, d.get<string>('username'))) !== null,
+      fields: USER_FIELDS,
+      existenceCheck: async (req, d) => (await readUser(req.storage, d.values.username)) !== null,
       operations: {
         create: { callback: (req, d) => writeUserFromRequest(ctx, req, d), summary: 'Create a user.' },
         update: { callback: (req, d) => writeUserFromRequest(ctx, req, d), summary: 'Update a user.' },
         read: { callback: readUserResponse, summary: 'Read a user (without its password).' },
         delete: {
           callback: async (req, d) => {
-            await deleteUser(req.storage, d.get<string>('username'));
+            await deleteUser(req.storage, d.values.username);
             return null;
           },
           summary: 'Delete a user.',
@@ -57,13 +59,14 @@ export function pathUsers(ctx: UserpassContext): PathDefinition[] {
         'stored here. A create needs "password"; an update changes only the fields it sends. Deleting a user does ' +
         'not revoke the tokens it already obtained, but they can no longer be renewed.',
       displayAttrs: { action: 'Create', itemType: 'User' },
-    },
+    }),
   ];
 }
 
-async function writeUserFromRequest(ctx: UserpassContext, req: Request, d: FieldData): Promise<Response | null> {
-  const username = d.get<string>('username');
-  const [password, hasPassword] = d.getOk<string>('password');
+async function writeUserFromRequest(ctx: UserpassContext, req: Request, d: TypedFieldData<typeof USER_FIELDS>): Promise<Response | null> {
+  const username = d.values.username;
+  const hasPassword = d.has('password');
+  const password = d.values.password;
   if (req.operation === 'create' && !password) throw new CofferError('invalid_request', 'missing password');
 
   const existing = await readUser(req.storage, username);
@@ -83,8 +86,8 @@ async function writeUserFromRequest(ctx: UserpassContext, req: Request, d: Field
   return null;
 }
 
-async function readUserResponse(req: Request, d: FieldData): Promise<Response | null> {
-  const user = await readUser(req.storage, d.get<string>('username'));
+async function readUserResponse(req: Request, d: TypedFieldData<typeof USER_FIELDS>): Promise<Response | null> {
+  const user = await readUser(req.storage, d.values.username);
   if (!user) return null;
   const data = tokenParamsData(user);
   // The deprecated names are reported only for users that were written with them.
