@@ -1,4 +1,4 @@
-import { CofferError, genericNameRegex, listResponse, type FieldData, type FieldSchema, type PathDefinition, type Request, type Response } from '@coffer/sdk';
+import { CofferError, definePath, genericNameRegex, listResponse, type FieldSchema, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import {
   cleanStringList,
   legacyFieldSchema,
@@ -17,7 +17,7 @@ const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
 
 const constraints = 'Constraints';
-const globList = (description: string): FieldSchema => ({ type: 'comma-string-slice', description, displayAttrs: { group: constraints } });
+const globList = (description: string) => ({ type: 'comma-string-slice' as const, description, displayAttrs: { group: constraints } }) satisfies FieldSchema;
 
 /** The string-list settings of an entry, written as sent (comma-separated or a JSON list). */
 const LIST_FIELDS = [
@@ -32,6 +32,41 @@ const LIST_FIELDS = [
   'ocsp_servers_override',
 ] as const;
 
+/** The fields of certs/:name. */
+const CERT_FIELDS = {
+  name: { type: 'string', description: 'Name of the trusted certificate (case-insensitive).' },
+  certificate: {
+    type: 'string',
+    description: 'The PEM certificate to trust: a CA (clients whose chain leads to it may log in) or a single client certificate.',
+  },
+  display_name: { type: 'string', description: 'Display name of the tokens issued (default: the entry\'s name).' },
+  allowed_names: globList('Deprecated in Vault in favour of the allowed_* lists below: globs; one must match the common name, a DNS SAN or an email SAN.'),
+  allowed_common_names: globList('Globs; one must match the client certificate\'s common name.'),
+  allowed_dns_sans: globList('Globs; one must match a DNS subject alternative name.'),
+  allowed_email_sans: globList('Globs; one must match an email subject alternative name.'),
+  allowed_uri_sans: globList('Globs; one must match a URI subject alternative name.'),
+  allowed_organizational_units: globList('Globs; one must match an organizational unit (OU) of the subject.'),
+  required_extensions: globList('"oid:value" pairs; the certificate must carry each extension, its string value matching the value glob.'),
+  allowed_metadata_extensions: {
+    type: 'comma-string-slice',
+    description: 'OIDs of extensions whose string values are added to the token\'s metadata (key: the OID with "-" for ".").',
+  },
+  ocsp_enabled: { type: 'bool', description: 'Check the client certificate\'s status with OCSP at login and renewal; a revoked answer refuses, no usable answer refuses unless ocsp_fail_open.' },
+  ocsp_ca_certificates: { type: 'string', description: 'PEM CA certificates of the OCSP responders.' },
+  ocsp_servers_override: { type: 'comma-string-slice', description: 'OCSP responder URLs to use instead of the certificate\'s AIA extension.' },
+  ocsp_fail_open: { type: 'bool', description: 'Let the login proceed when the OCSP status cannot be determined.' },
+  ocsp_query_all_servers: { type: 'bool', description: 'Ask every OCSP server and require all of them to answer "good".' },
+  policies: legacyFieldSchema('comma-string-slice', 'token_policies'),
+  lease: { type: 'int', description: 'Deprecated: use "token_ttl" instead (seconds).', deprecated: true },
+  ttl: legacyFieldSchema('duration', 'token_ttl'),
+  max_ttl: legacyFieldSchema('duration', 'token_max_ttl'),
+  period: legacyFieldSchema('duration', 'token_period'),
+  bound_cidrs: legacyFieldSchema('comma-string-slice', 'token_bound_cidrs'),
+  ...tokenFieldSchemas(),
+} satisfies Record<string, FieldSchema>;
+
+type CertFields = TypedFieldData<typeof CERT_FIELDS>;
+
 export function pathCerts(): PathDefinition[] {
   return [
     {
@@ -43,45 +78,15 @@ export function pathCerts(): PathDefinition[] {
       helpDescription: 'A LIST on this path returns the names of the trusted certificates (lower-cased).',
       displayAttrs: { navigation: true, itemType: 'Certificate' },
     },
-    {
+    definePath({
       pattern: `certs/${genericNameRegex('name')}`,
-      fields: {
-        name: { type: 'string', description: 'Name of the trusted certificate (case-insensitive).' },
-        certificate: {
-          type: 'string',
-          description: 'The PEM certificate to trust: a CA (clients whose chain leads to it may log in) or a single client certificate.',
-        },
-        display_name: { type: 'string', description: 'Display name of the tokens issued (default: the entry\'s name).' },
-        allowed_names: globList('Deprecated in Vault in favour of the allowed_* lists below: globs; one must match the common name, a DNS SAN or an email SAN.'),
-        allowed_common_names: globList('Globs; one must match the client certificate\'s common name.'),
-        allowed_dns_sans: globList('Globs; one must match a DNS subject alternative name.'),
-        allowed_email_sans: globList('Globs; one must match an email subject alternative name.'),
-        allowed_uri_sans: globList('Globs; one must match a URI subject alternative name.'),
-        allowed_organizational_units: globList('Globs; one must match an organizational unit (OU) of the subject.'),
-        required_extensions: globList('"oid:value" pairs; the certificate must carry each extension, its string value matching the value glob.'),
-        allowed_metadata_extensions: {
-          type: 'comma-string-slice',
-          description: 'OIDs of extensions whose string values are added to the token\'s metadata (key: the OID with "-" for ".").',
-        },
-        ocsp_enabled: { type: 'bool', description: 'Check the client certificate\'s status with OCSP at login and renewal; a revoked answer refuses, no usable answer refuses unless ocsp_fail_open.' },
-        ocsp_ca_certificates: { type: 'string', description: 'PEM CA certificates of the OCSP responders.' },
-        ocsp_servers_override: { type: 'comma-string-slice', description: 'OCSP responder URLs to use instead of the certificate\'s AIA extension.' },
-        ocsp_fail_open: { type: 'bool', description: 'Let the login proceed when the OCSP status cannot be determined.' },
-        ocsp_query_all_servers: { type: 'bool', description: 'Ask every OCSP server and require all of them to answer "good".' },
-        policies: legacyFieldSchema('comma-string-slice', 'token_policies'),
-        lease: { type: 'int', description: 'Deprecated: use "token_ttl" instead (seconds).', deprecated: true },
-        ttl: legacyFieldSchema('duration', 'token_ttl'),
-        max_ttl: legacyFieldSchema('duration', 'token_max_ttl'),
-        period: legacyFieldSchema('duration', 'token_period'),
-        bound_cidrs: legacyFieldSchema('comma-string-slice', 'token_bound_cidrs'),
-        ...tokenFieldSchemas(),
-      },
+      fields: CERT_FIELDS,
       operations: {
         update: { callback: writeCert, summary: 'Create or update a trusted certificate.' },
         read: { callback: readCert, summary: 'Read a trusted certificate.' },
         delete: {
           callback: async (req, d) => {
-            await deleteCertEntry(req.storage, d.get<string>('name'));
+            await deleteCertEntry(req.storage, d.values.name);
             return null;
           },
           summary: 'Delete a trusted certificate.',
@@ -94,35 +99,29 @@ export function pathCerts(): PathDefinition[] {
         'narrow who may log in; the token_* fields set the tokens issued. Deleting an entry does not revoke tokens ' +
         'already issued, but they can no longer be renewed.',
       displayAttrs: { action: 'Create', itemType: 'Certificate' },
-    },
+    }),
   ];
 }
 
-async function writeCert(req: Request, d: FieldData): Promise<Response | null> {
-  const name = canonicalCertName(d.get<string>('name'));
+async function writeCert(req: Request, d: CertFields): Promise<Response | null> {
+  const name = canonicalCertName(d.values.name);
   const existing = await readCertEntry(req.storage, name);
   const entry: CertEntry = parseTokenFields(existing ?? newCertEntry(name), d);
 
   for (const field of ['certificate', 'ocsp_ca_certificates', 'display_name'] as const) {
-    const [value, ok] = d.getOk<string>(field);
-    if (ok) entry[field] = value ?? '';
+    if (d.has(field)) entry[field] = d.values[field];
   }
   for (const field of ['ocsp_enabled', 'ocsp_fail_open', 'ocsp_query_all_servers'] as const) {
-    const [value, ok] = d.getOk<boolean>(field);
-    if (ok) entry[field] = value ?? false;
+    if (d.has(field)) entry[field] = d.values[field];
   }
   for (const field of LIST_FIELDS) {
-    const [value, ok] = d.getOk<string[]>(field);
-    if (ok) entry[field] = cleanStringList(value ?? []);
+    if (d.has(field)) entry[field] = cleanStringList(d.values[field]);
   }
 
   upgradeLegacyField(entry, d, 'policies', 'token_policies', [], sanitizePolicies);
   upgradeLegacyField(entry, d, 'ttl', 'token_ttl', 0);
-  const [, hasTokenTtl] = d.getOk('token_ttl');
-  const [, hasTtl] = d.getOk('ttl');
-  const [lease, hasLease] = d.getOk<number>('lease');
-  if (!hasTokenTtl && !hasTtl && hasLease) {
-    entry.ttl = lease ?? 0;
+  if (!d.has('token_ttl') && !d.has('ttl') && d.has('lease')) {
+    entry.ttl = d.values.lease;
     entry.token_ttl = entry.ttl;
   }
   upgradeLegacyField(entry, d, 'max_ttl', 'token_max_ttl', 0);
@@ -156,8 +155,8 @@ function checkCertificate(pem: string): void {
   }
 }
 
-async function readCert(req: Request, d: FieldData): Promise<Response | null> {
-  const entry = await readCertEntry(req.storage, d.get<string>('name'));
+async function readCert(req: Request, d: CertFields): Promise<Response | null> {
+  const entry = await readCertEntry(req.storage, d.values.name);
   if (!entry) return null;
   const data: Record<string, unknown> = {
     certificate: entry.certificate,

@@ -1,10 +1,10 @@
-import { CofferError, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, type PathDefinition } from '@coffer/sdk';
 import { readCertConfig, writeCertConfig } from './config-entry.js';
 
 const MAX_OCSP_CACHE_SIZE = 100_000;
 
 export function pathConfig(): PathDefinition {
-  return {
+  return definePath({
     pattern: 'config',
     fields: {
       disable_binding: {
@@ -24,13 +24,11 @@ export function pathConfig(): PathDefinition {
         summary: 'Configure the cert auth method.',
         callback: async (req, d) => {
           const config = await readCertConfig(req.storage);
-          const [disableBinding, hasDisableBinding] = d.getOk<boolean>('disable_binding');
-          if (hasDisableBinding) config.disable_binding = disableBinding ?? false;
-          const [aliasMetadata, hasAliasMetadata] = d.getOk<boolean>('enable_identity_alias_metadata');
-          if (hasAliasMetadata) config.enable_identity_alias_metadata = aliasMetadata ?? false;
-          const [cacheSize, hasCacheSize] = d.getOk<number>('ocsp_cache_size');
-          if (hasCacheSize) {
-            if (cacheSize === undefined || cacheSize < 2 || cacheSize > MAX_OCSP_CACHE_SIZE) {
+          if (d.has('disable_binding')) config.disable_binding = d.values.disable_binding;
+          if (d.has('enable_identity_alias_metadata')) config.enable_identity_alias_metadata = d.values.enable_identity_alias_metadata;
+          if (d.has('ocsp_cache_size')) {
+            const cacheSize = d.values.ocsp_cache_size;
+            if (cacheSize < 2 || cacheSize > MAX_OCSP_CACHE_SIZE) {
               throw new CofferError('invalid_request', `invalid cache size, must be >= 2 and <= ${MAX_OCSP_CACHE_SIZE}`);
             }
             config.ocsp_cache_size = cacheSize;
@@ -46,5 +44,5 @@ export function pathConfig(): PathDefinition {
     },
     helpSynopsis: 'Configure the cert auth method.',
     helpDescription: 'disable_binding and enable_identity_alias_metadata, as in Vault.',
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { CofferError, genericNameRegex, listResponse, type PathDefinition } from '@coffer/sdk';
+import { CofferError, definePath, genericNameRegex, listResponse, type PathDefinition } from '@coffer/sdk';
 import type { CertContext } from './context.js';
 import { canonicalCrlName, deleteCrl, listCrlNames, parseCrl, readCrl, writeCrl } from './crl-store.js';
 
@@ -12,7 +12,7 @@ export function pathCrls(ctx: CertContext): PathDefinition[] {
       helpSynopsis: 'List the certificate revocation lists checked at login.',
       helpDescription: 'A LIST on this path returns the names of the stored CRLs.',
     },
-    {
+    definePath({
       pattern: `crls/${genericNameRegex('name')}`,
       fields: {
         name: { type: 'string', description: 'Name of the CRL (case-insensitive).' },
@@ -23,22 +23,21 @@ export function pathCrls(ctx: CertContext): PathDefinition[] {
         update: {
           summary: 'Store a CRL: logins whose chain holds a serial it revokes are refused.',
           callback: async (req, d) => {
-            const name = canonicalCrlName(d.get<string>('name'));
-            const [crl, hasCrl] = d.getOk<string>('crl');
-            const [url, hasUrl] = d.getOk<string>('url');
-            if (hasCrl && crl) {
+            const name = canonicalCrlName(d.values.name);
+            const { crl, url } = d.values;
+            if (crl) {
               await writeCrl(req.storage, name, parseCrl(crl));
               ctx.revoked.forget();
               return null;
             }
-            if (hasUrl && url) throw invalid('CRL distribution point URLs are not supported; fetch the CRL and upload it with "crl"');
+            if (url) throw invalid('CRL distribution point URLs are not supported; fetch the CRL and upload it with "crl"');
             throw invalid("one of 'crl' or 'url' must be provided");
           },
         },
         read: {
           summary: 'Read the serial numbers a CRL revokes.',
           callback: async (req, d) => {
-            const name = canonicalCrlName(d.get<string>('name'));
+            const name = canonicalCrlName(d.values.name);
             const crl = await readCrl(req.storage, name);
             if (!crl) throw invalid(`no such CRL ${name}`);
             return { data: { cdp: crl.cdp, serials: crl.serials } };
@@ -47,7 +46,7 @@ export function pathCrls(ctx: CertContext): PathDefinition[] {
         delete: {
           summary: 'Delete a CRL.',
           callback: async (req, d) => {
-            const name = canonicalCrlName(d.get<string>('name'));
+            const name = canonicalCrlName(d.values.name);
             if (!(await readCrl(req.storage, name))) throw invalid(`no such CRL ${name}`);
             await deleteCrl(req.storage, name);
             ctx.revoked.forget();
@@ -59,7 +58,7 @@ export function pathCrls(ctx: CertContext): PathDefinition[] {
       helpDescription:
         'Every login checks the serial numbers of each certificate in its chain against all stored CRLs; a chain ' +
         'holding a revoked serial does not count, so the login fails unless another valid chain exists.',
-    },
+    }),
   ];
 }
 
