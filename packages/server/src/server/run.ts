@@ -72,6 +72,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     defaultLeaseTtl: config?.defaultLeaseTtl || 32 * DAY,
     maxLeaseTtl: config?.maxLeaseTtl || 32 * DAY,
     clusterName: config?.clusterName,
+    serverAddress: (config?.apiAddr ?? `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}`).replace(/\/+$/, ''),
     plugins,
     metrics,
     seal: sealSetup,
