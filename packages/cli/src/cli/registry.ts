@@ -39,6 +39,7 @@ import { patchCommand } from '../commands/patch.js';
 import { pathHelpCommand } from '../commands/path-help.js';
 import { pluginDeregisterCommand } from '../commands/plugin-deregister.js';
 import { pluginInfoCommand } from '../commands/plugin-info.js';
+import { pluginInitCommand } from '../commands/plugin-init.js';
 import { pluginListCommand } from '../commands/plugin-list.js';
 import { pluginPinCommand, pluginPinsCommand, pluginUnpinCommand } from '../commands/plugin-pin.js';
 import { pluginRegisterCommand } from '../commands/plugin-register.js';
@@ -109,6 +110,7 @@ export const ALL_COMMANDS: Command[] = [
   pathHelpCommand,
   pluginDeregisterCommand,
   pluginInfoCommand,
+  pluginInitCommand,
   pluginListCommand,
   pluginPinCommand,
   pluginPinsCommand,

@@ -94,6 +94,28 @@ export interface ServerConfig {
   logLevel: LogLevel;
   logFormat: LogFormat;
   telemetry: TelemetryConfig;
+  /** Declared plugins (`plugin "TYPE" "NAME" { … }`), in file order. */
+  plugins: DeclaredPluginConfig[];
+}
+
+export type DeclaredPluginType = 'secret' | 'auth' | 'database';
+
+/** A `plugin "TYPE" "NAME" { … }` stanza: registered or updated in the catalog at every unseal (see docs/plugins.md). */
+export interface DeclaredPluginConfig {
+  type: DeclaredPluginType;
+  name: string;
+  /** The binary, relative to plugin_directory (default: the plugin's name). */
+  command: string;
+  /** '' for the unversioned registration. */
+  version: string;
+  /** Lower-case hex. */
+  sha256: string;
+  args: string[];
+  /** "KEY=value"; may hold secrets, so never logged. */
+  env: string[];
+  /** Where it was declared, for messages. */
+  sourceFile: string;
+  line?: number;
 }
 
 export const DEFAULT_LISTENER_ADDRESS = '127.0.0.1:8200';
@@ -127,6 +149,7 @@ export interface ConfigFragment {
   logLevel?: LogLevel;
   logFormat?: LogFormat;
   telemetry?: Partial<TelemetryConfig>;
+  plugins?: DeclaredPluginConfig[];
 }
 
 /** A listener before defaults: max_request_duration falls back to a top-level setting of any file. */
