@@ -41,6 +41,7 @@ import { pluginDeregisterCommand } from '../commands/plugin-deregister.js';
 import { pluginInfoCommand } from '../commands/plugin-info.js';
 import { pluginInitCommand } from '../commands/plugin-init.js';
 import { pluginListCommand } from '../commands/plugin-list.js';
+import { pluginNewCommand } from '../commands/plugin-new.js';
 import { pluginPinCommand, pluginPinsCommand, pluginUnpinCommand } from '../commands/plugin-pin.js';
 import { pluginRegisterCommand } from '../commands/plugin-register.js';
 import { pluginReloadStatusCommand } from '../commands/plugin-reload-status.js';
@@ -112,6 +113,7 @@ export const ALL_COMMANDS: Command[] = [
   pluginInfoCommand,
   pluginInitCommand,
   pluginListCommand,
+  pluginNewCommand,
   pluginPinCommand,
   pluginPinsCommand,
   pluginRegisterCommand,
