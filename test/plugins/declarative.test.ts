@@ -4,6 +4,7 @@
 // restart (the rolling-upgrade procedure of docs/plugins.md).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../support/coffer-process.js';
 import { builtExamples, PluginServer, V2_WARNING, warningsOf } from './support.js';
@@ -65,6 +66,22 @@ describe('declarative plugins (plugin stanzas in the server config, real server)
     assert.match(log, /declared plugin secret "tampered-kv" was not registered.*sha256 mismatch/);
     assert.match(log, /declared plugin secret "missing-kv" was not registered.*was not found in the plugin directory/);
     assert.match(log, /registered declared plugin.*my-kv/);
+  });
+
+  it('plugin init reads JSON configs too, takes -directory, and exits 1 on a config mistake', async () => {
+    const json = join(s.pluginDir, '..', 'declared.json');
+    writeFileSync(json, JSON.stringify({ plugin: { secret: { 'my-kv': { command: 'my-kv-2.0.0', version: 'v2.0.0', sha256: sha2 } } } }));
+    const noDirectory = await runCli(['plugin', 'init', `-config=${json}`], { HOME: s.pluginDir });
+    assert.equal(noDirectory.code, 2);
+    assert.match(noDirectory.stderr, /no plugin directory is configured/);
+    const withDirectory = await runCli(['plugin', 'init', `-config=${json}`, `-directory=${s.pluginDir}`], { HOME: s.pluginDir });
+    assert.equal(withDirectory.code, 0, withDirectory.stderr);
+    assert.match(withDirectory.stdout, /^ok: +secret plugin "my-kv" v2\.0\.0, command "my-kv-2\.0\.0", declared at .*declared\.json line 1$/m);
+
+    writeFileSync(json, JSON.stringify({ plugin: { secret: { 'my-kv': { sha256: 'not-hex' } } } }));
+    const broken = await runCli(['plugin', 'init', `-config=${json}`], { HOME: s.pluginDir });
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /"sha256" in plugin "secret" "my-kv" must be 64 hexadecimal digits/);
   });
 
   it('a declared plugin mounts and serves like a registered one', async () => {
