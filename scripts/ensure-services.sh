@@ -84,4 +84,10 @@ fi
 if ! command -v openssl >/dev/null; then
   log "installing openssl"; apt_install openssl || log "openssl could not be installed"
 fi
+
+# docker-registry: an OCI registry the declarative-plugin tests pull plugin images from
+# (each test starts its own on a loopback port; the package's own service is not used).
+if [ ! -x /usr/bin/docker-registry ]; then
+  log "installing docker-registry"; apt_install docker-registry || log "docker-registry could not be installed"
+fi
 exit 0

@@ -19,7 +19,7 @@ function configError(text: string, ...patterns: RegExp[]): void {
   );
 }
 
-test('plugin stanzas in HCL: type, name, command (default: the name), version, sha256, args, env', () => {
+test('plugin stanzas in HCL: type, name, command (default: the name), version, sha256, args, env, image', () => {
   const { config, warnings } = parseConfig(
     `
 plugin_directory = "/opt/plugins"
@@ -37,15 +37,40 @@ plugin "auth" "api-key" {
   env = { API_KEY_HEADER = "X-Api-Key" }
   image = "registry.example.com/api-key"
 }
+
+plugin "secret" "pulled" {
+  image = "127.0.0.1:5000/coffer/pulled"
+  binary_name = "pulled-plugin"
+  command = "ignored"
+  version = "v2.0.0"
+  sha256 = "${SHA_A}"
+  colour = "blue"
+}
 `,
     'server.hcl',
   );
-  assert.deepEqual(config.plugins, [
+  assert.deepEqual(config.plugins.slice(0, 2), [
     { type: 'secret', name: 'my-kv', command: 'my-kv-1.0.0', version: 'v1.0.0', sha256: SHA_A, args: ['-log', 'json'], env: ['MY_KV_MODE=fast'], sourceFile: 'server.hcl', line: 4 },
-    { type: 'auth', name: 'api-key', command: 'api-key', version: '', sha256: SHA_B.toLowerCase(), args: [], env: ['API_KEY_HEADER=X-Api-Key'], sourceFile: 'server.hcl', line: 12 },
+    {
+      type: 'auth',
+      name: 'api-key',
+      command: 'api-key',
+      version: '',
+      sha256: SHA_B.toLowerCase(),
+      args: [],
+      env: ['API_KEY_HEADER=X-Api-Key'],
+      image: 'registry.example.com/api-key',
+      sourceFile: 'server.hcl',
+      line: 12,
+    },
   ]);
-  assert.equal(warnings.length, 1);
-  assert.match(warnings[0]!, /line 15: "image" in plugin "auth" "api-key" is ignored: Coffer does not download plugins from OCI images/);
+  assert.deepEqual(
+    [config.plugins[2]?.image, config.plugins[2]?.binaryName, config.plugins[2]?.version],
+    ['127.0.0.1:5000/coffer/pulled', 'pulled-plugin', 'v2.0.0'],
+  );
+  assert.equal(warnings.length, 2);
+  assert.match(warnings[0]!, /line 21: "command" in plugin "secret" "pulled" is ignored: the binary pulled from image is kept in plugin_directory\/\.oci-cache\//);
+  assert.match(warnings[1]!, /line 24: unknown key "colour" in plugin "secret" "pulled" is ignored/);
 });
 
 test('plugin stanzas in JSON, nested objects or lists of them', () => {

@@ -6,11 +6,9 @@ import { readString, type SettingRef } from './values.js';
 
 const TYPES: readonly DeclaredPluginType[] = ['secret', 'auth', 'database'];
 
-/** OpenBao's keys for plugins pulled from an OCI image: Coffer runs only what is already in plugin_directory. */
-const OCI_KEYS = new Set(['image', 'binary_name']);
-
 /**
- * `plugin "TYPE" "NAME" { command, version, sha256, args, env }`: plugins the
+ * `plugin "TYPE" "NAME" { command, version, sha256, args, env }` (or `image`
+ * and `binary_name` instead of command, to pull the binary): plugins the
  * server registers (or updates) in its catalog at every unseal, as OpenBao's
  * declarative plugins do. A mistake in the stanza itself (unknown type, a
  * sha256 that is not 64 hex digits) is a config error like any other; a file
@@ -71,13 +69,18 @@ function readDeclaration(type: DeclaredPluginType, block: LabeledBlock, ctx: Fil
       case 'env':
         declared.env = readEnv(v, ref(key));
         break;
+      case 'image':
+        declared.image = readString(v, ref(key)).trim();
+        break;
+      case 'binary_name':
+        declared.binaryName = readString(v, ref(key)).trim();
+        break;
       default:
-        if (OCI_KEYS.has(key)) {
-          ctx.warn(ref(key).line(), `${ref(key).label} is ignored: Coffer does not download plugins from OCI images; put the binary in plugin_directory and set command`);
-        } else {
-          ctx.warn(ref(key).line(), `unknown key ${ref(key).label} is ignored`);
-        }
+        ctx.warn(ref(key).line(), `unknown key ${ref(key).label} is ignored`);
     }
+  }
+  if (declared.image !== undefined && block.body['command'] !== undefined) {
+    ctx.warn(ref('command').line(), `"command" in ${where} is ignored: the binary pulled from image is kept in plugin_directory/.oci-cache/`);
   }
   if (declared.sha256 === '') {
     throw configError(ctx.file, line, `${where} has no sha256: set sha256 = "<hex SHA-256 of the binary>" (as printed by sha256sum)`);

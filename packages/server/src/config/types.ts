@@ -113,6 +113,9 @@ export interface DeclaredPluginConfig {
   args: string[];
   /** "KEY=value"; may hold secrets, so never logged. */
   env: string[];
+  /** `image`: an OCI image to pull the binary from, and `binary_name`, its file name in the image. */
+  image?: string;
+  binaryName?: string;
   /** Where it was declared, for messages. */
   sourceFile: string;
   line?: number;

@@ -46,7 +46,8 @@ export async function checkDeclaredPlugins(configPaths: string[], options: { dir
       ok: true,
     };
     try {
-      await checkDeclaration(declaration, { directory, inspect });
+      // An image declaration's command is where its binary was pulled to.
+      check.command = (await checkDeclaration(declaration, { directory, inspect })).command;
     } catch (err) {
       check.ok = false;
       check.error = err instanceof Error ? err.message : String(err);

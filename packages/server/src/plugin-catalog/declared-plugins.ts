@@ -3,6 +3,7 @@ import type { CatalogEntry } from './catalog-entry.js';
 import type { PluginCatalog } from './catalog.js';
 import type { PluginDirectory } from './plugin-directory.js';
 import type { PluginType } from './plugin-type.js';
+import { materializeImage } from './oci-plugin.js';
 import { canonicalVersion } from './plugin-version.js';
 import { prepareRegistration, type PluginInspector } from './registration.js';
 import { verifySha256 } from './sha256.js';
@@ -18,6 +19,10 @@ export interface PluginDeclaration {
   env: string[];
   /** "server.hcl line 12", for messages. */
   declaredAt?: string;
+  /** An OCI image to pull the binary from (into plugin_directory/.oci-cache/); `command` is then where it lands. */
+  image?: string;
+  /** The binary's file name inside the image (default: the plugin's name). */
+  binaryName?: string;
 }
 
 export type DeclarationStatus = 'registered' | 'updated' | 'unchanged' | 'failed';
@@ -42,9 +47,17 @@ export interface DeclarationDeps {
  * declared type and version) and returns the catalog entry it makes. Stores
  * nothing: `coffer plugin init` uses it without a server.
  */
-export function checkDeclaration(declaration: PluginDeclaration, deps: DeclarationDeps): Promise<CatalogEntry> {
-  const { type, name, command, version, sha256, args, env } = declaration;
+export async function checkDeclaration(declaration: PluginDeclaration, deps: DeclarationDeps): Promise<CatalogEntry> {
+  const { type, name, command, version, sha256, args, env } = await withBinary(declaration, deps.directory);
   return prepareRegistration({ type, name, command, version, sha256, args, env }, deps);
+}
+
+/** The declaration with its binary in place: an `image` one is pulled first (once; see oci-plugin.ts). */
+async function withBinary(declaration: PluginDeclaration, directory: PluginDirectory): Promise<PluginDeclaration> {
+  if (!declaration.image) return declaration;
+  const command = await materializeImage({ ...declaration, image: declaration.image }, directory);
+  const { image: _pulled, ...rest } = declaration;
+  return { ...rest, command };
 }
 
 /**
@@ -64,10 +77,11 @@ export async function applyDeclarations(
   deps: DeclarationDeps & { catalog: PluginCatalog; logger: Logger },
 ): Promise<DeclarationOutcome[]> {
   const outcomes: DeclarationOutcome[] = [];
-  for (const declaration of declarations) {
-    const { type, name } = declaration;
-    const label = { plugin: name, type, version: declaration.version || '(unversioned)', ...(declaration.declaredAt ? { declared_at: declaration.declaredAt } : {}) };
+  for (const declared of declarations) {
+    const { type, name } = declared;
+    const label = { plugin: name, type, version: declared.version || '(unversioned)', ...(declared.declaredAt ? { declared_at: declared.declaredAt } : {}) };
     try {
+      const declaration = await withBinary(declared, deps.directory);
       const version = canonicalVersion(declaration.version);
       const existing = await deps.catalog.store.get(type, name, version);
       if (existing && sameEntry(existing, declaration)) {
@@ -82,7 +96,7 @@ export async function applyDeclarations(
       deps.logger.info({ ...label, sha256: entry.sha256 }, `${status} declared plugin`);
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
-      outcomes.push({ type, name, version: declaration.version, status: 'failed', error });
+      outcomes.push({ type, name, version: declared.version, status: 'failed', error });
       deps.logger.warn({ ...label, err: error }, `declared plugin ${type} "${name}" was not registered; the server starts without it (fix the file or the plugin stanza, then restart or run "coffer plugin init")`);
     }
   }
