@@ -18,6 +18,15 @@ const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.list.v2+json',
 ].join(', ');
 
+/** What a manifest or an image index says that is used here. */
+interface Manifest {
+  manifests?: Array<{ digest: string; platform?: { os?: string; architecture?: string } }>;
+  layers?: Array<{ digest: string; size?: number }>;
+}
+
+/** A layer larger than this is refused before it is downloaded (plugins are a few MiB). */
+const MAX_LAYER_BYTES = 512 * 1024 * 1024;
+
 /** Parses an image reference; without a tag or digest, `defaultTag` (the declared version) is used. */
 export function parseImageRef(image: string, defaultTag: string): ImageRef {
   const at = image.indexOf('@');
@@ -53,18 +62,20 @@ function baseUrl(ref: ImageRef): string {
  */
 export async function pullBinary(ref: ImageRef, binaryName: string, options: { timeoutMs?: number } = {}): Promise<Buffer> {
   const client = new RegistryClient(baseUrl(ref), options.timeoutMs ?? 60_000);
-  let manifest = await client.json(`/manifests/${ref.reference}`, MANIFEST_TYPES);
+  let manifest = await client.manifest(ref.reference);
   if (Array.isArray(manifest.manifests)) {
     // An index: take this platform's image, else the first.
     const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-    const entries = manifest.manifests as Array<{ digest: string; platform?: { os?: string; architecture?: string } }>;
+    const entries = manifest.manifests;
     const chosen = entries.find((m) => m.platform?.os === 'linux' && m.platform.architecture === arch) ?? entries[0];
     if (!chosen) throw new CofferError('invalid_request', `image ${describe(ref)} is an empty index`);
-    manifest = await client.json(`/manifests/${chosen.digest}`, MANIFEST_TYPES);
+    manifest = await client.manifest(chosen.digest);
   }
-  const layers = (manifest.layers ?? []) as Array<{ digest: string }>;
   // Later layers override earlier ones: look from the top.
-  for (const layer of [...layers].reverse()) {
+  for (const layer of [...(manifest.layers ?? [])].reverse()) {
+    if ((layer.size ?? 0) > MAX_LAYER_BYTES) {
+      throw new CofferError('invalid_request', `image ${describe(ref)} has a layer of ${layer.size} bytes, more than a plugin image should hold (${MAX_LAYER_BYTES})`);
+    }
     const blob = await client.blob(layer.digest);
     const tar = blob[0] === 0x1f && blob[1] === 0x8b ? gunzipSync(blob) : blob;
     const found = findTarEntry(tar, (path) => path === binaryName || path.endsWith(`/${binaryName}`));
@@ -85,9 +96,9 @@ class RegistryClient {
     private readonly timeoutMs: number,
   ) {}
 
-  async json(path: string, accept: string): Promise<Record<string, any>> {
-    const res = await this.get(path, accept);
-    return (await res.json()) as Record<string, any>;
+  async manifest(reference: string): Promise<Manifest> {
+    const res = await this.get(`/manifests/${reference}`, MANIFEST_TYPES);
+    return (await res.json()) as Manifest;
   }
 
   async blob(digest: string): Promise<Buffer> {
