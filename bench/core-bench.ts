@@ -1,10 +1,11 @@
 import { startCeiling } from './ceiling.js';
+import { prepareJwtLogin } from './jwt-login-setup.js';
 import { printTable, runLoad, type LoadResult } from './load.js';
 import { pinLoadGenerator } from './pinning.js';
 import { startDevServer } from './server-process.js';
 
 /**
- * KV v2 read/write, token create, token lookup-self and approle login
+ * KV v2 read/write, token create, token lookup-self, approle and JWT login
  * against a dev server, each with the server's CPU per request, beside a
  * bare-Node ceiling measured the same way in the same run.
  */
@@ -25,6 +26,7 @@ export async function coreBench(): Promise<{ rows: LoadResult[]; ceiling: LoadRe
     const secretId = ((await call('POST', 'auth/approle/role/bench/secret-id')) as { data: { secret_id: string } }).data.secret_id;
     const child = ((await call('POST', 'auth/token/create', { policies: ['default'], ttl: '1h' })) as { auth: { client_token: string } }).auth.client_token;
     const readBody = JSON.stringify(await call('GET', 'secret/data/bench'));
+    const jwtLoginBody = await prepareJwtLogin(call);
 
     const ceilingServer = await startCeiling(readBody, pin);
     let ceiling: LoadResult;
@@ -40,6 +42,7 @@ export async function coreBench(): Promise<{ rows: LoadResult[]; ceiling: LoadRe
       await runLoad({ name: 'token create', url: `${server.address}/v1/auth/token/create`, method: 'POST', headers: h, body: JSON.stringify({ policies: ['default'], ttl: '10m' }), serverPid: pid }),
       await runLoad({ name: 'token lookup-self', url: `${server.address}/v1/auth/token/lookup-self`, headers: { 'X-Vault-Token': child }, serverPid: pid }),
       await runLoad({ name: 'approle login', url: `${server.address}/v1/auth/approle/login`, method: 'POST', body: JSON.stringify({ role_id: roleId, secret_id: secretId }), serverPid: pid }),
+      await runLoad({ name: 'jwt login (ES256)', url: `${server.address}/v1/auth/jwt/login`, method: 'POST', body: jwtLoginBody, serverPid: pid }),
     ];
     printTable(`Core API (coffer server -dev, autocannon 32 connections${pin.length ? ', load generator and server on different cores' : ''})`, [ceiling, ...rows], ceiling);
     return { rows, ceiling };

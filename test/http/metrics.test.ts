@@ -3,13 +3,16 @@
 // operation under Vault's names; the JSON format is Vault's.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
 
 interface ParsedFamily {
   name: string;
   type: string;
-  metrics: { value?: string; count?: string; sum?: string; quantiles?: Record<string, string> }[];
+  metrics: { value?: string; count?: string; sum?: string; quantiles?: Record<string, string>; labels?: Record<string, string> }[];
 }
 
 describe('sys/metrics', () => {
@@ -47,6 +50,30 @@ describe('sys/metrics', () => {
     assert.ok(reads.Min <= reads.Mean && reads.Mean <= reads.Max);
     assert.deepEqual(res.body.Gauges.find((g: { Name: string }) => g.Name === 'vault.core.unsealed').Value, 1);
     assert.equal((await s.request('GET', 'sys/metrics?format=xml')).status, 400);
+  });
+
+  test('the barrier, the token store and audit devices report under Vault\'s names', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coffer-metrics-audit-'));
+    try {
+      assert.equal((await s.request('PUT', 'sys/audit/file', { type: 'file', options: { file_path: join(dir, 'audit.log') } })).status, 204);
+      assert.equal((await s.request('POST', 'auth/token/create', { policies: ['default'], ttl: '30m' })).status, 200);
+      assert.equal((await s.request('GET', 'secret/data/m')).status, 200);
+      const res = await fetch(`${s.address}/v1/sys/metrics?format=prometheus`, { headers: { 'X-Vault-Token': s.rootToken } });
+      const families = parsePrometheusTextFormat(await res.text()) as ParsedFamily[];
+      const family = (name: string) => families.find((f) => f.name === name);
+      for (const timer of ['vault_barrier_get', 'vault_barrier_put', 'vault_barrier_list', 'vault_token_lookup', 'vault_token_create', 'vault_audit_log_request', 'vault_audit_log_response']) {
+        assert.equal(family(timer)?.type, 'SUMMARY', timer);
+        assert.ok(Number(family(timer)!.metrics[0]!.count) >= 1, timer);
+      }
+      const creation = family('vault_token_creation');
+      assert.equal(creation?.type, 'COUNTER');
+      const created = creation!.metrics.find((m) => m.labels?.['mount_point'] === 'auth/token/' && m.labels?.['creation_ttl'] === '1h');
+      assert.equal(created?.labels?.['token_type'], 'service');
+      assert.equal(created?.value, '1');
+      assert.equal((await s.request('DELETE', 'sys/audit/file')).status, 204);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a token without access gets 403', async () => {

@@ -9,6 +9,8 @@ import { totpFactory } from './totp/index.js';
 import { transitFactory } from './transit/index.js';
 import { pkiFactory } from './pki/index.js';
 import { rabbitmqFactory } from './rabbitmq/index.js';
+import { jwtFactory } from './jwt/index.js';
+import { ldapFactory } from './ldap/index.js';
 import { BUILTIN_DATABASE_PLUGIN_VERSION, builtinDatabasePlugins } from './database-plugins/index.js';
 import { CofferError } from '@coffer/sdk';
 
@@ -22,6 +24,8 @@ export { totpFactory } from './totp/index.js';
 export { transitFactory } from './transit/index.js';
 export { pkiFactory } from './pki/index.js';
 export { rabbitmqFactory } from './rabbitmq/index.js';
+export { jwtFactory } from './jwt/index.js';
+export { ldapFactory } from './ldap/index.js';
 export { builtinDatabasePlugins } from './database-plugins/index.js';
 
 /** A built-in engine or auth method as the plugin catalog lists it. */
@@ -42,6 +46,9 @@ export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'secret', name: 'kv', factory: kvFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'auth', name: 'userpass', factory: userpassFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'auth', name: 'approle', factory: approleFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  // One backend under both of Vault's names: "jwt" and "oidc".
+  { type: 'auth', name: 'jwt', factory: jwtFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'auth', name: 'oidc', factory: jwtFactory, version: '0.1.0', deprecationStatus: 'supported' },
   // The database secrets engine (its database plugins come from the catalog, through SystemView.openDatabasePlugin).
   { type: 'secret', name: 'database', factory: databaseFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'ssh', factory: sshFactory, version: '0.1.0', deprecationStatus: 'supported' },
@@ -49,6 +56,7 @@ export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'secret', name: 'transit', factory: transitFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'pki', factory: pkiFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'secret', name: 'rabbitmq', factory: rabbitmqFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'auth', name: 'ldap', factory: ldapFactory, version: '0.1.0', deprecationStatus: 'supported' },
   // Database plugins (PostgreSQL, MySQL/MariaDB, Redis): the database engine runs them in process for its connections.
   ...[...builtinDatabasePlugins.keys()].map(
     (name): BuiltinPlugin => ({ type: 'database', name, factory: notMountable(name), version: BUILTIN_DATABASE_PLUGIN_VERSION, deprecationStatus: 'supported' }),

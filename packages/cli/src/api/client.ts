@@ -24,12 +24,16 @@ export interface RequestOptions {
   /** Token for this request only; null sends no token. */
   token?: string | null;
   contentType?: string;
+  /** Reports the bytes of a (large) response body as they arrive; total is -1 without a Content-Length. */
+  onDownload?: (received: number, total: number) => void;
 }
 
 export interface RawResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body's bytes, for binary answers (backups). */
+  bytes: Buffer;
   method: string;
   url: string;
 }
@@ -88,7 +92,7 @@ export class ApiClient {
       throw new CurlStringCaptured(this.capturedCurl);
     }
     for (let redirects = 0; ; redirects++) {
-      const response = await this.transport(httpMethod, url, headers, body);
+      const response = await this.transport(httpMethod, url, headers, body, opts.onDownload);
       const location = response.headers.location;
       if ((response.statusCode === 307 || response.statusCode === 308) && location && !this.options.disableRedirects) {
         if (redirects >= MAX_REDIRECTS) throw new TransportError(httpMethod, url, 'too many redirects');
@@ -163,7 +167,7 @@ export class ApiClient {
     return parseSecret(response.body);
   }
 
-  private transport(method: string, url: string, headers: Record<string, string>, body?: string): Promise<RawResponse> {
+  private transport(method: string, url: string, headers: Record<string, string>, body?: string, onDownload?: RequestOptions['onDownload']): Promise<RawResponse> {
     const target = new URL(url);
     const isHttps = target.protocol === 'https:';
     if (!this.agent) {
@@ -175,17 +179,18 @@ export class ApiClient {
     return new Promise<RawResponse>((resolve, reject) => {
       const req = send(target, { method, headers: outgoing, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const total = Number(res.headers['content-length'] ?? -1);
+        let received = 0;
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          received += chunk.length;
+          onDownload?.(received, total);
+        });
         res.on('error', (err) => reject(new TransportError(method, url, err.message)));
-        res.on('end', () =>
-          resolve({
-            statusCode: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-            method,
-            url,
-          }),
-        );
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: bytes.toString('utf8'), bytes, method, url });
+        });
       });
       req.setTimeout(this.options.timeoutMs, () => {
         req.destroy(Object.assign(new Error('timeout'), { code: 'CLIENT_TIMEOUT' }));

@@ -6,6 +6,7 @@ import type { Secret } from '../api/secret.js';
 import type { Context } from '../cli/context.js';
 import { promptHidden } from '../cli/prompt.js';
 import { parseGoBool } from '../api/config.js';
+import { oidcLoginMethod } from './oidc-login.js';
 
 export type LoginConfig = Record<string, string>;
 
@@ -115,4 +116,6 @@ export const LOGIN_METHODS: Record<string, LoginMethod> = {
   radius: usernamePasswordMethod('radius'),
   approle: bodyMethod('approle', ['role_id'], 'Usage: login -method=approle role_id=ID [secret_id=SECRET] [-path=MOUNT]'),
   cert: bodyMethod('cert', [], 'Usage: login -method=cert [name=ROLE] -client-cert=CERT -client-key=KEY [-path=MOUNT]'),
+  jwt: bodyMethod('jwt', ['jwt'], 'Usage: login -method=jwt jwt=TOKEN [role=NAME] [-path=MOUNT]'),
+  oidc: oidcLoginMethod,
 };

@@ -42,6 +42,20 @@ Usage: ${CLI_NAME} operator <subcommand> [options] [args]
   Please see the individual subcommand help for detailed usage information.`,
   },
   {
+    name: 'operator backup',
+    synopsis: 'Save and restore backups of the storage',
+    help: `
+Usage: ${CLI_NAME} operator backup <subcommand> [options] [args]
+
+  Backups are consistent snapshots of the whole storage, still encrypted,
+  taken from a running server and restored into an empty storage of any type.
+
+      $ ${CLI_NAME} operator backup save coffer.backup
+      $ ${CLI_NAME} operator backup restore -config=server.hcl coffer.backup
+
+  Please see the individual subcommand help for detailed usage information.`,
+  },
+  {
     name: 'token',
     synopsis: 'Interact with tokens',
     help: `
@@ -218,6 +232,30 @@ Usage: ${CLI_NAME} plugin <subcommand> [options] [args]
 
       $ ${CLI_NAME} plugin pin -version=v1.2.0 auth my-custom-plugin
       $ ${CLI_NAME} plugin reload -plugin=my-custom-plugin
+
+  Please see the individual subcommand help for detailed usage information.`,
+  },
+  {
+    name: 'plugin runtime',
+    synopsis: 'Interact with plugin runtimes catalog',
+    help: `
+Usage: ${CLI_NAME} plugin runtime <subcommand> [options] [args]
+
+  This command groups subcommands for the plugin runtime catalog: the limits
+  external plugins run in. A "process" runtime limits memory, CPU and the
+  number of processes (cgroups, or setrlimit where cgroups are not writable),
+  cuts the plugin off the network unless allowed, and can run it as another
+  user. Register a plugin with -runtime=NAME to run it in one.
+
+  Register a runtime:
+
+      $ ${CLI_NAME} plugin runtime register -type=process -memory_bytes=67108864 sandboxed
+
+  List, inspect (with how this server enforces it) and deregister:
+
+      $ ${CLI_NAME} plugin runtime list
+      $ ${CLI_NAME} plugin runtime info -type=process sandboxed
+      $ ${CLI_NAME} plugin runtime deregister -type=process sandboxed
 
   Please see the individual subcommand help for detailed usage information.`,
   },

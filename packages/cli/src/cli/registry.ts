@@ -34,6 +34,8 @@ import { operatorKeyStatusCommand } from '../commands/operator-key-status.js';
 import { operatorRekeyCommand } from '../commands/operator-rekey.js';
 import { operatorRotateCommand } from '../commands/operator-rotate.js';
 import { operatorSealCommand } from '../commands/operator-seal.js';
+import { operatorMigrateCommand } from '../commands/operator-migrate.js';
+import { operatorBackupRestoreCommand, operatorBackupSaveCommand } from '../commands/operator-backup.js';
 import { operatorUnsealCommand } from '../commands/operator-unseal.js';
 import { patchCommand } from '../commands/patch.js';
 import { pathHelpCommand } from '../commands/path-help.js';
@@ -46,6 +48,10 @@ import { pluginPinCommand, pluginPinsCommand, pluginUnpinCommand } from '../comm
 import { pluginRegisterCommand } from '../commands/plugin-register.js';
 import { pluginReloadStatusCommand } from '../commands/plugin-reload-status.js';
 import { pluginReloadCommand } from '../commands/plugin-reload.js';
+import { pluginRuntimeDeregisterCommand } from '../commands/plugin-runtime-deregister.js';
+import { pluginRuntimeInfoCommand } from '../commands/plugin-runtime-info.js';
+import { pluginRuntimeListCommand } from '../commands/plugin-runtime-list.js';
+import { pluginRuntimeRegisterCommand } from '../commands/plugin-runtime-register.js';
 import { policyDeleteCommand } from '../commands/policy-delete.js';
 import { policyFmtCommand } from '../commands/policy-fmt.js';
 import { policyListCommand } from '../commands/policy-list.js';
@@ -106,6 +112,9 @@ export const ALL_COMMANDS: Command[] = [
   operatorRekeyCommand,
   operatorRotateCommand,
   operatorSealCommand,
+  operatorMigrateCommand,
+  operatorBackupSaveCommand,
+  operatorBackupRestoreCommand,
   operatorUnsealCommand,
   patchCommand,
   pathHelpCommand,
@@ -119,6 +128,10 @@ export const ALL_COMMANDS: Command[] = [
   pluginRegisterCommand,
   pluginReloadCommand,
   pluginReloadStatusCommand,
+  pluginRuntimeDeregisterCommand,
+  pluginRuntimeInfoCommand,
+  pluginRuntimeListCommand,
+  pluginRuntimeRegisterCommand,
   pluginUnpinCommand,
   policyDeleteCommand,
   policyFmtCommand,

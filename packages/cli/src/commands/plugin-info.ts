@@ -50,6 +50,7 @@ Usage: ${CLI_NAME} plugin info [options] TYPE NAME
       deprecation_status: info.deprecation_status ?? '',
       version: info.version ?? '',
     };
+    if (info.runtime) data.runtime = info.runtime;
     if (ctx.field) return printRawField(ctx.ui, { map: data }, ctx.field);
     return outputData(ctx.ui, data);
   },

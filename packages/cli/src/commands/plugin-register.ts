@@ -48,6 +48,11 @@ Usage: ${CLI_NAME} plugin register [options] TYPE NAME
       usage: 'Semantic version of the plugin. Optional.',
     },
     {
+      name: 'runtime',
+      kind: 'string',
+      usage: 'Name of a plugin runtime (see "plugin runtime register") to run the plugin in. Optional.',
+    },
+    {
       name: 'env',
       kind: 'list',
       usage: 'Environment variable (KEY=VALUE) to set for the plugin when starting. This flag can be specified multiple times to specify multiple environment variables.',
@@ -75,6 +80,8 @@ Usage: ${CLI_NAME} plugin register [options] TYPE NAME
     if (version) body.version = version;
     const env = ctx.flags.list('env');
     if (env.length > 0) body.env = env;
+    const runtime = ctx.flags.string('runtime') ?? '';
+    if (runtime) body.runtime = runtime;
 
     let response;
     try {

@@ -2,45 +2,21 @@
 // syntax ("1h30m", "90s"), a bare number of seconds, or days ("7d"); tables
 // print whole seconds in a short human form ("768h", "1h30m", "45s").
 
-import { formatDuration } from '@coffer/sdk';
+import { formatDuration, parseDurationExact } from '@coffer/sdk';
 
-const UNIT_SECONDS: Record<string, number> = {
-  ns: 1e-9,
-  us: 1e-6,
-  'µs': 1e-6,
-  'μs': 1e-6,
-  ms: 1e-3,
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86400,
-};
-
-/** Parses a duration into (possibly fractional) seconds; throws on bad input. */
+/**
+ * Parses a duration into (possibly fractional) seconds; throws Go's message
+ * on bad input. The grammar is the SDK's (the server reads the same
+ * strings); the CLI adds fractional bare seconds ("1.5" == "1.5s").
+ */
 export function parseDuration(input: string): number {
   const text = input.trim();
-  if (text === '') return 0;
-  // A bare number means seconds, as in Vault's flags ("30" == "30s").
-  if (/^[-+]?(\d+\.?\d*|\.\d+)$/.test(text)) return Number.parseFloat(text);
-  let rest = text;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    if (rest.startsWith('-')) sign = -1;
-    rest = rest.slice(1);
+  if (/^[-+]?(\d+\.\d*|\.\d+)$/.test(text)) return Number.parseFloat(text);
+  try {
+    return parseDurationExact(text);
+  } catch {
+    throw new Error(`time: invalid duration "${input}"`);
   }
-  if (rest === '0') return 0;
-  const part = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h|d)/;
-  let total = 0;
-  let matched = false;
-  while (rest.length > 0) {
-    const m = part.exec(rest);
-    if (!m) throw new Error(`time: invalid duration "${input}"`);
-    total += Number.parseFloat(m[1]!) * UNIT_SECONDS[m[2]!]!;
-    rest = rest.slice(m[0].length);
-    matched = true;
-  }
-  if (!matched) throw new Error(`time: invalid duration "${input}"`);
-  return sign * total;
 }
 
 /** Go's time.Duration.String() ("1h0m0s", "1.5s"): the SDK's formatter, under the name the CLI uses. */

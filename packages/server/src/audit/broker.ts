@@ -5,6 +5,7 @@ import type { AuditDevice } from './device.js';
 import { formatEntry, type FormatOptions } from './entry.js';
 import { createFileDevice } from './file-device.js';
 import { hmacHasher, type Hasher } from './hash.js';
+import { silentMetrics, type MetricsSink } from '../metrics/sink.js';
 
 const TABLE_KEY = 'core/audit';
 const SALT_PREFIX = 'core/audit-salt/';
@@ -41,6 +42,7 @@ export class AuditBroker implements AuditPort {
     private readonly barrier: Storage,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
+    private readonly metrics: MetricsSink = silentMetrics,
   ) {}
 
   async load(): Promise<void> {
@@ -129,6 +131,18 @@ export class AuditBroker implements AuditPort {
 
   private async log(kind: 'request' | 'response', input: AuditEntryInput): Promise<void> {
     if (this.devices.size === 0) return;
+    const started = performance.now();
+    try {
+      await this.logToDevices(kind, input);
+    } catch (err) {
+      this.metrics.incrCounter(`vault.audit.log_${kind}_failure`);
+      throw err;
+    } finally {
+      this.metrics.measure(`vault.audit.log_${kind}`, performance.now() - started);
+    }
+  }
+
+  private async logToDevices(kind: 'request' | 'response', input: AuditEntryInput): Promise<void> {
     const now = this.now();
     const results = await Promise.allSettled(
       [...this.devices.values()].map(async (d) => {

@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { CofferError } from '@coffer/sdk';
+import { CofferError, KeyedMutex } from '@coffer/sdk';
 import type { AuditDevice } from './device.js';
 
 /**
@@ -22,7 +22,8 @@ export async function createFileDevice(options: Record<string, string>): Promise
     throw new CofferError('invalid_request', `cannot open audit file "${filePath}": ${(err as NodeJS.ErrnoException).code ?? String(err)}; check that its directory exists and is writable`);
   }
   // Lines are written one at a time so that concurrent requests never interleave bytes.
-  let queue: Promise<void> = Promise.resolve();
+  // One entry at a time: lines never interleave, and reopen/close wait for the writes before them.
+  const turns = new KeyedMutex();
   // Set when a failed entry left a fragment that could not be removed: the next entry starts on a new line.
   let fragmentLeft = false;
   const appendLine = async (line: string): Promise<void> => {
@@ -37,18 +38,16 @@ export async function createFileDevice(options: Record<string, string>): Promise
   };
   return {
     write(line) {
-      const next = queue.then(() => appendLine(line));
-      queue = next.catch(() => undefined);
-      return next;
+      return turns.run('file', () => appendLine(line));
     },
-    async reopen() {
-      await queue;
-      await handle.close();
-      handle = await open(filePath, 'a', mode);
+    reopen() {
+      return turns.run('file', async () => {
+        await handle.close();
+        handle = await open(filePath, 'a', mode);
+      });
     },
-    async close() {
-      await queue;
-      await handle.close();
+    close() {
+      return turns.run('file', () => handle.close());
     },
   };
 }

@@ -5,6 +5,7 @@ import * as aead from './aead.js';
 import { checkOps } from '../physical/entry-check.js';
 import { Keyring } from './keyring.js';
 import { PlaintextCache } from './plaintext-cache.js';
+import { silentMetrics, timed, type MetricsSink } from '../metrics/sink.js';
 import { KEYRING_PATH, RESERVED_PHYSICAL_PATHS } from './paths.js';
 
 export type { KeyStatus } from './barrier.js';
@@ -20,6 +21,8 @@ export interface AesGcmBarrierOptions {
   autoRotateAfterEncryptions?: number;
   logger?: Logger;
   now?: () => Date;
+  /** vault.barrier.get/put/delete/list timers. */
+  metrics?: MetricsSink;
 }
 
 const DEFAULT_AUTO_ROTATE = 3_865_470_566;
@@ -45,6 +48,7 @@ export class AesGcmBarrier implements Barrier {
   private readonly autoRotateAfter: number;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private readonly metrics: MetricsSink;
   readonly transaction?: (ops: TxnOp[]) => Promise<void>;
   private readonly plaintexts = new PlaintextCache();
 
@@ -56,6 +60,7 @@ export class AesGcmBarrier implements Barrier {
     this.autoRotateAfter = options.autoRotateAfterEncryptions ?? DEFAULT_AUTO_ROTATE;
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
+    this.metrics = options.metrics ?? silentMetrics;
     // Atomic only where the physical storage is: every put is encrypted first, then all go down as one transaction.
     if (isTransactional(physical)) {
       this.transaction = async (ops) => {
@@ -222,6 +227,15 @@ export class AesGcmBarrier implements Barrier {
   // ---- Storage -------------------------------------------------------------
 
   async get(key: string): Promise<StorageEntry | null> {
+    const started = performance.now();
+    try {
+      return await this.read(key);
+    } finally {
+      this.metrics.measure('vault.barrier.get', performance.now() - started);
+    }
+  }
+
+  private async read(key: string): Promise<StorageEntry | null> {
     this.unsealedKeyring();
     this.checkPath(key);
     const cached = this.plaintexts.get(key);
@@ -255,32 +269,38 @@ export class AesGcmBarrier implements Barrier {
     this.plaintexts.forget(key);
   }
 
-  async put(entry: StorageEntry): Promise<void> {
-    this.unsealedKeyring();
-    this.checkPath(entry.key);
-    const value = this.encrypt(entry.value, 'storage', entry.key);
-    this.plaintexts.forget(entry.key);
-    try {
-      await this.physical.put({ key: entry.key, value });
-    } finally {
+  put(entry: StorageEntry): Promise<void> {
+    return timed(this.metrics, 'vault.barrier.put', async () => {
+      this.unsealedKeyring();
+      this.checkPath(entry.key);
+      const value = this.encrypt(entry.value, 'storage', entry.key);
       this.plaintexts.forget(entry.key);
-    }
+      try {
+        await this.physical.put({ key: entry.key, value });
+      } finally {
+        this.plaintexts.forget(entry.key);
+      }
+    });
   }
 
-  async delete(key: string): Promise<void> {
-    this.unsealedKeyring();
-    this.checkPath(key);
-    this.plaintexts.forget(key);
-    try {
-      await this.physical.delete(key);
-    } finally {
+  delete(key: string): Promise<void> {
+    return timed(this.metrics, 'vault.barrier.delete', async () => {
+      this.unsealedKeyring();
+      this.checkPath(key);
       this.plaintexts.forget(key);
-    }
+      try {
+        await this.physical.delete(key);
+      } finally {
+        this.plaintexts.forget(key);
+      }
+    });
   }
 
-  async list(prefix: string): Promise<string[]> {
-    this.unsealedKeyring();
-    return this.withoutReserved(prefix, await this.physical.list(prefix));
+  list(prefix: string): Promise<string[]> {
+    return timed(this.metrics, 'vault.barrier.list', async () => {
+      this.unsealedKeyring();
+      return this.withoutReserved(prefix, await this.physical.list(prefix));
+    });
   }
 
   async listPage(prefix: string, after: string, limit: number): Promise<string[]> {

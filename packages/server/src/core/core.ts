@@ -1,6 +1,9 @@
 import { CofferError, type Logger } from '@coffer/sdk';
 import { AesGcmBarrier, type Barrier } from '../barrier/index.js';
 import { ReportingBarrier } from '../barrier/reporting-barrier.js';
+import { silentMetrics, type MetricsSink } from '../metrics/sink.js';
+import type { SealSetup } from '../seal/auto-seal.js';
+import { SnapshotPhysical } from '../physical/snapshot-physical.js';
 import type { ExpirationManager } from '../expiration/index.js';
 import type { LifecycleCall } from '../http/handler.js';
 import type { MountManager } from '../mounts/mount-manager.js';
@@ -28,6 +31,10 @@ export interface CoreOptions {
   clusterName?: string;
   /** Every module of this server (see compose.ts: the core's own, plus plugins, metrics, quotas…). */
   modules: readonly CoreModule[];
+  /** Where the barrier and the modules record metrics (default: nowhere). */
+  metrics?: MetricsSink;
+  /** The seal stanzas: an auto seal or a seal migration (default: Shamir). */
+  seal?: SealSetup;
 }
 
 /** Everything that exists only while the server is unsealed. */
@@ -45,6 +52,8 @@ interface UnsealedState {
 export class Core {
   /** The barrier itself: a write here is "below" every cache (as a write by another node would be). */
   readonly barrier: Barrier;
+  /** The configured storage, able to take consistent snapshots while serving (backups). */
+  readonly physical: SnapshotPhysical;
   /** Tells the caches that storage entries changed; see invalidate(). */
   readonly invalidator: Invalidator;
   readonly seal: SealManager;
@@ -54,15 +63,17 @@ export class Core {
 
   constructor(readonly options: CoreOptions) {
     this.logger = options.logger;
-    this.barrier = new AesGcmBarrier(options.physical, { logger: options.logger });
+    this.physical = new SnapshotPhysical(options.physical);
+    this.barrier = new AesGcmBarrier(this.physical, { logger: options.logger, metrics: options.metrics ?? silentMetrics });
     this.invalidator = new Invalidator(options.logger.child({ component: 'invalidation' }));
     this.seal = createSealManager({
-      physical: options.physical,
+      physical: this.physical,
       barrier: this.barrier,
       logger: options.logger.child({ component: 'seal' }),
       version: REPORTED_VERSION,
       storageType: options.storageType,
       clusterName: options.clusterName,
+      ...(options.seal ? { seal: options.seal } : {}),
       hooks: {
         onUnsealed: () => this.postUnseal(),
         onSealing: () => this.preSeal(),
@@ -141,6 +152,8 @@ export class Core {
       barrier: new ReportingBarrier(this.barrier, (keys) => this.invalidator.written(keys)),
       invalidator: this.invalidator,
       router: this.router,
+      metrics: this.options.metrics ?? silentMetrics,
+      snapshots: { storageType: this.options.storageType, snapshot: () => this.physical.snapshot() },
       systemTtls: () => this.systemTtls(),
       sealControl: {
         sealFromRequest: () => this.sealFromRequest(),

@@ -28,7 +28,7 @@ export interface TokenPort {
   use(info: TokenInfo): Promise<boolean>;
   revoke(token: string): Promise<void>;
   /** Turn an auth method's Auth into a token (login). */
-  issueFromAuth(input: { auth: Auth; path: string; mountAccessor: string; mountType: string; defaultTtl: number; maxTtl: number; tokenType?: string }): Promise<RenderedAuth>;
+  issueFromAuth(input: { auth: Auth; path: string; mountPath?: string; mountAccessor: string; mountType: string; defaultTtl: number; maxTtl: number; tokenType?: string }): Promise<RenderedAuth>;
   /** A single-use token with the response-wrapping policy. */
   createWrappingToken(input: { ttl: number; creationPath: string; parent?: TokenInfo }): Promise<{ token: string; accessor: string }>;
 }

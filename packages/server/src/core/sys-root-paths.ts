@@ -20,6 +20,8 @@ export const SYS_ROOT_PATHS = [
   'plugins/catalog/*',
   'plugins/reload/backend',
   'plugins/pins/*',
+  'plugins/runtimes/catalog',
+  'plugins/runtimes/catalog/*',
   'revoke-prefix/*',
   'revoke-force/*',
   'leases/revoke-prefix/*',

@@ -16,6 +16,7 @@ export interface TokenLayer {
   infoByAccessor(accessor: string): Promise<TokenInfo>;
   leaseOwner(clientToken: string): Promise<LeaseOwner>;
 }
+import type { MetricsSink } from '../metrics/sink.js';
 
 export interface TokenLayerDeps {
   barrier: Barrier;
@@ -26,6 +27,7 @@ export interface TokenLayerDeps {
   /** Wipe a token's cubbyhole when the token goes away. */
   destroyCubbyhole: (cubbyholeId: string) => Promise<void>;
   policyExists: (name: string) => Promise<boolean>;
+  metrics?: MetricsSink;
 }
 
 export function createTokenLayer(deps: TokenLayerDeps): TokenLayer {
@@ -36,6 +38,7 @@ export function createTokenLayer(deps: TokenLayerDeps): TokenLayer {
     logger: deps.logger,
     ttlDefaults: deps.tokenMountTtls,
     policyExists: deps.policyExists,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
     onRevoke: async (entry) => {
       if (entry.cubbyholeId) await deps.destroyCubbyhole(entry.cubbyholeId);
     },

@@ -210,8 +210,10 @@ function sendResult(res: ServerResponse, result: PipelineResult, headOnly: boole
     const status = finalStatus(data['http_status_code']);
     const rawBody = data['http_raw_body'];
     const contentType = String(data['http_content_type'] ?? 'application/json');
-    res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
-    res.end(headOnly ? undefined : typeof rawBody === 'string' || Buffer.isBuffer(rawBody) ? rawBody : JSON.stringify(rawBody ?? {}));
+    const body = typeof rawBody === 'string' || Buffer.isBuffer(rawBody) ? rawBody : JSON.stringify(rawBody ?? {});
+    // A length lets clients show download progress (backups).
+    res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+    res.end(headOnly ? undefined : body);
     return;
   }
   for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);

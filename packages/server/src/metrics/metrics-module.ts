@@ -1,32 +1,26 @@
 import type { CoreModule } from '../core/modules/module.js';
-import { CoreMetrics } from './core-metrics.js';
+import type { CoreMetrics } from './core-metrics.js';
 import { metricsStage } from './stage-metrics.js';
 import { metricsSysPaths } from './sys-paths.js';
 
-declare module '../core/modules/module.js' {
-  interface CoreServices {
-    metrics: CoreMetrics;
-  }
-}
-
 /**
  * Metrics as a module: the metrics stage, sys/metrics, and
- * vault.core.unsealed. The metrics themselves outlive a seal (the registry
- * belongs to the server process, as Vault's sink does).
+ * vault.core.unsealed. The registry itself belongs to the server process
+ * (created at the composition root, as Vault's sink is) and outlives a
+ * seal; the barrier, tokens, audit and plugins record into it through the
+ * core's `metrics` service.
  */
-export function metricsModule(options: MetricsOptions = {}): CoreModule {
-  const metrics = new CoreMetrics(options.prometheusRetentionSeconds ?? 24 * 3600);
+export function metricsModule(metrics: CoreMetrics, options: MetricsOptions = {}): CoreModule {
   const usagePeriodMs = (options.usageGaugePeriodSeconds ?? 600) * 1000;
   return {
     name: 'metrics',
     needs: ['expiration'],
-    provides: ['metrics'],
+    provides: [],
     build: (ctx) => {
       const expiration = ctx.get('expiration');
       let timer: NodeJS.Timeout | undefined;
       const usage = () => metrics.setGauge('vault.expire.num_leases', expiration.count());
       return {
-        services: { metrics },
         stages: [{ name: 'metrics', stage: metricsStage(metrics) }],
         sysPaths: metricsSysPaths(metrics),
         start: async () => {

@@ -3,6 +3,8 @@ import type { PhysicalBackend, PhysicalFactory } from './types.js';
 import { openInmem } from './inmem.js';
 import { openFile } from './file.js';
 import { openSqlite } from './sqlite.js';
+import { openPostgresql } from './postgresql.js';
+import { openEtcd } from './etcd.js';
 
 /**
  * Storage types by the name used in the config stanza (`storage "TYPE" { … }`).
@@ -12,6 +14,8 @@ const factories: Readonly<Record<string, PhysicalFactory>> = {
   inmem: () => openInmem(),
   file: openFile,
   sqlite: openSqlite,
+  postgresql: (config, logger) => openPostgresql(config, logger),
+  etcd: (config, logger) => openEtcd(config, logger),
 };
 
 /** The storage types this build supports, sorted. */

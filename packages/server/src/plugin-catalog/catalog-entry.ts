@@ -15,6 +15,8 @@ export interface CatalogEntry {
   env: string[];
   /** Lower-case hex SHA-256 of the binary. */
   sha256: string;
+  /** The plugin runtime (sys/plugins/runtimes/catalog) it runs in; absent: a plain process. */
+  runtime?: string;
 }
 
 /** A built-in or external plugin as `sys/plugins/catalog` lists it. */

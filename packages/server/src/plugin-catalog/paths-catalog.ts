@@ -19,6 +19,7 @@ const registerFields = {
   args: { type: 'string-slice', description: 'Arguments to run the binary with.' },
   env: { type: 'string-slice', description: 'Environment variables for the plugin process, as KEY=value. Never returned by reads.' },
   version: { type: 'string', description: 'Semantic version of the plugin ("v1.2.3"); a read or delete with ?version= addresses that version.', query: true },
+  runtime: { type: 'string', description: 'A registered plugin runtime (sys/plugins/runtimes/catalog) to run the plugin in.' },
 } as const;
 
 /** sys/plugins/catalog…: list, register, read and deregister plugins, as Vault's API does. */
@@ -44,6 +45,7 @@ export function catalogPaths(deps: CatalogPathDeps): PathDefinition[] {
       env: d.get<string[]>('env') ?? [],
       sha256: d.get<string>('sha256') || d.get<string>('sha_256'),
       version: d.get<string>('version'),
+      runtime: d.get<string>('runtime') ?? '',
     });
     return null;
   };
@@ -103,5 +105,5 @@ export function pluginView(plugin: ResolvedPlugin): Record<string, unknown> {
     return { name: plugin.name, args: [], command: '', sha256: '', builtin: true, version: plugin.version, deprecation_status: plugin.deprecationStatus };
   }
   const { entry } = plugin;
-  return { name: entry.name, args: entry.args, command: entry.command, sha256: entry.sha256, builtin: false, version: entry.version };
+  return { name: entry.name, args: entry.args, command: entry.command, sha256: entry.sha256, builtin: false, version: entry.version, ...(entry.runtime ? { runtime: entry.runtime } : {}) };
 }

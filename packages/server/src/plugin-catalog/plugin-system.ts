@@ -1,8 +1,8 @@
-import { StorageView, type Backend, type Logger, type PathDefinition, type Storage } from '@coffer/sdk';
+import { CofferError, StorageView, type Backend, type Logger, type PathDefinition, type Storage } from '@coffer/sdk';
 import type { BuiltinPlugin } from '@coffer/builtin';
 import type { BackendSource } from '../mounts/backend-source.js';
 import type { MountEntry, MountTableName } from '../mounts/mount-entry.js';
-import { runPluginMetadata } from '../plugin-runtime/index.js';
+import { runPluginMetadata, type ProcessLimits } from '../plugin-runtime/index.js';
 import { PluginCatalog } from './catalog.js';
 import { openDatabasePlugin, type OpenedDatabasePlugin } from './database-plugins.js';
 import { applyDeclarations, type DeclarationOutcome, type PluginDeclaration } from './declared-plugins.js';
@@ -13,12 +13,17 @@ import { MountReloader, type ReloadMounts, type ReloadRouter } from './mount-rel
 import { catalogPaths } from './paths-catalog.js';
 import { pinPaths } from './paths-pins.js';
 import { reloadPaths } from './paths-reload.js';
+import { measuredLauncher } from './plugin-metrics.js';
+import { silentMetrics, timed, type MetricsSink } from '../metrics/sink.js';
 import { PluginDirectory } from './plugin-directory.js';
 import { PluginReloadService, type ReloadAsk, type ReloadReport } from './plugin-reload.js';
 import { PluginSource } from './plugin-source.js';
 import { ProcessPool, runtimeLauncher, type Launcher } from './process-pool.js';
 import { prepareRegistration, type PluginInspector } from './registration.js';
 import { RELOAD_PREFIX, ReloadStore } from './reload-store.js';
+import { CONTAINER_UNSUPPORTED, runtimePaths } from './paths-runtimes.js';
+import { processLimitsOf } from './runtime-entry.js';
+import { RUNTIME_CATALOG_PREFIX, RuntimeStore } from './runtime-store.js';
 
 /** What the plugin system needs of the core: the barrier, the router and the mount table (plugin-module.ts gives them). */
 export interface PluginHost {
@@ -34,6 +39,8 @@ export interface PluginSystemOptions {
   /** This node's id in reload results, e.g. "<hostname>|<api_addr>". */
   nodeId: string;
   logger: Logger;
+  /** Where plugin launches, exits and reloads are counted (the server's registry). */
+  metrics?: MetricsSink;
   /** How long a reload waits for in-flight requests on the old backend (default 30 s). */
   drainTimeoutMs?: number;
   /** plugin_warm_spares: keep a spare process of plugins reloaded in place (ProcessPool). */
@@ -89,24 +96,39 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
   let directory = new PluginDirectory(options.pluginDirectory);
   let host: PluginHost | undefined;
   let catalog: PluginCatalog | undefined;
+  let runtimes: RuntimeStore | undefined;
   let unsealedAt = new Date();
   let poller: NodeJS.Timeout | undefined;
 
   const pool = new ProcessPool({
     resolveCommand: (command) => directory.resolve(command),
-    launch: options.launch ?? runtimeLauncher(logger, options.handshakeTimeoutMs, options.callTimeoutMs),
+    launch: measuredLauncher(options.launch ?? runtimeLauncher(logger, options.handshakeTimeoutMs, options.callTimeoutMs), options.metrics ?? silentMetrics),
     logger,
     warmSpares: options.warmSpares ?? false,
+    resolveRuntime: (name) => resolveRuntime(name),
   });
   const inspect: PluginInspector =
-    options.inspect ?? ((command, args, env, name) => runPluginMetadata(command, args, [...env], { name, logger, handshakeTimeoutMs: options.handshakeTimeoutMs }));
+    options.inspect ??
+    ((command, args, env, name, sandbox) => runPluginMetadata(command, args, [...env], { name, logger, handshakeTimeoutMs: options.handshakeTimeoutMs, ...(sandbox ? { sandbox } : {}) }));
 
   const attach = (core: PluginHost): PluginCatalog => {
     if (host !== core || !catalog) {
       host = core;
       catalog = new PluginCatalog({ barrier: core.barrier, builtins: options.builtins });
+      runtimes = new RuntimeStore(new StorageView(core.barrier, RUNTIME_CATALOG_PREFIX));
     }
     return catalog;
+  };
+  const needRuntimes = (): RuntimeStore => {
+    if (!runtimes) throw new Error('the plugin runtime catalog is not available before the first unseal');
+    return runtimes;
+  };
+  /** The limits a plugin registered with runtime=NAME runs under; a 400 when there are none to apply. */
+  const resolveRuntime = async (name: string): Promise<ProcessLimits> => {
+    const entry = await needRuntimes().forPlugin(name);
+    if (!entry) throw new CofferError('invalid_request', `plugin runtime "${name}" is not registered: register it with sys/plugins/runtimes/catalog/process/${name}`);
+    if (entry.type === 'container') throw new CofferError('invalid_request', `plugin runtime "${name}" is of type "container": ${CONTAINER_UNSUPPORTED}`);
+    return processLimitsOf(entry);
   };
   const needCatalog = (): PluginCatalog => {
     if (!catalog) throw new Error('the plugin catalog is not available before the first unseal');
@@ -127,7 +149,7 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
   const reloads = (): PluginReloadService =>
     new PluginReloadService({ reloader: reloader(), store: () => new ReloadStore(new StorageView(needHost().barrier, RELOAD_PREFIX)), nodeId: options.nodeId, logger });
   const register = async (input: Parameters<typeof prepareRegistration>[0]) => {
-    const entry = await prepareRegistration(input, { directory, inspect });
+    const entry = await prepareRegistration(input, { directory, inspect, resolveRuntime });
     await needCatalog().register(entry);
     logger.info({ plugin: entry.name, type: entry.type, version: entry.version }, 'registered plugin');
     return entry;
@@ -142,7 +164,12 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
     },
     extraSysPaths(core) {
       attach(core);
-      return [...catalogPaths({ catalog: needCatalog, register }), ...pinPaths({ catalog: needCatalog }), ...reloadPaths({ reloads })];
+      return [
+        ...catalogPaths({ catalog: needCatalog, register }),
+        ...pinPaths({ catalog: needCatalog }),
+        ...reloadPaths({ reloads }),
+        ...runtimePaths({ runtimes: needRuntimes, plugins: () => needCatalog().store.all(), changed: () => pool.dropSpares() }),
+      ];
     },
     async applyDeclaredPlugins(core) {
       const declared = options.declaredPlugins ?? [];
@@ -178,7 +205,7 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
       directory = new PluginDirectory(dir);
       return registerDevPlugins({ directory, catalog: needCatalog(), inspect, logger });
     },
-    reload: (ask) => reloads().reload(ask),
+    reload: (ask) => timed(options.metrics ?? silentMetrics, 'vault.plugin.reload', () => reloads().reload(ask)),
     pickUpGlobalReloads: () => reloads().pickUpGlobalReloads(unsealedAt),
     openDatabasePlugin: (name, version) => openDatabasePlugin({ catalog: needCatalog(), pool }, name, version),
     catalog: needCatalog,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { silentLogger } from '@coffer/sdk';
+import type { ProcessLimits } from '../plugin-runtime/index.js';
 import type { CatalogEntry } from './catalog-entry.js';
 import { ProcessPool, type PooledProcess } from './process-pool.js';
 
@@ -26,11 +27,14 @@ function install(bytes: string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function harness(warmSpares: boolean) {
+function harness(warmSpares: boolean, resolveRuntime?: (runtime: string) => Promise<ProcessLimits>) {
   const launched: FakeProcess[] = [];
+  const limits: (ProcessLimits | undefined)[] = [];
   const pool = new ProcessPool({
     resolveCommand: async (command) => join(dir, command),
-    launch: async ({ name }) => {
+    ...(resolveRuntime ? { resolveRuntime } : {}),
+    launch: async ({ name, sandbox }) => {
+      limits.push(sandbox);
       let exit!: () => void;
       const exited = new Promise<{ code: number; signal: null; requested: boolean }>((resolve) => {
         exit = () => resolve({ code: 0, signal: null, requested: true });
@@ -65,7 +69,7 @@ function harness(warmSpares: boolean) {
     logger: silentLogger,
     warmSpares,
   });
-  return { pool, launched };
+  return { pool, launched, limits };
 }
 
 const entryFor = (sha256: string): CatalogEntry => ({ name: 'kv', type: 'secret', version: '', command: 'plugin', args: [], env: [], sha256 });
@@ -124,6 +128,27 @@ describe('process pool: warm spares', () => {
     install('replaced bytes');
     await assert.rejects(pool.acquire(entry, mountAfterReload2, pool.mark()), /sha256|SHA-256/i);
     assert.equal(spare.killed, true);
+  });
+
+  it('launches with the plugin runtime\'s limits, read at each launch; a changed runtime drops the spares', async () => {
+    let memoryBytes = 64 * 1024 * 1024;
+    const { pool, launched, limits } = harness(true, async (runtime) => ({ runtime, memoryBytes, cpuNanos: 0, pidsMax: 0, cgroupParent: '', runAsUser: '', allowNetwork: false }));
+    const entry: CatalogEntry = { ...entryFor(install('v1')), runtime: 'tight' };
+    const first = await pool.acquire(entry, mount);
+    assert.equal(limits[0]?.memoryBytes, 64 * 1024 * 1024);
+    assert.equal(limits[0]?.runtime, 'tight');
+    const second = await pool.acquire(entry, mountAfterReload1, pool.mark());
+    await pool.release(first, mount);
+    await settle();
+    const spare = launched.find((p) => p !== first && p !== second)!;
+
+    memoryBytes = 128 * 1024 * 1024;
+    pool.dropSpares();
+    await settle();
+    assert.equal(spare.killed, true, 'the spare was started under the old runtime');
+    const third = (await pool.acquire(entry, mountAfterReload2, pool.mark())) as FakeProcess;
+    assert.notEqual(third, spare);
+    assert.equal(limits[launched.indexOf(third)]?.memoryBytes, 128 * 1024 * 1024);
   });
 
   it('without plugin_warm_spares a reload launches and no spare runs', async () => {

@@ -1,13 +1,13 @@
 import { CofferError, type Logger } from '@coffer/sdk';
-import { launchPlugin, type PluginProcess } from '../plugin-runtime/index.js';
+import { launchPlugin, type PluginProcess, type ProcessLimits } from '../plugin-runtime/index.js';
 import type { CatalogEntry } from './catalog-entry.js';
 import { verifySha256 } from './sha256.js';
 
 /** What the pool needs of a running plugin process (the runtime's PluginProcess). */
 export type PooledProcess = Pick<PluginProcess, 'name' | 'isExited' | 'exited' | 'kill' | 'dispense' | 'dispenseDatabase'> & Partial<Pick<PluginProcess, 'warmUp'>>;
 
-/** Starts a process for an already checked, absolute command. */
-export type Launcher = (spec: { command: string; args: string[]; env: string[]; name: string }) => Promise<PooledProcess>;
+/** Starts a process for an already checked, absolute command (inside its runtime's limits, when it has one). */
+export type Launcher = (spec: { command: string; args: string[]; env: string[]; name: string; sandbox?: ProcessLimits }) => Promise<PooledProcess>;
 
 export function runtimeLauncher(logger: Logger, handshakeTimeoutMs?: number, callTimeoutMs?: number): Launcher {
   return (spec) => launchPlugin({ ...spec, logger, handshakeTimeoutMs, ...(callTimeoutMs !== undefined ? { callTimeoutMs } : {}) });
@@ -54,6 +54,8 @@ export class ProcessPool {
       logger: Logger;
       /** Keep a warm spare per plugin reloaded in place (off by default: it is one more process). */
       warmSpares?: boolean;
+      /** The limits of the plugin runtime an entry names (read at every launch, so a changed runtime applies from the next one). */
+      resolveRuntime?: (runtime: string) => Promise<ProcessLimits>;
     },
   ) {}
 
@@ -106,6 +108,15 @@ export class ProcessPool {
       this.deps.logger.debug({ plugin: process.name }, 'stopping plugin process: no mount uses it any more');
       await process.kill();
     }
+  }
+
+  /**
+   * Stops every warm spare: they were started with the plugin runtimes of
+   * their time, and a runtime just changed. The next reload in place
+   * launches afresh (and prepares a new spare).
+   */
+  dropSpares(): void {
+    for (const key of [...this.spares.keys()]) this.dropSpare(key);
   }
 
   /** The launch order number of a process (for logs and tests). */
@@ -194,7 +205,8 @@ export class ProcessPool {
     slot.launching = (async () => {
       const command = await this.deps.resolveCommand(entry.command);
       await verifySha256(command, entry.sha256, name);
-      const proc = await this.deps.launch({ command, args: entry.args, env: entry.env, name });
+      const sandbox = entry.runtime && this.deps.resolveRuntime ? await this.deps.resolveRuntime(entry.runtime) : undefined;
+      const proc = await this.deps.launch({ command, args: entry.args, env: entry.env, name, ...(sandbox ? { sandbox } : {}) });
       if (this.closed) {
         await proc.kill();
         throw new CofferError('sealed', 'Vault is sealed');
@@ -236,5 +248,5 @@ export function displayName(entry: CatalogEntry): string {
 }
 
 function keyOf(entry: CatalogEntry): string {
-  return JSON.stringify([entry.type, entry.name, entry.version, entry.command, entry.sha256, entry.args, entry.env]);
+  return JSON.stringify([entry.type, entry.name, entry.version, entry.command, entry.sha256, entry.args, entry.env, entry.runtime ?? '']);
 }

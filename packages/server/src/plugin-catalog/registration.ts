@@ -1,5 +1,5 @@
 import { CofferError, isCofferError } from '@coffer/sdk';
-import type { PluginMetadata } from '../plugin-runtime/index.js';
+import type { PluginMetadata, ProcessLimits } from '../plugin-runtime/index.js';
 import type { CatalogEntry } from './catalog-entry.js';
 import type { PluginDirectory } from './plugin-directory.js';
 import { checkPluginName, type PluginType } from './plugin-type.js';
@@ -16,10 +16,15 @@ export interface RegistrationInput {
   env: string[];
   sha256: string;
   version: string;
+  /** A registered plugin runtime to run it in ('' or absent: none). */
+  runtime?: string;
 }
 
-/** Runs a binary once and asks what it is (the runtime's runPluginMetadata). */
-export type PluginInspector = (command: string, args: readonly string[], env: readonly string[], name: string) => Promise<PluginMetadata>;
+/** Runs a binary once (inside its plugin runtime, when it has one) and asks what it is (the runtime's runPluginMetadata). */
+export type PluginInspector = (command: string, args: readonly string[], env: readonly string[], name: string, runtime?: ProcessLimits) => Promise<PluginMetadata>;
+
+/** Finds the limits of the runtime a registration names (throws a 400 when it cannot be used). */
+export type RuntimeResolver = (runtime: string) => Promise<ProcessLimits>;
 
 /**
  * Checks a registration the way an operator would want it checked before
@@ -27,7 +32,10 @@ export type PluginInspector = (command: string, args: readonly string[], env: re
  * sha256 is the one given, and the binary, run once, speaks the protocol
  * and is the type and version the registration claims.
  */
-export async function prepareRegistration(input: RegistrationInput, deps: { directory: PluginDirectory; inspect: PluginInspector }): Promise<CatalogEntry> {
+export async function prepareRegistration(
+  input: RegistrationInput,
+  deps: { directory: PluginDirectory; inspect: PluginInspector; resolveRuntime?: RuntimeResolver },
+): Promise<CatalogEntry> {
   const name = checkPluginName(input.name);
   const version = canonicalVersion(input.version);
   if (isBuiltinVersion(version)) {
@@ -37,12 +45,19 @@ export async function prepareRegistration(input: RegistrationInput, deps: { dire
   const { command, args } = splitCommand(input.command, input.args);
   const env = checkEnv(input.env);
 
+  const runtime = (input.runtime ?? '').trim();
+  let limits: ProcessLimits | undefined;
+  if (runtime !== '') {
+    if (!deps.resolveRuntime) throw new CofferError('invalid_request', 'plugin runtimes are not available on this server');
+    limits = await deps.resolveRuntime(runtime);
+  }
+
   const path = await deps.directory.resolve(command);
   await verifySha256(path, sha256, name);
 
   let meta: PluginMetadata;
   try {
-    meta = await deps.inspect(path, args, env, name);
+    meta = await deps.inspect(path, args, env, name, limits);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const code = isCofferError(err) && err.code === 'sealed' ? 'sealed' : 'invalid_request';
@@ -63,7 +78,7 @@ export async function prepareRegistration(input: RegistrationInput, deps: { dire
       `plugin version mismatch: the binary "${command}" reports version ${reported}, but the registration says ${version}: register it with version=${reported}, or register the binary that is ${version}`,
     );
   }
-  return { name, type, version, command, args, env, sha256 };
+  return { name, type, version, command, args, env, sha256, ...(runtime !== '' ? { runtime } : {}) };
 }
 
 /** As in Vault, "cmd --flag" is accepted as command plus args, but not together with args. */

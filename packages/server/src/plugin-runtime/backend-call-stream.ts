@@ -71,9 +71,16 @@ export class BackendCallStream {
     );
   }
 
+  /**
+   * The process is gone or stopping: calls still waiting fail now with
+   * UNAVAILABLE. (Cancelling alone would leave them to their deadline: the
+   * stream's own error arrives after it is no longer the current stream.)
+   */
   close(): void {
-    this.stream?.cancel();
-    this.stream = undefined;
+    const stream = this.stream;
+    if (!stream) return;
+    this.broken(stream, Object.assign(new Error('the plugin process is gone'), { code: grpc.status.UNAVAILABLE, details: 'plugin process exited', metadata: new grpc.Metadata() }));
+    stream.cancel();
   }
 
   private open(): grpc.ClientDuplexStream<pluginProtocol.BackendCallBatch, pluginProtocol.BackendCallReplyBatch> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -28,7 +28,8 @@ export class HostServices {
     readonly address: string,
   ) {}
 
-  static async start(identity: pluginProtocol.TlsIdentity, pluginCertDer: Buffer): Promise<HostServices> {
+  /** `owner`: the user a sandboxed plugin runs as (run_as_user); the socket and its directory are handed to it so it can connect. */
+  static async start(identity: pluginProtocol.TlsIdentity, pluginCertDer: Buffer, owner?: { uid: number; gid: number }): Promise<HostServices> {
     const dir = mkdtempSync(join(tmpdir(), 'coffer-host-'));
     const address = join(dir, 'host.sock');
     const server = new grpc.Server(pluginProtocol.MESSAGE_SIZE_OPTIONS);
@@ -47,6 +48,10 @@ export class HostServices {
           (err) => (err ? reject(err) : resolve()),
         ),
       );
+      if (owner) {
+        chownSync(dir, owner.uid, owner.gid);
+        chownSync(address, owner.uid, owner.gid);
+      }
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
       throw err;

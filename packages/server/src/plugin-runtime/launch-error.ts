@@ -11,7 +11,9 @@ export type PluginLaunchFailure =
   /** It printed something that is not a valid handshake line. */
   | 'bad-handshake'
   /** Its handshake is well-formed but asks for a protocol Coffer does not speak. */
-  | 'incompatible';
+  | 'incompatible'
+  /** Its plugin runtime stopped it before its handshake (e.g. the memory limit is too small to start). */
+  | 'runtime-limit';
 
 /**
  * A plugin that failed to start. A CofferError ('internal' by default: the

@@ -6,6 +6,7 @@ import { PluginLaunchError } from './launch-error.js';
 import { forEachLine, logPluginLine } from './output-lines.js';
 import { buildPluginEnv, type PluginEnvInput } from './plugin-env.js';
 import { PluginProcess } from './plugin-process.js';
+import { prepareSandbox, type ProcessLimits } from './sandbox/index.js';
 
 export interface LaunchOptions {
   /** Absolute path of the executable, already checked by the caller (plugin_directory, sha256). */
@@ -22,11 +23,15 @@ export interface LaunchOptions {
   killGraceMs?: number;
   /** gRPC deadline of each call into the plugin (default: 90 s, Vault's max_request_duration). */
   callTimeoutMs?: number;
+  /** A `process` plugin runtime's limits (sandbox/): the plugin is started inside them. */
+  sandbox?: ProcessLimits;
 }
 
 const STDERR_TAIL = 2048;
 /** How long the last output of an exited plugin (a crash's stack trace) may take to arrive. */
 const STDIO_DRAIN_MS = 1000;
+/** How long the exit of a sandboxed plugin waits for its last stderr (to tell why it died); short of PluginProcess's own settle time. */
+const SANDBOX_EXIT_SETTLE_MS = 200;
 
 /**
  * Starts a plugin process and connects to it (docs/plugin-protocol.md):
@@ -42,24 +47,43 @@ export async function launchPlugin(options: LaunchOptions): Promise<PluginProces
   const timeoutMs = options.handshakeTimeoutMs ?? 10_000;
   const logger = options.logger.child({ plugin: name });
   const hostIdentity = await pluginProtocol.generateTlsIdentity();
+  const sandbox = options.sandbox ? await prepareSandbox(options.sandbox, { name, command, args: options.args ?? [] }) : undefined;
+  if (sandbox) {
+    logger.debug({ runtime: options.sandbox!.runtime, enforcement: sandbox.enforcement.mechanism }, 'starting plugin in its runtime');
+    for (const warning of sandbox.enforcement.warnings) logger.warn({ runtime: options.sandbox!.runtime }, warning);
+  }
 
   // stdin stays an open pipe we never write to: the SDK exits when it closes,
   // so a plugin does not outlive a server that died without stopping it.
-  const child = spawn(command, [...(options.args ?? [])], {
+  const child = spawn(sandbox?.command ?? command, sandbox?.args ?? [...(options.args ?? [])], {
     env: buildPluginEnv(options.env, hostIdentity.certPem),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+  let stderrTail = '';
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; reason?: string }>((resolve) => {
     child.once('exit', (code, signal) => {
       releaseStdio(child, STDIO_DRAIN_MS);
-      resolve({ code, signal });
+      if (!sandbox) return resolve({ code, signal });
+      // The runtime may know why (its cgroup's OOM kill count; a failed
+      // allocation on stderr, so give that a moment to arrive).
+      const settle = new Promise((done) => {
+        child.once('close', done);
+        setTimeout(done, SANDBOX_EXIT_SETTLE_MS).unref();
+      });
+      void settle.then(() => {
+        const reason = sandbox.explainExit({ code, signal }, stderrTail);
+        void sandbox.release();
+        resolve({ code, signal, ...(reason ? { reason } : {}) });
+      });
     });
     // A spawn error may come without an 'exit'.
-    child.once('error', () => resolve({ code: child.exitCode, signal: child.signalCode }));
+    child.once('error', () => {
+      void sandbox?.release();
+      resolve({ code: child.exitCode, signal: child.signalCode });
+    });
   });
   child.stdin?.on('error', () => undefined); // EPIPE once the plugin is gone
 
-  let stderrTail = '';
   const pluginLog = logger.child({ stream: 'stderr' });
   forEachLine(child.stderr!, (line) => {
     stderrTail = `${stderrTail}${line}\n`.slice(-STDERR_TAIL);
@@ -81,6 +105,9 @@ export async function launchPlugin(options: LaunchOptions): Promise<PluginProces
   try {
     output = await readHandshake(child, { name, command, timeoutMs, stderrTail: () => stderrTail });
   } catch (err) {
+    const failure = (err as PluginLaunchError).failure;
+    const reason = sandbox && (failure === 'exited' || failure === 'timeout') ? sandbox.explainFailedStart(stderrTail) : undefined;
+    if (reason) return fail(new PluginLaunchError('runtime-limit', `plugin "${name}" could not start in plugin runtime "${options.sandbox!.runtime}": ${reason}`, 'invalid_request'));
     return fail(err as PluginLaunchError);
   }
 
@@ -120,6 +147,7 @@ export async function launchPlugin(options: LaunchOptions): Promise<PluginProces
     socketPath: handshake.address,
     protocolVersion: handshake.appVersion,
     killGraceMs: options.killGraceMs ?? 2000,
+    ...(sandbox?.owner ? { socketOwner: sandbox.owner } : {}),
     ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
   });
 }

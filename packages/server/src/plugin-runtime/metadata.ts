@@ -3,6 +3,7 @@ import { launchPlugin } from './launch.js';
 import { PluginLaunchError } from './launch-error.js';
 import type { PluginEnvInput } from './plugin-env.js';
 import type { PluginMetadata } from './plugin-process.js';
+import type { ProcessLimits } from './sandbox/index.js';
 
 /**
  * Runs a plugin binary once and asks what it is (secret engine, auth method
@@ -15,7 +16,7 @@ export async function runPluginMetadata(
   command: string,
   args: readonly string[] = [],
   env?: PluginEnvInput,
-  options: { name?: string; logger?: Logger; handshakeTimeoutMs?: number } = {},
+  options: { name?: string; logger?: Logger; handshakeTimeoutMs?: number; sandbox?: ProcessLimits } = {},
 ): Promise<PluginMetadata> {
   const name = options.name ?? command;
   let proc;
@@ -27,9 +28,10 @@ export async function runPluginMetadata(
       name,
       logger: options.logger ?? silentLogger,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     });
   } catch (err) {
-    if (err instanceof PluginLaunchError) {
+    if (err instanceof PluginLaunchError && err.failure !== 'runtime-limit') {
       throw new PluginLaunchError(err.failure, `binary does not speak the Coffer plugin protocol: ${err.message}`, 'invalid_request');
     }
     throw err;

@@ -16,6 +16,8 @@ export interface PluginExitInfo {
   signal: NodeJS.Signals | null;
   /** True when kill() stopped it; false when it exited or crashed on its own. */
   requested: boolean;
+  /** Why it ended, when its plugin runtime knows (e.g. "memory limit 64 MiB exceeded …"). */
+  reason?: string;
 }
 
 /** Plugin types as the catalog names them. */
@@ -37,7 +39,7 @@ export interface PluginMetadata {
 export interface PluginProcessParams {
   name: string;
   child: ChildProcess;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; reason?: string }>;
   logger: Logger;
   hostIdentity: pluginProtocol.TlsIdentity;
   pluginCertDer: Buffer;
@@ -46,6 +48,8 @@ export interface PluginProcessParams {
   killGraceMs: number;
   /** gRPC deadline of each call (default DEFAULT_PLUGIN_CALL_TIMEOUT_MS). */
   callTimeoutMs?: number;
+  /** The user the plugin runs as (a runtime's run_as_user): the host services' socket is handed to it. */
+  socketOwner?: { uid: number; gid: number };
 }
 
 /**
@@ -86,6 +90,7 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
   private readonly killGraceMs: number;
   private readonly callTimeoutMs: number;
   private readonly socketPath: string;
+  private readonly socketOwner: { uid: number; gid: number } | undefined;
   private exitInfo: PluginExitInfo | undefined;
   private killRequested = false;
   private hostServices: Promise<HostServices> | undefined;
@@ -103,6 +108,7 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
     this.killGraceMs = params.killGraceMs;
     this.callTimeoutMs = params.callTimeoutMs ?? DEFAULT_PLUGIN_CALL_TIMEOUT_MS;
     this.socketPath = params.socketPath;
+    this.socketOwner = params.socketOwner;
 
     const proto = pluginProtocol.loadPluginProtocol();
     const target = pluginProtocol.unixTarget(params.socketPath);
@@ -264,7 +270,9 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
       ? 'it is not running'
       : info.requested
         ? 'it was stopped'
-        : info.signal
+        : info.reason
+          ? info.reason
+          : info.signal
           ? `its process was killed by ${info.signal}`
           : `its process exited with code ${info.code}`;
     return new CofferError('unavailable', `plugin "${this.name}" is unavailable during ${method}: ${how}`);
@@ -282,7 +290,7 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
   }
 
   private ensureHostServices(): Promise<HostServices> {
-    this.hostServices ??= HostServices.start(this.hostIdentity, this.pluginCertDer);
+    this.hostServices ??= HostServices.start(this.hostIdentity, this.pluginCertDer, this.socketOwner);
     return this.hostServices;
   }
 
@@ -310,7 +318,7 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
     };
   }
 
-  private onExit(raw: { code: number | null; signal: NodeJS.Signals | null }): PluginExitInfo {
+  private onExit(raw: { code: number | null; signal: NodeJS.Signals | null; reason?: string }): PluginExitInfo {
     const info: PluginExitInfo = { ...raw, requested: this.killRequested };
     this.exitInfo = info;
     // Closes the one shared channel. (Not Database.close(): the generated
@@ -321,7 +329,7 @@ export class PluginProcess extends EventEmitter implements PluginCaller {
     // A plugin stopped by a signal could not remove its socket directory.
     void removeLeftoverSocket(this.socketPath);
     if (info.requested) this.logger.debug({ code: info.code, signal: info.signal }, 'plugin stopped');
-    else this.logger.warn({ code: info.code, signal: info.signal }, 'plugin exited unexpectedly');
+    else this.logger.warn({ code: info.code, signal: info.signal }, info.reason ? `plugin exited unexpectedly: ${info.reason}` : 'plugin exited unexpectedly');
     this.emit('exit', info);
     return info;
   }

@@ -4,7 +4,7 @@ import { KeyShareCollector } from './key-shares.js';
 import { recoverRootKey } from './recover-root-key.js';
 import { encryptForKeys, pgpFingerprints } from './pgp-shares.js';
 import { encodeRootToken, generateOtp } from './root-token-otp.js';
-import type { SealConfig } from './seal-config.js';
+import type { ShamirSealConfig as SealConfig } from './seal-config.js';
 import type { GenerateRootInitRequest, GenerateRootStatus } from './types.js';
 
 export interface RootTokenIssuer {

@@ -2,7 +2,7 @@ import { CofferError, isCofferError } from '@coffer/sdk';
 import { disabledHa, leaderBody, type HaStatus } from './ha-status.js';
 import { health } from './health.js';
 import { asBody, boolField, intField, stringField, stringListField, type Body } from './request-body.js';
-import type { SealManager } from './seal-manager.js';
+import type { RekeyTarget, SealManager } from './seal-manager.js';
 
 /**
  * The endpoints that work while sealed (and the unauthenticated rekey and
@@ -52,26 +52,9 @@ const routes: Record<string, Record<string, Handler>> = {
     PUT: sysUnseal,
     POST: sysUnseal,
   },
-  'sys/rekey/init': {
-    GET: async (ctx) => ok(await ctx.manager.rekeyStatus()),
-    PUT: sysRekeyInitPut,
-    POST: sysRekeyInitPut,
-    DELETE: async (ctx) => {
-      await ctx.manager.rekeyCancel();
-      return noContent;
-    },
-  },
-  'sys/rekey/update': {
-    PUT: sysRekeyUpdate,
-    POST: sysRekeyUpdate,
-  },
-  'sys/rekey/verify': {
-    GET: async (ctx) => ok(await ctx.manager.rekeyVerificationStatus()),
-    PUT: sysRekeyVerify,
-    POST: sysRekeyVerify,
-    // Vault restarts the verification (new nonce, progress cleared) and answers with its status.
-    DELETE: async (ctx) => ok(await ctx.manager.rekeyVerificationRestart()),
-  },
+  ...rekeyRoutes('sys/rekey', 'barrier'),
+  // An auto seal's recovery shares are rekeyed the same way, under their own paths (as Vault).
+  ...rekeyRoutes('sys/rekey-recovery-key', 'recovery'),
   'sys/generate-root/attempt': {
     GET: async (ctx) => ok(await ctx.manager.generateRootStatus()),
     PUT: sysGenerateRootAttemptPut,
@@ -93,6 +76,44 @@ const routes: Record<string, Record<string, Handler>> = {
     GET: async (ctx) => ok(leaderBody(await haOf(ctx))),
   },
 };
+
+function rekeyRoutes(base: string, target: RekeyTarget): Record<string, Record<string, Handler>> {
+  const initPut: Handler = async (ctx, body) =>
+    ok(
+      await ctx.manager.rekeyInit(
+        {
+          secret_shares: intField(body, 'secret_shares') ?? 0,
+          secret_threshold: intField(body, 'secret_threshold') ?? 0,
+          stored_shares: intField(body, 'stored_shares'),
+          pgp_keys: stringListField(body, 'pgp_keys'),
+          backup: boolField(body, 'backup'),
+          require_verification: boolField(body, 'require_verification'),
+        },
+        target,
+      ),
+    );
+  const update: Handler = async (ctx, body) => ok(await ctx.manager.rekeyUpdate(keyUpdate(body), target));
+  const verify: Handler = async (ctx, body) => ok(await ctx.manager.rekeyVerify(keyUpdate(body), target));
+  return {
+    [`${base}/init`]: {
+      GET: async (ctx) => ok(await ctx.manager.rekeyStatus(target)),
+      PUT: initPut,
+      POST: initPut,
+      DELETE: async (ctx) => {
+        await ctx.manager.rekeyCancel(target);
+        return noContent;
+      },
+    },
+    [`${base}/update`]: { PUT: update, POST: update },
+    [`${base}/verify`]: {
+      GET: async (ctx) => ok(await ctx.manager.rekeyVerificationStatus(target)),
+      PUT: verify,
+      POST: verify,
+      // Vault restarts the verification (new nonce, progress cleared) and answers with its status.
+      DELETE: async (ctx) => ok(await ctx.manager.rekeyVerificationRestart(target)),
+    },
+  };
+}
 
 export const LIFECYCLE_PATHS: readonly string[] = Object.keys(routes);
 
@@ -145,27 +166,6 @@ async function sysUnseal(ctx: LifecycleContext, body: Body): Promise<LifecycleRe
       migrate: boolField(body, 'migrate'),
     }),
   );
-}
-
-async function sysRekeyInitPut(ctx: LifecycleContext, body: Body): Promise<LifecycleResult> {
-  return ok(
-    await ctx.manager.rekeyInit({
-      secret_shares: intField(body, 'secret_shares') ?? 0,
-      secret_threshold: intField(body, 'secret_threshold') ?? 0,
-      stored_shares: intField(body, 'stored_shares'),
-      pgp_keys: stringListField(body, 'pgp_keys'),
-      backup: boolField(body, 'backup'),
-      require_verification: boolField(body, 'require_verification'),
-    }),
-  );
-}
-
-async function sysRekeyUpdate(ctx: LifecycleContext, body: Body): Promise<LifecycleResult> {
-  return ok(await ctx.manager.rekeyUpdate(keyUpdate(body)));
-}
-
-async function sysRekeyVerify(ctx: LifecycleContext, body: Body): Promise<LifecycleResult> {
-  return ok(await ctx.manager.rekeyVerify(keyUpdate(body)));
 }
 
 async function sysGenerateRootAttemptPut(ctx: LifecycleContext, body: Body): Promise<LifecycleResult> {

@@ -1,6 +1,6 @@
 import { CofferError } from '@coffer/sdk';
 import { combineKeyShares, wipeAll } from './key-shares.js';
-import { unwrapRootKey, type SealConfig } from './seal-config.js';
+import { unwrapRootKey, type ShamirSealConfig } from './seal-config.js';
 
 /**
  * Combine collected shares into the unseal key and use it to unwrap the root
@@ -8,7 +8,7 @@ import { unwrapRootKey, type SealConfig } from './seal-config.js';
  * authentication of the wrapped root key fails). The shares and the unseal
  * key are wiped either way.
  */
-export async function recoverRootKey(parts: Buffer[], config: SealConfig): Promise<Buffer | null> {
+export async function recoverRootKey(parts: Buffer[], config: ShamirSealConfig): Promise<Buffer | null> {
   let unsealKey: Buffer | undefined;
   try {
     unsealKey = await combineKeyShares(parts, config.secret_threshold);

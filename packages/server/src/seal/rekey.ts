@@ -4,7 +4,7 @@ import { KeyShareCollector, splitUnsealKey, wipeAll } from './key-shares.js';
 import { encryptShares, pgpFingerprints } from './pgp-shares.js';
 import { recoverRootKey } from './recover-root-key.js';
 import { writeRekeyBackup } from './rekey-backup.js';
-import { sealConfigProblem, wrapRootKey, writeSealConfig, type SealConfig } from './seal-config.js';
+import { fromShareView, readSealConfig, sealConfigProblem, wrapRootKey, writeSealConfig, type ShamirSealConfig as SealConfig } from './seal-config.js';
 import type { RekeyInitRequest, RekeyResult, RekeyStatus, RekeyVerificationResult, RekeyVerificationStatus } from './types.js';
 
 interface Attempt {
@@ -49,6 +49,13 @@ export class BarrierRekey {
     private readonly barrier: Storage,
     private readonly logger: Logger,
   ) {}
+
+  /** Stores rekeyed shares: the unseal shares of a Shamir seal, or the recovery shares of an auto seal. */
+  private async install(view: SealConfig): Promise<void> {
+    const stored = await readSealConfig(this.physical);
+    if (!stored) throw new CofferError('internal', 'the seal configuration disappeared during the rekey');
+    await writeSealConfig(this.physical, fromShareView(stored, view));
+  }
 
   status(config: SealConfig): RekeyStatus {
     const a = this.attempt;
@@ -146,7 +153,7 @@ export class BarrierRekey {
         this.logger.info({ nonce: a.nonce }, 'rekey: new keys created; they become active once verified');
         return result;
       }
-      await writeSealConfig(this.physical, newConfig);
+      await this.install(newConfig);
       this.attempt = null;
       this.logger.info({ nonce: a.nonce, shares: a.shares, threshold: a.threshold }, 'rekey complete: new unseal key installed');
       return result;
@@ -188,7 +195,7 @@ export class BarrierRekey {
       throw new CofferError('invalid_request', 'rekey verification failed: the key shares given do not combine to the new unseal key; verification progress has been reset');
     }
     rootKey.fill(0);
-    await writeSealConfig(this.physical, pending.config);
+    await this.install(pending.config);
     this.attempt = null;
     this.logger.info({ nonce: a.nonce, shares: a.shares, threshold: a.threshold }, 'rekey verified: new unseal key installed');
     return { nonce: pending.nonce, complete: true };

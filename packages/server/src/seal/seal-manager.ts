@@ -10,7 +10,9 @@ import { encryptForKeys, encryptShares, pgpFingerprints } from './pgp-shares.js'
 import { BarrierRekey } from './rekey.js';
 import { deleteRekeyBackup, readRekeyBackup } from './rekey-backup.js';
 import { ROOT_TOKEN_OTP_LENGTH } from './root-token-otp.js';
-import { readSealConfig, sealConfigProblem, wrapRootKey, writeSealConfig, type SealConfig } from './seal-config.js';
+import { isAutoSealConfig, readSealConfig, sealConfigProblem, shareView, wrapRootKey, writeSealConfig, type SealConfig, type ShamirSealConfig } from './seal-config.js';
+import type { AutoSeal, SealSetup } from './auto-seal.js';
+import { initAutoSeal, migrateToAutoSeal, migrateToShamir, type SealMigration } from './auto-seal-steps.js';
 import { Serial } from './serial.js';
 import type {
   GenerateRootInitRequest,
@@ -57,7 +59,12 @@ export interface SealManagerOptions {
   clusterName?: string;
   /** Length of root tokens, which generate-root OTPs must match (Vault: "hvs." + 24 = 28). */
   rootTokenLength?: number;
+  /** The configured seal stanzas: an auto seal, or a seal migration (default: Shamir). */
+  seal?: SealSetup;
 }
+
+/** sys/rekey rekeys the unseal shares of a Shamir seal; sys/rekey-recovery-key the recovery shares of an auto seal. */
+export type RekeyTarget = 'barrier' | 'recovery';
 
 export interface SealManager {
   readonly sealed: boolean;
@@ -71,14 +78,20 @@ export interface SealManager {
   readonly version: string;
   init(request: InitRequest): Promise<InitResponse>;
   submitUnsealKey(request: UnsealRequest): Promise<SealStatus>;
+  /**
+   * With an auto seal: decrypt the root key through the seal and unseal.
+   * False when there is nothing to do (not initialized, Shamir, a migration
+   * pending, already unsealed); throws when the seal cannot be reached.
+   */
+  autoUnseal(): Promise<boolean>;
   seal(): Promise<void>;
-  rekeyStatus(): Promise<RekeyStatus>;
-  rekeyInit(request: RekeyInitRequest): Promise<RekeyStatus>;
-  rekeyUpdate(request: KeyUpdateRequest): Promise<RekeyStatus | RekeyResult>;
-  rekeyCancel(): Promise<void>;
-  rekeyVerificationStatus(): Promise<RekeyVerificationStatus>;
-  rekeyVerify(request: KeyUpdateRequest): Promise<RekeyVerificationStatus | RekeyVerificationResult>;
-  rekeyVerificationRestart(): Promise<RekeyVerificationStatus>;
+  rekeyStatus(target?: RekeyTarget): Promise<RekeyStatus>;
+  rekeyInit(request: RekeyInitRequest, target?: RekeyTarget): Promise<RekeyStatus>;
+  rekeyUpdate(request: KeyUpdateRequest, target?: RekeyTarget): Promise<RekeyStatus | RekeyResult>;
+  rekeyCancel(target?: RekeyTarget): Promise<void>;
+  rekeyVerificationStatus(target?: RekeyTarget): Promise<RekeyVerificationStatus>;
+  rekeyVerify(request: KeyUpdateRequest, target?: RekeyTarget): Promise<RekeyVerificationStatus | RekeyVerificationResult>;
+  rekeyVerificationRestart(target?: RekeyTarget): Promise<RekeyVerificationStatus>;
   /** sys/rekey/backup: the PGP-encrypted shares a rekey with `backup` stored (400 when none). */
   rekeyBackup(): Promise<Record<string, unknown>>;
   deleteRekeyBackup(): Promise<void>;
@@ -111,6 +124,7 @@ class ShamirSealManager implements SealManager {
   private readonly barrier: Barrier;
   private readonly logger: Logger;
   private readonly hooks: SealHooks;
+  private readonly setup: SealSetup;
   readonly version: string;
   private readonly buildDate: string;
 
@@ -119,6 +133,7 @@ class ShamirSealManager implements SealManager {
     this.barrier = options.barrier;
     this.logger = options.logger.child({ subsystem: 'seal' });
     this.hooks = options.hooks;
+    this.setup = options.seal ?? {};
     this.version = options.version ?? '0.1.0';
     this.buildDate = options.build_date ?? '';
     this.rekey = new BarrierRekey(this.physical, this.barrier, this.logger);
@@ -145,19 +160,22 @@ class ShamirSealManager implements SealManager {
     const config = await readSealConfig(this.physical);
     const sealed = this.sealed;
     const cluster = this.clusterInfo();
+    const view = config ? shareView(config) : null;
+    const autoType = this.setup.autoSeal?.type ?? (config && isAutoSealConfig(config) ? config.type : undefined);
     const status: SealStatus = {
-      type: 'shamir',
+      type: autoType ?? 'shamir',
       initialized: config !== null,
       sealed,
-      t: config?.secret_threshold ?? 0,
-      n: config?.secret_shares ?? 0,
+      t: view?.secret_threshold ?? 0,
+      n: view?.secret_shares ?? 0,
       progress: sealed ? this.unsealShares.count : 0,
       nonce: sealed ? this.unsealNonce : '',
       version: this.version,
       build_date: this.buildDate,
-      migration: false,
-      recovery_seal: false,
+      migration: sealed && config !== null && this.migrationFor(config) !== null,
+      recovery_seal: autoType !== undefined,
     };
+    if (autoType !== undefined) status.recovery_seal_type = 'shamir';
     if (cluster) {
       status.cluster_name = cluster.name;
       status.cluster_id = cluster.id;
@@ -167,6 +185,8 @@ class ShamirSealManager implements SealManager {
   }
 
   init(request: InitRequest): Promise<InitResponse> {
+    const autoSeal = this.setup.autoSeal;
+    if (autoSeal) return this.serial.run(() => this.initAuto(autoSeal, request));
     return this.serial.run(async () => {
       const problem = sealConfigProblem(request.secret_shares, request.secret_threshold);
       if (problem) throw new CofferError('invalid_request', `invalid seal configuration: ${problem}`);
@@ -234,8 +254,16 @@ class ShamirSealManager implements SealManager {
 
   submitUnsealKey(request: UnsealRequest): Promise<SealStatus> {
     return this.serial.run(async () => {
-      if (request.migrate) {
+      const stored = await readSealConfig(this.physical);
+      const migration = stored && this.barrier.sealed ? this.migrationFor(stored) : null;
+      if (request.migrate && !migration) {
         throw new CofferError('invalid_request', "'migrate' parameter set true in JSON body when not in seal migration mode");
+      }
+      if (migration && !request.migrate && !request.reset) {
+        throw new CofferError('invalid_request', 'a seal migration is pending: submit the keys with migrate=true (coffer operator unseal -migrate)');
+      }
+      if (!migration && stored && isAutoSealConfig(stored) && !request.reset && this.barrier.sealed) {
+        throw new CofferError('invalid_request', `this server is sealed by its ${stored.type} seal and unseals itself when the seal answers; recovery keys cannot unseal it (check the server log for why the seal is unreachable)`);
       }
       if (request.reset) {
         if (!this.barrier.sealed) throw new CofferError('invalid_request', 'vault is unsealed');
@@ -247,9 +275,10 @@ class ShamirSealManager implements SealManager {
       }
       const share = decodeKeyShare(request.key);
       try {
-        const config = await readSealConfig(this.physical);
-        if (!config) throw notInitialized();
+        const stored = await readSealConfig(this.physical);
+        if (!stored) throw notInitialized();
         if (!this.barrier.sealed) return this.status();
+        const config = shareView(stored);
         checkKeyShareLength(share);
 
         if (!this.unsealShares.add(share)) {
@@ -259,6 +288,7 @@ class ShamirSealManager implements SealManager {
         if (this.unsealShares.count < config.secret_threshold) return this.status();
 
         this.unsealNonce = '';
+        if (migration) return await this.migrate(migration, stored);
         const rootKey = await recoverRootKey(this.unsealShares.take(), config);
         if (!rootKey) {
           this.logger.warn({}, 'unseal failed: the submitted shares did not combine to the unseal key; progress reset');
@@ -278,19 +308,38 @@ class ShamirSealManager implements SealManager {
     });
   }
 
+  autoUnseal(): Promise<boolean> {
+    return this.serial.run(async () => {
+      const autoSeal = this.setup.autoSeal;
+      const config = await readSealConfig(this.physical);
+      if (!autoSeal || !config || !isAutoSealConfig(config) || !this.barrier.sealed) return false;
+      if (config.type !== autoSeal.type) {
+        throw new CofferError('invalid_request', `the stored seal is "${config.type}" but the configuration's seal is "${autoSeal.type}": migrate with the old stanza marked disabled = "true"`);
+      }
+      const rootKey = await autoSeal.decrypt(config.sealed_root_key);
+      try {
+        await this.unsealWith(rootKey);
+      } finally {
+        rootKey.fill(0);
+      }
+      this.logger.info({ seal: autoSeal.type }, 'vault unsealed by its auto seal');
+      return true;
+    });
+  }
+
   seal(): Promise<void> {
     return this.serial.run(() => this.sealNow());
   }
 
-  rekeyStatus(): Promise<RekeyStatus> {
-    return this.whileUnsealed(async (config) => this.rekey.status(config));
+  rekeyStatus(target: RekeyTarget = 'barrier'): Promise<RekeyStatus> {
+    return this.whileUnsealed(async (config) => this.rekey.status(config), target);
   }
 
-  rekeyInit(request: RekeyInitRequest): Promise<RekeyStatus> {
-    return this.serial.run(() => this.whileUnsealed((config) => this.rekey.init(config, request)));
+  rekeyInit(request: RekeyInitRequest, target: RekeyTarget = 'barrier'): Promise<RekeyStatus> {
+    return this.serial.run(() => this.whileUnsealed((config) => this.rekey.init(config, request), target));
   }
 
-  rekeyUpdate(request: KeyUpdateRequest): Promise<RekeyStatus | RekeyResult> {
+  rekeyUpdate(request: KeyUpdateRequest, target: RekeyTarget = 'barrier'): Promise<RekeyStatus | RekeyResult> {
     return this.serial.run(() =>
       this.whileUnsealed(async (config) => {
         const share = this.shareFrom(request.key);
@@ -299,19 +348,19 @@ class ShamirSealManager implements SealManager {
         } finally {
           share.fill(0);
         }
-      }),
+      }, target),
     );
   }
 
-  rekeyCancel(): Promise<void> {
-    return this.serial.run(() => this.whileUnsealed(async () => this.rekey.cancel()));
+  rekeyCancel(target: RekeyTarget = 'barrier'): Promise<void> {
+    return this.serial.run(() => this.whileUnsealed(async () => this.rekey.cancel(), target));
   }
 
-  rekeyVerificationStatus(): Promise<RekeyVerificationStatus> {
-    return this.whileUnsealed(async () => this.rekey.verificationStatus());
+  rekeyVerificationStatus(target: RekeyTarget = 'barrier'): Promise<RekeyVerificationStatus> {
+    return this.whileUnsealed(async () => this.rekey.verificationStatus(), target);
   }
 
-  rekeyVerify(request: KeyUpdateRequest): Promise<RekeyVerificationStatus | RekeyVerificationResult> {
+  rekeyVerify(request: KeyUpdateRequest, target: RekeyTarget = 'barrier'): Promise<RekeyVerificationStatus | RekeyVerificationResult> {
     return this.serial.run(() =>
       this.whileUnsealed(async () => {
         const share = this.shareFrom(request.key);
@@ -320,12 +369,12 @@ class ShamirSealManager implements SealManager {
         } finally {
           share.fill(0);
         }
-      }),
+      }, target),
     );
   }
 
-  rekeyVerificationRestart(): Promise<RekeyVerificationStatus> {
-    return this.serial.run(() => this.whileUnsealed(async () => this.rekey.restartVerification()));
+  rekeyVerificationRestart(target: RekeyTarget = 'barrier'): Promise<RekeyVerificationStatus> {
+    return this.serial.run(() => this.whileUnsealed(async () => this.rekey.restartVerification(), target));
   }
 
   rekeyBackup(): Promise<Record<string, unknown>> {
@@ -415,12 +464,69 @@ class ShamirSealManager implements SealManager {
     this.unsealNonce = '';
   }
 
-  /** Rekey and generate-root need an initialized, unsealed Vault (Vault answers 400 and 503). */
-  private async whileUnsealed<T>(work: (config: SealConfig) => Promise<T>): Promise<T> {
+  /**
+   * Rekey and generate-root need an initialized, unsealed Vault (Vault
+   * answers 400 and 503). They work on the shares the seal answers to: the
+   * unseal shares of a Shamir seal, the recovery shares of an auto seal.
+   * A rekey names its target: sys/rekey for unseal shares,
+   * sys/rekey-recovery-key for recovery shares.
+   */
+  private async whileUnsealed<T>(work: (config: ShamirSealConfig) => Promise<T>, target?: RekeyTarget): Promise<T> {
     const config = await readSealConfig(this.physical);
     if (!config) throw new CofferError('invalid_request', 'server is not yet initialized');
     if (this.barrier.sealed) throw new CofferError('sealed', 'Vault is sealed');
-    return work(config);
+    const auto = isAutoSealConfig(config);
+    if (target === 'barrier' && auto) {
+      throw new CofferError('invalid_request', `this server has a ${config.type} seal: its root key is protected by the seal, so there are no unseal keys to rekey; rekey the recovery keys with sys/rekey-recovery-key (coffer operator rekey -target=recovery)`);
+    }
+    if (target === 'recovery' && !auto) {
+      throw new CofferError('invalid_request', 'recovery rekeying is only for auto-unseal seals; this server has a Shamir seal: use sys/rekey');
+    }
+    return work(shareView(config));
+  }
+
+  /** Which seal migration the stored configuration and the configured stanzas call for, if any. */
+  private migrationFor(config: SealConfig): SealMigration | null {
+    const { autoSeal, migrateFrom } = this.setup;
+    if (!isAutoSealConfig(config)) return autoSeal ? { kind: 'to-auto', to: autoSeal } : null;
+    if (!autoSeal && migrateFrom && migrateFrom !== 'shamir' && migrateFrom.type === config.type) return { kind: 'to-shamir', from: migrateFrom };
+    return null;
+  }
+
+  /** The last key of a migrating unseal: rewrite the seal configuration for the new seal, then unseal. */
+  private async migrate(migration: SealMigration, stored: SealConfig): Promise<SealStatus> {
+    const parts = this.unsealShares.take();
+    const rootKey = migration.kind === 'to-auto'
+      ? await migrateToAutoSeal(this.physical, stored as ShamirSealConfig, parts, migration.to)
+      : await migrateToShamir(this.physical, stored, parts, migration.from);
+    try {
+      await this.unsealWith(rootKey);
+    } finally {
+      rootKey.fill(0);
+    }
+    this.logger.info({ migration: migration.kind }, 'seal migration complete; vault unsealed');
+    return this.status();
+  }
+
+  /** init with an auto seal: recovery shares instead of unseal shares, and the server stays unsealed. */
+  private async initAuto(autoSeal: AutoSeal, request: InitRequest): Promise<InitResponse> {
+    if (await this.initialized()) throw new CofferError('invalid_request', 'Vault is already initialized');
+    if (await this.barrier.initialized()) {
+      throw new CofferError('invalid_request', 'storage already holds a barrier keyring but no seal configuration; refusing to initialize over existing data');
+    }
+    const rootKey = this.barrier.generateKey();
+    try {
+      const prepared = await initAutoSeal(this.physical, this.barrier, autoSeal, rootKey, request);
+      this.logger.info({ seal: autoSeal.type, recovery_shares: request.recovery_shares, recovery_threshold: request.recovery_threshold }, 'vault initialized with an auto seal');
+      await this.unsealWith(rootKey);
+      let rootToken = await this.hooks.createRootToken();
+      if (request.root_token_pgp_key) {
+        rootToken = (await encryptForKeys([rootToken], [request.root_token_pgp_key]))[0]!.ciphertext.toString('base64');
+      }
+      return { keys: [], keys_base64: [], root_token: rootToken, recovery_keys: prepared.recoveryKeys, recovery_keys_base64: prepared.recoveryKeysBase64 };
+    } finally {
+      rootKey.fill(0);
+    }
   }
 
   private shareFrom(key: string | undefined): Buffer {

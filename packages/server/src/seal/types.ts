@@ -2,7 +2,8 @@
 
 /** sys/seal-status (also the answer to sys/unseal). */
 export interface SealStatus {
-  type: 'shamir';
+  /** "shamir", or the auto seal's type ("transit"). */
+  type: string;
   initialized: boolean;
   sealed: boolean;
   t: number;
@@ -16,6 +17,8 @@ export interface SealStatus {
   cluster_name?: string;
   cluster_id?: string;
   recovery_seal: boolean;
+  /** With an auto seal: how the recovery key is split ("shamir"). */
+  recovery_seal_type?: string;
   storage_type?: string;
 }
 
@@ -36,6 +39,9 @@ export interface InitResponse {
   keys_base64: string[];
   /** The root token, or the base64 of a PGP message when root_token_pgp_key was given. */
   root_token: string;
+  /** With an auto seal: the recovery key shares (PGP messages when recovery_pgp_keys was given). */
+  recovery_keys?: string[];
+  recovery_keys_base64?: string[];
 }
 
 export interface UnsealRequest {

@@ -4,9 +4,11 @@ import { coreModules } from '../core/modules/core-modules.js';
 import type { CoreModule } from '../core/modules/module.js';
 import { createHttpHandler, type HttpHandlerDeps } from '../http/handler.js';
 import type { PluginSystem } from '../plugin-catalog/index.js';
+import { CoreMetrics } from '../metrics/core-metrics.js';
 import { metricsModule, type MetricsOptions } from '../metrics/metrics-module.js';
 import { pluginModule } from '../plugin-catalog/plugin-module.js';
 import { quotasModule } from '../quotas/quotas-module.js';
+import { backupModule } from '../backup/backup-module.js';
 
 export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
   /** The plugin catalog and external plugins; without it only built-ins can be mounted. */
@@ -15,6 +17,13 @@ export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
   modules?: readonly CoreModule[];
   /** The telemetry stanza's settings. */
   telemetry?: MetricsOptions;
+  /** The process's metrics registry, when the plugin system records into it too (see serverMetrics). */
+  metrics?: CoreMetrics;
+}
+
+/** The process's metrics registry, made before the plugin system so both record into it. */
+export function serverMetrics(telemetry?: MetricsOptions): CoreMetrics {
+  return new CoreMetrics(telemetry?.prometheusRetentionSeconds ?? 24 * 3600);
 }
 
 /**
@@ -24,7 +33,8 @@ export interface ComposeOptions extends Omit<CoreOptions, 'modules'> {
  */
 export function composeCore(options: ComposeOptions): Core {
   const { plugins, modules = [], telemetry, ...core } = options;
-  return new Core({ ...core, modules: [...coreModules(), metricsModule(telemetry), quotasModule, plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
+  const metrics = options.metrics ?? serverMetrics(telemetry);
+  return new Core({ ...core, metrics, modules: [...coreModules(), metricsModule(metrics, telemetry), quotasModule, backupModule, plugins ? pluginModule(plugins) : builtinOnlyModule, ...modules] });
 }
 
 /** The HTTP handler of one listener, in front of the core. */

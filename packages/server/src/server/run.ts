@@ -9,9 +9,11 @@ import { listenerOptionsFromConfig } from '../http/listener-config.js';
 import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../http/json-limits.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { createUiServer } from '../http/ui-static.js';
+import { startAutoUnseal } from '../seal/auto-unseal-loop.js';
+import { closeSealSetup, sealSetupFromConfig } from '../seal/seal-setup.js';
 import { createPhysical } from '../physical/index.js';
 import { createPluginSystem, type PluginDeclaration } from '../plugin-catalog/index.js';
-import { composeCore, coreHttpHandler } from './compose.js';
+import { composeCore, coreHttpHandler, serverMetrics } from './compose.js';
 import { bootstrapDev, devBanner } from './dev-mode.js';
 import { createServerLogger } from './logger.js';
 import type { RunningServer, ServerOptions } from './options.js';
@@ -44,7 +46,10 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
+  const sealSetup = opts.dev ? {} : sealSetupFromConfig(config?.seals ?? [], logger.child({ component: 'seal' }));
+  const metrics = serverMetrics(config?.telemetry);
   const plugins = createPluginSystem({
+    metrics,
     pluginDirectory: opts.devPluginDir ?? config?.pluginDirectory,
     warmSpares: config?.pluginWarmSpares ?? false,
     declaredPlugins: declaredPlugins(config),
@@ -61,6 +66,8 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     maxLeaseTtl: config?.maxLeaseTtl || 32 * DAY,
     clusterName: config?.clusterName,
     plugins,
+    metrics,
+    seal: sealSetup,
     ...(config?.telemetry ? { telemetry: config.telemetry } : {}),
   });
 
@@ -108,9 +115,16 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     out.write(devBanner(address, rootToken, unsealKey, opts.devPluginDir));
   }
 
+  // An auto seal unseals the server by itself, retrying while the seal is unreachable.
+  const stopAutoUnseal = new AbortController();
+  const autoUnsealing = sealSetup.autoSeal ? startAutoUnseal(core.seal, logger.child({ component: 'seal' }), stopAutoUnseal.signal) : Promise.resolve();
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      stopAutoUnseal.abort();
+      await autoUnsealing;
+      closeSealSetup(sealSetup);
       await Promise.all(listeners.map((l) => l.close(2000)));
       if (!core.isSealed()) await core.seal.seal().catch((err: unknown) => logger.warn({ err: String(err) }, 'seal on shutdown failed'));
       await physical.close();

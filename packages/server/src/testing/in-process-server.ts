@@ -2,7 +2,7 @@ import { silentLogger, type Logger } from '@coffer/sdk';
 import type { Core } from '../core/core.js';
 import type { CoreModule } from '../core/modules/module.js';
 import type { MetricsOptions } from '../metrics/metrics-module.js';
-import { composeCore, coreHttpHandler } from '../server/compose.js';
+import { composeCore, coreHttpHandler, serverMetrics } from '../server/compose.js';
 import { createListener, type Listener } from '../http/listener.js';
 import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../http/json-limits.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
@@ -53,8 +53,10 @@ export async function startInProcessServer(
 ): Promise<InProcessServer> {
   const logger = opts.logger ?? silentLogger;
   const physical = opts.physical ?? new InmemBackend();
+  const metrics = serverMetrics(opts.telemetry);
   const plugins = opts.plugins
     ? createPluginSystem({
+        metrics,
         pluginDirectory: opts.plugins.directory,
         nodeId: 'in-process',
         logger: logger.child({ component: 'plugins' }),
@@ -72,6 +74,7 @@ export async function startInProcessServer(
     plugins,
     modules: opts.modules,
     telemetry: opts.telemetry,
+    metrics,
   });
   const handler = coreHttpHandler(core, {
     maxRequestSize: () => opts.maxRequestSize ?? DEFAULT_MAX_REQUEST_SIZE,

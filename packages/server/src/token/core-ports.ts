@@ -63,6 +63,8 @@ export function createTokenPort(store: TokenStore): TokenPort {
         path: input.path,
         mountDefaults: { defaultTtl: input.defaultTtl, maxTtl: input.maxTtl },
         mountTokenType: input.tokenType,
+        authMethod: input.mountType,
+        ...(input.mountPath !== undefined ? { mountPoint: input.mountPath } : {}),
       });
       return renderAuthBlock({ ...auth, clientToken: entry.id, accessor: entry.accessor }, entry.type, true);
     },

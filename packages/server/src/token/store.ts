@@ -9,6 +9,8 @@ import { batchLeaseTimes, tokenLookupData } from './lookup-data.js';
 import { sanitizePolicies } from './policies.js';
 import { normalizeRole, type TokenRole } from './role.js';
 import { TokenSalt } from './salt.js';
+import { ttlBucket } from './ttl-bucket.js';
+import { silentMetrics, type MetricsSink } from '../metrics/sink.js';
 import { decodeToken, encodeToken, isRootToken, REVOCATION_PENDING, tokenLeaseId, type TokenEntry } from './token-entry.js';
 import { isBatchTokenId, newAccessor, newCubbyholeId, newServiceTokenId, validateCustomTokenId } from './token-id.js';
 
@@ -36,6 +38,8 @@ export interface TokenStoreOptions {
   policyExists?: (name: string) => Promise<boolean>;
   /** Called while a token is revoked, before its entry disappears (destroy its cubbyhole). */
   onRevoke?: (entry: TokenEntry) => Promise<void>;
+  /** vault.token.lookup and vault.token.create timers, vault.token.creation counter. */
+  metrics?: MetricsSink;
 }
 
 export interface CreatedToken {
@@ -54,6 +58,9 @@ export interface LoginTokenInput {
   mountDefaults: MountTtls;
   /** The auth mount's token_type tuning ("default-service", "default-batch", "service", "batch"). */
   mountTokenType?: string;
+  /** The auth method's type and mount ("userpass", "auth/userpass/"), for vault.token.creation. */
+  authMethod?: string;
+  mountPoint?: string;
 }
 
 export function createTokenStore(options: TokenStoreOptions): TokenStore {
@@ -72,6 +79,7 @@ export class TokenStore {
   private readonly salt: TokenSalt;
   private readonly logger: Logger;
   private readonly now: () => number;
+  private readonly metrics: MetricsSink;
   private readonly locks = new KeyedMutex();
   private readonly revoking = new Map<string, Promise<void>>();
   /** Parsed entries, so a request does not decrypt and parse its token's entry each time (see entry-cache.ts). */
@@ -83,6 +91,7 @@ export class TokenStore {
     this.salt = new TokenSalt(options.storage);
     this.logger = options.logger.child({ subsystem: 'token' });
     this.now = options.now ?? Date.now;
+    this.metrics = options.metrics ?? silentMetrics;
   }
 
   /** The salted id a raw token (or accessor) is stored under. */
@@ -130,7 +139,9 @@ export class TokenStore {
     }
     const mount = await this.ttlDefaults();
     const plan = planToken(parent, params, role, mount, this.now());
+    const started = performance.now();
     const entry = await this.persistPlan(plan, mount);
+    this.countCreation(entry, 'token', 'auth/token/', started);
     const auth = this.authFor(entry, plan.renewable, plan.period, plan.explicitMaxTtl);
     const warnings = [...plan.warnings];
     if (this.options.policyExists) {
@@ -147,6 +158,7 @@ export class TokenStore {
     if (auth.policies.map((p) => p.trim().toLowerCase()).includes('root')) {
       throw new CofferError('invalid_request', 'auth methods cannot create root tokens');
     }
+    const started = performance.now();
     const type = resolveLoginTokenType(auth.tokenType, input.mountTokenType);
     const policies = sanitizePolicies(auth.policies, !auth.noDefaultPolicy);
     const period = type === 'batch' ? 0 : (auth.period ?? 0);
@@ -183,7 +195,14 @@ export class TokenStore {
     const entry = type === 'batch'
       ? { ...draft, id: encodeBatchToken(this.options.blobCipher, draft), key: '', accessor: '', cubbyholeId: '' }
       : await this.persistServiceToken(draft, undefined, { auth: leaseAuth, mount: input.mountDefaults });
+    this.countCreation(entry, input.authMethod ?? '', input.mountPoint ?? '', started);
     return { entry, auth: { ...leaseAuth, ...this.authFor(entry, renewable, period, explicitMaxTtl), internalData: auth.internalData }, warnings };
+  }
+
+  /** vault.token.create (how long storing it took) and vault.token.creation, with Vault's labels. */
+  private countCreation(entry: TokenEntry, authMethod: string, mountPoint: string, startedMs: number): void {
+    this.metrics.measure('vault.token.create', performance.now() - startedMs);
+    this.metrics.incrCounter('vault.token.creation', { auth_method: authMethod, mount_point: mountPoint, creation_ttl: ttlBucket(entry.ttl), token_type: entry.type });
   }
 
   /** A single-use, non-renewable orphan token with the response-wrapping policy. */
@@ -315,10 +334,15 @@ export class TokenStore {
    */
   async lookup(id: string, opts: { tainted?: boolean } = {}): Promise<TokenEntry | null> {
     if (!id) return null;
-    if (isBatchTokenId(id)) return this.lookupBatch(id);
-    const entry = await this.lookupByKey(await this.salt.saltId(id), opts);
-    if (entry) entry.id = id;
-    return entry;
+    const started = performance.now();
+    try {
+      if (isBatchTokenId(id)) return await this.lookupBatch(id);
+      const entry = await this.lookupByKey(await this.salt.saltId(id), opts);
+      if (entry) entry.id = id;
+      return entry;
+    } finally {
+      this.metrics.measure('vault.token.lookup', performance.now() - started);
+    }
   }
 
   /**

@@ -4,6 +4,7 @@
 // ends the agent with the child's exit code when the child ends on its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import { KeyedMutex } from '@coffer/sdk';
 import type { AgentPart, PartContext } from '../agent.js';
 import type { ExecConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
@@ -17,7 +18,8 @@ export class ExecSupervisor implements AgentPart {
   private logger!: Logger;
   private restarting = false;
   private stopped = false;
-  private queue: Promise<void> = Promise.resolve();
+  /** Env updates apply one at a time, in order (a restart finishes before the next starts). */
+  private readonly turns = new KeyedMutex();
 
   constructor(
     private readonly config: ExecConfig,
@@ -34,7 +36,7 @@ export class ExecSupervisor implements AgentPart {
 
   /** New env_template values: start the child, or restart it when they changed. */
   update(env: Record<string, string>): void {
-    this.queue = this.queue.then(() => this.apply(env)).catch((err: unknown) => this.ctx.exit(1, `exec: ${(err as Error).message}`));
+    void this.turns.run('child', () => this.apply(env)).catch((err: unknown) => this.ctx.exit(1, `exec: ${(err as Error).message}`));
   }
 
   private async apply(env: Record<string, string>): Promise<void> {

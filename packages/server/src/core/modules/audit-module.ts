@@ -5,10 +5,10 @@ import type { CoreModule } from './module.js';
 /** Audit devices: the broker, sys/audit paths and the pipeline's audit stages. */
 export const auditModule: CoreModule = {
   name: 'audit',
-  needs: ['barrier'],
+  needs: ['barrier', 'metrics'],
   provides: ['audit'],
   build(ctx) {
-    const audit = new AuditBroker(ctx.get('barrier'), ctx.logger);
+    const audit = new AuditBroker(ctx.get('barrier'), ctx.logger, undefined, ctx.get('metrics'));
     return {
       services: { audit },
       sysPaths: auditSysPaths(audit),

@@ -14,6 +14,7 @@ import type { ResponseWrapper } from '../wrapping.js';
 import type { Invalidator } from '../invalidation.js';
 import type { StageContribution } from '../pipeline/stage.js';
 import type { InvalidationHandler } from '../invalidation.js';
+import type { MetricsSink } from '../../metrics/sink.js';
 
 /**
  * The services modules hand each other, by name. A module that adds a new
@@ -28,6 +29,8 @@ export interface CoreServices {
   /** Tells every cache that a storage entry changed (the HA standby will drive it too). */
   invalidator: Invalidator;
   router: Router;
+  /** Where subsystems record Vault's metrics (vault.token.*, vault.audit.*); the metrics module serves them. */
+  metrics: MetricsSink;
   /** Server-wide lease defaults (default_lease_ttl / max_lease_ttl), seconds. */
   systemTtls: () => { defaultTtl: number; maxTtl: number };
   /** Seal the server (sys/seal): answers first, seals right after. */

@@ -13,7 +13,7 @@ const TOKEN_ENTRY_PREFIX = 'sys/token/id/';
 /** The token store (auth/token/), and the pipeline stages that authenticate, charge uses and issue login tokens. */
 export const tokensModule: CoreModule = {
   name: 'tokens',
-  needs: ['barrier', 'expiration', 'mounts', 'policies', 'systemTtls'],
+  needs: ['barrier', 'expiration', 'metrics', 'mounts', 'policies', 'systemTtls'],
   provides: ['tokens'],
   build(ctx) {
     const mounts = ctx.get('mounts');
@@ -28,6 +28,7 @@ export const tokensModule: CoreModule = {
       barrier: ctx.get('barrier'),
       expiration: ctx.get('expiration'),
       logger: ctx.logger,
+      metrics: ctx.get('metrics'),
       tokenMountTtls: () => {
         const entry = mounts.find('auth', 'token/');
         return entry ? mountTtls(entry, systemTtls()) : systemTtls();

@@ -21,6 +21,7 @@ export function tokenIssueStage(deps: TokenIssueStageDeps): Stage {
         result.auth = await deps.tokens.issueFromAuth({
           auth: { ...auth, displayName: loginDisplayName(route.entry, auth.displayName) },
           path: ctx.incoming.path,
+          mountPath: `auth/${route.entry.path}`,
           mountAccessor: route.entry.accessor,
           mountType: route.entry.type,
           defaultTtl: ttls.defaultTtl,

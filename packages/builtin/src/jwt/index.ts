@@ -1,0 +1,1 @@
+export { jwtFactory, createJwtBackend, type JwtOptions } from './backend.js';

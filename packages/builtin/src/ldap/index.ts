@@ -1,0 +1,2 @@
+export { ldapFactory, createLdapBackend } from './backend.js';
+export { escapeDnValue, escapeFilterValue } from './escape.js';

@@ -1,0 +1,197 @@
+import { Etcd3, type IRequestOp } from 'etcd3';
+import { CofferError, type Logger, type StorageEntry, type Transactional, type TxnOp } from '@coffer/sdk';
+import type { PhysicalBackend } from './types.js';
+import type { ChangeFeed, ChangeListener, HABackend, HALock } from './ha.js';
+import { asBuffer, checkEntry, checkKey, checkOps } from './entry-check.js';
+import { listByOrderedSeekAsync } from './ordered-list-async.js';
+import { readEtcdConfig, type EtcdSettings } from './etcd-config.js';
+import { EtcdHALock } from './etcd-ha.js';
+import { watchEtcdChanges } from './etcd-changes.js';
+
+/** Keys fetched per range request while listing: a folder costs one request, so keep batches small. */
+const LIST_BATCH = 64;
+
+/** Test hooks. */
+export interface EtcdTuning {
+  /** How often a node waiting for the HA lock tries to take it. */
+  lockRetryMs?: number;
+}
+
+/** The first key after every key that starts with `prefix` (etcd's range_end for a prefix). */
+export function prefixEnd(prefix: Buffer): Buffer {
+  const end = Buffer.from(prefix);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i]! < 0xff) {
+      end[i]! += 1;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Buffer.from([0]); // every key
+}
+
+/**
+ * Storage in etcd (v3 API) under a key prefix. Transactional through etcd's
+ * Txn (atomic, all or nothing); the HA lock is a key bound to a lease that
+ * the holder keeps alive; the change feed is a watch on the prefix. Keys are
+ * ordered by their bytes, and listing walks the key index with range
+ * requests that skip past each folder.
+ */
+export class EtcdBackend implements PhysicalBackend, Transactional, HABackend, ChangeFeed {
+  readonly name = 'etcd';
+  private closed = false;
+  private readonly locks = new Set<EtcdHALock>();
+  private readonly watchers = new Set<() => Promise<void>>();
+
+  constructor(
+    private readonly client: Etcd3,
+    private readonly settings: EtcdSettings,
+    private readonly logger: Logger,
+    private readonly tuning: EtcdTuning = {},
+  ) {}
+
+  get haEnabled(): boolean {
+    return this.settings.haEnabled;
+  }
+
+  /** Where this backend's data lives in etcd (the `path` setting). */
+  get prefix(): string {
+    return this.settings.prefix;
+  }
+
+  private fullKey(key: string): Buffer {
+    return Buffer.from(this.settings.prefix + key, 'utf8');
+  }
+
+  async get(key: string): Promise<StorageEntry | null> {
+    this.assertOpen();
+    if (key === '') return null;
+    const res = await this.call('read', () => this.client.kv.range({ key: this.fullKey(key) }));
+    const kv = res.kvs[0];
+    return kv ? { key, value: Buffer.from(kv.value ?? []) } : null;
+  }
+
+  async put(entry: StorageEntry): Promise<void> {
+    checkEntry(entry);
+    this.assertOpen();
+    await this.call('write', () => this.client.kv.put({ key: this.fullKey(entry.key), value: Buffer.from(asBuffer(entry.value)) }));
+  }
+
+  async delete(key: string): Promise<void> {
+    this.assertOpen();
+    if (typeof key !== 'string') checkKey(key);
+    if (key === '') return;
+    await this.call('delete', () => this.client.kv.deleteRange({ key: this.fullKey(key) }));
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    return this.listPage(prefix, '', 0);
+  }
+
+  async listPage(prefix: string, after: string, limit: number): Promise<string[]> {
+    this.assertOpen();
+    const root = this.settings.prefix;
+    const end = prefixEnd(Buffer.from(root + prefix, 'utf8'));
+    const seek = (from: string, inclusive: boolean): AsyncIterable<string> => this.scan(from, inclusive, end);
+    return listByOrderedSeekAsync(seek, prefix, after, limit);
+  }
+
+  /** Keys (without the root prefix) from `from` up to `end`, a batch per range request. */
+  private async *scan(from: string, inclusive: boolean, end: Buffer): AsyncGenerator<string> {
+    const root = this.settings.prefix;
+    // The smallest key after K is K followed by a zero byte.
+    let start = Buffer.from(root + from + (inclusive ? '' : '\0'), 'utf8');
+    for (;;) {
+      const res = await this.call('list', () =>
+        this.client.kv.range({ key: start, range_end: end, limit: LIST_BATCH, keys_only: true, sort_order: 'Ascend', sort_target: 'Key' }),
+      );
+      for (const kv of res.kvs) yield kv.key.toString('utf8').slice(root.length);
+      if (!res.more || res.kvs.length === 0) return;
+      start = Buffer.concat([res.kvs[res.kvs.length - 1]!.key, Buffer.from([0])]);
+    }
+  }
+
+  /**
+   * All operations or none, as one etcd Txn. etcd refuses a Txn that names a
+   * key twice, so only each key's last operation is sent (the outcome is the
+   * same). etcd also caps the operations per Txn (--max-txn-ops, 128 by default).
+   */
+  async transaction(ops: TxnOp[]): Promise<void> {
+    checkOps(ops);
+    this.assertOpen();
+    const last = new Map<string, TxnOp>();
+    for (const op of ops) {
+      const key = op.op === 'put' ? op.entry.key : op.key;
+      if (key === '') continue;
+      last.delete(key);
+      last.set(key, op);
+    }
+    if (last.size === 0) return;
+    const success: IRequestOp[] = [...last.values()].map((op) =>
+      op.op === 'put'
+        ? { request_put: { key: this.fullKey(op.entry.key), value: Buffer.from(asBuffer(op.entry.value)) } }
+        : { request_delete_range: { key: this.fullKey(op.key) } },
+    );
+    await this.call('transaction', () => this.client.kv.txn({ compare: [], success, failure: [] }));
+  }
+
+  lockWith(key: string, value: string): HALock {
+    this.assertOpen();
+    if (!this.haEnabled) throw new CofferError('invalid_request', 'storage "etcd": ha_enabled is false, so it offers no HA lock');
+    // Locks live beside the data, not in it: a lock key must never show up in a listing of the data.
+    const lockKey = `${this.settings.prefix.replace(/\/$/, '')}_locks/${key}`;
+    const lock = new EtcdHALock(this.client, lockKey, value, this.settings.lockTtlSeconds, this.logger, this.tuning.lockRetryMs);
+    this.locks.add(lock);
+    return lock;
+  }
+
+  async watchChanges(listener: ChangeListener): Promise<() => Promise<void>> {
+    this.assertOpen();
+    const stop = await watchEtcdChanges(this.client, this.settings.prefix, listener, this.logger);
+    const unwatch = async (): Promise<void> => {
+      this.watchers.delete(unwatch);
+      await stop();
+    };
+    this.watchers.add(unwatch);
+    return unwatch;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const lock of this.locks) await lock.dispose().catch(() => undefined);
+    for (const unwatch of [...this.watchers]) await unwatch().catch(() => undefined);
+    this.client.close();
+  }
+
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      if (/request is too large|message larger than max/.test(detail)) {
+        // The caller's value, not etcd, is the problem: say so with a 400.
+        throw new CofferError('invalid_request', `etcd storage: ${what} refused: the entry is larger than etcd accepts (its --max-request-bytes, 1.5 MiB by default)`, { cause: err });
+      }
+      throw new CofferError('unavailable', `etcd storage (${this.settings.hosts.join(', ')}): ${what} failed: ${detail}`, { cause: err });
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new CofferError('unavailable', 'etcd storage is closed');
+  }
+}
+
+export async function openEtcd(config: Record<string, string>, logger: Logger, tuning?: EtcdTuning): Promise<EtcdBackend> {
+  const settings = readEtcdConfig(config, logger);
+  const client = new Etcd3(settings.client);
+  try {
+    // Fail at startup, with the endpoint named, rather than at the first request.
+    await client.kv.range({ key: Buffer.from(settings.prefix, 'utf8'), limit: 1, keys_only: true });
+  } catch (err) {
+    client.close();
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new CofferError('unavailable', `storage "etcd": cannot reach ${settings.hosts.join(', ')}: ${detail}`, { cause: err });
+  }
+  logger.info({ address: settings.hosts, path: settings.prefix, ha_enabled: settings.haEnabled }, 'etcd storage opened');
+  return new EtcdBackend(client, settings, logger, tuning);
+}
