@@ -5,7 +5,7 @@ import { argCountError, EXIT_API, EXIT_USAGE, type Command } from '../cli/comman
 interface DeclarationsReport {
   directory?: string;
   warnings: string[];
-  checks: { type: string; name: string; version: string; command: string; declaredAt: string; ok: boolean; error?: string }[];
+  checks: { type: string; name: string; version: string; command: string; declaredAt: string; ok: boolean; error?: string; note?: string }[];
 }
 
 interface CheckModule {
@@ -82,7 +82,7 @@ Usage: ${CLI_NAME} plugin init [options]
     ctx.ui.output(`Plugin directory: ${report.directory ?? '(not set)'}`);
     for (const c of report.checks) {
       const what = `${c.type} plugin "${c.name}" ${c.version || '(unversioned)'}, command "${c.command}", declared at ${c.declaredAt}`;
-      if (c.ok) ctx.ui.output(`ok:    ${what}`);
+      if (c.ok) ctx.ui.output(`ok:    ${what}${c.note ? ` (${c.note})` : ''}`);
       else ctx.ui.error(`error: ${what}: ${c.error ?? 'unknown error'}`);
     }
     const bad = report.checks.filter((c) => !c.ok).length;

@@ -30,6 +30,7 @@ plugin "secret" "my-kv" {
   sha256  = "${SHA_A}"
   args    = ["-log", "json"]
   env     = ["MY_KV_MODE=fast"]
+  runtime = "sandboxed"
 }
 
 plugin "auth" "api-key" {
@@ -50,7 +51,7 @@ plugin "secret" "pulled" {
     'server.hcl',
   );
   assert.deepEqual(config.plugins.slice(0, 2), [
-    { type: 'secret', name: 'my-kv', command: 'my-kv-1.0.0', version: 'v1.0.0', sha256: SHA_A, args: ['-log', 'json'], env: ['MY_KV_MODE=fast'], sourceFile: 'server.hcl', line: 4 },
+    { type: 'secret', name: 'my-kv', command: 'my-kv-1.0.0', version: 'v1.0.0', sha256: SHA_A, args: ['-log', 'json'], env: ['MY_KV_MODE=fast'], runtime: 'sandboxed', sourceFile: 'server.hcl', line: 4 },
     {
       type: 'auth',
       name: 'api-key',
@@ -61,7 +62,7 @@ plugin "secret" "pulled" {
       env: ['API_KEY_HEADER=X-Api-Key'],
       image: 'registry.example.com/api-key',
       sourceFile: 'server.hcl',
-      line: 12,
+      line: 13,
     },
   ]);
   assert.deepEqual(
@@ -69,8 +70,8 @@ plugin "secret" "pulled" {
     ['127.0.0.1:5000/coffer/pulled', 'pulled-plugin', 'v2.0.0'],
   );
   assert.equal(warnings.length, 2);
-  assert.match(warnings[0]!, /line 21: "command" in plugin "secret" "pulled" is ignored: the binary pulled from image is kept in plugin_directory\/\.oci-cache\//);
-  assert.match(warnings[1]!, /line 24: unknown key "colour" in plugin "secret" "pulled" is ignored/);
+  assert.match(warnings[0]!, /line 22: "command" in plugin "secret" "pulled" is ignored: the binary pulled from image is kept in plugin_directory\/\.oci-cache\//);
+  assert.match(warnings[1]!, /line 25: unknown key "colour" in plugin "secret" "pulled" is ignored/);
 });
 
 test('plugin stanzas in JSON, nested objects or lists of them', () => {

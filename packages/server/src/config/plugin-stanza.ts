@@ -75,6 +75,9 @@ function readDeclaration(type: DeclaredPluginType, block: LabeledBlock, ctx: Fil
       case 'binary_name':
         declared.binaryName = readString(v, ref(key)).trim();
         break;
+      case 'runtime':
+        declared.runtime = readString(v, ref(key)).trim();
+        break;
       default:
         ctx.warn(ref(key).line(), `unknown key ${ref(key).label} is ignored`);
     }

@@ -116,6 +116,8 @@ export interface DeclaredPluginConfig {
   /** `image`: an OCI image to pull the binary from, and `binary_name`, its file name in the image. */
   image?: string;
   binaryName?: string;
+  /** A plugin runtime (sys/plugins/runtimes/catalog) to run it in. */
+  runtime?: string;
   /** Where it was declared, for messages. */
   sourceFile: string;
   line?: number;

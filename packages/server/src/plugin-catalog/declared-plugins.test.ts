@@ -6,6 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { InmemStorage, silentLogger, type Logger } from '@coffer/sdk';
+import type { ProcessLimits } from '../plugin-runtime/index.js';
 import { PluginCatalog } from './catalog.js';
 import { applyDeclarations, type PluginDeclaration } from './declared-plugins.js';
 import { PluginDirectory } from './plugin-directory.js';
@@ -30,7 +31,12 @@ function setup() {
   };
   const warnings: string[] = [];
   const logger: Logger = { ...silentLogger, warn: (_fields, message) => void warnings.push(message ?? '') };
-  const apply = (declarations: PluginDeclaration[]) => applyDeclarations(declarations, { directory: new PluginDirectory(dir), inspect, catalog, logger });
+  // The one runtime this "server" has.
+  const resolveRuntime = async (name: string): Promise<ProcessLimits> => {
+    if (name !== 'sandboxed') throw new Error(`plugin runtime "${name}" is not registered`);
+    return { runtime: name, memoryBytes: 64 * 1024 * 1024, cpuNanos: 0, pidsMax: 0, cgroupParent: '', runAsUser: '', allowNetwork: false };
+  };
+  const apply = (declarations: PluginDeclaration[]) => applyDeclarations(declarations, { directory: new PluginDirectory(dir), inspect, resolveRuntime, catalog, logger });
   return { catalog, inspected, warnings, apply };
 }
 
@@ -82,6 +88,18 @@ describe('applyDeclarations', () => {
     assert.equal(await catalog.store.get('secret', 'missing', 'v9.9.9'), null);
     assert.equal(warnings.length, 2);
     assert.match(warnings[0]!, /declared plugin secret "kv-ext" was not registered; the server starts without it/);
+  });
+
+  it('registers a declaration in its runtime; a runtime change is an update; an unknown runtime fails it', async () => {
+    const { catalog, apply } = setup();
+    assert.deepEqual((await apply([kv({ runtime: 'sandboxed' })])).map((o) => o.status), ['registered']);
+    assert.equal((await catalog.store.get('secret', 'kv-ext', 'v1.0.0'))?.runtime, 'sandboxed');
+    assert.deepEqual((await apply([kv({ runtime: 'sandboxed' })])).map((o) => o.status), ['unchanged']);
+    assert.deepEqual((await apply([kv()])).map((o) => o.status), ['updated']);
+    assert.equal((await catalog.store.get('secret', 'kv-ext', 'v1.0.0'))?.runtime, undefined);
+    const [failed] = await apply([kv({ runtime: 'nope' })]);
+    assert.equal(failed!.status, 'failed');
+    assert.match(failed!.error!, /plugin runtime "nope" is not registered/);
   });
 
   it('notices a registered file that was replaced on disk although its declaration did not change', async () => {

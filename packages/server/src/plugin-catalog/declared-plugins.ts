@@ -5,7 +5,7 @@ import type { PluginDirectory } from './plugin-directory.js';
 import type { PluginType } from './plugin-type.js';
 import { materializeImage } from './oci-plugin.js';
 import { canonicalVersion } from './plugin-version.js';
-import { prepareRegistration, type PluginInspector } from './registration.js';
+import { prepareRegistration, type PluginInspector, type RuntimeResolver } from './registration.js';
 import { verifySha256 } from './sha256.js';
 
 /** A `plugin "TYPE" "NAME" { … }` stanza of the server configuration (config/plugin-stanza.ts). */
@@ -23,6 +23,8 @@ export interface PluginDeclaration {
   image?: string;
   /** The binary's file name inside the image (default: the plugin's name). */
   binaryName?: string;
+  /** A registered plugin runtime to run it in. */
+  runtime?: string;
 }
 
 export type DeclarationStatus = 'registered' | 'updated' | 'unchanged' | 'failed';
@@ -39,6 +41,8 @@ export interface DeclarationOutcome {
 export interface DeclarationDeps {
   directory: PluginDirectory;
   inspect: PluginInspector;
+  /** Finds a runtime's limits; without it, a declaration naming a runtime fails. */
+  resolveRuntime?: RuntimeResolver;
 }
 
 /**
@@ -48,8 +52,8 @@ export interface DeclarationDeps {
  * nothing: `coffer plugin init` uses it without a server.
  */
 export async function checkDeclaration(declaration: PluginDeclaration, deps: DeclarationDeps): Promise<CatalogEntry> {
-  const { type, name, command, version, sha256, args, env } = await withBinary(declaration, deps.directory);
-  return prepareRegistration({ type, name, command, version, sha256, args, env }, deps);
+  const { type, name, command, version, sha256, args, env, runtime } = await withBinary(declaration, deps.directory);
+  return prepareRegistration({ type, name, command, version, sha256, args, env, ...(runtime ? { runtime } : {}) }, deps);
 }
 
 /** The declaration with its binary in place: an `image` one is pulled first (once; see oci-plugin.ts). */
@@ -107,6 +111,7 @@ function sameEntry(entry: CatalogEntry, declaration: PluginDeclaration): boolean
   return (
     entry.command === declaration.command &&
     entry.sha256 === declaration.sha256 &&
+    (entry.runtime ?? '') === (declaration.runtime ?? '') &&
     sameList(entry.args, declaration.args) &&
     sameList(entry.env, declaration.env)
   );

@@ -174,7 +174,7 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
     async applyDeclaredPlugins(core) {
       const declared = options.declaredPlugins ?? [];
       if (declared.length === 0) return [];
-      return applyDeclarations(declared, { directory, inspect, catalog: attach(core), logger });
+      return applyDeclarations(declared, { directory, inspect, resolveRuntime, catalog: attach(core), logger });
     },
     async onUnsealed(core) {
       attach(core);
