@@ -25,12 +25,14 @@ export interface LoadSpec {
   connections?: number;
   /** The server process, whose CPU time is measured over the run. */
   serverPid?: number;
+  /** TLS options of the client connections (a client certificate for the cert auth method). */
+  tlsOptions?: { cert?: string; key?: string };
 }
 
 /** One autocannon run; latency in milliseconds. A one-second unmeasured warm-up first, so JIT compilation is not counted. */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (process.env['BENCH_WARMUP'] !== '0') {
-    await autocannon({ url: spec.url, method: spec.method ?? 'GET', headers: { 'content-type': 'application/json', ...(spec.headers ?? {}) }, body: spec.body, duration: 1, connections: spec.connections ?? 32 });
+    await autocannon({ url: spec.url, method: spec.method ?? 'GET', headers: { 'content-type': 'application/json', ...(spec.headers ?? {}) }, body: spec.body, duration: 1, connections: spec.connections ?? 32, ...(spec.tlsOptions ? { tlsOptions: spec.tlsOptions } : {}) });
   }
   const cpuBefore = spec.serverPid ? processCpuMicros(spec.serverPid) : undefined;
   const result = await autocannon({
@@ -41,6 +43,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     duration: spec.duration ?? Number(process.env['BENCH_SECONDS'] ?? 5),
     connections: spec.connections ?? 32,
     pipelining: 1,
+    ...(spec.tlsOptions ? { tlsOptions: spec.tlsOptions } : {}),
   });
   const cpuAfter = spec.serverPid ? processCpuMicros(spec.serverPid) : undefined;
   const served = result.requests.total;

@@ -85,6 +85,11 @@ if ! command -v openssl >/dev/null; then
   log "installing openssl"; apt_install openssl || log "openssl could not be installed"
 fi
 
+# hvac (Debian's python3-hvac, for /usr/bin/python3): the compatibility tests log in with it as Python users do.
+if ! /usr/bin/python3 -c 'import hvac' >/dev/null 2>&1; then
+  log "installing python3-hvac"; apt_install python3-hvac || log "python3-hvac could not be installed"
+fi
+
 # docker-registry: an OCI registry the declarative-plugin tests pull plugin images from
 # (each test starts its own on a loopback port; the package's own service is not used).
 if [ ! -x /usr/bin/docker-registry ]; then

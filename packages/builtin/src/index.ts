@@ -3,6 +3,7 @@ import { cubbyholeFactory } from './cubbyhole/index.js';
 import { kvFactory } from './kv/index.js';
 import { userpassFactory } from './userpass/index.js';
 import { approleFactory } from './approle/index.js';
+import { certFactory } from './cert/index.js';
 import { databaseFactory } from './database/index.js';
 import { sshFactory } from './ssh/index.js';
 import { totpFactory } from './totp/index.js';
@@ -18,6 +19,7 @@ export { cubbyholeFactory, cubbyholePrefix } from './cubbyhole/index.js';
 export { kvFactory } from './kv/index.js';
 export { userpassFactory } from './userpass/index.js';
 export { approleFactory } from './approle/index.js';
+export { certFactory } from './cert/index.js';
 export { databaseFactory } from './database/index.js';
 export { sshFactory } from './ssh/index.js';
 export { totpFactory } from './totp/index.js';
@@ -46,6 +48,7 @@ export const builtinPlugins: BuiltinPlugin[] = [
   { type: 'secret', name: 'kv', factory: kvFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'auth', name: 'userpass', factory: userpassFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'auth', name: 'approle', factory: approleFactory, version: '0.1.0', deprecationStatus: 'supported' },
+  { type: 'auth', name: 'cert', factory: certFactory, version: '0.1.0', deprecationStatus: 'supported' },
   // One backend under both of Vault's names: "jwt" and "oidc".
   { type: 'auth', name: 'jwt', factory: jwtFactory, version: '0.1.0', deprecationStatus: 'supported' },
   { type: 'auth', name: 'oidc', factory: jwtFactory, version: '0.1.0', deprecationStatus: 'supported' },

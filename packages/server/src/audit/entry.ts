@@ -17,13 +17,16 @@ export function formatEntry(kind: 'request' | 'response', input: AuditEntryInput
   const ha = (s: string): string => (opts.hmacAccessor ? h(s) : s);
   const req = input.request;
   const token = input.token;
+  // The request carries the token's policies plus those its entity and groups add (Vault's identity_policies).
+  const identityPolicies = token ? (req.policies ?? []).filter((p) => !token.policies.includes(p)) : [];
   const auth = token
     ? {
         client_token: h(token.id),
         accessor: ha(token.accessor),
         display_name: token.displayName,
-        policies: token.policies,
+        policies: identityPolicies.length ? [...token.policies, ...identityPolicies] : token.policies,
         token_policies: token.policies,
+        ...(identityPolicies.length ? { identity_policies: identityPolicies } : {}),
         metadata: Object.keys(token.meta).length ? token.meta : null,
         entity_id: token.entityId,
         token_type: token.type,
@@ -75,6 +78,7 @@ function formatResponse(input: AuditEntryInput, opts: FormatOptions, h: (s: stri
       accessor: ha(input.auth.accessor),
       policies: input.auth.policies,
       token_policies: input.auth.token_policies,
+      ...(input.auth.identity_policies ? { identity_policies: input.auth.identity_policies } : {}),
       metadata: input.auth.metadata,
       entity_id: input.auth.entity_id,
       token_type: input.auth.token_type,

@@ -1,4 +1,5 @@
 import type { Auth, Operation, Request, Response } from '@coffer/sdk';
+import type { IdentityTemplateContext } from '../policy/templating.js';
 import type { RenderedAuth } from './pipeline-types.js';
 
 /** What the pipeline needs of a token, whatever store it comes from. */
@@ -41,8 +42,9 @@ export interface AclDecision {
 }
 
 export interface AclPort {
-  authorize(policies: string[], input: { path: string; operation: Operation; data?: Record<string, unknown>; wrapTtl?: number }): Promise<AclDecision>;
-  capabilities(policies: string[], path: string): Promise<string[]>;
+  /** `identity` resolves templated policy paths (`{{identity.entity.id}}`…); without it they match nothing. */
+  authorize(policies: string[], input: { path: string; operation: Operation; data?: Record<string, unknown>; wrapTtl?: number; identity?: IdentityTemplateContext }): Promise<AclDecision>;
+  capabilities(policies: string[], path: string, identity?: IdentityTemplateContext): Promise<string[]>;
   /** Whether the policies grant anything on the mount at `mountPath` or below it (mount listings). */
   mountAccess(policies: string[], mountPath: string): Promise<boolean>;
 }

@@ -28,6 +28,10 @@ export interface TokenLayerDeps {
   destroyCubbyhole: (cubbyholeId: string) => Promise<void>;
   policyExists: (name: string) => Promise<boolean>;
   metrics?: MetricsSink;
+  /** The policies a token's entity and its groups add (lookups show them). */
+  identityPolicies?: (entityId: string) => string[];
+  /** The entity with this alias on auth/token/ (found or created), for token create's entity_alias. */
+  entityForAlias?: (aliasName: string) => Promise<string>;
 }
 
 export function createTokenLayer(deps: TokenLayerDeps): TokenLayer {
@@ -39,6 +43,8 @@ export function createTokenLayer(deps: TokenLayerDeps): TokenLayer {
     ttlDefaults: deps.tokenMountTtls,
     policyExists: deps.policyExists,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.identityPolicies ? { identityPolicies: deps.identityPolicies } : {}),
+    ...(deps.entityForAlias ? { entityForAlias: deps.entityForAlias } : {}),
     onRevoke: async (entry) => {
       if (entry.cubbyholeId) await deps.destroyCubbyhole(entry.cubbyholeId);
     },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { CofferError, isCofferError, type Auth, type Logger, type Response, type Storage } from '@coffer/sdk';
+import { CofferError, isCofferError, type Auth, type Connection, type Logger, type Response, type Storage } from '@coffer/sdk';
 import { ExpiryHeap } from './expiry-heap.js';
 import { assertRenewable, checkRenewable, decodeLease, encodeLease, remainingTtl, type LeaseEntry } from './lease-entry.js';
 import { runPool } from './pool.js';
@@ -60,7 +60,8 @@ export interface ExpirationManagerOptions {
    * (the core routes a `renew` request with req.auth = lease.auth). Without
    * it, such tokens renew with their stored auth.
    */
-  renewAuth?: (lease: LeaseEntry, increment: number) => Promise<Response | null>;
+  /** `connection` is the renewing client's (the cert auth method checks the certificate presented again). */
+  renewAuth?: (lease: LeaseEntry, increment: number, connection?: Connection) => Promise<Response | null>;
   /** The live (tuned) TTL limits of the mount serving `path`; null/absent = the values stored with the lease. */
   mountTtls?: (path: string) => Promise<MountTtls | null> | MountTtls | null;
   scheduler?: Scheduler;
@@ -148,7 +149,7 @@ export interface ExpirationManager {
    * Renew a token's lease. `localRenew` is used for tokens created by the
    * token store (paths under auth/token/); other tokens go to options.renewAuth.
    */
-  renewAuthLease(leaseId: string, increment: number, localRenew?: (auth: Auth) => Promise<Auth>): Promise<{ auth: Auth; warnings: string[] } | null>;
+  renewAuthLease(leaseId: string, increment: number, localRenew?: (auth: Auth) => Promise<Auth>, connection?: Connection): Promise<{ auth: Auth; warnings: string[] } | null>;
   /** Revoke now (token leases revoke the token tree). Unknown ids are a no-op, as in Vault. */
   revoke(leaseId: string, opts?: { force?: boolean }): Promise<void>;
   /** Mark a lease expired now; the timer revokes it (Vault's lazy revoke). */
@@ -367,7 +368,7 @@ class LeaseManager implements ExpirationManager {
     return { ...resp, secret: le.secret, warnings: [...(resp.warnings ?? []), ...warnings] };
   }
 
-  async renewAuthLease(leaseId: string, increment: number, localRenew?: (auth: Auth) => Promise<Auth>): Promise<{ auth: Auth; warnings: string[] } | null> {
+  async renewAuthLease(leaseId: string, increment: number, localRenew?: (auth: Auth) => Promise<Auth>, connection?: Connection): Promise<{ auth: Auth; warnings: string[] } | null> {
     const le = await this.load(leaseId);
     if (!le) throw new CofferError('invalid_request', 'invalid lease ID');
     const now = this.now();
@@ -378,7 +379,7 @@ class LeaseManager implements ExpirationManager {
     if (localRenew && le.path.startsWith('auth/token/')) {
       auth = await localRenew({ ...le.auth });
     } else if (this.options.renewAuth) {
-      const resp = await this.options.renewAuth(le, increment);
+      const resp = await this.options.renewAuth(le, increment, connection);
       if (!resp?.auth) return null;
       auth = resp.auth;
     } else {

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { CofferError, isCofferError, parseDuration, type Logger } from '@coffer/sdk';
+import { CofferError, isCofferError, parseDuration, type Connection, type Logger } from '@coffer/sdk';
 import type { IncomingRequest, PipelineResult } from '../core/pipeline-types.js';
 import { renderEnvelope, renderErrors } from './envelope.js';
 import { finalStatus } from './final-status.js';
 import { operationFor, queryData } from './operation.js';
 import { patchContentTypeRefusal } from './patch-content-type.js';
+import { peerCertificates } from './peer-certificates.js';
 import type { JsonLimits } from './json-limits.js';
 import { parseJsonBody, readBody } from './read-body.js';
+import { isFormBody, parseFormBody } from './form-body.js';
 
 export interface LifecycleCall {
   method: string;
@@ -82,7 +84,8 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     const bodyAllowed = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
     const raw = bodyAllowed ? await readBody(req, deps.maxRequestSize()) : Buffer.alloc(0);
     // A DER OCSP request is not JSON (Vault passes it through the same way): the backend gets it base64-encoded.
-    const body = raw.length === 0 ? {} : isOcspRequest(header(req, 'content-type')) ? { http_raw_body: raw.toString('base64') } : parseJsonBody(raw, deps.jsonLimits?.());
+    const contentType = header(req, 'content-type');
+    const body = raw.length === 0 ? {} : isOcspRequest(contentType) ? { http_raw_body: raw.toString('base64') } : isFormBody(contentType) ? parseFormBody(raw) : parseJsonBody(raw, deps.jsonLimits?.());
 
     if (deps.isLifecyclePath(path)) {
       const answer = await deps.lifecycle({ method, path, query, body, token });
@@ -103,7 +106,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
       data,
       token,
       headers: headersOf(req),
-      connection: { remoteAddress: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort },
+      connection: connectionOf(req),
       wrapTtl: wrapTtlHeader ? parseWrapTtl(wrapTtlHeader) : undefined,
       wrapFormat: header(req, 'x-vault-wrap-format') === 'jwt' ? 'jwt' : '',
       ...(deps.unauthenticatedMetrics && path === 'sys/metrics' ? { unauthenticated: true } : {}),
@@ -126,6 +129,14 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     deps.logger.error({ path, method, err: err instanceof Error ? err.message : String(err) }, 'request failed');
     sendError(res, new CofferError('internal', 'internal error'));
   }
+}
+
+/** The client's address and, over TLS, the certificates it presented (for the cert auth method). */
+function connectionOf(req: IncomingMessage): Connection {
+  const connection: Connection = { remoteAddress: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort };
+  const certificates = peerCertificates(req.socket);
+  if (certificates.length > 0) connection.peerCertificates = certificates;
+  return connection;
 }
 
 /**

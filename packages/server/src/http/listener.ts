@@ -109,6 +109,8 @@ export async function createListener(options: ListenerOptions): Promise<Listener
 
   const upgradeAccepted = (): boolean => server.listenerCount('upgrade') > 0;
   const handOver = (socket: net.Socket): void => {
+    // As Go's TLS server (Vault's): no renegotiation, so the client certificate of a connection never changes under it.
+    if (socket instanceof tls.TLSSocket) socket.disableRenegotiation();
     server.emit('connection', socket);
     attachListRewriter(socket, { upgradeAccepted });
   };

@@ -60,6 +60,7 @@ export function backendRequestHeaders(entry: MountEntry, headers: Record<string,
   if (isCoreMount(entry)) return headers;
   const allowed = entry.config.passthrough_request_headers;
   const out: Record<string, string[]> = {};
+  for (const key of mountTypeRule(entry.type)?.requestHeaders ?? []) if (headers[key]) out[key] = headers[key]!;
   if (!allowed || allowed.length === 0) return out;
   for (const name of allowed) {
     const key = name.toLowerCase();

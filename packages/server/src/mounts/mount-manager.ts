@@ -55,6 +55,13 @@ export class MountManager {
       for (const entry of this.deps.defaultMounts()) this.tables[entry.table].push(entry);
       await this.persist('mounts');
       await this.persist('auth');
+    } else {
+      // A required mount added in a later version (identity/) appears in tables written before it.
+      for (const entry of this.deps.defaultMounts()) {
+        if (!entry.builtin_required || this.tables[entry.table].some((e) => e.path === entry.path)) continue;
+        this.tables[entry.table].push(entry);
+        await this.persist(entry.table);
+      }
     }
     for (const table of ['mounts', 'auth'] as const) {
       for (const entry of this.tables[table]) {

@@ -11,6 +11,8 @@ interface MountTypeRule {
    * per-mount salted token (see mount-boundary.ts).
    */
   clientToken?: (caller: TokenInfo | undefined) => string;
+  /** Request headers the mount type always receives (the core's own code, not a plugin), besides those the mount passes through. */
+  requestHeaders?: readonly string[];
   /** Secrets only report a TTL hint and never get a lease (Vault's kv and generic). */
   leasesArePassthrough?: (entry: MountEntry) => boolean;
 }
@@ -26,6 +28,8 @@ const RULES: Record<string, MountTypeRule> = {
   token: { clientToken: raw },
   kv: kvRule,
   generic: kvRule,
+  // The OIDC provider's token and userinfo endpoints read client credentials and access tokens from Authorization.
+  identity: { requestHeaders: ['authorization'] },
 };
 
 export function mountTypeRule(type: string): MountTypeRule | undefined {

@@ -7,8 +7,8 @@ import type { PolicyStore } from './store.js';
  */
 export function policyAclPort(store: PolicyStore): AclPort {
   return {
-    authorize: async (policies, input) => (await store.acl(policies)).allowOperation(input),
-    capabilities: async (policies, path) => (await store.acl(policies)).capabilities(path),
+    authorize: async (policies, input) => (await store.acl(policies, input.identity)).allowOperation(input),
+    capabilities: async (policies, path, identity) => (await store.acl(policies, identity)).capabilities(path),
     mountAccess: async (policies, mountPath) => (await store.acl(policies)).hasMountAccess(mountPath),
   };
 }

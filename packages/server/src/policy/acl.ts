@@ -155,6 +155,8 @@ export class ACL {
   }
 
   private insert(rule: PathRules): void {
+    // A templated rule must be resolved for an identity first (templating.ts); unresolved, it grants nothing.
+    if (rule.template !== undefined) return;
     const tree = rule.hasSegmentWildcards ? this.segmentRuleMap : rule.isPrefix ? this.prefixRules : this.exactRules;
     const existing = tree.get(rule.path);
     if (!existing) tree.set(rule.path, clonePermissions(rule.permissions));

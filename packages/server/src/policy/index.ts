@@ -14,3 +14,4 @@ export {
 } from './policy.js';
 export { createPolicyStore, type PolicyStore, type PolicyStoreOptions } from './store.js';
 export { policySysPaths } from './sys-paths.js';
+export { isTemplatedPath, resolveTemplatedPath, type IdentityTemplateContext } from './templating.js';

@@ -2,6 +2,7 @@ import { CofferError, parseDurationExact } from '@coffer/sdk';
 import { CAPABILITIES, CAPABILITY_BITS, DENY_BIT, isCapability, type Capability } from './capability.js';
 import { decodeHcl } from './hcl.js';
 import { sanitizePolicyName, type PathRules, type Permissions, type Policy } from './policy.js';
+import { isTemplatedPath, templateSyntaxError } from './templating.js';
 
 /** Keys a path stanza may hold. `comment` is documentation only. */
 const PATH_KEYS = new Set([
@@ -84,15 +85,12 @@ function parsePathStanza(key: string, stanza: Record<string, unknown>): PathRule
     }
   }
 
-  // Paths in policies start after the "/v1/" of the API path.
-  let path = key.startsWith('/') ? key.slice(1) : key;
-  if (path.includes('+*')) fail(`path "${path}": invalid use of wildcards ('+*' is forbidden)`);
-  const hasSegmentWildcards = path === '+' || path.includes('/+') || path.startsWith('+/');
-  let isPrefix = false;
-  // Segment-wildcard rules keep their "*": the matcher reads it there.
-  if (path.endsWith('*') && !hasSegmentWildcards) {
-    path = path.slice(0, -1);
-    isPrefix = true;
+  const { path, isPrefix, hasSegmentWildcards } = shapeOf(key);
+  let template: string | undefined;
+  if (isTemplatedPath(key)) {
+    const reason = templateSyntaxError(key);
+    if (reason) fail(`path "${key}": ${reason}`);
+    template = key;
   }
 
   let capabilities = stringList(stanza.capabilities, `path "${key}": capabilities`);
@@ -118,7 +116,7 @@ function parsePathStanza(key: string, stanza: Record<string, unknown>): PathRule
   // An explicit deny overrides everything else in the stanza, constraints included.
   if (permissions.capabilities & DENY_BIT) {
     permissions.capabilities = DENY_BIT;
-    return { path, isPrefix, hasSegmentWildcards, capabilities: ['deny'], permissions };
+    return { path, isPrefix, hasSegmentWildcards, ...(template ? { template } : {}), capabilities: ['deny'], permissions };
   }
 
   if (stanza.allowed_parameters !== undefined) {
@@ -144,7 +142,26 @@ function parsePathStanza(key: string, stanza: Record<string, unknown>): PathRule
     fail(`path "${key}": max_wrapping_ttl cannot be less than min_wrapping_ttl`);
   }
 
-  return { path, isPrefix, hasSegmentWildcards, capabilities: granted, permissions };
+  return { path, isPrefix, hasSegmentWildcards, ...(template ? { template } : {}), capabilities: granted, permissions };
+}
+
+function shapeOf(key: string): Pick<PathRules, 'path' | 'isPrefix' | 'hasSegmentWildcards'> {
+  // Paths in policies start after the "/v1/" of the API path.
+  let path = key.startsWith('/') ? key.slice(1) : key;
+  if (path.includes('+*')) fail(`path "${path}": invalid use of wildcards ('+*' is forbidden)`);
+  const hasSegmentWildcards = path === '+' || path.includes('/+') || path.startsWith('+/');
+  let isPrefix = false;
+  // Segment-wildcard rules keep their "*": the matcher reads it there.
+  if (path.endsWith('*') && !hasSegmentWildcards) {
+    path = path.slice(0, -1);
+    isPrefix = true;
+  }
+  return { path, isPrefix, hasSegmentWildcards };
+}
+
+/** How a (resolved) policy path is matched: its form without "/" and "*", and its kind of wildcard. */
+export function pathShape(key: string): Pick<PathRules, 'path' | 'isPrefix' | 'hasSegmentWildcards'> {
+  return shapeOf(key);
 }
 
 /**

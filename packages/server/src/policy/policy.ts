@@ -28,6 +28,12 @@ export interface PathRules {
   isPrefix: boolean;
   /** The path has "+" segments (each matches exactly one path segment). */
   hasSegmentWildcards: boolean;
+  /**
+   * The path as written when it holds `{{identity...}}` parameters. Such a
+   * rule matches nothing until the ACL is built for an identity that
+   * resolves it (see templating.ts).
+   */
+  template?: string;
   /** Capabilities as written (legacy `policy = "…"` expanded). */
   capabilities: Capability[];
   permissions: Permissions;

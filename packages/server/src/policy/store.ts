@@ -2,7 +2,8 @@ import { CofferError, KeyedMutex, collectKeys, getJson, putJson, type Logger, ty
 import { ACL } from './acl.js';
 import { DEFAULT_POLICY_TEXT, RESPONSE_WRAPPING_POLICY_TEXT } from './builtin-policies.js';
 import { LruCache } from './lru-cache.js';
-import { parsePolicy } from './parse.js';
+import { parsePolicy, pathShape } from './parse.js';
+import { resolvePolicies, type IdentityTemplateContext } from './templating.js';
 import {
   DEFAULT_POLICY_NAME,
   RESPONSE_WRAPPING_POLICY_NAME,
@@ -44,8 +45,12 @@ export interface PolicyStore {
   delete(name: string): Promise<void>;
   /** Assignable policy names: stored ones sorted, then "root" last (Vault's order). */
   list(): Promise<string[]>;
-  /** The ACL for a token's policies; unknown names are skipped. Cached until a policy changes. */
-  acl(names: readonly string[]): Promise<ACL>;
+  /**
+   * The ACL for a token's policies; unknown names are skipped. Cached until a
+   * policy changes. Templated paths are resolved for `identity` (without
+   * one, they match nothing).
+   */
+  acl(names: readonly string[], identity?: IdentityTemplateContext): Promise<ACL>;
   /** Forget cached copies after another node changed a policy key in storage. */
   invalidate(name: string): void;
 }
@@ -118,11 +123,15 @@ class BarrierPolicyStore implements PolicyStore {
     return [...names, ROOT_POLICY_NAME];
   }
 
-  async acl(names: readonly string[]): Promise<ACL> {
+  async acl(names: readonly string[], identity?: IdentityTemplateContext): Promise<ACL> {
     const wanted = [...new Set(names.map(sanitizePolicyName))].filter((n) => n !== '').sort();
     const key = JSON.stringify(wanted);
+    // A set without templates is cached by names alone; one with templates also by the identity it was resolved for.
     const cached = this.acls.get(key);
     if (cached) return cached;
+    const templatedKey = `${key}\u0000${identity ? JSON.stringify(identity) : ''}`;
+    const cachedTemplated = this.acls.get(templatedKey);
+    if (cachedTemplated) return cachedTemplated;
 
     const generation = this.generation;
     const policies: Policy[] = [];
@@ -130,8 +139,9 @@ class BarrierPolicyStore implements PolicyStore {
       const policy = await this.read(name);
       if (policy) policies.push(policy);
     }
-    const acl = new ACL(policies);
-    if (generation === this.generation) this.acls.set(key, acl);
+    const templated = policies.some((p) => p.paths.some((r) => r.template !== undefined));
+    const acl = new ACL(templated ? resolvePolicies(policies, identity, pathShape) : policies);
+    if (generation === this.generation) this.acls.set(templated ? templatedKey : key, acl);
     return acl;
   }
 

@@ -1,5 +1,6 @@
 import type { Logger, PathDefinition, Request } from '@coffer/sdk';
 import type { AclPort, TokenInfo } from '../core/ports.js';
+import type { IdentityTemplateContext } from '../policy/templating.js';
 import type { ResponseWrapper } from '../core/wrapping.js';
 import type { MountManager } from '../mounts/mount-manager.js';
 
@@ -12,6 +13,8 @@ export interface SysDeps {
   /** Resolve a token (or accessor) to its info; throws permission_denied / invalid_request when unknown. */
   tokenInfo: (token: string) => Promise<TokenInfo>;
   tokenInfoByAccessor: (accessor: string) => Promise<TokenInfo>;
+  /** What a token's entity adds: its and its groups' policies, and the values of templated policy paths (null: no entity). */
+  identityOf?: (entityId: string) => { policies: string[]; template: IdentityTemplateContext } | null;
   wrapper: ResponseWrapper;
   seal: () => Promise<void>;
   rotate: () => Promise<number>;

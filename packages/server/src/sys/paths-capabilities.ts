@@ -6,12 +6,15 @@ import type { SysDeps } from './deps.js';
  * plus one key per path, so that old and new clients both work.
  */
 export function capabilitiesPaths(deps: SysDeps): PathDefinition[] {
-  const answer = async (policies: string[], d: FieldData): Promise<Response> => {
+  const answer = async (tokenPolicies: string[], entityId: string, d: FieldData): Promise<Response> => {
     const paths = pathsOf(d);
+    // As at request time: the entity's and its groups' policies count, and templated paths resolve for the entity.
+    const identity = entityId && !tokenPolicies.includes('root') ? (deps.identityOf?.(entityId) ?? null) : null;
+    const policies = identity ? [...new Set([...tokenPolicies, ...identity.policies])] : tokenPolicies;
     const data: Record<string, unknown> = {};
     let last: string[] = [];
     for (const path of paths) {
-      last = await deps.acl.capabilities(policies, path.replace(/^\/+/, ''));
+      last = await deps.acl.capabilities(policies, path.replace(/^\/+/, ''), identity?.template);
       data[path] = last;
     }
     data['capabilities'] = paths.length === 1 ? last : mergeSorted(Object.values(data) as string[][]);
@@ -31,7 +34,8 @@ export function capabilitiesPaths(deps: SysDeps): PathDefinition[] {
         update: async (_req, d) => {
           const token = d.get<string>('token');
           if (!token) throw new CofferError('invalid_request', 'missing token');
-          return answer((await deps.tokenInfo(token)).policies, d);
+          const info = await deps.tokenInfo(token);
+          return answer(info.policies, info.entityId, d);
         },
       },
       helpSynopsis: "Fetch the capabilities of a token on the given paths.",
@@ -43,7 +47,8 @@ export function capabilitiesPaths(deps: SysDeps): PathDefinition[] {
         update: async (_req, d) => {
           const accessor = d.get<string>('accessor');
           if (!accessor) throw new CofferError('invalid_request', 'missing accessor');
-          return answer((await deps.tokenInfoByAccessor(accessor)).policies, d);
+          const info = await deps.tokenInfoByAccessor(accessor);
+          return answer(info.policies, info.entityId, d);
         },
       },
       helpSynopsis: 'Fetch the capabilities of the token behind an accessor on the given paths.',
@@ -52,7 +57,7 @@ export function capabilitiesPaths(deps: SysDeps): PathDefinition[] {
       pattern: 'capabilities-self',
       fields,
       operations: {
-        update: async (req: Request, d) => answer(req.policies, d),
+        update: async (req: Request, d) => answer(req.policies, req.entityId, d),
       },
       helpSynopsis: "Fetch the capabilities of the calling token on the given paths.",
     },

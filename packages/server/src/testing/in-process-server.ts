@@ -4,6 +4,7 @@ import type { CoreModule } from '../core/modules/module.js';
 import type { MetricsOptions } from '../metrics/metrics-module.js';
 import { composeCore, coreHttpHandler, serverMetrics } from '../server/compose.js';
 import { createListener, type Listener } from '../http/listener.js';
+import type { ListenerTlsOptions } from '../http/listener-tls.js';
 import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../http/json-limits.js';
 import { DEFAULT_MAX_REQUEST_SIZE } from '../http/read-body.js';
 import { InmemBackend, type PhysicalBackend } from '../physical/index.js';
@@ -49,6 +50,8 @@ export async function startInProcessServer(
      * with `directory` as plugin_directory. Without it, only built-ins exist.
      */
     plugins?: { directory: string; callTimeoutMs?: number; drainTimeoutMs?: number };
+    /** Serve HTTPS with these listener TLS settings (the address is then https://…; `request` does not present a client certificate). */
+    tls?: ListenerTlsOptions;
   } = {},
 ): Promise<InProcessServer> {
   const logger = opts.logger ?? silentLogger;
@@ -82,8 +85,8 @@ export async function startInProcessServer(
     logger,
     unauthenticatedMetrics: opts.unauthenticatedMetrics,
   });
-  const listener: Listener = await createListener({ address: '127.0.0.1:0', handler, logger });
-  const address = `http://${listener.address}`;
+  const listener: Listener = await createListener({ address: '127.0.0.1:0', handler, logger, ...(opts.tls ? { tls: opts.tls } : {}) });
+  const address = `${opts.tls ? 'https' : 'http'}://${listener.address}`;
   let rootToken = '';
   let unsealKey = '';
   if (opts.dev !== false) {

@@ -1,4 +1,4 @@
-import { CofferError, KeyedMutex, getJson, putJson, type Auth, type Logger, type Storage } from '@coffer/sdk';
+import { CofferError, KeyedMutex, getJson, putJson, type Auth, type Connection, type Logger, type Storage } from '@coffer/sdk';
 import type { ExpirationManager, LeaseOwner } from '../expiration/manager.js';
 import { calculateTtl, type MountTtls } from '../expiration/ttl.js';
 import { decodeBatchToken, encodeBatchToken, type BlobCipher } from './batch-token.js';
@@ -40,6 +40,10 @@ export interface TokenStoreOptions {
   onRevoke?: (entry: TokenEntry) => Promise<void>;
   /** vault.token.lookup and vault.token.create timers, vault.token.creation counter. */
   metrics?: MetricsSink;
+  /** The policies a token's entity and its groups add (shown as identity_policies by lookups). */
+  identityPolicies?: (entityId: string) => string[];
+  /** The id of the entity with this alias on the token mount (found or created), for entity_alias. */
+  entityForAlias?: (aliasName: string) => Promise<string>;
 }
 
 export interface CreatedToken {
@@ -140,6 +144,8 @@ export class TokenStore {
     const mount = await this.ttlDefaults();
     const plan = planToken(parent, params, role, mount, this.now());
     const started = performance.now();
+    // entity_alias (checked against the role by planToken): the token belongs to the entity with that alias on auth/token/.
+    if (params.entityAlias && this.options.entityForAlias) plan.draft.entityId = await this.options.entityForAlias(params.entityAlias);
     const entry = await this.persistPlan(plan, mount);
     this.countCreation(entry, 'token', 'auth/token/', started);
     const auth = this.authFor(entry, plan.renewable, plan.period, plan.explicitMaxTtl);
@@ -413,7 +419,10 @@ export class TokenStore {
   /** Vault's lookup answer for a token entry. */
   async lookupResponse(entry: TokenEntry): Promise<Record<string, unknown>> {
     const times = entry.type === 'batch' ? batchLeaseTimes(entry) : await this.expiration.leaseTimes(tokenLeaseId(entry));
-    return tokenLookupData(entry, times, this.now());
+    const data = tokenLookupData(entry, times, this.now());
+    const identityPolicies = entry.entityId ? (this.options.identityPolicies?.(entry.entityId) ?? []) : [];
+    if (identityPolicies.length > 0) data['identity_policies'] = identityPolicies;
+    return data;
   }
 
   /** Whom secrets created with this token are charged to (the lease index). */
@@ -427,20 +436,21 @@ export class TokenStore {
   // ---- renewal -------------------------------------------------------------
 
   /** auth/token/renew*: extend a token's lease (period and explicit max TTL as Vault applies them). */
-  async renew(id: string, increment: number): Promise<{ auth: Auth; warnings: string[] } | null> {
+  async renew(id: string, increment: number, connection?: Connection): Promise<{ auth: Auth; warnings: string[] } | null> {
     const entry = await this.lookup(id);
     if (!entry) throw new CofferError('invalid_request', 'token not found');
-    return this.renewEntry(entry, increment);
+    return this.renewEntry(entry, increment, connection);
   }
 
-  async renewEntry(entry: TokenEntry, increment: number): Promise<{ auth: Auth; warnings: string[] } | null> {
+  /** `connection` is the renewing client's: an auth method may check it again (cert checks the certificate presented). */
+  async renewEntry(entry: TokenEntry, increment: number, connection?: Connection): Promise<{ auth: Auth; warnings: string[] } | null> {
     if (entry.type === 'batch') throw new CofferError('invalid_request', 'batch tokens cannot be renewed');
     const result = await this.expiration.renewAuthLease(tokenLeaseId(entry), increment, async (auth) => {
       if (!entry.role) return { ...auth, period: entry.period, explicitMaxTtl: entry.explicitMaxTtl };
       const role = await this.readRole(entry.role);
       if (!role) throw new CofferError('internal', `original token role "${entry.role}" could not be found, not renewing`);
       return { ...auth, period: role.token_period, explicitMaxTtl: role.token_explicit_max_ttl };
-    });
+    }, connection);
     if (!result) return null;
     return {
       auth: { ...result.auth, clientToken: entry.id, accessor: entry.accessor, tokenType: 'service', orphan: entry.parent === '', numUses: entry.numUses, entityId: entry.entityId },

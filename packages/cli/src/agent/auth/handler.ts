@@ -44,7 +44,7 @@ export class AuthHandler {
   /** Runs until the signal aborts; rejects with AuthExitError under exit_on_err. */
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      let result: { auth: AuthResult; lease: Lease };
+      let result: { auth: AuthResult; lease: Lease; client: ApiClient };
       try {
         this.logger.info('authenticating');
         result = await this.login();
@@ -67,11 +67,12 @@ export class AuthHandler {
         await sleep(Math.max(1, result.lease.ttl * (2 / 3)) * 1000, signal);
         continue;
       }
-      await this.watch(result.auth.token, result.lease, signal);
+      await this.watch(result.auth.token, result.lease, result.client, signal);
     }
   }
 
-  private async login(): Promise<{ auth: AuthResult; lease: Lease }> {
+  /** `client` is the one the login went through: renewals go through it too (a cert login's client certificate must be presented again). */
+  private async login(): Promise<{ auth: AuthResult; lease: Lease; client: ApiClient }> {
     const request = await this.method.authenticate();
     if (request.kind === 'token') {
       const self = await this.client.secret('GET', 'auth/token/lookup-self', { token: request.token, noWrap: true });
@@ -79,6 +80,7 @@ export class AuthHandler {
       return {
         auth: { token: request.token, sinkText: request.token },
         lease: { ttl: Number(data.ttl ?? 0), renewable: Boolean(data.renewable) },
+        client: this.client,
       };
     }
     const client = request.client ?? this.client;
@@ -89,13 +91,14 @@ export class AuthHandler {
     if (this.config.wrapTtl) {
       const wrap = secret?.wrap_info;
       if (!wrap?.token) throw new Error('the login response was not wrapped');
-      return { auth: { token: undefined, sinkText: JSON.stringify(wrap) }, lease: { ttl: Number(wrap.ttl ?? this.config.wrapTtl), renewable: false } };
+      return { auth: { token: undefined, sinkText: JSON.stringify(wrap) }, lease: { ttl: Number(wrap.ttl ?? this.config.wrapTtl), renewable: false }, client };
     }
     const auth = secret?.auth;
     if (!auth?.client_token) throw new Error('the login response had no token');
     return {
       auth: { token: auth.client_token, sinkText: auth.client_token },
       lease: { ttl: Number(auth.lease_duration ?? 0), renewable: Boolean(auth.renewable) },
+      client,
     };
   }
 
@@ -103,7 +106,7 @@ export class AuthHandler {
    * Keeps the token alive until it cannot be renewed any more, then returns
    * so that run() logs in again. Renews at two thirds of the TTL.
    */
-  private async watch(token: string, lease: Lease, signal: AbortSignal): Promise<void> {
+  private async watch(token: string, lease: Lease, client: ApiClient, signal: AbortSignal): Promise<void> {
     if (lease.ttl === 0) {
       // A token without expiry (root, or a period-less orphan): nothing to renew.
       await sleep(2 ** 31 - 1, signal);
@@ -120,7 +123,7 @@ export class AuthHandler {
       if (!(await sleep(ttl * (2 / 3) * 1000, signal))) return;
       let renewed: Secret | null;
       try {
-        renewed = await this.client.secret('PUT', 'auth/token/renew-self', { token, body: { increment }, noWrap: true });
+        renewed = await client.secret('PUT', 'auth/token/renew-self', { token, body: { increment }, noWrap: true });
       } catch (err) {
         this.logger.warn('renewing the token failed; authenticating again', { error: oneLine((err as Error).message) });
         return;

@@ -1,6 +1,7 @@
 import { auditModule } from './audit-module.js';
 import { authorizeModule } from './authorize-module.js';
 import { expirationModule } from './expiration-module.js';
+import { identityModule } from './identity-module.js';
 import { keyringModule } from './keyring-module.js';
 import { leasesModule } from './leases-module.js';
 import type { CoreModule } from './module.js';
@@ -15,5 +16,5 @@ import { wrappingModule } from './wrapping-module.js';
 
 /** The modules every server has. Their order here does not matter: the core orders them by what they need. */
 export function coreModules(): CoreModule[] {
-  return [keyringModule, policiesModule, passwordPolicyModule, expirationModule, auditModule, mountsModule, tokensModule, leasesModule, authorizeModule, wrappingModule, rekeyBackupModule, sysModule, rollbackModule];
+  return [keyringModule, policiesModule, passwordPolicyModule, expirationModule, auditModule, mountsModule, tokensModule, leasesModule, authorizeModule, wrappingModule, rekeyBackupModule, sysModule, rollbackModule, identityModule];
 }

@@ -12,10 +12,12 @@ import type { CoreModule } from './module.js';
 export const expirationModule: CoreModule = {
   name: 'expiration',
   needs: ['barrier', 'router', 'systemTtls'],
+  uses: ['identity'],
   provides: ['expiration'],
   build(ctx) {
     const router = ctx.get('router');
     const systemTtls = ctx.get('systemTtls');
+    const identity = ctx.later('identity');
     const expiration = createExpirationManager({
       storage: new StorageView(ctx.get('barrier'), 'sys/expire/'),
       logger: ctx.logger,
@@ -23,7 +25,10 @@ export const expirationModule: CoreModule = {
         await callBackend(router, lease.path, 'revoke', { secret: lease.secret, data: lease.data ?? {} });
       },
       renewSecret: (lease, increment) => callBackend(router, lease.path, 'renew', { secret: { ...lease.secret!, increment }, data: lease.data ?? {} }),
-      renewAuth: (lease, increment) => callBackend(router, lease.path, 'renew', { auth: { ...lease.auth!, increment }, data: {} }),
+      renewAuth: async (lease, increment, connection) => {
+        const response = await callBackend(router, lease.path, 'renew', { auth: { ...lease.auth!, increment }, data: {}, ...(connection ? { connection } : {}) });
+        return identity().afterRenewal({ leaseAuth: lease.auth, mountAccessor: router.match(lease.path)?.entry.accessor, response });
+      },
       mountTtls: (path) => {
         const route = router.match(path);
         return route ? mountTtls(route.entry, systemTtls()) : null;

@@ -10,7 +10,7 @@ import type { CoreModule } from './module.js';
 export const sysModule: CoreModule = {
   name: 'sys',
   needs: ['mounts', 'acl', 'tokens', 'wrapper', 'barrier', 'policies', 'router', 'systemTtls', 'sealControl'],
-  uses: ['plugins'],
+  uses: ['plugins', 'identity'],
   provides: ['builtinSource'],
   build(ctx) {
     const tokens = ctx.get('tokens');
@@ -19,6 +19,7 @@ export const sysModule: CoreModule = {
     const policies = ctx.get('policies');
     const sealControl = ctx.get('sealControl');
     const plugins = ctx.later('plugins');
+    const identity = ctx.later('identity');
     const system = async () =>
       createSystemBackend({
         mounts: ctx.get('mounts'),
@@ -26,6 +27,14 @@ export const sysModule: CoreModule = {
         acl: ctx.get('acl'),
         tokenInfo: (token) => tokens.port.check(token, undefined),
         tokenInfoByAccessor: (accessor) => tokens.infoByAccessor(accessor),
+        identityOf: (entityId) => {
+          try {
+            return identity().requestIdentity(entityId);
+          } catch {
+            // A disabled entity's token has no capabilities beyond its own policies' here; requests are refused anyway.
+            return null;
+          }
+        },
         wrapper: ctx.get('wrapper'),
         seal: () => sealControl.sealFromRequest(),
         rotate: () => barrier.rotate(),
@@ -38,6 +47,6 @@ export const sysModule: CoreModule = {
         extraRootPaths: ctx.sysSpecialPaths().root,
         extraUnauthenticatedPaths: ctx.sysSpecialPaths().unauthenticated,
       });
-    return { services: { builtinSource: builtinSource({ system, token: async () => tokens.backend }) } };
+    return { services: { builtinSource: builtinSource({ system, token: async () => tokens.backend, identity: async () => identity().backend }) } };
   },
 };

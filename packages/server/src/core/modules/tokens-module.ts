@@ -14,11 +14,13 @@ const TOKEN_ENTRY_PREFIX = 'sys/token/id/';
 export const tokensModule: CoreModule = {
   name: 'tokens',
   needs: ['barrier', 'expiration', 'metrics', 'mounts', 'policies', 'systemTtls'],
+  uses: ['identity'],
   provides: ['tokens'],
   build(ctx) {
     const mounts = ctx.get('mounts');
     const policies = ctx.get('policies');
     const systemTtls = ctx.get('systemTtls');
+    const identity = ctx.later('identity');
     const cubbyholeStorage = (): Storage => {
       const entry = mounts.find('mounts', 'cubbyhole/');
       if (!entry) throw new CofferError('internal', 'the cubbyhole mount is missing');
@@ -35,6 +37,12 @@ export const tokensModule: CoreModule = {
       },
       destroyCubbyhole: (cubbyholeId) => clearPrefix(new StorageView(cubbyholeStorage(), cubbyholePrefix(cubbyholeId))),
       policyExists: async (name) => (await policies.get(name)) !== null,
+      identityPolicies: (entityId) => identity().policiesOf(entityId),
+      entityForAlias: async (aliasName) => {
+        const entry = mounts.find('auth', 'token/');
+        if (!entry) throw new CofferError('internal', 'the token mount is missing');
+        return identity().entityForAlias(entry.accessor, aliasName);
+      },
     });
     const ttlsOf = (entry: Parameters<typeof mountTtls>[0]) => mountTtls(entry, systemTtls());
     return {

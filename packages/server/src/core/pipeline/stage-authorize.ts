@@ -15,7 +15,10 @@ export function authorizeStage(deps: AuthorizeStageDeps): Stage {
     const token = ctx.token;
     if (token) {
       const req = requestOf(ctx);
-      const decision = await deps.acl.authorize(token.policies, { path: ctx.incoming.path, operation: req.operation, data: req.data, wrapTtl: ctx.incoming.wrapTtl });
+      // The entity's and its groups' policies count at request time, so a group change reaches existing tokens.
+      const identity = ctx.identity;
+      const policies = identity && !token.policies.includes('root') ? [...token.policies, ...identity.policies] : token.policies;
+      const decision = await deps.acl.authorize(policies, { path: ctx.incoming.path, operation: req.operation, data: req.data, wrapTtl: ctx.incoming.wrapTtl, identity: identity?.template });
       const needsSudo = routeOf(ctx).rootPaths.matches(ctx.relative);
       if (!decision.allowed || (needsSudo && !decision.rootPrivs)) {
         await deps.onDenied(ctx);

@@ -25,7 +25,8 @@ export function requestStage(boundary: Pick<MountBoundary, 'clientToken'>): Stag
       clientTokenRemainingUses: token && token.numUses > 0 ? token.numUses - 1 : 0,
       displayName: caller?.displayName ?? '',
       entityId: caller?.entityId ?? '',
-      policies: caller?.policies ?? [],
+      // With the entity's and its groups' policies (sys/capabilities-self, mount listings), as Vault's request carries them.
+      policies: ctx.identity && caller && !caller.policies.includes('root') ? [...new Set([...caller.policies, ...ctx.identity.policies])] : (caller?.policies ?? []),
       headers: backendRequestHeaders(route.entry, incoming.headers),
       connection: incoming.connection,
       unauthenticated: ctx.unauthenticated,

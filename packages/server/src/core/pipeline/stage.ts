@@ -1,5 +1,6 @@
 import type { Request, Response } from '@coffer/sdk';
 import type { IncomingRequest, PipelineResult } from '../pipeline-types.js';
+import type { IdentityTemplateContext } from '../../policy/templating.js';
 import type { AclDecision, TokenInfo } from '../ports.js';
 import type { Route } from '../router.js';
 
@@ -22,11 +23,21 @@ export interface PipelineContext {
   caller?: TokenInfo;
   /** The request as the backend will see it (set by `request`). */
   request?: Request;
+  /** The token's entity as the `identity` stage found it: its policies and groups' policies, and what templated policies may use. */
+  identity?: RequestIdentity;
   decision?: AclDecision;
   /** What the backend answered (set by `dispatch`). */
   response: Response | null;
   /** What goes back to the transport (set by `dispatch`, completed by later stages). */
   result?: PipelineResult;
+}
+
+/** What the identity store adds to a request whose token has an entity. */
+export interface RequestIdentity {
+  entityId: string;
+  /** Policies of the entity and of every group it is in (directly or through nested groups). */
+  policies: string[];
+  template: IdentityTemplateContext;
 }
 
 /** One step of the request pipeline: do its part, then `next()` to run the stages after it. */

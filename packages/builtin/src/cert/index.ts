@@ -1,0 +1,1 @@
+export { certFactory, createCertBackend, type CertOptions } from './backend.js';

@@ -1,0 +1,88 @@
+// Black-box compatibility: hvac (Python, Debian's python3-hvac) logs in with
+// a JWT against a real `coffer server` process whose jwt method verifies
+// signatures through the JWKS of the loopback OpenID provider, looks its
+// token up, and gets Vault's refusal, as InvalidRequest, for an expired JWT.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, startCoffer } from '../support/coffer-process.js';
+import { startTestProvider } from '../support/oidc-test-provider.js';
+
+const PYTHON = '/usr/bin/python3';
+const ROOT_TOKEN = 'hvac-root';
+
+function hvacMissing(): string | false {
+  const probe = spawnSync(PYTHON, ['-c', 'import hvac'], { encoding: 'utf8' });
+  if (probe.status === 0 || process.env['CI'] === 'true') return false;
+  return 'hvac is not installed for /usr/bin/python3 (Debian package python3-hvac; scripts/ensure-services.sh installs it); skipping';
+}
+
+/** Logs in with the good JWT, looks the token up, then tries the expired one; prints the results as JSON. */
+const SCRIPT = `
+import json, sys, hvac
+addr, mount, role, good, expired = sys.argv[1:6]
+client = hvac.Client(url=addr)
+out = {}
+try:
+    out['login'] = client.auth.jwt.jwt_login(role=role, jwt=good, path=mount)['auth']
+    out['authenticated'] = client.is_authenticated()
+    out['lookup'] = client.auth.token.lookup_self()['data']
+except hvac.exceptions.VaultError as err:
+    out['error'] = type(err).__name__ + ': ' + str(err)
+try:
+    hvac.Client(url=addr).auth.jwt.jwt_login(role=role, jwt=expired, path=mount)
+    out['refused'] = None
+except hvac.exceptions.VaultError as err:
+    out['refused'] = {'type': type(err).__name__, 'errors': err.errors}
+print(json.dumps(out))
+`;
+
+test('hvac: jwt_login through a JWKS, lookup_self; an expired JWT refused', { skip: hvacMissing() }, async () => {
+  const home = mkdtempSync(join(tmpdir(), 'coffer-hvac-jwt-'));
+  const provider = await startTestProvider();
+  const port = await freePort();
+  const server = await startCoffer(['server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, `-dev-root-token-id=${ROOT_TOKEN}`], port, { HOME: home });
+  const admin = async (path: string, body: unknown): Promise<void> => {
+    const res = await fetch(`${server.address}/v1/${path}`, { method: 'POST', headers: { 'X-Vault-Token': ROOT_TOKEN }, body: JSON.stringify(body) });
+    assert.ok(res.status === 204 || res.status === 200, `${path}: ${res.status} ${await res.text()}`);
+  };
+  try {
+    // A mount other than the default "jwt", so that hvac's path= is what routes the login.
+    await admin('sys/auth/workloads', { type: 'jwt' });
+    await admin('auth/workloads/config', { jwks_url: provider.jwksUrl, bound_issuer: provider.issuer });
+    await admin('auth/workloads/role/batch', {
+      role_type: 'jwt',
+      bound_audiences: ['coffer'],
+      user_claim: 'sub',
+      claim_mappings: { team: 'team' },
+      token_policies: ['batch'],
+      token_ttl: '15m',
+    });
+    const claims = { iss: provider.issuer, aud: 'coffer', sub: 'job:nightly-report', team: 'data' };
+    const good = await provider.sign(claims, { expiresIn: '5m' });
+    const expired = await provider.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 3600 });
+
+    // Asynchronously: the JWKS is served from this process's event loop while hvac waits on Coffer.
+    const run = await promisify(execFile)(PYTHON, ['-c', SCRIPT, server.address, 'workloads', 'batch', good, expired], { timeout: 60_000 });
+    const out = JSON.parse(run.stdout) as Record<string, any>;
+    assert.equal(out['error'], undefined, out['error']);
+    assert.match(out['login'].client_token, /^hvs\./);
+    assert.deepEqual(out['login'].policies, ['batch', 'default']);
+    assert.deepEqual(out['login'].metadata, { role: 'batch', team: 'data' });
+    assert.equal(out['login'].lease_duration, 900);
+    assert.equal(out['authenticated'], true);
+    assert.equal(out['lookup'].display_name, 'workloads-job:nightly-report');
+    assert.equal(out['lookup'].path, 'auth/workloads/login');
+    assert.deepEqual(out['lookup'].policies, ['batch', 'default']);
+
+    assert.deepEqual(out['refused'], { type: 'InvalidRequest', errors: ['error validating token: token is expired (exp)'] });
+  } finally {
+    await server.stop();
+    await provider.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
