@@ -5,6 +5,7 @@ import type { MountEntry, MountTableName } from '../mounts/mount-entry.js';
 import { runPluginMetadata, type ProcessLimits } from '../plugin-runtime/index.js';
 import { PluginCatalog } from './catalog.js';
 import { openDatabasePlugin, type OpenedDatabasePlugin } from './database-plugins.js';
+import { applyDeclarations, type DeclarationOutcome, type PluginDeclaration } from './declared-plugins.js';
 import { registerDevPlugins, type DevPluginReport } from './dev-plugins.js';
 import { DrainableBackend } from './drainable-backend.js';
 import { ExternalBackend } from './external-backend.js';
@@ -50,6 +51,8 @@ export interface PluginSystemOptions {
   callTimeoutMs?: number;
   /** Poll the storage for global reloads made by other nodes every this many ms (0, the default: never). */
   globalReloadPollMs?: number;
+  /** `plugin "TYPE" "NAME" { … }` stanzas of the configuration: registered or updated at every unseal (declared-plugins.ts). */
+  declaredPlugins?: readonly PluginDeclaration[];
   /** Tests: replace how processes are started and how binaries are inspected, and the built-in list. */
   launch?: Launcher;
   inspect?: PluginInspector;
@@ -61,6 +64,8 @@ export interface PluginSystem {
   wrapSource(builtin: BackendSource, core: PluginHost): BackendSource;
   /** sys/plugins/catalog…, sys/plugins/pins…, sys/plugins/reload… */
   extraSysPaths(core: PluginHost): PathDefinition[];
+  /** At unseal, before any mount starts: registers or updates the declared plugins; failures are logged, never thrown. */
+  applyDeclaredPlugins(core: PluginHost): Promise<DeclarationOutcome[]>;
   /** At unseal (module start). */
   onUnsealed(core: PluginHost): Promise<void>;
   /** At seal (module stop): cleans up external mounts and stops every plugin process. */
@@ -165,6 +170,11 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
         ...reloadPaths({ reloads }),
         ...runtimePaths({ runtimes: needRuntimes, plugins: () => needCatalog().store.all(), changed: () => pool.dropSpares() }),
       ];
+    },
+    async applyDeclaredPlugins(core) {
+      const declared = options.declaredPlugins ?? [];
+      if (declared.length === 0) return [];
+      return applyDeclarations(declared, { directory, inspect, resolveRuntime, catalog: attach(core), logger });
     },
     async onUnsealed(core) {
       attach(core);

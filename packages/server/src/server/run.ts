@@ -12,7 +12,7 @@ import { createUiServer } from '../http/ui-static.js';
 import { startAutoUnseal } from '../seal/auto-unseal-loop.js';
 import { closeSealSetup, sealSetupFromConfig } from '../seal/seal-setup.js';
 import { createPhysical } from '../physical/index.js';
-import { createPluginSystem } from '../plugin-catalog/index.js';
+import { createPluginSystem, type PluginDeclaration } from '../plugin-catalog/index.js';
 import { composeCore, coreHttpHandler, serverMetrics } from './compose.js';
 import { bootstrapDev, devBanner } from './dev-mode.js';
 import { createServerLogger } from './logger.js';
@@ -53,6 +53,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     metrics,
     pluginDirectory: opts.devPluginDir ?? config?.pluginDirectory,
     warmSpares: config?.pluginWarmSpares ?? false,
+    declaredPlugins: declaredPlugins(config),
     nodeId: `${hostname()}:${listenersConfig[0]!.listener.address}`,
     // Other servers sharing this storage record global reloads there; look for new ones every few seconds.
     globalReloadPollMs: 5000,
@@ -141,6 +142,11 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   };
   if (!opts.noSignalHandlers) installSignalHandlers(close, logger);
   return { address, rootToken, unsealKey, close };
+}
+
+/** The config's plugin stanzas as the catalog takes them (registered at every unseal). */
+function declaredPlugins(config: ServerConfig | undefined): PluginDeclaration[] {
+  return (config?.plugins ?? []).map(({ sourceFile, line, ...declared }) => ({ ...declared, declaredAt: line === undefined ? sourceFile : `${sourceFile} line ${line}` }));
 }
 
 interface ListenerSpec {
