@@ -1,5 +1,6 @@
 import type { Secret } from '../api/secret.js';
 import { LOGIN_METHODS } from '../auth/login-methods.js';
+import { addMfaHeader, mfaRequirementOf, singlePasscodeMethod, validateLoginMfa } from '../auth/login-mfa.js';
 import { CLI_NAME, PRODUCT_NAME } from '../cli/branding.js';
 import type { Command } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
@@ -35,6 +36,11 @@ Usage: ${CLI_NAME} login [options] [AUTH K=V...]
 
       $ ${CLI_NAME} login -method=userpass -path=userpass-prod username=alice
 
+  When the login is subject to login MFA and one TOTP method is required,
+  the passcode is prompted for; -mfa sends it with the login instead:
+
+      $ ${CLI_NAME} login -method=userpass -mfa=METHOD_ID:123456 username=alice
+
   Supported methods: ${Object.keys(LOGIN_METHODS).sort().join(', ')}.`,
   flagSets: ['http', 'field', 'format'],
   flags: [
@@ -60,6 +66,11 @@ Usage: ${CLI_NAME} login [options] [AUTH K=V...]
       name: 'no-print',
       kind: 'bool',
       usage: 'Do not display the token. The token will be still be stored to the configured token helper.',
+    },
+    {
+      name: 'mfa',
+      kind: 'list',
+      usage: 'Supply MFA credentials as part of X-Vault-MFA header ("<method id or name>:<passcode>"). This can be specified multiple times.',
     },
     {
       name: 'token-only',
@@ -111,12 +122,30 @@ Usage: ${CLI_NAME} login [options] [AUTH K=V...]
     // Only the token method should present a previously stored token.
     if (method !== 'token') client.token = undefined;
 
+    addMfaHeader(client, ctx.flags.list('mfa'));
+
     let secret: Secret | null;
     try {
       secret = await handler.login(ctx, client, config);
     } catch (err) {
       ctx.ui.error(`Error authenticating: ${(err as Error).message}`);
       return 2;
+    }
+
+    // Login MFA: one passcode method is prompted for; anything else is left to "write sys/mfa/validate", as Vault's CLI does.
+    const mfaRequirement = mfaRequirementOf(secret);
+    if (mfaRequirement) {
+      const method = ctx.flags.bool('non-interactive') ? undefined : singlePasscodeMethod(mfaRequirement);
+      if (!method) {
+        ctx.ui.warn(wrapAtLength(`A login request was issued that is subject to MFA validation. Please make sure to validate the login by sending another request to sys/mfa/validate endpoint.`) + '\n');
+        return outputSecret(ctx.ui, secret!);
+      }
+      try {
+        secret = await validateLoginMfa(ctx, client, mfaRequirement, method);
+      } catch (err) {
+        ctx.ui.error(`Error authenticating: ${(err as Error).message}`);
+        return 2;
+      }
     }
 
     // A wrapped login response: unwrap it unless only the wrapping token is wanted.

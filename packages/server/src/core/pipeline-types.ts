@@ -47,7 +47,8 @@ export interface RenderedAuth {
   entity_id: string;
   token_type: string;
   orphan: boolean;
-  mfa_requirement: null;
+  /** Set (with no token) when the login waits for MFA validation. */
+  mfa_requirement: Record<string, unknown> | null;
   num_uses: number;
 }
 

@@ -7,6 +7,7 @@ import { lookupPaths } from './path-lookup.js';
 import { oidcPaths } from './oidc/path-oidc.js';
 import { providerConfigPaths } from './oidc/path-provider-config.js';
 import { providerFlowPaths } from './oidc/path-provider-flow.js';
+import { mfaPaths } from './mfa/paths.js';
 import type { IdentityStore } from './store.js';
 
 /**
@@ -20,7 +21,7 @@ export function createIdentityBackend(store: IdentityStore): Backend {
     help:
       'The identity store: entities (one per client, whatever auth methods it uses) with their aliases at each auth mount, ' +
       'and groups of entities. Policies of an entity and of its groups are added to its tokens\' policies on every request.',
-    paths: [...entityPaths(store), ...entityAliasPaths(store), ...groupPaths(store), ...groupAliasPaths(store), ...lookupPaths(store), ...oidcPaths(store), ...providerConfigPaths(store), ...providerFlowPaths(store)],
+    paths: [...entityPaths(store), ...entityAliasPaths(store), ...groupPaths(store), ...groupAliasPaths(store), ...lookupPaths(store), ...oidcPaths(store), ...providerConfigPaths(store), ...providerFlowPaths(store), ...mfaPaths(store)],
     // The discovery documents are public, as Vault's; an OIDC client authenticates itself at token, an access token at userinfo.
     pathsSpecial: { unauthenticated: ['oidc/.well-known/*', 'oidc/provider/+/.well-known/*', 'oidc/provider/+/token', 'oidc/provider/+/userinfo'] },
   });

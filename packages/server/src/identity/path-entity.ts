@@ -1,5 +1,6 @@
 import { CofferError, definePath, type PathDefinition, type TypedFieldData } from '@coffer/sdk';
 import { deleteEntities, mergeEntities, writeEntity, type EntityInput } from './entity-ops.js';
+import { checkTotpSecretsMerge, deleteTotpSecretsOf, moveTotpSecrets } from './mfa/entity-secrets.js';
 import { entityData, entityListInfo, listWithInfo } from './format.js';
 import type { IdentityStore } from './store.js';
 import type { Entity } from './types.js';
@@ -56,8 +57,9 @@ export function entityPaths(store: IdentityStore): PathDefinition[] {
         },
         delete: {
           summary: 'Delete an entity by its id.',
-          callback: async (_req, d) => {
+          callback: async (req, d) => {
             await deleteEntities(store, [d.values.id]);
+            await deleteTotpSecretsOf(req.storage, [d.values.id]);
             return null;
           },
         },
@@ -80,9 +82,10 @@ export function entityPaths(store: IdentityStore): PathDefinition[] {
         },
         delete: {
           summary: 'Delete an entity by its name.',
-          callback: async (_req, d) => {
+          callback: async (req, d) => {
             const entity = store.entityNamed(d.values.name);
             if (entity) await deleteEntities(store, [entity.id]);
+            if (entity) await deleteTotpSecretsOf(req.storage, [entity.id]);
             return null;
           },
         },
@@ -110,10 +113,11 @@ export function entityPaths(store: IdentityStore): PathDefinition[] {
       operations: {
         update: {
           summary: 'Delete several entities at once.',
-          callback: async (_req, d) => {
+          callback: async (req, d) => {
             const ids = d.values.entity_ids.filter((id) => id !== '');
             if (ids.length === 0) throw new CofferError('invalid_request', 'missing entity ids to delete');
             await deleteEntities(store, ids);
+            await deleteTotpSecretsOf(req.storage, ids);
             return null;
           },
         },
@@ -126,18 +130,21 @@ export function entityPaths(store: IdentityStore): PathDefinition[] {
       fields: {
         from_entity_ids: { type: 'comma-string-slice', description: 'Entities to merge from (they are deleted).' },
         to_entity_id: { type: 'string', description: 'Entity to merge into.' },
-        force: { type: 'bool', description: 'Accepted for compatibility (Vault uses it for MFA secrets, which Coffer does not keep on entities).' },
+        force: { type: 'bool', description: 'When both sides have a login MFA (TOTP) secret for one method, keep the destination entity\'s instead of refusing the merge.' },
         conflicting_alias_ids_to_keep: { type: 'comma-string-slice', description: 'Where both sides have an alias on one mount, the alias ids to keep.' },
       },
       operations: {
         update: {
           summary: 'Merge entities into one.',
-          callback: async (_req, d) => {
+          callback: async (req, d) => {
+            const fromEntityIds = d.values.from_entity_ids.filter((id) => id !== '');
+            await checkTotpSecretsMerge(req.storage, fromEntityIds, d.values.to_entity_id, d.values.force);
             await mergeEntities(store, {
-              fromEntityIds: d.values.from_entity_ids.filter((id) => id !== ''),
+              fromEntityIds,
               toEntityId: d.values.to_entity_id,
               conflictingAliasIdsToKeep: d.values.conflicting_alias_ids_to_keep.filter((id) => id !== ''),
             });
+            await moveTotpSecrets(req.storage, fromEntityIds, d.values.to_entity_id);
             return null;
           },
         },

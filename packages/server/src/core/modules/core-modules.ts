@@ -4,6 +4,7 @@ import { expirationModule } from './expiration-module.js';
 import { identityModule } from './identity-module.js';
 import { keyringModule } from './keyring-module.js';
 import { leasesModule } from './leases-module.js';
+import { mfaModule } from './mfa-module.js';
 import type { CoreModule } from './module.js';
 import { mountsModule } from './mounts-module.js';
 import { passwordPolicyModule } from './password-policy-module.js';
@@ -16,5 +17,5 @@ import { wrappingModule } from './wrapping-module.js';
 
 /** The modules every server has. Their order here does not matter: the core orders them by what they need. */
 export function coreModules(): CoreModule[] {
-  return [keyringModule, policiesModule, passwordPolicyModule, expirationModule, auditModule, mountsModule, tokensModule, leasesModule, authorizeModule, wrappingModule, rekeyBackupModule, sysModule, rollbackModule, identityModule];
+  return [keyringModule, policiesModule, passwordPolicyModule, expirationModule, auditModule, mountsModule, tokensModule, leasesModule, authorizeModule, wrappingModule, rekeyBackupModule, sysModule, rollbackModule, identityModule, mfaModule];
 }

@@ -20,7 +20,7 @@ export function tokenIssueStage(deps: TokenIssueStageDeps): Stage {
         const ttls = deps.mountTtls(route.entry);
         result.auth = await deps.tokens.issueFromAuth({
           auth: { ...auth, displayName: loginDisplayName(route.entry, auth.displayName) },
-          path: ctx.incoming.path,
+          path: ctx.loginPath ?? ctx.incoming.path,
           mountPath: `auth/${route.entry.path}`,
           mountAccessor: route.entry.accessor,
           mountType: route.entry.type,

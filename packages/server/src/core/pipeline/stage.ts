@@ -26,6 +26,8 @@ export interface PipelineContext {
   /** The token's entity as the `identity` stage found it: its policies and groups' policies, and what templated policies may use. */
   identity?: RequestIdentity;
   decision?: AclDecision;
+  /** A login completed by a later request (sys/mfa/validate): the login's path, for the token it issues. */
+  loginPath?: string;
   /** What the backend answered (set by `dispatch`). */
   response: Response | null;
   /** What goes back to the transport (set by `dispatch`, completed by later stages). */
