@@ -12,11 +12,11 @@ import { createUiServer } from '../http/ui-static.js';
 import { startAutoUnseal } from '../seal/auto-unseal-loop.js';
 import { closeSealSetup, sealSetupFromConfig } from '../seal/seal-setup.js';
 import { createPhysical } from '../physical/index.js';
-import { haNodeForStorage } from '../ha/node-for-storage.js';
 import { createPluginSystem } from '../plugin-catalog/index.js';
 import { composeCore, coreHttpHandler, serverMetrics } from './compose.js';
 import { bootstrapDev, devBanner } from './dev-mode.js';
 import { createServerLogger } from './logger.js';
+import { haNodeForStorage } from '../ha/node-for-storage.js';
 import type { RunningServer, ServerOptions } from './options.js';
 
 const DEV_ADDRESS = '127.0.0.1:8200';

@@ -79,6 +79,8 @@ export const identityModule: CoreModule = {
             const prefix = entry ? storagePrefix(entry) : undefined;
             return prefix && key.startsWith(prefix) ? store.invalidate(key.slice(prefix.length)) : undefined;
           },
+          // A change-feed gap or a promotion (HA): read every record again.
+          invalidateAll: () => store.load(),
         },
       ],
       start: () => store.load(),
