@@ -47,21 +47,24 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
+  const firstListener = listenersConfig[0]!.listener;
+  const firstListenerUrl = `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}`;
+  // Names this node in plugin reload results: two nodes on one machine differ by their api_addr.
+  const reloadNodeId = `${hostname()}|${(config?.apiAddr ?? firstListenerUrl).replace(/\/+$/, '')}`;
   const sealSetup = opts.dev ? {} : sealSetupFromConfig(config?.seals ?? [], logger.child({ component: 'seal' }));
   const metrics = serverMetrics(config?.telemetry);
   const plugins = createPluginSystem({
     metrics,
     pluginDirectory: opts.devPluginDir ?? config?.pluginDirectory,
     warmSpares: config?.pluginWarmSpares ?? false,
-    nodeId: `${hostname()}:${listenersConfig[0]!.listener.address}`,
+    nodeId: reloadNodeId,
     // Other servers sharing this storage record global reloads there; look for new ones every few seconds.
     globalReloadPollMs: 5000,
     logger: logger.child({ component: 'plugins' }),
   });
-  const firstListener = listenersConfig[0]!.listener;
   const ha = haNodeForStorage(
     physical,
-    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}` },
+    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: firstListenerUrl },
     logger.child({ component: 'ha' }),
   );
   const core = composeCore({
