@@ -91,7 +91,7 @@ describe('global plugin reload across an HA cluster', () => {
     assert.equal(reload.status, 202, JSON.stringify(reload.body));
     const reloadId = reload.body.data.reload_id as string;
 
-    const names = cluster.nodes.map((n) => `|${n.address}`);
+    const names = cluster.nodes.map((n) => `/${n.address}`);
     const status = await eventually('a result from every node', async () => {
       const res = await api(cluster.nodes[broken]!.address, 'GET', `sys/plugins/reload/backend/status?reload_id=${reloadId}`, root);
       assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -107,7 +107,7 @@ describe('global plugin reload across an HA cluster', () => {
     for (const i of [0, 1, 2]) {
       const result = byNode(i);
       assert.ok(!Number.isNaN(Date.parse(result.timestamp)), `node ${i} has a timestamp`);
-      if (i === broken) assert.match(result.error, /my-kv\//, 'the failing node names the mount it could not reload');
+      if (i === broken) assert.match(result.error, /^my-kv\/: .*"my-kv-v2" was not found in the plugin directory/, 'the failing node names the mount and why');
       else assert.equal(result.error, '', `node ${i} reloaded`);
     }
 

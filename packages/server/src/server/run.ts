@@ -49,8 +49,9 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
 
   const firstListener = listenersConfig[0]!.listener;
   const firstListenerUrl = `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}`;
-  // Names this node in plugin reload results: two nodes on one machine differ by their api_addr.
-  const reloadNodeId = `${hostname()}|${(config?.apiAddr ?? firstListenerUrl).replace(/\/+$/, '')}`;
+  // Names this node in plugin reload results as sys/ha-status does (two nodes on one machine differ
+  // by their api_addr); no "|", which the CLI's tables take for a column separator.
+  const reloadNodeId = `${hostname()}/${(config?.apiAddr ?? firstListenerUrl).replace(/\/+$/, '')}`;
   const sealSetup = opts.dev ? {} : sealSetupFromConfig(config?.seals ?? [], logger.child({ component: 'seal' }));
   const metrics = serverMetrics(config?.telemetry);
   const plugins = createPluginSystem({
