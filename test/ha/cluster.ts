@@ -73,9 +73,10 @@ function sqliteStanza(dataDir: string): string {
  * `count` nodes sharing one storage (by default a sqlite file in a temp
  * directory; `storageStanza` gives another, e.g. postgresql or etcd with
  * ha_enabled). Node 0 is initialised and unsealed first (its unseal creates
- * the tables), then the others.
+ * the tables), then the others. `nodeConfig` adds lines to one node's
+ * configuration only (e.g. its own plugin_directory below `dir`).
  */
-export async function startCluster(count: number, extraConfig = '', storageStanza?: string): Promise<Cluster> {
+export async function startCluster(count: number, extraConfig = '', storageStanza?: string, nodeConfig: (i: number, dir: string) => string = () => ''): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-ha-'));
   const dataDir = join(dir, 'data');
   const storage = storageStanza ?? sqliteStanza(dataDir);
@@ -94,6 +95,7 @@ export async function startCluster(count: number, extraConfig = '', storageStanz
         `api_addr = "http://127.0.0.1:${port}"`,
         `cluster_addr = "https://127.0.0.1:${port + 1}"`,
         extraConfig,
+        nodeConfig(i, dir),
         '',
       ].join('\n'),
     );

@@ -26,6 +26,8 @@ export function pluginModule(plugins: PluginSystem): CoreModule {
           },
         },
         sysPaths: plugins.extraSysPaths(host),
+        // Global reloads other nodes store reach this node through the change feed.
+        invalidation: [plugins.invalidationHandler()],
         start: () => plugins.onUnsealed(host),
         stop: () => plugins.onSealing(host),
       };

@@ -47,6 +47,11 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
+  const firstListener = listenersConfig[0]!.listener;
+  const firstListenerUrl = `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}`;
+  // Names this node in plugin reload results as sys/ha-status does (two nodes on one machine differ
+  // by their api_addr); no "|", which the CLI's tables take for a column separator.
+  const reloadNodeId = `${hostname()}/${(config?.apiAddr ?? firstListenerUrl).replace(/\/+$/, '')}`;
   const sealSetup = opts.dev ? {} : sealSetupFromConfig(config?.seals ?? [], logger.child({ component: 'seal' }));
   const metrics = serverMetrics(config?.telemetry);
   const plugins = createPluginSystem({
@@ -54,15 +59,14 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     pluginDirectory: opts.devPluginDir ?? config?.pluginDirectory,
     warmSpares: config?.pluginWarmSpares ?? false,
     declaredPlugins: declaredPlugins(config),
-    nodeId: `${hostname()}:${listenersConfig[0]!.listener.address}`,
+    nodeId: reloadNodeId,
     // Other servers sharing this storage record global reloads there; look for new ones every few seconds.
     globalReloadPollMs: 5000,
     logger: logger.child({ component: 'plugins' }),
   });
-  const firstListener = listenersConfig[0]!.listener;
   const ha = haNodeForStorage(
     physical,
-    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}` },
+    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: firstListenerUrl },
     logger.child({ component: 'ha' }),
   );
   const core = composeCore({
@@ -73,7 +77,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     defaultLeaseTtl: config?.defaultLeaseTtl || 32 * DAY,
     maxLeaseTtl: config?.maxLeaseTtl || 32 * DAY,
     clusterName: config?.clusterName,
-    serverAddress: (config?.apiAddr ?? `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}`).replace(/\/+$/, ''),
+    serverAddress: (config?.apiAddr ?? firstListenerUrl).replace(/\/+$/, ''),
     plugins,
     metrics,
     seal: sealSetup,
