@@ -31,6 +31,7 @@ function harness(warmSpares: boolean, resolveRuntime?: (runtime: string) => Prom
   const launched: FakeProcess[] = [];
   const limits: (ProcessLimits | undefined)[] = [];
   const pool = new ProcessPool({
+    spareDelayMs: 0,
     resolveCommand: async (command) => join(dir, command),
     ...(resolveRuntime ? { resolveRuntime } : {}),
     launch: async ({ name, sandbox }) => {

@@ -54,6 +54,12 @@ export class ProcessPool {
       logger: Logger;
       /** Keep a warm spare per plugin reloaded in place (off by default: it is one more process). */
       warmSpares?: boolean;
+      /**
+       * How long after a reload's process is up the next spare starts (default
+       * 1 s): a plugin process's start-up takes a core for a few hundred ms,
+       * which would otherwise slow the reload that just took the spare.
+       */
+      spareDelayMs?: number;
       /** The limits of the plugin runtime an entry names (read at every launch, so a changed runtime applies from the next one). */
       resolveRuntime?: (runtime: string) => Promise<ProcessLimits>;
     },
@@ -83,8 +89,15 @@ export class ProcessPool {
       // being replaced means a restart in place, the kind that is repeated
       // (rolling restarts, config reloads): prepare a spare for the next one.
       const restartInPlace = slots.some((s) => !s.dead);
-      slot = this.takeSpare(key, entry) ?? this.launch(key, entry);
-      if (restartInPlace) this.prepareSpare(key, entry);
+      const taken = this.takeSpare(key, entry) ?? this.launch(key, entry);
+      slot = taken;
+      if (restartInPlace) {
+        const next = () => {
+          const timer = setTimeout(() => this.prepareSpare(key, entry), this.deps.spareDelayMs ?? 1000);
+          timer.unref();
+        };
+        taken.launching.then(next, next);
+      }
     }
     if (!slot) slot = this.launch(key, entry);
     slot.holders.add(holder);
