@@ -46,6 +46,8 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 export interface ClusterNode {
   port: number;
   address: string;
+  /** The node's cluster_addr port (its cluster listener, opened while it is active). */
+  clusterPort: number;
   configPath: string;
   process: CofferProcess | undefined;
 }
@@ -75,13 +77,23 @@ function sqliteStanza(dataDir: string): string {
  * ha_enabled). Node 0 is initialised and unsealed first (its unseal creates
  * the tables), then the others.
  */
-export async function startCluster(count: number, extraConfig = '', storageStanza?: string): Promise<Cluster> {
+export interface ClusterOptions {
+  /**
+   * Advertise an api_addr on a port nothing listens on (clients still use each
+   * node's real listener): forwarding can then only work over the cluster port.
+   */
+  deadApiAddr?: boolean;
+}
+
+export async function startCluster(count: number, extraConfig = '', storageStanza?: string, options: ClusterOptions = {}): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-ha-'));
   const dataDir = join(dir, 'data');
   const storage = storageStanza ?? sqliteStanza(dataDir);
   const nodes: ClusterNode[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();
+    const clusterPort = await freePort();
+    const apiPort = options.deadApiAddr ? await freePort() : port;
     const configPath = join(dir, `node${i}.hcl`);
     writeFileSync(
       configPath,
@@ -91,13 +103,13 @@ export async function startCluster(count: number, extraConfig = '', storageStanz
         `  address = "127.0.0.1:${port}"`,
         '  tls_disable = true',
         '}',
-        `api_addr = "http://127.0.0.1:${port}"`,
-        `cluster_addr = "https://127.0.0.1:${port + 1}"`,
+        `api_addr = "http://127.0.0.1:${apiPort}"`,
+        `cluster_addr = "https://127.0.0.1:${clusterPort}"`,
         extraConfig,
         '',
       ].join('\n'),
     );
-    nodes.push({ port, address: `http://127.0.0.1:${port}`, configPath, process: undefined });
+    nodes.push({ port, address: `http://127.0.0.1:${port}`, clusterPort, configPath, process: undefined });
   }
   const cluster: Cluster = {
     dir,

@@ -61,7 +61,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   const firstListener = listenersConfig[0]!.listener;
   const ha = haNodeForStorage(
     physical,
-    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}` },
+    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, clusterListenAddress: config?.listeners.find((l) => l.clusterAddress)?.clusterAddress, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}` },
     logger.child({ component: 'ha' }),
   );
   const core = composeCore({
@@ -107,6 +107,8 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     await physical.close();
     throw err;
   }
+  // The cluster port hands the requests other nodes forward to the first listener's handler.
+  if (ha?.cluster) ha.cluster.handler = handlerFor(listenersConfig[0]!);
   const scheme = listenersConfig[0]!.listener.tls ? 'https' : 'http';
   const address = `${scheme}://${listeners[0]!.address}`;
 
