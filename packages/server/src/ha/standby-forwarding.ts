@@ -114,7 +114,7 @@ async function toActive(req: IncomingMessage, res: ServerResponse, deps: Forward
   // Read whole (bounded by the listener's limit) so that a refused connection can be retried on a newly elected node.
   const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, deps.maxRequestSize());
   try {
-    await forward(req, res, method, body, await routeTo(leader, deps), deps.node.self.nodeId);
+    await forwardTo(req, res, method, body, leader, deps);
   } catch (err) {
     // Only a refused connection is retried: the old active never saw the request, so it cannot run twice.
     if (res.headersSent || (err as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw err;
@@ -123,9 +123,25 @@ async function toActive(req: IncomingMessage, res: ServerResponse, deps: Forward
     if (!next || next.nodeId === leader.nodeId || next.nodeId === deps.node.self.nodeId) {
       throw new CofferError('unavailable', `the active node at ${leader.apiAddress} could not be reached; retry shortly`);
     }
-    await forward(req, res, method, body, await routeTo(next, deps), deps.node.self.nodeId);
+    await forwardTo(req, res, method, body, next, deps);
   }
   return true;
+}
+
+/**
+ * Forwards to `leader`'s cluster port, or its api_addr. A refused connection
+ * to the cluster port (the new active node is still opening it, or could not
+ * bind it) is tried once more on its api_addr: nothing reached the node, so
+ * nothing runs twice.
+ */
+async function forwardTo(req: IncomingMessage, res: ServerResponse, method: string, body: Buffer, leader: LeaderAdvert, deps: ForwardingDeps): Promise<void> {
+  const route = await routeTo(leader, deps);
+  try {
+    await forward(req, res, method, body, route, deps.node.self.nodeId);
+  } catch (err) {
+    if (!route.clusterTls || res.headersSent || (err as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw err;
+    await forward(req, res, method, body, { base: leader.apiAddress }, deps.node.self.nodeId);
+  }
 }
 
 /** Where a forwarded request goes: the leader's cluster port with mutual TLS, or its api_addr when it advertises no cluster address. */
