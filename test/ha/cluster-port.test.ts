@@ -49,6 +49,10 @@ describe('HA forwarding over the cluster port (cluster_addr, mutual TLS)', () =>
     const readBack = await api(via, 'GET', 'sys/policies/acl/over-cluster', cluster.rootToken);
     assert.equal(readBack.status, 200);
     assert.equal(readBack.body.data.policy, policy);
+    // Vault's LIST method crosses the cluster port too.
+    const listed = await api(via, 'LIST', 'sys/policies/acl', cluster.rootToken);
+    assert.equal(listed.status, 200);
+    assert.ok(listed.body.data.keys.includes('over-cluster'));
   });
 
   it('a client without a cluster certificate is refused at TLS', async () => {
