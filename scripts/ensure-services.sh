@@ -89,4 +89,10 @@ fi
 if ! /usr/bin/python3 -c 'import hvac' >/dev/null 2>&1; then
   log "installing python3-hvac"; apt_install python3-hvac || log "python3-hvac could not be installed"
 fi
+
+# docker-registry: an OCI registry the declarative-plugin tests pull plugin images from
+# (each test starts its own on a loopback port; the package's own service is not used).
+if [ ! -x /usr/bin/docker-registry ]; then
+  log "installing docker-registry"; apt_install docker-registry || log "docker-registry could not be installed"
+fi
 exit 0

@@ -27,7 +27,7 @@ describe('HA forwarding over the cluster port (cluster_addr, mutual TLS)', () =>
   let standby: number;
 
   before(async () => {
-    cluster = await startCluster(3, '', undefined, { deadApiAddr: true });
+    cluster = await startCluster(3, '', undefined, undefined, { deadApiAddr: true });
     active = await cluster.active();
     standby = [0, 1, 2].find((i) => i !== active)!;
   });

@@ -71,12 +71,6 @@ function sqliteStanza(dataDir: string): string {
   return ['storage "sqlite" {', `  path = "${dataDir}"`, '  ha_enabled = "true"', '  ha_lock_ttl = "2s"', '  ha_poll_interval = "50ms"', '}'].join('\n');
 }
 
-/**
- * `count` nodes sharing one storage (by default a sqlite file in a temp
- * directory; `storageStanza` gives another, e.g. postgresql or etcd with
- * ha_enabled). Node 0 is initialised and unsealed first (its unseal creates
- * the tables), then the others.
- */
 export interface ClusterOptions {
   /**
    * Advertise an api_addr on a port nothing listens on (clients still use each
@@ -85,7 +79,20 @@ export interface ClusterOptions {
   deadApiAddr?: boolean;
 }
 
-export async function startCluster(count: number, extraConfig = '', storageStanza?: string, options: ClusterOptions = {}): Promise<Cluster> {
+/**
+ * `count` nodes sharing one storage (by default a sqlite file in a temp
+ * directory; `storageStanza` gives another, e.g. postgresql or etcd with
+ * ha_enabled). Node 0 is initialised and unsealed first (its unseal creates
+ * the tables), then the others. `nodeConfig` adds lines to one node's
+ * configuration only (e.g. its own plugin_directory below `dir`).
+ */
+export async function startCluster(
+  count: number,
+  extraConfig = '',
+  storageStanza?: string,
+  nodeConfig: (i: number, dir: string) => string = () => '',
+  options: ClusterOptions = {},
+): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-ha-'));
   const dataDir = join(dir, 'data');
   const storage = storageStanza ?? sqliteStanza(dataDir);
@@ -106,6 +113,7 @@ export async function startCluster(count: number, extraConfig = '', storageStanz
         `api_addr = "http://127.0.0.1:${apiPort}"`,
         `cluster_addr = "https://127.0.0.1:${clusterPort}"`,
         extraConfig,
+        nodeConfig(i, dir),
         '',
       ].join('\n'),
     );

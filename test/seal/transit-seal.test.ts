@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
 import { decodeRootToken } from '@coffer/server/seal/root-token-otp.js';
 import { eventually } from '../support/service.js';
+import { vaultApi } from '../support/agent-process.js';
 import { freePort, sqliteServerConfig, startCoffer, type CofferProcess } from '../support/coffer-process.js';
 
 /** A loopback port that forwards to the transit server while `up`, and refuses connections while down. */
@@ -40,15 +41,8 @@ class SwitchableProxy {
   }
 }
 
-async function api(address: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${address}/v1/${path}`, {
-    method,
-    headers: { ...(token ? { 'X-Vault-Token': token } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+/** vaultApi with the body before the (optional) token, as these tests mostly call without one. */
+const api = (address: string, method: string, path: string, body?: unknown, token = ''): Promise<{ status: number; body: any }> => vaultApi(address, method, path, token, body);
 
 describe('seal "transit" (auto-unseal with recovery keys)', () => {
   let transit: InProcessServer;

@@ -11,18 +11,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { silentLogger } from '@coffer/sdk';
 import { createPhysical, isHABackend } from '@coffer/server/physical/index.js';
+import { vaultApi } from '../support/agent-process.js';
 import { freePort, runCli, sqliteServerConfig, startCoffer, type CofferProcess } from '../support/coffer-process.js';
 import { createThrowawayDatabase, probeLocalPostgres } from './postgres-database.js';
 
-async function api(address: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${address}/v1/${path}`, {
-    method,
-    headers: { ...(token ? { 'X-Vault-Token': token } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+/** vaultApi with the body before the (optional) token, as these tests mostly call without one. */
+const api = (address: string, method: string, path: string, body?: unknown, token = ''): Promise<{ status: number; body: any }> => vaultApi(address, method, path, token, body);
 
 /** A server config over file storage in `dir`. */
 function fileServerConfig(dir: string, port: number): string {

@@ -43,7 +43,9 @@ import { patchCommand } from '../commands/patch.js';
 import { pathHelpCommand } from '../commands/path-help.js';
 import { pluginDeregisterCommand } from '../commands/plugin-deregister.js';
 import { pluginInfoCommand } from '../commands/plugin-info.js';
+import { pluginInitCommand } from '../commands/plugin-init.js';
 import { pluginListCommand } from '../commands/plugin-list.js';
+import { pluginNewCommand } from '../commands/plugin-new.js';
 import { pluginPinCommand, pluginPinsCommand, pluginUnpinCommand } from '../commands/plugin-pin.js';
 import { pluginRegisterCommand } from '../commands/plugin-register.js';
 import { pluginReloadStatusCommand } from '../commands/plugin-reload-status.js';
@@ -122,7 +124,9 @@ export const ALL_COMMANDS: Command[] = [
   pathHelpCommand,
   pluginDeregisterCommand,
   pluginInfoCommand,
+  pluginInitCommand,
   pluginListCommand,
+  pluginNewCommand,
   pluginPinCommand,
   pluginPinsCommand,
   pluginRegisterCommand,

@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_REQUEST_DURATION_SECONDS,
   DEFAULT_TELEMETRY,
   type ConfigFragment,
+  type DeclaredPluginConfig,
   type ServerConfig,
 } from './types.js';
 
@@ -14,10 +15,18 @@ import {
 export function mergeFragments(base: ConfigFragment, next: ConfigFragment): ConfigFragment {
   const merged: ConfigFragment = { ...base, seals: [...base.seals, ...next.seals], listeners: [...base.listeners, ...next.listeners] };
   for (const [key, value] of Object.entries(next) as Array<[keyof ConfigFragment, unknown]>) {
-    if (key === 'seals' || key === 'listeners' || value === undefined) continue;
+    if (key === 'seals' || key === 'listeners' || key === 'plugins' || value === undefined) continue;
     (merged as unknown as Record<string, unknown>)[key] = value;
   }
+  if (next.plugins !== undefined) merged.plugins = mergeDeclaredPlugins(base.plugins ?? [], next.plugins);
   return merged;
+}
+
+/** Declared plugins add up; a later declaration of the same type, name and version replaces the earlier one. */
+function mergeDeclaredPlugins(base: DeclaredPluginConfig[], next: DeclaredPluginConfig[]): DeclaredPluginConfig[] {
+  const key = (p: DeclaredPluginConfig) => `${p.type}/${p.name}/${p.version}`;
+  const replaced = new Set(next.map(key));
+  return [...base.filter((p) => !replaced.has(key(p))), ...next];
 }
 
 /** The merged settings with Vault's defaults filled in. */
@@ -56,5 +65,6 @@ export function finalizeConfig(fragment: ConfigFragment): ServerConfig {
     logLevel: fragment.logLevel ?? 'info',
     logFormat: fragment.logFormat ?? 'standard',
     telemetry: { ...DEFAULT_TELEMETRY, ...(fragment.telemetry ?? {}) },
+    plugins: fragment.plugins ?? [],
   };
 }

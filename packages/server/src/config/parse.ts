@@ -4,6 +4,7 @@ import { FileContext } from './file-context.js';
 import { parseListenerStanzas } from './listener-stanza.js';
 import { SourceLocator } from './locate.js';
 import { finalizeConfig } from './merge.js';
+import { parsePluginStanzas } from './plugin-stanza.js';
 import { parseSealStanzas, parseStorageStanza } from './stanza.js';
 import { parseTelemetryStanza } from './telemetry-stanza.js';
 import type { ConfigFragment, LogFormat, LogLevel, ServerConfig } from './types.js';
@@ -44,7 +45,7 @@ const SETTINGS: Record<string, Setter> = {
 };
 
 /** The stanzas (blocks) this parser reads; each gets its own handling below. */
-const STANZAS = new Set(['storage', 'backend', 'ha_storage', 'ha_backend', 'seal', 'listener', 'telemetry']);
+const STANZAS = new Set(['storage', 'backend', 'ha_storage', 'ha_backend', 'seal', 'listener', 'telemetry', 'plugin']);
 
 /**
  * Parses one config file (HCL v1 or JSON) into what it says, without
@@ -88,6 +89,7 @@ export function parseConfigFragment(text: string, fileName: string): { fragment:
   if (root.seal !== undefined) fragment.seals = parseSealStanzas(root.seal, ctx);
   if (root.listener !== undefined) fragment.listeners = parseListenerStanzas(root.listener, ctx);
   if (root.telemetry !== undefined) fragment.telemetry = parseTelemetryStanza(root.telemetry, ctx);
+  if (root.plugin !== undefined) fragment.plugins = parsePluginStanzas(root.plugin, ctx);
 
   return { fragment, warnings: ctx.warnings };
 }

@@ -98,6 +98,33 @@ export interface ServerConfig {
   logLevel: LogLevel;
   logFormat: LogFormat;
   telemetry: TelemetryConfig;
+  /** Declared plugins (`plugin "TYPE" "NAME" { … }`), in file order. */
+  plugins: DeclaredPluginConfig[];
+}
+
+export type DeclaredPluginType = 'secret' | 'auth' | 'database';
+
+/** A `plugin "TYPE" "NAME" { … }` stanza: registered or updated in the catalog at every unseal (see docs/plugins.md). */
+export interface DeclaredPluginConfig {
+  type: DeclaredPluginType;
+  name: string;
+  /** The binary, relative to plugin_directory (default: the plugin's name). */
+  command: string;
+  /** '' for the unversioned registration. */
+  version: string;
+  /** Lower-case hex. */
+  sha256: string;
+  args: string[];
+  /** "KEY=value"; may hold secrets, so never logged. */
+  env: string[];
+  /** `image`: an OCI image to pull the binary from, and `binary_name`, its file name in the image. */
+  image?: string;
+  binaryName?: string;
+  /** A plugin runtime (sys/plugins/runtimes/catalog) to run it in. */
+  runtime?: string;
+  /** Where it was declared, for messages. */
+  sourceFile: string;
+  line?: number;
 }
 
 export const DEFAULT_LISTENER_ADDRESS = '127.0.0.1:8200';
@@ -133,6 +160,7 @@ export interface ConfigFragment {
   logLevel?: LogLevel;
   logFormat?: LogFormat;
   telemetry?: Partial<TelemetryConfig>;
+  plugins?: DeclaredPluginConfig[];
 }
 
 /** A listener before defaults: max_request_duration falls back to a top-level setting of any file. */

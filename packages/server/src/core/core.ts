@@ -36,6 +36,8 @@ export interface CoreOptions {
   metrics?: MetricsSink;
   /** The seal stanzas: an auto seal or a seal migration (default: Shamir). */
   seal?: SealSetup;
+  /** This server's address as clients reach it (api_addr, else its first listener's URL). */
+  serverAddress?: string;
   /** This node of an HA cluster (an HA-capable storage with ha_enabled); absent: a single node. */
   ha?: HaNode;
 }
@@ -157,6 +159,7 @@ export class Core {
       invalidator: this.invalidator,
       router: this.router,
       metrics: this.options.metrics ?? silentMetrics,
+      serverAddress: this.options.serverAddress ?? 'http://127.0.0.1:8200',
       snapshots: { storageType: this.options.storageType, snapshot: () => this.physical.snapshot() },
       systemTtls: () => this.systemTtls(),
       sealControl: {

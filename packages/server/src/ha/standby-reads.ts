@@ -15,6 +15,14 @@ export function serveAsStandbyRead(serve: () => void): void {
   current.run({ blocked: false }, serve);
 }
 
+/**
+ * Runs `work` outside any standby read: background work a read merely
+ * triggered (e.g. a change-feed catch-up starting a plugin reload) may write.
+ */
+export function outsideStandbyRead<T>(work: () => T): T {
+  return current.exit(work);
+}
+
 /** True when the request being handled is a standby read that tried to write (it must go to the active node). */
 export function standbyReadBlocked(): boolean {
   return current.getStore()?.blocked === true;

@@ -13,6 +13,8 @@ export interface IdentityStoreDeps {
   logger: Logger;
   /** Milliseconds since the epoch. */
   now?: () => number;
+  /** The server's address (api_addr, else its first listener): identity tokens' issuer until one is configured. */
+  serverAddress?: string;
 }
 
 /** Names of entities, groups and aliases are matched without regard to case, as in Vault. */
@@ -108,6 +110,11 @@ export class IdentityStore {
 
   constructor(private readonly deps: IdentityStoreDeps) {
     this.now = deps.now ?? Date.now;
+  }
+
+  /** See IdentityStoreDeps.serverAddress. */
+  get serverAddress(): string | undefined {
+    return this.deps.serverAddress;
   }
 
   mount(accessor: string): MountInfo | undefined {

@@ -7,3 +7,4 @@ export type { DevPluginReport } from './dev-plugins.js';
 export type { OpenedDatabasePlugin } from './database-plugins.js';
 export type { ReloadAsk, ReloadReport } from './plugin-reload.js';
 export type { MountReloadOutcome } from './mount-reloader.js';
+export { applyDeclarations, checkDeclaration, type PluginDeclaration, type DeclarationOutcome } from './declared-plugins.js';

@@ -11,8 +11,11 @@ export function pluginModule(plugins: PluginSystem): CoreModule {
     name: 'plugins',
     needs: ['builtinSource', 'barrier', 'router', 'mounts'],
     provides: ['plugins'],
-    build(ctx) {
+    async build(ctx) {
       const host: PluginHost = { barrier: ctx.get('barrier'), router: ctx.get('router'), mounts: ctx.get('mounts') };
+      // Modules are all built before any starts, and the mount table loads at
+      // its start: declared plugins are in the catalog before a mount needs them.
+      await plugins.applyDeclaredPlugins(host);
       const source = plugins.wrapSource(ctx.get('builtinSource'), host);
       return {
         services: {
@@ -23,6 +26,8 @@ export function pluginModule(plugins: PluginSystem): CoreModule {
           },
         },
         sysPaths: plugins.extraSysPaths(host),
+        // Global reloads other nodes store reach this node through the change feed.
+        invalidation: [plugins.invalidationHandler()],
         start: () => plugins.onUnsealed(host),
         stop: () => plugins.onSealing(host),
       };

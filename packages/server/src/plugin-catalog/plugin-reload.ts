@@ -42,8 +42,18 @@ export class PluginReloadService {
       nodeId: string;
       logger: Logger;
       now?: () => Date;
+      /**
+       * Reload ids this node is applying right now, shared by every service
+       * of one plugin system: the node's own write of a request reaches its
+       * invalidation handler too, and polling may overlap a change-feed pickup.
+       */
+      applying?: Set<string>;
     },
   ) {}
+
+  private get applying(): Set<string> {
+    return (this.deps.applying ??= new Set());
+  }
 
   async reload(ask: ReloadAsk): Promise<ReloadReport> {
     const record: ReloadRequestRecord = {
@@ -56,8 +66,13 @@ export class PluginReloadService {
       node_id: this.deps.nodeId,
     };
     await this.prune();
-    await this.deps.store().putRequest(record);
-    return this.apply(record);
+    this.applying.add(record.reload_id);
+    try {
+      await this.deps.store().putRequest(record);
+      return await this.apply(record);
+    } finally {
+      this.applying.delete(record.reload_id);
+    }
   }
 
   /** Applies the global requests this node has no result for yet, made since `since`. Returns how many it applied. */
@@ -67,9 +82,17 @@ export class PluginReloadService {
     for (const id of await store.requestIds()) {
       const record = await store.getRequest(id);
       if (!record || record.scope !== 'global' || new Date(record.requested_at) < since) continue;
-      if (await store.hasResult(id, this.deps.nodeId)) continue;
-      await this.apply(record);
-      applied++;
+      if (this.applying.has(id) || (await store.hasResult(id, this.deps.nodeId))) continue;
+      // Claimed synchronously, then checked again: another pickup may have finished it meanwhile.
+      if (this.applying.has(id)) continue;
+      this.applying.add(id);
+      try {
+        if (await store.hasResult(id, this.deps.nodeId)) continue;
+        await this.apply(record);
+        applied++;
+      } finally {
+        this.applying.delete(id);
+      }
     }
     return applied;
   }

@@ -5,6 +5,7 @@ import type { MountEntry, MountTableName } from '../mounts/mount-entry.js';
 import { runPluginMetadata, type ProcessLimits } from '../plugin-runtime/index.js';
 import { PluginCatalog } from './catalog.js';
 import { openDatabasePlugin, type OpenedDatabasePlugin } from './database-plugins.js';
+import { applyDeclarations, type DeclarationOutcome, type PluginDeclaration } from './declared-plugins.js';
 import { registerDevPlugins, type DevPluginReport } from './dev-plugins.js';
 import { DrainableBackend } from './drainable-backend.js';
 import { ExternalBackend } from './external-backend.js';
@@ -20,6 +21,8 @@ import { PluginSource } from './plugin-source.js';
 import { ProcessPool, runtimeLauncher, type Launcher } from './process-pool.js';
 import { prepareRegistration, type PluginInspector } from './registration.js';
 import { RELOAD_PREFIX, ReloadStore } from './reload-store.js';
+import type { InvalidationHandler } from '../core/invalidation.js';
+import { outsideStandbyRead } from '../ha/standby-reads.js';
 import { CONTAINER_UNSUPPORTED, runtimePaths } from './paths-runtimes.js';
 import { processLimitsOf } from './runtime-entry.js';
 import { RUNTIME_CATALOG_PREFIX, RuntimeStore } from './runtime-store.js';
@@ -50,6 +53,8 @@ export interface PluginSystemOptions {
   callTimeoutMs?: number;
   /** Poll the storage for global reloads made by other nodes every this many ms (0, the default: never). */
   globalReloadPollMs?: number;
+  /** `plugin "TYPE" "NAME" { … }` stanzas of the configuration: registered or updated at every unseal (declared-plugins.ts). */
+  declaredPlugins?: readonly PluginDeclaration[];
   /** Tests: replace how processes are started and how binaries are inspected, and the built-in list. */
   launch?: Launcher;
   inspect?: PluginInspector;
@@ -61,6 +66,8 @@ export interface PluginSystem {
   wrapSource(builtin: BackendSource, core: PluginHost): BackendSource;
   /** sys/plugins/catalog…, sys/plugins/pins…, sys/plugins/reload… */
   extraSysPaths(core: PluginHost): PathDefinition[];
+  /** At unseal, before any mount starts: registers or updates the declared plugins; failures are logged, never thrown. */
+  applyDeclaredPlugins(core: PluginHost): Promise<DeclarationOutcome[]>;
   /** At unseal (module start). */
   onUnsealed(core: PluginHost): Promise<void>;
   /** At seal (module stop): cleans up external mounts and stops every plugin process. */
@@ -73,6 +80,12 @@ export interface PluginSystem {
   reload(ask: ReloadAsk): Promise<ReloadReport>;
   /** Applies global reloads other nodes stored since this node unsealed (see plugin-reload.ts). */
   pickUpGlobalReloads(): Promise<number>;
+  /**
+   * Storage changes under core/plugin-reload/ (an HA standby's change feed,
+   * a promotion, or this node's own writes): a new global reload request
+   * starts a pickup at once, without waiting for the poller.
+   */
+  invalidationHandler(): InvalidationHandler;
   /** For the database secrets engine: a connection of an external database plugin, or null if `name` is not one. */
   openDatabasePlugin(name: string, version?: string): Promise<OpenedDatabasePlugin | null>;
   /** The catalog (throws before the first unseal). */
@@ -94,6 +107,7 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
   let runtimes: RuntimeStore | undefined;
   let unsealedAt = new Date();
   let poller: NodeJS.Timeout | undefined;
+  const applying = new Set<string>();
 
   const pool = new ProcessPool({
     resolveCommand: (command) => directory.resolve(command),
@@ -142,13 +156,27 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
   const reloader = (): MountReloader =>
     new MountReloader({ mounts: () => needHost().mounts, router: () => needHost().router, source: needSource(), pool, logger, drainTimeoutMs: options.drainTimeoutMs });
   const reloads = (): PluginReloadService =>
-    new PluginReloadService({ reloader: reloader(), store: () => new ReloadStore(new StorageView(needHost().barrier, RELOAD_PREFIX)), nodeId: options.nodeId, logger });
+    new PluginReloadService({ reloader: reloader(), store: () => new ReloadStore(new StorageView(needHost().barrier, RELOAD_PREFIX)), nodeId: options.nodeId, logger, applying });
   const register = async (input: Parameters<typeof prepareRegistration>[0]) => {
     const entry = await prepareRegistration(input, { directory, inspect, resolveRuntime });
     await needCatalog().register(entry);
     logger.info({ plugin: entry.name, type: entry.type, version: entry.version }, 'registered plugin');
     return entry;
   };
+
+  /**
+   * Starts a pickup in the background: a reload may drain requests for a
+   * while, and the change feed must not wait for it. Outside any standby
+   * read, since the change feed may be catching up inside one, and the
+   * pickup writes this node's result.
+   */
+  const pickUpSoon = (why: string): void =>
+    outsideStandbyRead(() => {
+      if (!host) return;
+      reloads()
+        .pickUpGlobalReloads(unsealedAt)
+        .catch((err: unknown) => logger.warn({ err: String(err), trigger: why }, 'applying global plugin reloads failed'));
+    });
 
   return {
     wrapSource(builtin, core) {
@@ -165,6 +193,11 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
         ...reloadPaths({ reloads }),
         ...runtimePaths({ runtimes: needRuntimes, plugins: () => needCatalog().store.all(), changed: () => pool.dropSpares() }),
       ];
+    },
+    async applyDeclaredPlugins(core) {
+      const declared = options.declaredPlugins ?? [];
+      if (declared.length === 0) return [];
+      return applyDeclarations(declared, { directory, inspect, resolveRuntime, catalog: attach(core), logger });
     },
     async onUnsealed(core) {
       attach(core);
@@ -197,6 +230,13 @@ export function createPluginSystem(options: PluginSystemOptions): PluginSystem {
     },
     reload: (ask) => timed(options.metrics ?? silentMetrics, 'vault.plugin.reload', () => reloads().reload(ask)),
     pickUpGlobalReloads: () => reloads().pickUpGlobalReloads(unsealedAt),
+    invalidationHandler: () => ({
+      prefix: RELOAD_PREFIX,
+      invalidate: (key) => {
+        if (key.endsWith('/request')) pickUpSoon('a reload request was stored');
+      },
+      invalidateAll: () => pickUpSoon('caches re-read (promotion or change-feed gap)'),
+    }),
     openDatabasePlugin: (name, version) => openDatabasePlugin({ catalog: needCatalog(), pool }, name, version),
     catalog: needCatalog,
   };

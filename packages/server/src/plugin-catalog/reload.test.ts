@@ -267,4 +267,35 @@ describe('reload requests and their status', () => {
     assert.deepEqual(Object.keys(status!.results).sort(), ['node-a', 'node-b']);
     assert.deepEqual(Object.keys((await nodeB.status('local-1'))!.results), ['node-a']);
   });
+
+  it('pickups that overlap (change feed, poller, the node\'s own write) apply a request once', async () => {
+    await h.mounts.enable('mounts', 'fake/', 'fake', {});
+    const since = new Date(Date.now() - 1000);
+    await h.service('node-a').reload({ reloadId: 'global-2', plugin: 'fake', type: 'unknown', scope: 'global' });
+    const applying = new Set<string>();
+    const nodeB = () =>
+      new PluginReloadService({ reloader: h.reloader, store: () => new ReloadStore(new StorageView(h.barrier, RELOAD_PREFIX)), nodeId: 'node-b', logger: silentLogger, applying });
+    const before = h.generation;
+    const counts = await Promise.all([nodeB().pickUpGlobalReloads(since), nodeB().pickUpGlobalReloads(since), nodeB().pickUpGlobalReloads(since)]);
+    assert.equal(counts.reduce((a, b) => a + b, 0), 1, 'one pickup applied it');
+    assert.equal(h.generation, before + 1, 'one new backend was built on node-b');
+
+    // A reload this node is making itself is skipped by a pickup started meanwhile (its own write heard).
+    const stored = gate();
+    const slowResults = new (class extends ReloadStore {
+      override async putResult(...args: Parameters<ReloadStore['putResult']>): Promise<void> {
+        await stored.promise;
+        return super.putResult(...args);
+      }
+    })(new StorageView(h.barrier, RELOAD_PREFIX));
+    const own = new PluginReloadService({ reloader: h.reloader, store: () => slowResults, nodeId: 'node-b', logger: silentLogger, applying });
+    const reloading = own.reload({ reloadId: 'global-3', plugin: 'fake', type: 'unknown', scope: 'global' });
+    await until(() => h.generation === before + 2);
+    assert.ok(applying.has('global-3'), 'stored, applied, its result not written yet');
+    assert.equal(await nodeB().pickUpGlobalReloads(since), 0);
+    stored.open();
+    await reloading;
+    assert.equal(await nodeB().pickUpGlobalReloads(since), 0, 'and finds its result afterwards');
+    assert.equal(h.generation, before + 2);
+  });
 });

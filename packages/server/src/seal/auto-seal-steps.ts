@@ -95,21 +95,14 @@ export async function migrateToAutoSeal(physical: Storage, config: ShamirSealCon
   try {
     const rootKey = unwrapRootKey(unsealKey, config);
     if (!rootKey) throw wrongShares('unseal key');
-    try {
-      const next: AutoSealConfig = {
-        type: to.type,
-        recovery_shares: config.secret_shares,
-        recovery_threshold: config.secret_threshold,
-        stored_shares: 1,
-        sealed_root_key: await to.encrypt(rootKey),
-        recovery_proof: wrapRootKey(unsealKey, proof),
-      };
-      await writeSealConfig(physical, next);
-      return rootKey;
-    } catch (err) {
-      rootKey.fill(0);
-      throw err;
-    }
+    return await installReturningRootKey(physical, rootKey, async () => ({
+      type: to.type,
+      recovery_shares: config.secret_shares,
+      recovery_threshold: config.secret_threshold,
+      stored_shares: 1,
+      sealed_root_key: await to.encrypt(rootKey),
+      recovery_proof: wrapRootKey(unsealKey, proof),
+    }));
   } finally {
     unsealKey.fill(0);
     proof.fill(0);
@@ -131,21 +124,25 @@ export async function migrateToShamir(physical: Storage, stored: SealConfig, par
     if (!proof) throw wrongShares('recovery key');
     proof.fill(0);
     const rootKey = await from.decrypt((stored as AutoSealConfig).sealed_root_key);
-    try {
-      const next: ShamirSealConfig = {
-        type: 'shamir',
-        secret_shares: view.secret_shares,
-        secret_threshold: view.secret_threshold,
-        stored_shares: 1,
-        wrapped_root_key: wrapRootKey(recoveryKey, rootKey),
-      };
-      await writeSealConfig(physical, next);
-      return rootKey;
-    } catch (err) {
-      rootKey.fill(0);
-      throw err;
-    }
+    return await installReturningRootKey(physical, rootKey, async (): Promise<ShamirSealConfig> => ({
+      type: 'shamir',
+      secret_shares: view.secret_shares,
+      secret_threshold: view.secret_threshold,
+      stored_shares: 1,
+      wrapped_root_key: wrapRootKey(recoveryKey, rootKey),
+    }));
   } finally {
     recoveryKey.fill(0);
+  }
+}
+
+/** Stores the migrated seal configuration and hands the root key on; on failure the key is wiped. */
+async function installReturningRootKey(physical: Storage, rootKey: Buffer, next: () => Promise<SealConfig>): Promise<Buffer> {
+  try {
+    await writeSealConfig(physical, await next());
+    return rootKey;
+  } catch (err) {
+    rootKey.fill(0);
+    throw err;
   }
 }

@@ -12,7 +12,7 @@ import { createUiServer } from '../http/ui-static.js';
 import { startAutoUnseal } from '../seal/auto-unseal-loop.js';
 import { closeSealSetup, sealSetupFromConfig } from '../seal/seal-setup.js';
 import { createPhysical } from '../physical/index.js';
-import { createPluginSystem } from '../plugin-catalog/index.js';
+import { createPluginSystem, type PluginDeclaration } from '../plugin-catalog/index.js';
 import { composeCore, coreHttpHandler, serverMetrics } from './compose.js';
 import { bootstrapDev, devBanner } from './dev-mode.js';
 import { createServerLogger } from './logger.js';
@@ -47,21 +47,26 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
       }));
   if (listenersConfig.length === 0) throw new CofferError('invalid_request', 'the configuration has no listener: add listener "tcp" { address = "127.0.0.1:8200" tls_disable = true }');
 
+  const firstListener = listenersConfig[0]!.listener;
+  const firstListenerUrl = `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}`;
+  // Names this node in plugin reload results as sys/ha-status does (two nodes on one machine differ
+  // by their api_addr); no "|", which the CLI's tables take for a column separator.
+  const reloadNodeId = `${hostname()}/${(config?.apiAddr ?? firstListenerUrl).replace(/\/+$/, '')}`;
   const sealSetup = opts.dev ? {} : sealSetupFromConfig(config?.seals ?? [], logger.child({ component: 'seal' }));
   const metrics = serverMetrics(config?.telemetry);
   const plugins = createPluginSystem({
     metrics,
     pluginDirectory: opts.devPluginDir ?? config?.pluginDirectory,
     warmSpares: config?.pluginWarmSpares ?? false,
-    nodeId: `${hostname()}:${listenersConfig[0]!.listener.address}`,
+    declaredPlugins: declaredPlugins(config),
+    nodeId: reloadNodeId,
     // Other servers sharing this storage record global reloads there; look for new ones every few seconds.
     globalReloadPollMs: 5000,
     logger: logger.child({ component: 'plugins' }),
   });
-  const firstListener = listenersConfig[0]!.listener;
   const ha = haNodeForStorage(
     physical,
-    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, clusterListenAddress: config?.listeners.find((l) => l.clusterAddress)?.clusterAddress, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: `${firstListener.tls ? 'https' : 'http'}://${firstListener.address}` },
+    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, clusterListenAddress: config?.listeners.find((l) => l.clusterAddress)?.clusterAddress, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: firstListenerUrl },
     logger.child({ component: 'ha' }),
   );
   const core = composeCore({
@@ -72,6 +77,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     defaultLeaseTtl: config?.defaultLeaseTtl || 32 * DAY,
     maxLeaseTtl: config?.maxLeaseTtl || 32 * DAY,
     clusterName: config?.clusterName,
+    serverAddress: (config?.apiAddr ?? firstListenerUrl).replace(/\/+$/, ''),
     plugins,
     metrics,
     seal: sealSetup,
@@ -142,6 +148,11 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   };
   if (!opts.noSignalHandlers) installSignalHandlers(close, logger);
   return { address, rootToken, unsealKey, close };
+}
+
+/** The config's plugin stanzas as the catalog takes them (registered at every unseal). */
+function declaredPlugins(config: ServerConfig | undefined): PluginDeclaration[] {
+  return (config?.plugins ?? []).map(({ sourceFile, line, ...declared }) => ({ ...declared, declaredAt: line === undefined ? sourceFile : `${sourceFile} line ${line}` }));
 }
 
 interface ListenerSpec {

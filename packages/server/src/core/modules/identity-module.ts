@@ -33,7 +33,7 @@ declare module './module.js' {
  */
 export const identityModule: CoreModule = {
   name: 'identity',
-  needs: ['mounts'],
+  needs: ['mounts', 'serverAddress'],
   provides: ['identity'],
   build(ctx) {
     const mounts = ctx.get('mounts');
@@ -49,6 +49,7 @@ export const identityModule: CoreModule = {
         return entry ? { accessor, type: entry.type, path: routerPath(entry), local: entry.local } : undefined;
       },
       logger: ctx.logger,
+      serverAddress: ctx.get('serverAddress'),
     });
     const service: IdentityService = {
       store,

@@ -31,6 +31,8 @@ export interface CoreServices {
   router: Router;
   /** Where subsystems record Vault's metrics (vault.token.*, vault.audit.*); the metrics module serves them. */
   metrics: MetricsSink;
+  /** This server's address as clients reach it (api_addr, else its first listener's URL). */
+  serverAddress: string;
   /** Server-wide lease defaults (default_lease_ttl / max_lease_ttl), seconds. */
   systemTtls: () => { defaultTtl: number; maxTtl: number };
   /** Seal the server (sys/seal): answers first, seals right after. */

@@ -33,8 +33,8 @@ function newClientId(): string {
 }
 
 /** Where identity tokens' issuer is: the configured issuer (or the local default) plus /v1/identity/oidc. */
-async function issuerOf(storage: Storage): Promise<string> {
-  return `${await issuerBase(storage)}/v1/identity/oidc`;
+async function issuerOf(storage: Storage, serverAddress: string | undefined): Promise<string> {
+  return `${await issuerBase(storage, serverAddress)}/v1/identity/oidc`;
 }
 
 /** Vault answers the well-known documents and introspection as bare JSON, not in the data envelope. */
@@ -182,7 +182,7 @@ export function oidcPaths(store: IdentityStore): PathDefinition[] {
             if (!identity) throw invalid("no entity associated with the request's token");
             const iat = Math.floor(now() / 1000);
             const claims: Record<string, unknown> = { ...(renderClaims(role.template, identity.template, iat) ?? {}) };
-            Object.assign(claims, { iss: await issuerOf(req.storage), sub: identity.entityId, aud: role.clientId, iat, exp: iat + role.ttl, namespace: 'root' });
+            Object.assign(claims, { iss: await issuerOf(req.storage, store.serverAddress), sub: identity.entityId, aud: role.clientId, iat, exp: iat + role.ttl, namespace: 'root' });
             const token = signJwt(claims, { algorithm: key.algorithm, kid: key.signing.kid, privatePem: key.signing.privatePem });
             return { data: { client_id: role.clientId, token, ttl: role.ttl } };
           },
@@ -205,7 +205,7 @@ export function oidcPaths(store: IdentityStore): PathDefinition[] {
             if (!jwk || !verifyJwt(decoded, jwk)) return answer('unable to validate the token signature');
             const c = decoded.claims;
             const nowSeconds = Math.floor(now() / 1000);
-            if (c['iss'] !== (await issuerOf(req.storage))) return answer('error validating claims: validation failed, invalid issuer claim (iss)');
+            if (c['iss'] !== (await issuerOf(req.storage, store.serverAddress))) return answer('error validating claims: validation failed, invalid issuer claim (iss)');
             if (typeof c['exp'] !== 'number' || c['exp'] < nowSeconds) return answer('error validating claims: validation failed, token is expired (exp)');
             if (d.values.client_id && c['aud'] !== d.values.client_id) return answer('error validating claims: validation failed, invalid audience claim (aud)');
             const entity = typeof c['sub'] === 'string' ? store.entity(c['sub']) : undefined;
@@ -224,7 +224,7 @@ export function oidcPaths(store: IdentityStore): PathDefinition[] {
         read: {
           summary: 'The OIDC discovery document.',
           callback: async (req) => {
-            const issuer = await issuerOf(req.storage);
+            const issuer = await issuerOf(req.storage, store.serverAddress);
             return rawJson(
               { issuer, jwks_uri: `${issuer}/.well-known/keys`, response_types_supported: ['id_token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS] },
             );

@@ -67,7 +67,7 @@ export function providerFlowPaths(store: IdentityStore): PathDefinition[] {
   };
 
   const issuerOf = async (storage: Storage, provider: Provider): Promise<{ base: string; issuer: string }> => {
-    const base = provider.issuer || (await issuerBase(storage));
+    const base = provider.issuer || (await issuerBase(storage, store.serverAddress));
     return { base, issuer: `${base}/v1/identity/oidc/provider/${provider.name}` };
   };
   const allowsClient = (provider: Provider, clientId: string) => provider.allowedClientIds.includes('*') || provider.allowedClientIds.includes(clientId);
