@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { StorageEntry } from '@coffer/sdk';
-import { type Logger } from '@coffer/sdk';
+import type { Logger, StorageEntry } from '@coffer/sdk';
 import {
   generateCertificateAuthority,
   issueLeafCertificate,
