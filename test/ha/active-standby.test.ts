@@ -24,7 +24,7 @@ describe('HA on a shared sqlite file: three server processes', () => {
       assert.equal(leader.body.ha_enabled, true);
       assert.equal(leader.body.is_self, i === active, `node ${i} is_self`);
       assert.equal(leader.body.leader_address, addr(active));
-      assert.equal(leader.body.leader_cluster_address, `https://127.0.0.1:${cluster.nodes[active]!.port + 1}`);
+      assert.equal(leader.body.leader_cluster_address, `https://127.0.0.1:${cluster.nodes[active]!.clusterPort}`);
       if (i === active) assert.notEqual(leader.body.active_time, '0001-01-01T00:00:00Z');
     }
   });

@@ -46,6 +46,8 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 export interface ClusterNode {
   port: number;
   address: string;
+  /** The node's cluster_addr port (its cluster listener, opened while it is active). */
+  clusterPort: number;
   configPath: string;
   process: CofferProcess | undefined;
 }
@@ -69,6 +71,14 @@ function sqliteStanza(dataDir: string): string {
   return ['storage "sqlite" {', `  path = "${dataDir}"`, '  ha_enabled = "true"', '  ha_lock_ttl = "2s"', '  ha_poll_interval = "50ms"', '}'].join('\n');
 }
 
+export interface ClusterOptions {
+  /**
+   * Advertise an api_addr on a port nothing listens on (clients still use each
+   * node's real listener): forwarding can then only work over the cluster port.
+   */
+  deadApiAddr?: boolean;
+}
+
 /**
  * `count` nodes sharing one storage (by default a sqlite file in a temp
  * directory; `storageStanza` gives another, e.g. postgresql or etcd with
@@ -76,13 +86,21 @@ function sqliteStanza(dataDir: string): string {
  * the tables), then the others. `nodeConfig` adds lines to one node's
  * configuration only (e.g. its own plugin_directory below `dir`).
  */
-export async function startCluster(count: number, extraConfig = '', storageStanza?: string, nodeConfig: (i: number, dir: string) => string = () => ''): Promise<Cluster> {
+export async function startCluster(
+  count: number,
+  extraConfig = '',
+  storageStanza?: string,
+  nodeConfig: (i: number, dir: string) => string = () => '',
+  options: ClusterOptions = {},
+): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-ha-'));
   const dataDir = join(dir, 'data');
   const storage = storageStanza ?? sqliteStanza(dataDir);
   const nodes: ClusterNode[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();
+    const clusterPort = await freePort();
+    const apiPort = options.deadApiAddr ? await freePort() : port;
     const configPath = join(dir, `node${i}.hcl`);
     writeFileSync(
       configPath,
@@ -92,14 +110,14 @@ export async function startCluster(count: number, extraConfig = '', storageStanz
         `  address = "127.0.0.1:${port}"`,
         '  tls_disable = true',
         '}',
-        `api_addr = "http://127.0.0.1:${port}"`,
-        `cluster_addr = "https://127.0.0.1:${port + 1}"`,
+        `api_addr = "http://127.0.0.1:${apiPort}"`,
+        `cluster_addr = "https://127.0.0.1:${clusterPort}"`,
         extraConfig,
         nodeConfig(i, dir),
         '',
       ].join('\n'),
     );
-    nodes.push({ port, address: `http://127.0.0.1:${port}`, configPath, process: undefined });
+    nodes.push({ port, address: `http://127.0.0.1:${port}`, clusterPort, configPath, process: undefined });
   }
   const cluster: Cluster = {
     dir,

@@ -29,7 +29,7 @@ const VALIDITY_MS = 10 * 365 * 24 * 3600 * 1000;
  * never launch or serve a plugin.
  */
 let x509Module: Promise<typeof X509> | undefined;
-function loadX509(): Promise<typeof X509> {
+export function loadX509(): Promise<typeof X509> {
   x509Module ??= import('reflect-metadata').then(() => import('@peculiar/x509'));
   return x509Module;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@coffer/sdk';
 import type { ChangeFeed, HABackend, HALock } from '../physical/ha.js';
 import type { HaStatus } from '../seal/ha-status.js';
+import type { ClusterTransport } from './cluster-transport.js';
 import { decodeAdvert, encodeAdvert, type LeaderAdvert } from './leader-advert.js';
 
 /** The lock the nodes contend for, as Vault names it. */
@@ -71,6 +72,8 @@ export class HaNode {
   private changeQueue: Promise<void> = Promise.resolve();
   /** Used only to ask who holds the lock. */
   private probe: HALock | undefined;
+  /** Mutual TLS between the nodes (the cluster port and forwarding over it); undefined with disable_clustering. */
+  cluster: ClusterTransport | undefined;
 
   constructor(readonly options: HaNodeOptions) {}
 

@@ -2,13 +2,17 @@ import { hostname } from 'node:os';
 import type { Logger } from '@coffer/sdk';
 import { isHABackend } from '../physical/ha.js';
 import type { PhysicalBackend } from '../physical/types.js';
+import { ClusterTransport } from './cluster-transport.js';
 import { HaNode } from './ha-node.js';
+import { FORWARDED_HEADER } from './standby-forwarding.js';
 
 export interface HaSettings {
   /** `api_addr`: where clients and forwarded requests reach this node. */
   apiAddr?: string;
   /** `cluster_addr`, reported by sys/leader. */
   clusterAddr?: string;
+  /** A listener's `cluster_address`: where the cluster port binds (default: cluster_addr's host:port). */
+  clusterListenAddress?: string;
   /** `disable_clustering`: standbys answer 307 instead of forwarding. */
   disableClustering?: boolean;
   /** `performance_standby`: standbys serve reads themselves. */
@@ -31,6 +35,25 @@ export function haNodeForStorage(physical: PhysicalBackend, settings: HaSettings
     performanceStandby: settings.performanceStandby === true,
     logger,
   });
+  if (settings.disableClustering !== true) {
+    node.cluster = new ClusterTransport({
+      listenAddress: settings.clusterListenAddress ?? (settings.clusterAddr ? clusterListenAddress(settings.clusterAddr, logger) : undefined),
+      isForwarded: (req) => Boolean(req.headers[FORWARDED_HEADER]),
+      logger: logger.child({ component: 'cluster' }),
+    });
+  }
   if (settings.performanceStandby && !node.servesReads) logger.warn({}, 'performance_standby needs a storage whose change feed can catch up on demand (sqlite); standbys forward every request');
   return node;
+}
+
+/** host:port of a `cluster_addr` (https://host:port, or host:port); undefined, with a warning, when it has no port. */
+export function clusterListenAddress(clusterAddr: string, logger: Logger): string | undefined {
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(clusterAddr) ? clusterAddr : `https://${clusterAddr}`);
+    if (url.port) return `${url.hostname}:${url.port}`;
+  } catch {
+    // reported below
+  }
+  logger.warn({ cluster_addr: clusterAddr }, 'cluster_addr has no host:port: no cluster port is opened, standbys forward to api_addr');
+  return undefined;
 }

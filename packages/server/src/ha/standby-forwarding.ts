@@ -5,6 +5,7 @@ import { CofferError, isCofferError, type Logger } from '@coffer/sdk';
 import { renderErrors } from '../http/envelope.js';
 import { readBody } from '../http/read-body.js';
 import type { HaNode } from './ha-node.js';
+import type { ClusterClientTls } from './cluster-transport.js';
 import type { LeaderAdvert } from './leader-advert.js';
 import { serveAsStandbyRead, standbyReadBlocked } from './standby-reads.js';
 
@@ -34,8 +35,9 @@ export interface ForwardingDeps {
 
 /**
  * In front of a listener's handler on an HA node: while this node is a
- * standby, API requests go to the active node — forwarded over HTTP to its
- * advertised api_addr with method, path, query, headers and body intact, or
+ * standby, API requests go to the active node — forwarded to its cluster
+ * port (cluster_addr, mutual TLS; ha/cluster-transport.ts), or over HTTP to
+ * its api_addr when it advertises no cluster address, with method, path, query, headers and body intact, or
  * answered with a 307 to it when forwarding is off (`disable_clustering`) or
  * the client sent X-Vault-No-Request-Forwarding. A performance standby
  * (`performance_standby`) serves reads itself.
@@ -112,7 +114,7 @@ async function toActive(req: IncomingMessage, res: ServerResponse, deps: Forward
   // Read whole (bounded by the listener's limit) so that a refused connection can be retried on a newly elected node.
   const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, deps.maxRequestSize());
   try {
-    await forward(req, res, method, body, leader, deps.node.self.nodeId);
+    await forwardTo(req, res, method, body, leader, deps);
   } catch (err) {
     // Only a refused connection is retried: the old active never saw the request, so it cannot run twice.
     if (res.headersSent || (err as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw err;
@@ -121,13 +123,42 @@ async function toActive(req: IncomingMessage, res: ServerResponse, deps: Forward
     if (!next || next.nodeId === leader.nodeId || next.nodeId === deps.node.self.nodeId) {
       throw new CofferError('unavailable', `the active node at ${leader.apiAddress} could not be reached; retry shortly`);
     }
-    await forward(req, res, method, body, next, deps.node.self.nodeId);
+    await forwardTo(req, res, method, body, next, deps);
   }
   return true;
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, method: string, body: Buffer, leader: LeaderAdvert, selfId: string): Promise<void> {
-  const target = new URL(req.url ?? '/', leader.apiAddress);
+/**
+ * Forwards to `leader`'s cluster port, or its api_addr. A refused connection
+ * to the cluster port (the new active node is still opening it, or could not
+ * bind it) is tried once more on its api_addr: nothing reached the node, so
+ * nothing runs twice.
+ */
+async function forwardTo(req: IncomingMessage, res: ServerResponse, method: string, body: Buffer, leader: LeaderAdvert, deps: ForwardingDeps): Promise<void> {
+  const route = await routeTo(leader, deps);
+  try {
+    await forward(req, res, method, body, route, deps.node.self.nodeId);
+  } catch (err) {
+    if (!route.clusterTls || res.headersSent || (err as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw err;
+    await forward(req, res, method, body, { base: leader.apiAddress }, deps.node.self.nodeId);
+  }
+}
+
+/** Where a forwarded request goes: the leader's cluster port with mutual TLS, or its api_addr when it advertises no cluster address. */
+interface Route {
+  base: string;
+  clusterTls?: ClusterClientTls;
+}
+
+async function routeTo(leader: LeaderAdvert, deps: ForwardingDeps): Promise<Route> {
+  const clusterTls = leader.clusterAddress && deps.node.cluster ? await deps.node.cluster.clientTls() : undefined;
+  if (!clusterTls) return { base: leader.apiAddress };
+  const base = /^[a-z][a-z0-9+.-]*:\/\//i.test(leader.clusterAddress) ? leader.clusterAddress.replace(/^[a-z][a-z0-9+.-]*:/i, 'https:') : `https://${leader.clusterAddress}`;
+  return { base, clusterTls };
+}
+
+function forward(req: IncomingMessage, res: ServerResponse, method: string, body: Buffer, route: Route, selfId: string): Promise<void> {
+  const target = new URL(req.url ?? '/', route.base);
   const headers: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && !HOP_BY_HOP.includes(name)) headers[name] = value;
@@ -135,8 +166,15 @@ function forward(req: IncomingMessage, res: ServerResponse, method: string, body
   headers[FORWARDED_HEADER] = selfId;
   if (body.length > 0 || method === 'POST' || method === 'PUT' || method === 'PATCH') headers['content-length'] = body.length;
   const client = target.protocol === 'https:' ? https : http;
+  const tls: https.RequestOptions = route.clusterTls
+    ? {
+        ...route.clusterTls,
+        // Trust is the cluster CA alone (only nodes of this cluster hold a leaf of it); node names are not checked.
+        checkServerIdentity: () => undefined,
+      }
+    : {};
   return new Promise<void>((resolve, reject) => {
-    const out = client.request(target, { method, headers }, (answer) => {
+    const out = client.request(target, { method, headers, ...tls }, (answer) => {
       const back: http.OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(answer.headers)) {
         if (value !== undefined && name !== 'connection' && name !== 'keep-alive' && name !== 'transfer-encoding') back[name] = value;

@@ -15,6 +15,8 @@ export interface ListenerOptions {
   address: string;
   /** Serve HTTPS; without it the listener serves plain HTTP. */
   tls?: ListenerTlsOptions;
+  /** TLS options held in memory instead of files (the HA cluster port); read again by reloadTls. Takes the place of `tls`. */
+  tlsFromMemory?: () => Promise<tls.TlsOptions>;
   handler: RequestHandler;
   /** Longest time to receive a whole request, head and body (Vault's http_read_timeout, default 30s). */
   requestTimeoutMs?: number;
@@ -118,8 +120,9 @@ export async function createListener(options: ListenerOptions): Promise<Listener
   const netOptions = { allowHalfOpen: true, noDelay: true, keepAlive: true, keepAliveInitialDelay: TCP_KEEP_ALIVE_DELAY_MS };
   let acceptor: net.Server;
   let tlsServer: tls.Server | undefined;
-  if (options.tls !== undefined) {
-    const secure = await loadTlsOptions(options.tls);
+  const readTls = options.tlsFromMemory ?? (options.tls !== undefined ? () => loadTlsOptions(options.tls!) : undefined);
+  if (readTls !== undefined) {
+    const secure = await readTls();
     try {
       tlsServer = tls.createServer({ ...netOptions, ...secure, handshakeTimeout: headersTimeout || 120_000 }, handOver);
     } catch (err) {
@@ -144,7 +147,7 @@ export async function createListener(options: ListenerOptions): Promise<Listener
   await listen(acceptor, host, port, options.address);
   const bound = acceptor.address() as net.AddressInfo;
   const address = formatHostPort(host === '' ? bound.address : host, bound.port);
-  logger.info({ address, tls: options.tls !== undefined }, 'listener started');
+  logger.info({ address, tls: readTls !== undefined }, 'listener started');
 
   acceptor.on('error', (err) => logger.error({ err: err.message, address }, 'listener error'));
 
@@ -153,8 +156,8 @@ export async function createListener(options: ListenerOptions): Promise<Listener
     address,
     server,
     reloadTls: async () => {
-      if (tlsServer === undefined || options.tls === undefined) return;
-      const secure = await loadTlsOptions(options.tls);
+      if (tlsServer === undefined || readTls === undefined) return;
+      const secure = await readTls();
       try {
         tlsServer.setSecureContext(secure);
       } catch (err) {

@@ -66,7 +66,7 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const ha = haNodeForStorage(
     physical,
-    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: firstListenerUrl },
+    { apiAddr: config?.apiAddr, clusterAddr: config?.clusterAddr, clusterListenAddress: config?.listeners.find((l) => l.clusterAddress)?.clusterAddress, disableClustering: config?.disableClustering, performanceStandby: config?.performanceStandby, listenerUrl: firstListenerUrl },
     logger.child({ component: 'ha' }),
   );
   const core = composeCore({
@@ -113,6 +113,8 @@ export async function runServer(opts: ServerOptions): Promise<RunningServer> {
     await physical.close();
     throw err;
   }
+  // The cluster port hands the requests other nodes forward to the first listener's handler.
+  if (ha?.cluster) ha.cluster.handler = handlerFor(listenersConfig[0]!);
   const scheme = listenersConfig[0]!.listener.tls ? 'https' : 'http';
   const address = `${scheme}://${listeners[0]!.address}`;
 

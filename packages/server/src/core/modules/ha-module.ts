@@ -41,6 +41,7 @@ export function haModule(node: HaNode | undefined): CoreModule {
       return {
         sysPaths,
         ready: async () => {
+          node.cluster?.attach(barrier);
           await node.start({
             changed: async (key) => {
               // The decrypted copy first: the caches above re-read through the barrier.
@@ -51,8 +52,14 @@ export function haModule(node: HaNode | undefined): CoreModule {
             becomeActive: async () => {
               await invalidator.invalidateAll();
               await work.start();
+              // The cluster port (cluster_addr) serves forwarded requests while this node is active.
+              await node.cluster?.activate();
             },
-            becomeStandby: () => work.stop(),
+            becomeStandby: async () => {
+              await work.stop();
+              // Not awaited: the step-down may itself be a request in flight on the cluster port, which the close waits for.
+              void node.cluster?.deactivate();
+            },
           });
           await beat();
           heartbeat = setInterval(() => void beat(), HEARTBEAT_INTERVAL_MS);
@@ -61,6 +68,7 @@ export function haModule(node: HaNode | undefined): CoreModule {
         stop: async () => {
           clearInterval(heartbeat);
           await node.stop();
+          await node.cluster?.detach();
         },
       };
     },
