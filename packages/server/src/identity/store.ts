@@ -112,6 +112,17 @@ export class IdentityStore {
     this.now = deps.now ?? Date.now;
   }
 
+  /**
+   * Bumped when login MFA settings change (written here, or below the cache
+   * by another node): the login path caches the enforcements by this number
+   * instead of listing them on every login.
+   */
+  mfaVersion = 0;
+
+  noteMfaChange(): void {
+    this.mfaVersion++;
+  }
+
   /** See IdentityStoreDeps.serverAddress. */
   get serverAddress(): string | undefined {
     return this.deps.serverAddress;
@@ -123,6 +134,7 @@ export class IdentityStore {
 
   /** Read every record into memory (at unseal, after the mount table is loaded). */
   async load(): Promise<void> {
+    this.noteMfaChange();
     await this.writes.run('identity', async () => {
       this.clear();
       const storage = this.deps.storage();
@@ -151,6 +163,7 @@ export class IdentityStore {
    * storage): re-read it, or drop it if it is gone.
    */
   async invalidate(key: string): Promise<void> {
+    if (key.startsWith('mfa/')) this.noteMfaChange();
     if (!this.loaded) return;
     await this.writes.run('identity', async () => {
       const storage = this.deps.storage();

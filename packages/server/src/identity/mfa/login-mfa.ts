@@ -52,9 +52,21 @@ export class LoginMfa<Extra> {
     this.usedCodes = new UsedCodes(now);
   }
 
+  /** The enforcements as of the store's mfaVersion: every login asks, so they are not listed each time. */
+  private enforcements: { version: number; list: Promise<LoginEnforcement[]> } | undefined;
+
   /** The constraints of every enforcement that applies to this login (none: no MFA). */
   async constraintsFor(storage: Storage, login: LoginFacts): Promise<MfaConstraint[]> {
-    const enforcements = await allEnforcements(storage);
+    const version = this.store.mfaVersion;
+    if (this.enforcements?.version !== version) {
+      const list = allEnforcements(storage);
+      this.enforcements = { version, list };
+      // A failed read is not kept.
+      list.catch(() => {
+        if (this.enforcements?.list === list) this.enforcements = undefined;
+      });
+    }
+    const enforcements = await this.enforcements.list;
     if (enforcements.length === 0) return [];
     const groupIds = new Set<string>();
     if (login.entityId) for (const g of [...this.store.directGroupsOf(login.entityId), ...this.store.inheritedGroupsOf(login.entityId)]) groupIds.add(g.id);

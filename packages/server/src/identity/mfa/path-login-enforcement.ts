@@ -58,10 +58,12 @@ export function loginEnforcementPaths(store: IdentityStore): PathDefinition[] {
           for (const g of e.identityGroupIds) if (!store.group(g)) throw new CofferError('invalid_request', `identity group "${g}" not found`);
           for (const id of e.identityEntityIds) if (!store.entity(id)) throw new CofferError('invalid_request', `identity entity "${id}" not found`);
           await writeEnforcement(req.storage, e);
+          store.noteMfaChange();
           return null;
         } },
         delete: { summary: 'Delete a login enforcement.', callback: async (req, d) => {
           await deleteEnforcement(req.storage, d.values.name);
+          store.noteMfaChange();
           return null;
         } },
       },
