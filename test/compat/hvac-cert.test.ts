@@ -10,14 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCa, issue } from '../support/client-certificates.js';
 import { startTlsServerProcess } from '../support/tls-server-process.js';
+import { hvacMissing, PYTHON } from '../support/hvac.js';
 
-const PYTHON = '/usr/bin/python3';
-
-function hvacMissing(): string | false {
-  const probe = spawnSync(PYTHON, ['-c', 'import hvac'], { encoding: 'utf8' });
-  if (probe.status === 0 || process.env['CI'] === 'true') return false;
-  return 'hvac is not installed for /usr/bin/python3 (Debian package python3-hvac; scripts/ensure-services.sh installs it); skipping';
-}
 
 /** Logs in with the certificate, looks the token up, renews it; prints the results as JSON. */
 const SCRIPT = `

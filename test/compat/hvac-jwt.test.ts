@@ -11,15 +11,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startCoffer } from '../support/coffer-process.js';
 import { startTestProvider } from '../support/oidc-test-provider.js';
+import { hvacMissing, PYTHON } from '../support/hvac.js';
 
-const PYTHON = '/usr/bin/python3';
 const ROOT_TOKEN = 'hvac-root';
-
-function hvacMissing(): string | false {
-  const probe = spawnSync(PYTHON, ['-c', 'import hvac'], { encoding: 'utf8' });
-  if (probe.status === 0 || process.env['CI'] === 'true') return false;
-  return 'hvac is not installed for /usr/bin/python3 (Debian package python3-hvac; scripts/ensure-services.sh installs it); skipping';
-}
 
 /** Logs in with the good JWT, looks the token up, then tries the expired one; prints the results as JSON. */
 const SCRIPT = `

@@ -7,16 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from './cluster.js';
+import { hvacMissing, PYTHON } from '../support/hvac.js';
 
 const require = createRequire(import.meta.url);
 const nodeVault = require('node-vault') as (opts: { apiVersion: string; endpoint: string; token?: string }) => any;
-const PYTHON = '/usr/bin/python3';
-
-function hvacMissing(): string | false {
-  const probe = spawnSync(PYTHON, ['-c', 'import hvac'], { encoding: 'utf8' });
-  if (probe.status === 0 || process.env['CI'] === 'true') return false;
-  return 'hvac is not installed for /usr/bin/python3 (Debian package python3-hvac; scripts/ensure-services.sh installs it); skipping';
-}
 
 describe('node-vault and hvac against a standby', () => {
   let cluster: Cluster;

@@ -3,6 +3,7 @@ import type { ChangeFeed, HABackend, HALock } from '../physical/ha.js';
 import type { HaStatus } from '../seal/ha-status.js';
 import type { ClusterTransport } from './cluster-transport.js';
 import { decodeAdvert, encodeAdvert, type LeaderAdvert } from './leader-advert.js';
+import { sleep } from '../physical/abortable-sleep.js';
 
 /** The lock the nodes contend for, as Vault names it. */
 export const HA_LOCK_KEY = 'core/lock';
@@ -264,18 +265,6 @@ function firstOf(signals: AbortSignal[]): Promise<void> {
       resolve();
     };
     for (const s of signals) s.addEventListener('abort', done, { once: true });
-  });
-}
-
-function sleep(ms: number, stop: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      stop.removeEventListener('abort', done);
-      resolve();
-    }
-    stop.addEventListener('abort', done, { once: true });
   });
 }
 

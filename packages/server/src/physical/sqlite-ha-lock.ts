@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Logger } from '@coffer/sdk';
 import type { HALock } from './ha.js';
+import { sleep } from './abortable-sleep.js';
 
 export const HA_LOCK_SCHEMA =
   'CREATE TABLE IF NOT EXISTS ha_locks (name TEXT PRIMARY KEY NOT NULL, holder TEXT NOT NULL, value TEXT NOT NULL, valid_until INTEGER NOT NULL)';
@@ -126,18 +127,6 @@ export class SqliteHaLock implements HALock {
     this.held = undefined;
     if (held && !held.signal.aborted) held.abort(new Error('released'));
   }
-}
-
-function sleep(ms: number, stop: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      stop.removeEventListener('abort', done);
-      resolve();
-    }
-    stop.addEventListener('abort', done, { once: true });
-  });
 }
 
 function errorText(err: unknown): string {
