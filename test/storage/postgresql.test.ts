@@ -284,6 +284,21 @@ describe('postgresql storage', { skip: postgres.skip }, () => {
       assert.equal(changes.includes('feed/after-stop'), false, 'a stopped watcher hears nothing');
     });
 
+    it('syncChanges resolves only once the watcher has heard every change committed before it', async () => {
+      const changes: string[] = [];
+      const stop = await b.watchChanges({ onChange: (key) => changes.push(key), onGap: () => undefined });
+      try {
+        for (let i = 0; i < 20; i++) {
+          await a.put({ key: `sync/${i}`, value: buf(String(i)) });
+          // No polling: right after syncChanges the watcher has the key (a performance standby's catch-up).
+          await b.syncChanges();
+          assert.equal(changes.at(-1), `sync/${i}`);
+        }
+      } finally {
+        await stop();
+      }
+    });
+
     it('a watcher whose connection drops reconnects and reports a gap', async () => {
       const changes: string[] = [];
       let gaps = 0;

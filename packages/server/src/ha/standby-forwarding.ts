@@ -56,8 +56,12 @@ export function withStandbyForwarding(
       if (deps.node.servesReads && READ_METHODS.has((req.method ?? 'GET').toUpperCase()) && deps.readsLocally(path)) {
         // A performance standby: catch up with every committed change, then serve the read here.
         // A read that turns out to need a write is handed to the active node (see handOffBlockedRead).
-        await deps.node.catchUp();
-        return serveAsStandbyRead(() => inner(req, res));
+        // A standby that cannot catch up (its change feed is reconnecting) forwards the read instead.
+        const caughtUp = await deps.node.catchUp().then(
+          () => true,
+          () => false,
+        );
+        if (caughtUp) return serveAsStandbyRead(() => inner(req, res));
       }
       if (await toActive(req, res, deps)) return;
       // This node took the lock while the request waited: it serves it once its promotion is done.

@@ -16,6 +16,8 @@ export async function watchPostgresChanges(
   listener: ChangeListener,
   logger: Logger,
   reconnectMs = 1000,
+  /** Markers syncChanges() sends on `sync.channel` after the changes it waits for (see PostgresqlBackend.syncChanges). */
+  sync?: { channel: string; seen: (token: string) => void },
 ): Promise<() => Promise<void>> {
   let stopped = false;
   let client: pg.Client | null = null;
@@ -24,7 +26,11 @@ export async function watchPostgresChanges(
   const connect = async (): Promise<pg.Client> => {
     const c = new pg.Client({ connectionString, keepAlive: true, connectionTimeoutMillis: 15_000 });
     c.on('notification', (msg) => {
-      if (stopped || msg.channel !== channel) return;
+      if (stopped) return;
+      // Notifications reach a listener in commit order, whatever their channel: a marker
+      // arrives after every change committed before it was sent.
+      if (sync && msg.channel === sync.channel) return void (msg.payload && sync.seen(msg.payload));
+      if (msg.channel !== channel) return;
       if (msg.payload) listener.onChange(msg.payload);
       else listener.onGap();
     });
@@ -38,6 +44,7 @@ export async function watchPostgresChanges(
     });
     await c.connect();
     await c.query(`LISTEN ${quoteIdentifier(channel)}`);
+    if (sync) await c.query(`LISTEN ${quoteIdentifier(sync.channel)}`);
     return c;
   };
 

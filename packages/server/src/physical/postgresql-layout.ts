@@ -54,6 +54,12 @@ function indexName(table: string, suffix: string): string {
 }
 
 /** The LISTEN/NOTIFY channel writers announce changed keys on: one per data table. */
+/** The channel syncChanges() announces its markers on (beside the change channel, heard by the same listeners). */
+export function syncChannel(table: string): string {
+  const name = `${table.replace(/\./g, '_')}_sync`;
+  return Buffer.byteLength(name) <= 63 ? name : `coffer_sync_${createHash('sha256').update(table).digest('hex').slice(0, 16)}`;
+}
+
 export function changeChannel(table: string): string {
   const name = `${table.replace(/\./g, '_')}_changes`;
   return Buffer.byteLength(name) <= 63 ? name : `coffer_changes_${createHash('sha256').update(table).digest('hex').slice(0, 16)}`;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CofferError, type Logger, type StorageEntry, type Transactional, type TxnOp } from '@coffer/sdk';
 import type { PhysicalBackend } from './types.js';
@@ -7,11 +7,14 @@ import { asBuffer, checkEntry, checkKey, checkOps } from './entry-check.js';
 import { warnUnknownKeys } from './config-keys.js';
 import { boolKey, durationMsKey, intKey } from './config-values.js';
 import { pageOfChildren } from './child-page.js';
-import { changeChannel, likePrefix, quoteTable, schemaStatements, splitKey } from './postgresql-layout.js';
+import { changeChannel, likePrefix, quoteTable, schemaStatements, splitKey, syncChannel } from './postgresql-layout.js';
 import { PostgresHALock, type PostgresLockTiming } from './postgresql-ha.js';
 import { watchPostgresChanges } from './postgresql-changes.js';
 
 const TYPE = 'postgresql';
+/** How long syncChanges() waits for its marker to come back. */
+const SYNC_TIMEOUT_MS = 5_000;
+
 const KNOWN_KEYS = ['connection_url', 'table', 'ha_enabled', 'ha_table', 'ha_lock_ttl', 'max_parallel', 'max_idle_connections'];
 
 /** NOTIFY payloads must stay below 8000 bytes; a longer key is announced as a gap. */
@@ -189,9 +192,47 @@ export class PostgresqlBackend implements PhysicalBackend, Transactional, HABack
     return lock;
   }
 
+  /**
+   * Delivers to this process's watchers, before it resolves, every change
+   * committed before the call (a performance standby catches up before a
+   * read): it sends a marker with NOTIFY and waits until each watcher has
+   * heard it, which PostgreSQL delivers after every earlier commit's
+   * notifications.
+   */
+  async syncChanges(): Promise<void> {
+    this.assertOpen();
+    const watchers = this.watchers.size;
+    if (watchers === 0) return;
+    const token = randomUUID();
+    const seen = new Promise<void>((resolve) => this.syncWaiters.set(token, { left: watchers, done: resolve }));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await this.pool.query('SELECT pg_notify($1, $2)', [syncChannel(this.table), token]);
+      await Promise.race([
+        seen,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new CofferError('unavailable', 'postgresql storage: the change feed did not catch up within 5s')), SYNC_TIMEOUT_MS);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      this.syncWaiters.delete(token);
+    }
+  }
+
+  private readonly syncWaiters = new Map<string, { left: number; done: () => void }>();
+
+  private syncSeen(token: string): void {
+    const waiter = this.syncWaiters.get(token);
+    if (waiter && --waiter.left <= 0) waiter.done();
+  }
+
   async watchChanges(listener: ChangeListener): Promise<() => Promise<void>> {
     this.assertOpen();
-    const stop = await watchPostgresChanges(this.connectionString, changeChannel(this.table), listener, this.logger, this.tuning.reconnectMs);
+    const stop = await watchPostgresChanges(this.connectionString, changeChannel(this.table), listener, this.logger, this.tuning.reconnectMs, {
+      channel: syncChannel(this.table),
+      seen: (token) => this.syncSeen(token),
+    });
     const unwatch = async (): Promise<void> => {
       this.watchers.delete(unwatch);
       await stop();
