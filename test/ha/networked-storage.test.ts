@@ -7,7 +7,7 @@ import { api, eventually, startCluster, type Cluster } from './cluster.js';
 import { createThrowawayDatabase, probeLocalPostgres, type ThrowawayDatabase } from '../storage/postgres-database.js';
 import { failWithoutEtcd, skipWithoutEtcd, startEtcdInstance, type EtcdInstance } from '../support/etcd-instance.js';
 
-/** Election, forwarding, a standby following a policy change, SIGKILL failover. */
+/** Election, forwarding, a standby following a policy change, step-down, SIGKILL failover, the killed node rejoining. */
 async function clusterTour(cluster: Cluster): Promise<void> {
   const root = cluster.rootToken;
   const addr = (i: number) => cluster.nodes[i]!.address;
@@ -25,13 +25,28 @@ async function clusterTour(cluster: Cluster): Promise<void> {
   assert.equal((await api(addr(active), 'PUT', 'sys/policies/acl/watcher', root, { policy: 'path "secret/*" { capabilities = ["read"] }' })).status, 204);
   await eventually('the standby to deny the watcher', async () => ((await api(addr(standby), 'GET', 'sys/ha-status', token)).status === 403 ? true : undefined), 10_000);
 
-  await cluster.nodes[active]!.process!.kill();
+  // Step-down, asked through a standby: another node takes the active role; writes keep working.
+  assert.equal((await api(addr(standby), 'PUT', 'sys/step-down', root)).status, 204);
+  const stepped = await eventually('another node to become active after the step-down', async () => {
+    const now = await cluster.active();
+    return now !== active ? now : undefined;
+  });
+  assert.equal((await api(addr(active), 'GET', 'sys/health')).status, 429);
+  assert.equal((await api(addr(active), 'POST', 'secret/data/app', root, { data: { v: 'kept' } })).status, 200);
+
+  await cluster.nodes[stepped]!.process!.kill();
   const next = await cluster.active();
-  assert.notEqual(next, active);
+  assert.notEqual(next, stepped);
   assert.equal((await api(addr(next), 'GET', 'secret/data/app', root)).body.data.data.v, 'kept');
-  const other = [0, 1, 2].find((i) => i !== active && i !== next)!;
+  const other = [0, 1, 2].find((i) => i !== stepped && i !== next)!;
   assert.equal((await api(addr(other), 'POST', 'secret/data/after', root, { data: { v: 'new' } })).status, 200);
   assert.equal((await api(addr(next), 'GET', 'secret/data/after', root)).body.data.data.v, 'new');
+
+  // The killed node restarts, unseals and rejoins as a standby that sees what was written meanwhile.
+  await cluster.start(stepped);
+  await eventually('the restarted node to answer as a standby', async () => ((await api(addr(stepped), 'GET', 'sys/health')).status === 429 ? true : undefined));
+  assert.equal((await api(addr(stepped), 'GET', 'sys/leader')).body.leader_address, addr(next));
+  assert.equal((await api(addr(stepped), 'GET', 'secret/data/after', root)).body.data.data.v, 'new');
 }
 
 const postgres = await probeLocalPostgres();
