@@ -1,45 +1,36 @@
 // Cluster-wide plugin reload: sys/plugins/reload/backend with scope=global
-// reaches every node of an HA cluster (three `coffer server` processes on
-// one sqlite file, performance standbys), each node reloads its own mounts
-// from its own plugin_directory, and reload-status names every node.
+// reaches every node of an HA cluster (three `coffer server` processes with
+// performance standbys, on each storage a cluster can share), each node
+// reloads its own mounts from its own plugin_directory, and reload-status
+// names every node.
 import assert from 'node:assert/strict';
 import { copyFileSync, chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import { builtExamples, sha256Of, V2_WARNING, warningsOf } from '../plugins/support.js';
 import { api, eventually, startCluster, type Cluster } from './cluster.js';
+import { onEveryHaStorage } from './shared-storages.js';
 
 /** Vault's header: a standby must answer itself (a performance standby's read) or redirect, never forward. */
 const LOCAL_ONLY = { 'X-Vault-No-Request-Forwarding': 'true' };
 
-describe('global plugin reload across an HA cluster', () => {
-  let cluster: Cluster;
-  let root: string;
-  let active: number;
-  let sha1: string;
-  let sha2: string;
+onEveryHaStorage('global plugin reload across an HA cluster', async (storageStanza) => {
   const pluginDir = (dir: string, i: number) => join(dir, `plugins${i}`);
-
-  before(async () => {
-    const { plugins } = await builtExamples();
-    const v1 = plugins.get('kv-secrets-v1')!.file;
-    const v2 = plugins.get('kv-secrets-v2')!.file;
-    sha1 = sha256Of(v1);
-    sha2 = sha256Of(v2);
-    // Each node has its own plugin_directory holding both builds, as on separate machines.
-    cluster = await startCluster(3, 'performance_standby = true', undefined, (i, dir) => {
-      const own = pluginDir(dir, i);
-      mkdirSync(own, { recursive: true });
-      for (const [file, name] of [[v1, 'my-kv'], [v2, 'my-kv-v2']] as const) {
-        copyFileSync(file, join(own, name));
-        chmodSync(join(own, name), 0o755);
-      }
-      return `plugin_directory = "${own}"`;
-    });
-    root = cluster.rootToken;
-    active = await activeNode();
+  const { plugins } = await builtExamples();
+  const v1 = plugins.get('kv-secrets-v1')!.file;
+  const v2 = plugins.get('kv-secrets-v2')!.file;
+  const sha1 = sha256Of(v1);
+  const sha2 = sha256Of(v2);
+  // Each node has its own plugin_directory holding both builds, as on separate machines.
+  const cluster: Cluster = await startCluster(3, 'performance_standby = true', storageStanza, (i, dir) => {
+    const own = pluginDir(dir, i);
+    mkdirSync(own, { recursive: true });
+    for (const [file, name] of [[v1, 'my-kv'], [v2, 'my-kv-v2']] as const) {
+      copyFileSync(file, join(own, name));
+      chmodSync(join(own, name), 0o755);
+    }
+    return `plugin_directory = "${own}"`;
   });
-  after(() => cluster?.stop());
+  const root = cluster.rootToken;
 
   /** Performance standbys answer 473: wait for one 200 and 473 from the others. */
   function activeNode(): Promise<number> {
@@ -69,7 +60,9 @@ describe('global plugin reload across an HA cluster', () => {
     return warningsOf(read.body).includes(V2_WARNING) ? 'v2' : 'v1';
   }
 
-  it('reloads every node, names each in reload-status, and a node that cannot start v2 keeps v1 and reports why', async () => {
+  // Every node is reloaded and named in reload-status; a node that cannot start v2 keeps v1 and reports why.
+  try {
+    const active = await activeNode();
     const activeAddr = cluster.nodes[active]!.address;
     const standbys = [0, 1, 2].filter((i) => i !== active);
     const broken = standbys[1]!;
@@ -122,5 +115,7 @@ describe('global plugin reload across an HA cluster', () => {
       return now !== active ? now : undefined;
     });
     assert.equal(await servedBuild(cluster.nodes[next]!.address), next === broken ? 'v1' : 'v2');
-  });
+  } finally {
+    await cluster.stop();
+  }
 });

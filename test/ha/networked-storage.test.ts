@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { api, eventually, startCluster, type Cluster } from './cluster.js';
 import { createThrowawayDatabase, probeLocalPostgres, type ThrowawayDatabase } from '../storage/postgres-database.js';
 import { failWithoutEtcd, skipWithoutEtcd, startEtcdInstance, type EtcdInstance } from '../support/etcd-instance.js';
+import { startPostgresInstance, type PostgresInstance } from '../support/postgres-instance.js';
+import { probeService } from '../support/service.js';
+import { postgresHaStanza } from './shared-storages.js';
 
 /** Election, forwarding, a standby following a policy change, step-down, SIGKILL failover, the killed node rejoining. */
 async function clusterTour(cluster: Cluster): Promise<void> {
@@ -97,6 +100,59 @@ describe('HA on etcd: three server processes', { skip: skipWithoutEtcd() }, () =
     });
     assert.equal(write.status, 200);
     assert.equal((await api(cluster.nodes[back]!.address, 'GET', 'secret/data/app', root)).body.data.data.v, 'kept');
+  });
+});
+
+let privatePostgres: PostgresInstance | undefined;
+const stoppablePostgres = await probeService('a throwaway PostgreSQL cluster (initdb, pg_ctl)', async () => {
+  privatePostgres = await startPostgresInstance();
+});
+
+describe('HA on a PostgreSQL that goes away: three server processes', { skip: stoppablePostgres.skip }, () => {
+  let cluster: Cluster;
+  before(async () => {
+    stoppablePostgres.failUnderCi();
+    cluster = await startCluster(3, '', postgresHaStanza(privatePostgres!.url()));
+  });
+  after(async () => {
+    await cluster?.stop();
+    await privatePostgres?.destroy();
+  });
+
+  it('the active node refuses writes and steps down while the database is down, and the cluster serves again when it returns', async () => {
+    const root = cluster.rootToken;
+    const first = await cluster.active();
+    const firstAddr = cluster.nodes[first]!.address;
+    assert.equal((await api(firstAddr, 'POST', 'sys/mounts/secret', root, { type: 'kv', options: { version: '2' } })).status, 204);
+    assert.equal((await api(firstAddr, 'POST', 'secret/data/app', root, { data: { v: 'kept' } })).status, 200);
+
+    await privatePostgres!.stop();
+    try {
+      // A write the active node cannot store is refused, never acknowledged.
+      const refused = await api(firstAddr, 'POST', 'secret/data/during-outage', root, { data: { v: 'lost' } });
+      assert.ok(refused.status >= 400, `a write while the database is down answered ${refused.status}`);
+      // The lock cannot be renewed: within its TTL no node acts as active any more.
+      await eventually('no active node while PostgreSQL is down', async () => {
+        const codes = await cluster.healthCodes();
+        return [...codes.values()].every((c) => c !== 200) ? true : undefined;
+      }, 15_000);
+    } finally {
+      await privatePostgres!.start();
+    }
+
+    const back = await cluster.active();
+    const backAddr = cluster.nodes[back]!.address;
+    const write = await eventually('a write after PostgreSQL returned', async () => {
+      const res = await api(backAddr, 'POST', 'secret/data/after-outage', root, { data: { v: 'ok' } });
+      return res.status === 200 ? res : undefined;
+    });
+    assert.equal(write.status, 200);
+    for (let i = 0; i < 3; i++) {
+      const addr = cluster.nodes[i]!.address;
+      assert.equal((await api(addr, 'GET', 'secret/data/app', root)).body.data.data.v, 'kept', `node ${i} reads what was written before`);
+      assert.equal((await api(addr, 'GET', 'secret/data/after-outage', root)).body.data.data.v, 'ok', `node ${i} reads what was written after`);
+      assert.equal((await api(addr, 'GET', 'secret/data/during-outage', root)).status, 404, `node ${i}: the refused write left nothing`);
+    }
   });
 });
 
