@@ -1,9 +1,12 @@
 // HA on one machine: three `coffer server` processes sharing one sqlite file with performance
-// standbys. KV v2 read throughput through 1, 2 and 3 nodes (round-robin), then failover: SIGKILL
-// of the active node under a steady write load, the time to the first acknowledged write after
-// it, the failed requests, and whether every acknowledged write survived.
+// standbys. KV v2 read throughput through 1, 2 and 3 nodes (round-robin), then failover on sqlite,
+// PostgreSQL and etcd: SIGKILL of the active node under a steady write load, the time to the
+// first acknowledged write after it, the failed requests, and whether every acknowledged write
+// survived.
 import autocannon from 'autocannon';
-import { api, startCluster } from '../test/ha/cluster.js';
+import { api, startCluster, type Cluster } from '../test/ha/cluster.js';
+import { createThrowawayDatabase } from '../test/storage/postgres-database.js';
+import { startEtcdInstance } from '../test/support/etcd-instance.js';
 
 async function readThroughput(urls: string[], token: string): Promise<{ rps: number; p99: number; non2xx: number }> {
   const options = {
@@ -19,6 +22,33 @@ async function readThroughput(urls: string[], token: string): Promise<{ rps: num
 }
 
 export async function haBench(): Promise<void> {
+  await throughputAndSqliteFailover();
+  // The networked storages with their default lock TTLs (4 s), as a user would run them.
+  const db = await createThrowawayDatabase('bench_ha');
+  try {
+    const pgCluster = await startCluster(3, '', `storage "postgresql" {\n  connection_url = "${db.url}"\n  ha_enabled = "true"\n}`);
+    try {
+      console.log(await failover(pgCluster, 'postgresql (default ha_lock_ttl 4s)'));
+    } finally {
+      await pgCluster.stop();
+    }
+  } finally {
+    await db.drop();
+  }
+  const etcd = await startEtcdInstance();
+  try {
+    const etcdCluster = await startCluster(3, '', `storage "etcd" {\n  address = "${etcd.endpoint}"\n  ha_enabled = "true"\n}`);
+    try {
+      console.log(await failover(etcdCluster, 'etcd (default lock_timeout 4s)'));
+    } finally {
+      await etcdCluster.stop();
+    }
+  } finally {
+    await etcd.stop();
+  }
+}
+
+async function throughputAndSqliteFailover(): Promise<void> {
   const cluster = await startCluster(3, 'performance_standby = true');
   try {
     const root = cluster.rootToken;
@@ -37,46 +67,9 @@ export async function haBench(): Promise<void> {
     console.log('| benchmark | req/s | p99 ms | non-2xx |\n| --- | --- | --- | --- |');
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 
-    // Failover under a write load through every node.
-    const acknowledged = new Map<string, string>();
-    let failed = 0;
-    let killedAt = 0;
-    let firstAfterKill = 0;
-    let stop = false;
-    const writer = async (w: number) => {
-      for (let i = 0; !stop; i++) {
-        const node = cluster.nodes[(w + i) % 3]!;
-        const path = `secret/data/failover/w${w}/k${i}`;
-        try {
-          const res = await api(node.address, 'POST', path, root, { data: { v: `${w}-${i}` } });
-          if (res.status === 200) {
-            acknowledged.set(path, `${w}-${i}`);
-            if (killedAt > 0 && firstAfterKill === 0) firstAfterKill = Date.now();
-          } else failed++;
-        } catch {
-          failed++;
-        }
-        if (killedAt > 0 && firstAfterKill === 0) await new Promise((r) => setTimeout(r, 10));
-      }
-    };
-    const writers = Array.from({ length: 8 }, (_, w) => writer(w));
-    await new Promise((r) => setTimeout(r, 1000));
-    const failedBefore = failed;
-    await cluster.nodes[active]!.process!.kill();
-    killedAt = Date.now();
-    while (firstAfterKill === 0 && Date.now() - killedAt < 30_000) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 1000));
-    stop = true;
-    await Promise.all(writers);
-    const survivor = cluster.nodes[order[1]!]!.address;
-    let lost = 0;
-    for (const [path, v] of acknowledged) {
-      const res = await api(survivor, 'GET', path, root);
-      if (res.status !== 200 || res.body.data.data.v !== v) lost++;
-    }
-    console.log('\nHA failover: SIGKILL of the active node under 8 writers round-robin over 3 nodes (ha_lock_ttl 2s)\n');
-    console.log('| first acknowledged write after the kill | failed requests | acknowledged writes | lost |\n| --- | --- | --- | --- |');
-    console.log(`| ${firstAfterKill ? `${firstAfterKill - killedAt} ms` : 'none in 30 s'} | ${failed - failedBefore} | ${acknowledged.size} | ${lost} |`);
+    console.log('\nHA failover: SIGKILL of the active node under 8 writers round-robin over 3 nodes\n');
+    console.log('| storage | first acknowledged write after the kill | failed requests | acknowledged writes | lost |\n| --- | --- | --- | --- | --- |');
+    console.log(await failover(cluster, 'sqlite (ha_lock_ttl 2s)'));
   } finally {
     await cluster.stop();
   }
@@ -88,4 +81,57 @@ async function activeNode(addresses: string[]): Promise<number> {
     if (codes.filter((c) => c === 200).length === 1) return codes.indexOf(200);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * SIGKILL of the active node while 8 writers send to the 3 nodes in turn: the
+ * time to the first acknowledged write after the kill, the failed requests,
+ * and whether every acknowledged write survived. Returns a table row.
+ */
+async function failover(cluster: Cluster, label: string): Promise<string> {
+  const root = cluster.rootToken;
+  const active = await activeNode(cluster.nodes.map((n) => n.address));
+  const addresses = cluster.nodes.map((n) => n.address);
+  const activeAddr = addresses[active]!;
+  const mounted = await api(activeAddr, 'GET', 'sys/mounts/failover', root);
+  if (mounted.status !== 200) await api(activeAddr, 'POST', 'sys/mounts/failover', root, { type: 'kv', options: { version: '2' } });
+  const acknowledged = new Map<string, string>();
+  let failed = 0;
+  let killedAt = 0;
+  let firstAfterKill = 0;
+  let stop = false;
+  const writer = async (w: number) => {
+    for (let i = 0; !stop; i++) {
+      // Once the node is dead, the balancer's health check has taken it out of the rotation.
+      const node = cluster.nodes[(w + i) % 3]!;
+      if (killedAt > 0 && node === cluster.nodes[active]) continue;
+      const path = `failover/data/w${w}/k${i}`;
+      try {
+        const res = await api(node.address, 'POST', path, root, { data: { v: `${w}-${i}` } });
+        if (res.status === 200) {
+          acknowledged.set(path, `${w}-${i}`);
+          if (killedAt > 0 && firstAfterKill === 0) firstAfterKill = Date.now();
+        } else failed++;
+      } catch {
+        failed++;
+      }
+      if (killedAt > 0 && firstAfterKill === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  const writers = Array.from({ length: 8 }, (_, w) => writer(w));
+  await new Promise((r) => setTimeout(r, 1000));
+  const failedBefore = failed;
+  await cluster.nodes[active]!.process!.kill();
+  killedAt = Date.now();
+  while (firstAfterKill === 0 && Date.now() - killedAt < 30_000) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 1000));
+  stop = true;
+  await Promise.all(writers);
+  const survivor = addresses[(active + 1) % addresses.length]!;
+  let lost = 0;
+  for (const [path, v] of acknowledged) {
+    const res = await api(survivor, 'GET', path, root);
+    if (res.status !== 200 || res.body.data.data.v !== v) lost++;
+  }
+  return `| ${label} | ${firstAfterKill ? `${firstAfterKill - killedAt} ms` : 'none in 30 s'} | ${failed - failedBefore} | ${acknowledged.size} | ${lost} |`;
 }

@@ -47,6 +47,9 @@ function canSync(backend: unknown): backend is SyncableFeed {
   return typeof (backend as Partial<SyncableFeed> | null)?.syncChanges === 'function';
 }
 
+/** How often a request held through an election looks for the new active node. */
+const ELECTION_POLL_MS = 100;
+
 interface Running {
   stop: AbortController;
   loop: Promise<void>;
@@ -154,6 +157,24 @@ export class HaNode {
     if (!running?.stepDown) return;
     // Answer once this node no longer acts as the active one and the lock is free.
     await running.stepDown();
+  }
+
+  /**
+   * For a request held through an election: waits until a node other than
+   * `gone` (a leader that could not be reached) holds the lock — this node
+   * itself included, once its promotion is done — polling the (shared,
+   * briefly cached) lock holder. Null when none does within `ms`, when this
+   * node is sealed, or when `abandoned` says the client left.
+   */
+  async leaderOtherThan(gone: string | undefined, ms: number, abandoned: () => boolean = () => false): Promise<LeaderAdvert | null> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      await this.transition;
+      const advert = await this.leader();
+      if (advert && advert.nodeId !== gone) return advert;
+      if (Date.now() >= deadline || this.currentRole === 'sealed' || abandoned()) return null;
+      await new Promise((r) => setTimeout(r, ELECTION_POLL_MS));
+    }
   }
 
   /** The active node, as its lock value advertises it; null when nobody holds the lock. */

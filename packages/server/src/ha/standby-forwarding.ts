@@ -21,6 +21,13 @@ export const NO_FORWARDING_HEADER = 'x-vault-no-request-forwarding';
  */
 const LOCAL_PATHS = new Set(['sys/health', 'sys/leader', 'sys/seal-status', 'sys/ha-status', 'sys/seal', 'sys/metrics', 'sys/init']);
 
+/**
+ * How long a standby holds a request while no active node can be reached
+ * (an election after a crash takes about one lock TTL, 4 s by default)
+ * before answering 503.
+ */
+export const ELECTION_WAIT_MS = 10_000;
+
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host', 'content-length'];
 
 export interface ForwardingDeps {
@@ -105,10 +112,14 @@ async function toActive(req: IncomingMessage, res: ServerResponse, deps: Forward
     // The sender thought this node was active: leadership moved while the request travelled.
     throw new CofferError('unavailable', 'this request was forwarded to a node that is not the active node (leadership is changing); retry it');
   }
+  // The client closed its connection (req.destroyed is no sign: a request is destroyed once its body has been read).
+  const abandoned = (): boolean => req.socket.destroyed;
   let leader = await deps.node.leader();
   if (!leader || leader.nodeId === deps.node.self.nodeId) leader = await deps.node.leader(true);
+  // Nobody holds the lock (the active node stopped or crashed): hold the request through the election.
+  leader ??= await deps.node.leaderOtherThan(undefined, ELECTION_WAIT_MS, abandoned);
   if (leader?.nodeId === deps.node.self.nodeId) return false;
-  if (!leader) throw new CofferError('unavailable', 'no active node is known yet (an election is under way); retry shortly');
+  if (!leader) throw new CofferError('unavailable', `no active node was elected within ${ELECTION_WAIT_MS / 1000}s; retry shortly`);
   const noForwarding = !deps.node.forwarding || Boolean(req.headers[NO_FORWARDING_HEADER]);
   if (noForwarding) {
     res.writeHead(307, { Location: new URL(req.url ?? '/', leader.apiAddress).toString(), 'Cache-Control': 'no-store' }).end();
@@ -121,12 +132,17 @@ async function toActive(req: IncomingMessage, res: ServerResponse, deps: Forward
     await forwardTo(req, res, method, body, leader, deps);
   } catch (err) {
     // Only a refused connection is retried: the old active never saw the request, so it cannot run twice.
-    if (res.headersSent || (err as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw err;
-    // The advertised leader is gone (killed): ask once more who holds the lock.
-    const next = await deps.node.leader(true);
-    if (!next || next.nodeId === leader.nodeId || next.nodeId === deps.node.self.nodeId) {
-      throw new CofferError('unavailable', `the active node at ${leader.apiAddress} could not be reached; retry shortly`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!res.headersSent && (code === 'ECONNRESET' || code === 'EPIPE')) {
+      throw new CofferError('unavailable', `the active node at ${leader.apiAddress} went away while handling this request; it may or may not have taken effect`);
     }
+    if (res.headersSent || code !== 'ECONNREFUSED') throw err;
+    // The advertised leader is gone (killed) and its lock not yet expired: hold the request
+    // until another node takes over. This node may be the one: the body read above is
+    // remembered on the request (readBody), so the caller can still serve it here.
+    const next = await deps.node.leaderOtherThan(leader.nodeId, ELECTION_WAIT_MS, abandoned);
+    if (!next) throw new CofferError('unavailable', `the active node at ${leader.apiAddress} could not be reached and no other node took over within ${ELECTION_WAIT_MS / 1000}s; retry shortly`);
+    if (next.nodeId === deps.node.self.nodeId) return false;
     await forwardTo(req, res, method, body, next, deps);
   }
   return true;

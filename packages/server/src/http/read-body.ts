@@ -7,6 +7,8 @@ import { checkJsonLimits, type JsonLimits } from './json-limits.js';
 export const DEFAULT_MAX_REQUEST_SIZE = 32 * 1024 * 1024;
 
 const responseKey = Symbol('coffer.response');
+/** The body once read: a second reader (an HA standby that held a request, then became active and serves it) gets it again. */
+const bodyKey = Symbol('coffer.body');
 
 /** How long a connection closed under an unread body keeps draining (Go's server waits 500 ms; uploads can be slow). */
 const LINGER_MS = 2_000;
@@ -26,9 +28,12 @@ export function attachResponse(req: IncomingMessage, res: ServerResponse): void 
  * max_request_size = -1). Past the limit it stops reading at once, without
  * buffering the rest, and throws 'request_too_large' (413). The response then
  * carries `Connection: close`: the unread remainder of the body is still on
- * the wire, so the connection cannot carry another request.
+ * the wire, so the connection cannot carry another request. A body read
+ * once is remembered on the request, so a later call returns it again.
  */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const remembered = (req as IncomingMessage & { [bodyKey]?: Buffer })[bodyKey];
+  if (remembered) return Promise.resolve(remembered);
   const limited = maxBytes >= 0 && Number.isFinite(maxBytes);
   const declared = req.headers['content-length'];
   if (limited && declared !== undefined && Number(declared) > maxBytes) {
@@ -59,7 +64,9 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
     };
     const onEnd = (): void => {
       cleanup();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      (req as IncomingMessage & { [bodyKey]?: Buffer })[bodyKey] = body;
+      resolve(body);
     };
     const onError = (): void => {
       cleanup();

@@ -139,7 +139,15 @@ export class EtcdBackend implements PhysicalBackend, Transactional, HABackend, C
     if (!this.haEnabled) throw new CofferError('invalid_request', 'storage "etcd": ha_enabled is false, so it offers no HA lock');
     // Locks live beside the data, not in it: a lock key must never show up in a listing of the data.
     const lockKey = `${this.settings.prefix.replace(/\/$/, '')}_locks/${key}`;
-    const lock = new EtcdHALock(this.client, lockKey, value, this.settings.lockTtlSeconds, this.logger, this.tuning.lockRetryMs);
+    const lock = new EtcdHALock(
+      this.client,
+      lockKey,
+      value,
+      this.settings.lockTtlSeconds,
+      this.logger,
+      // A waiting node tries eight times per TTL (at most once a second): a dead holder is replaced about an eighth of a TTL after its lease expires.
+      this.tuning.lockRetryMs ?? Math.min(1000, (this.settings.lockTtlSeconds * 1000) / 8),
+    );
     this.locks.add(lock);
     return lock;
   }

@@ -5,7 +5,7 @@ import type { HALock } from './ha.js';
 import { sleep } from './abortable-sleep.js';
 
 export interface PostgresLockTiming {
-  /** How long a row stays valid without renewal (Vault: 15 s). */
+  /** How long a row stays valid without renewal (Coffer: 4 s by default; Vault fixes 15 s). */
   ttlMs: number;
   /** How often the holder renews its row. */
   renewMs: number;
@@ -13,7 +13,17 @@ export interface PostgresLockTiming {
   retryMs: number;
 }
 
-const DEFAULT_TIMING: PostgresLockTiming = { ttlMs: 15_000, renewMs: 5_000, retryMs: 1_000 };
+/**
+ * The holder renews three times per TTL; a waiting node polls eight times
+ * per TTL (at most once a second), so a dead holder is replaced about one
+ * TTL plus an eighth after its last renewal.
+ */
+export function lockTimingFor(ttlMs: number): PostgresLockTiming {
+  return { ttlMs, renewMs: Math.max(100, Math.floor(ttlMs / 3)), retryMs: Math.max(50, Math.min(1000, Math.floor(ttlMs / 8))) };
+}
+
+/** 4 s, like sqlite's: failover after a crash well under 5 s (Vault's 15 s is one ha_lock_ttl away). */
+const DEFAULT_TIMING = lockTimingFor(4000);
 
 /**
  * The HA lock as a row in `ha_table` (Vault's layout): the holder's random

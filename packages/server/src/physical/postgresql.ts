@@ -8,7 +8,7 @@ import { warnUnknownKeys } from './config-keys.js';
 import { boolKey, durationMsKey, intKey } from './config-values.js';
 import { pageOfChildren } from './child-page.js';
 import { changeChannel, likePrefix, quoteTable, schemaStatements, splitKey, syncChannel } from './postgresql-layout.js';
-import { PostgresHALock, type PostgresLockTiming } from './postgresql-ha.js';
+import { lockTimingFor, PostgresHALock, type PostgresLockTiming } from './postgresql-ha.js';
 import { watchPostgresChanges } from './postgresql-changes.js';
 
 const TYPE = 'postgresql';
@@ -320,7 +320,7 @@ export async function openPostgresql(config: Record<string, string>, logger: Log
   logger.info({ table, ha_enabled: haEnabled }, 'postgresql storage opened');
   // ha_lock_ttl (Coffer's; Vault fixes 15 s): how long a lock outlives its holder, which bounds failover.
   const ttlMs = durationMsKey(TYPE, config, 'ha_lock_ttl', 0);
-  const lockTiming = tuning?.lockTiming ?? (ttlMs > 0 ? { ttlMs, renewMs: Math.max(100, Math.floor(ttlMs / 3)), retryMs: Math.max(50, Math.min(1000, Math.floor(ttlMs / 4))) } : undefined);
+  const lockTiming = tuning?.lockTiming ?? (ttlMs > 0 ? lockTimingFor(ttlMs) : undefined);
   return new PostgresqlBackend(pool, connectionString, table, haTable, haEnabled, logger, { ...tuning, ...(lockTiming ? { lockTiming } : {}) });
 }
 
