@@ -15,9 +15,9 @@ export const FORWARDED_HEADER = 'x-coffer-forwarded-by';
 export const NO_FORWARDING_HEADER = 'x-vault-no-request-forwarding';
 
 /**
- * What a standby answers itself: its own health and HA view, its seal
+ * What every standby answers itself: its own health and HA view, its seal
  * status, sealing itself, its metrics. Everything else goes to the active
- * node (standby reads served locally are future work).
+ * node, except the reads a performance standby serves (standby-reads.ts).
  */
 const LOCAL_PATHS = new Set(['sys/health', 'sys/leader', 'sys/seal-status', 'sys/ha-status', 'sys/seal', 'sys/metrics', 'sys/init']);
 
