@@ -5,6 +5,7 @@
 // survived.
 import autocannon from 'autocannon';
 import { api, startCluster, type Cluster } from '../test/ha/cluster.js';
+import { runFailoverUnderLoad } from '../test/ha/failover-run.js';
 import { createThrowawayDatabase } from '../test/storage/postgres-database.js';
 import { startEtcdInstance } from '../test/support/etcd-instance.js';
 
@@ -26,23 +27,13 @@ export async function haBench(): Promise<void> {
   // The networked storages with their default lock TTLs (4 s), as a user would run them.
   const db = await createThrowawayDatabase('bench_ha');
   try {
-    const pgCluster = await startCluster(3, '', `storage "postgresql" {\n  connection_url = "${db.url}"\n  ha_enabled = "true"\n}`);
-    try {
-      console.log(await failover(pgCluster, 'postgresql (default ha_lock_ttl 4s)'));
-    } finally {
-      await pgCluster.stop();
-    }
+    console.log(await failoverOn(`storage "postgresql" {\n  connection_url = "${db.url}"\n  ha_enabled = "true"\n}`, 'postgresql (default ha_lock_ttl 4s)'));
   } finally {
     await db.drop();
   }
   const etcd = await startEtcdInstance();
   try {
-    const etcdCluster = await startCluster(3, '', `storage "etcd" {\n  address = "${etcd.endpoint}"\n  ha_enabled = "true"\n}`);
-    try {
-      console.log(await failover(etcdCluster, 'etcd (default lock_timeout 4s)'));
-    } finally {
-      await etcdCluster.stop();
-    }
+    console.log(await failoverOn(`storage "etcd" {\n  address = "${etcd.endpoint}"\n  ha_enabled = "true"\n}`, 'etcd (default lock_timeout 4s)'));
   } finally {
     await etcd.stop();
   }
@@ -83,55 +74,19 @@ async function activeNode(addresses: string[]): Promise<number> {
   }
 }
 
-/**
- * SIGKILL of the active node while 8 writers send to the 3 nodes in turn: the
- * time to the first acknowledged write after the kill, the failed requests,
- * and whether every acknowledged write survived. Returns a table row.
- */
+/** SIGKILL of the active node under 8 writers (test/ha/failover-run.ts), as a table row. */
 async function failover(cluster: Cluster, label: string): Promise<string> {
-  const root = cluster.rootToken;
-  const active = await activeNode(cluster.nodes.map((n) => n.address));
-  const addresses = cluster.nodes.map((n) => n.address);
-  const activeAddr = addresses[active]!;
-  const mounted = await api(activeAddr, 'GET', 'sys/mounts/failover', root);
-  if (mounted.status !== 200) await api(activeAddr, 'POST', 'sys/mounts/failover', root, { type: 'kv', options: { version: '2' } });
-  const acknowledged = new Map<string, string>();
-  let failed = 0;
-  let killedAt = 0;
-  let firstAfterKill = 0;
-  let stop = false;
-  const writer = async (w: number) => {
-    for (let i = 0; !stop; i++) {
-      // Once the node is dead, the balancer's health check has taken it out of the rotation.
-      const node = cluster.nodes[(w + i) % 3]!;
-      if (killedAt > 0 && node === cluster.nodes[active]) continue;
-      const path = `failover/data/w${w}/k${i}`;
-      try {
-        const res = await api(node.address, 'POST', path, root, { data: { v: `${w}-${i}` } });
-        if (res.status === 200) {
-          acknowledged.set(path, `${w}-${i}`);
-          if (killedAt > 0 && firstAfterKill === 0) firstAfterKill = Date.now();
-        } else failed++;
-      } catch {
-        failed++;
-      }
-      if (killedAt > 0 && firstAfterKill === 0) await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  const writers = Array.from({ length: 8 }, (_, w) => writer(w));
-  await new Promise((r) => setTimeout(r, 1000));
-  const failedBefore = failed;
-  await cluster.nodes[active]!.process!.kill();
-  killedAt = Date.now();
-  while (firstAfterKill === 0 && Date.now() - killedAt < 30_000) await new Promise((r) => setTimeout(r, 10));
-  await new Promise((r) => setTimeout(r, 1000));
-  stop = true;
-  await Promise.all(writers);
-  const survivor = addresses[(active + 1) % addresses.length]!;
-  let lost = 0;
-  for (const [path, v] of acknowledged) {
-    const res = await api(survivor, 'GET', path, root);
-    if (res.status !== 200 || res.body.data.data.v !== v) lost++;
+  const run = await runFailoverUnderLoad(cluster, { writers: 8, writesEachSide: 150 });
+  const first = run.firstWriteAfterKillMs === undefined ? 'none in 30 s' : `${run.firstWriteAfterKillMs} ms`;
+  return `| ${label} | ${first} | ${run.failedAfterKill.length} | ${run.acknowledged} | ${run.lost.length} |`;
+}
+
+/** failover() on a cluster of its own over `storageStanza`. */
+async function failoverOn(storageStanza: string, label: string): Promise<string> {
+  const cluster = await startCluster(3, '', storageStanza);
+  try {
+    return await failover(cluster, label);
+  } finally {
+    await cluster.stop();
   }
-  return `| ${label} | ${firstAfterKill ? `${firstAfterKill - killedAt} ms` : 'none in 30 s'} | ${failed - failedBefore} | ${acknowledged.size} | ${lost} |`;
 }
