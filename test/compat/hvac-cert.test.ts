@@ -4,14 +4,12 @@
 // certificate from another CA.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCa, issue } from '../support/client-certificates.js';
 import { startTlsServerProcess } from '../support/tls-server-process.js';
-import { hvacMissing, PYTHON } from '../support/hvac.js';
-
+import { hvacMissing, runHvacScript } from '../support/hvac.js';
 
 /** Logs in with the certificate, looks the token up, renews it; prints the results as JSON. */
 const SCRIPT = `
@@ -30,10 +28,8 @@ except hvac.exceptions.VaultError as err:
 print(json.dumps(out))
 `;
 
-function runHvac(address: string, ca: string, cert: string, key: string): Record<string, any> {
-  const run = spawnSync(PYTHON, ['-c', SCRIPT, address, ca, cert, key], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(run.status, 0, run.stderr);
-  return JSON.parse(run.stdout) as Record<string, any>;
+function runHvac(address: string, ca: string, cert: string, key: string): Promise<Record<string, any>> {
+  return runHvacScript(SCRIPT, [address, ca, cert, key]);
 }
 
 test('hvac: cert login, lookup and renewal; another CA refused', { skip: hvacMissing() }, async () => {
@@ -51,7 +47,7 @@ test('hvac: cert login, lookup and renewal; another CA refused', { skip: hvacMis
     const trusted = await server.call('POST', 'auth/cert/certs/apps', { certificate: root.cert, token_policies: 'reports', token_ttl: '20m' });
     assert.equal(trusted.status, 204, JSON.stringify(trusted.body));
 
-    const ok = runHvac(server.address, server.caFile, file('app.pem', app.cert), file('app-key.pem', app.key));
+    const ok = await runHvac(server.address, server.caFile, file('app.pem', app.cert), file('app-key.pem', app.key));
     assert.equal(ok['error'], undefined, ok['error']);
     assert.match(ok['login'].client_token, /^hvs\./);
     assert.deepEqual(ok['login'].token_policies, ['default', 'reports']);
@@ -60,7 +56,7 @@ test('hvac: cert login, lookup and renewal; another CA refused', { skip: hvacMis
     assert.equal(ok['lookup'].meta.common_name, 'app-reports');
     assert.equal(ok['renew'].client_token, ok['login'].client_token);
 
-    const refused = runHvac(server.address, server.caFile, file('stranger.pem', stranger.cert), file('stranger-key.pem', stranger.key));
+    const refused = await runHvac(server.address, server.caFile, file('stranger.pem', stranger.cert), file('stranger-key.pem', stranger.key));
     assert.match(refused['error'], /^InvalidRequest: invalid certificate or no client certificate supplied/);
   } finally {
     await server.stop();

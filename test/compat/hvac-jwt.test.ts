@@ -4,36 +4,17 @@
 // token up, and gets Vault's refusal, as InvalidRequest, for an expired JWT.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { freePort, startCoffer } from '../support/coffer-process.js';
 import { startTestProvider } from '../support/oidc-test-provider.js';
-import { hvacMissing, PYTHON } from '../support/hvac.js';
+import { hvacLoginCheckScript, hvacMissing, runHvacScript } from '../support/hvac.js';
 
 const ROOT_TOKEN = 'hvac-root';
 
-/** Logs in with the good JWT, looks the token up, then tries the expired one; prints the results as JSON. */
-const SCRIPT = `
-import json, sys, hvac
-addr, mount, role, good, expired = sys.argv[1:6]
-client = hvac.Client(url=addr)
-out = {}
-try:
-    out['login'] = client.auth.jwt.jwt_login(role=role, jwt=good, path=mount)['auth']
-    out['authenticated'] = client.is_authenticated()
-    out['lookup'] = client.auth.token.lookup_self()['data']
-except hvac.exceptions.VaultError as err:
-    out['error'] = type(err).__name__ + ': ' + str(err)
-try:
-    hvac.Client(url=addr).auth.jwt.jwt_login(role=role, jwt=expired, path=mount)
-    out['refused'] = None
-except hvac.exceptions.VaultError as err:
-    out['refused'] = {'type': type(err).__name__, 'errors': err.errors}
-print(json.dumps(out))
-`;
+/** hvac's jwt_login with the role (extra[0]) on the mount given by path=. */
+const SCRIPT = hvacLoginCheckScript("c.auth.jwt.jwt_login(role=extra[0], jwt=secret, path=mount)");
 
 test('hvac: jwt_login through a JWKS, lookup_self; an expired JWT refused', { skip: hvacMissing() }, async () => {
   const home = mkdtempSync(join(tmpdir(), 'coffer-hvac-jwt-'));
@@ -61,8 +42,7 @@ test('hvac: jwt_login through a JWKS, lookup_self; an expired JWT refused', { sk
     const expired = await provider.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 3600 });
 
     // Asynchronously: the JWKS is served from this process's event loop while hvac waits on Coffer.
-    const run = await promisify(execFile)(PYTHON, ['-c', SCRIPT, server.address, 'workloads', 'batch', good, expired], { timeout: 60_000 });
-    const out = JSON.parse(run.stdout) as Record<string, any>;
+    const out = await runHvacScript(SCRIPT, [server.address, 'workloads', good, expired, 'batch']);
     assert.equal(out['error'], undefined, out['error']);
     assert.match(out['login'].client_token, /^hvs\./);
     assert.deepEqual(out['login'].policies, ['batch', 'default']);

@@ -5,35 +5,17 @@
 // refuses it, as InvalidRequest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startCoffer } from '../support/coffer-process.js';
 import { GROUPS, PEOPLE, SEED, skipWithoutSlapd, startSlapdInstance } from '../support/slapd-instance.js';
-import { hvacMissing, PYTHON } from '../support/hvac.js';
+import { hvacLoginCheckScript, hvacMissing, runHvacScript } from '../support/hvac.js';
 
 const ROOT_TOKEN = 'hvac-root';
 
-/** Logs in with the right password, looks the token up, then tries a wrong one; prints the results as JSON. */
-const SCRIPT = `
-import json, sys, hvac
-addr, mount, username, password, wrong = sys.argv[1:6]
-client = hvac.Client(url=addr)
-out = {}
-try:
-    out['login'] = client.auth.ldap.login(username=username, password=password, mount_point=mount)['auth']
-    out['authenticated'] = client.is_authenticated()
-    out['lookup'] = client.auth.token.lookup_self()['data']
-except hvac.exceptions.VaultError as err:
-    out['error'] = type(err).__name__ + ': ' + str(err)
-try:
-    hvac.Client(url=addr).auth.ldap.login(username=username, password=wrong, mount_point=mount)
-    out['refused'] = None
-except hvac.exceptions.VaultError as err:
-    out['refused'] = {'type': type(err).__name__, 'errors': err.errors}
-print(json.dumps(out))
-`;
+/** hvac's ldap login as the user (extra[0]) on the mount given by mount_point=. */
+const SCRIPT = hvacLoginCheckScript("c.auth.ldap.login(username=extra[0], password=secret, mount_point=mount)");
 
 const skip = hvacMissing() || skipWithoutSlapd();
 
@@ -55,9 +37,7 @@ test('hvac: ldap login with group policies, lookup_self; a wrong password refuse
     await admin('auth/corp/groups/ops', { policies: 'ops-admin' });
     await admin('auth/corp/groups/builders', { policies: 'build' });
 
-    const run = spawnSync(PYTHON, ['-c', SCRIPT, server.address, 'corp', 'alice', 'alice-pw', 'not-alices-password'], { encoding: 'utf8', timeout: 60_000 });
-    assert.equal(run.status, 0, run.stderr);
-    const out = JSON.parse(run.stdout) as Record<string, any>;
+    const out = await runHvacScript(SCRIPT, [server.address, 'corp', 'alice-pw', 'not-alices-password', 'alice']);
     assert.equal(out['error'], undefined, out['error']);
     assert.match(out['login'].client_token, /^hvs\./);
     assert.deepEqual(out['login'].policies, ['default', 'dev-read', 'ops-admin']);
