@@ -22,54 +22,55 @@ function checkCriteria(c: Criteria): void {
   if (c.alias_name !== '' || c.alias_mount_accessor !== '') throw new CofferError('invalid_request', "both 'alias_name' and 'alias_mount_accessor' needs to be set");
 }
 
+/** How one kind of record is found by each criterion, and shown. */
+interface LookupKind<T> {
+  kind: 'entity' | 'group';
+  byId(id: string): T | undefined;
+  byName(name: string): T | undefined;
+  byAliasId(id: string): T | undefined;
+  byAliasName(mountAccessor: string, name: string): T | undefined;
+  data(record: T): Record<string, unknown>;
+}
+
+/** lookup/<kind>: the record matching the one criterion given; 204 when there is none. */
+function lookupPath<T>(k: LookupKind<T>): PathDefinition {
+  return definePath({
+    pattern: `lookup/${k.kind}`,
+    fields: lookupFields,
+    operations: {
+      update: {
+        summary: `Look up ${k.kind === 'entity' ? 'an entity' : 'a group'} by id, name or alias.`,
+        callback: async (_req, d) => {
+          const c = d.values;
+          checkCriteria(c);
+          const record = c.id ? k.byId(c.id) : c.name ? k.byName(c.name) : c.alias_id ? k.byAliasId(c.alias_id) : k.byAliasName(c.alias_mount_accessor, c.alias_name);
+          return record ? { data: k.data(record) } : null;
+        },
+      },
+    },
+    helpSynopsis: `Look up ${k.kind === 'entity' ? 'an entity' : 'a group'}.`,
+    helpDescription: 'Give one of id, name, alias_id, or alias_name with alias_mount_accessor.',
+  });
+}
+
 /** identity/lookup/entity and lookup/group: find a record by id, name or alias; 204 when there is none. */
 export function lookupPaths(store: IdentityStore): PathDefinition[] {
   return [
-    definePath({
-      pattern: 'lookup/entity',
-      fields: lookupFields,
-      operations: {
-        update: {
-          summary: 'Look up an entity by id, name or alias.',
-          callback: async (_req, d) => {
-            const c = d.values;
-            checkCriteria(c);
-            const entity = c.id
-              ? store.entity(c.id)
-              : c.name
-                ? store.entityNamed(c.name)
-                : c.alias_id
-                  ? store.alias(c.alias_id)?.entity
-                  : store.aliasByName(c.alias_mount_accessor, c.alias_name)?.entity;
-            return entity ? { data: entityData(store, entity) } : null;
-          },
-        },
-      },
-      helpSynopsis: 'Look up an entity.',
-      helpDescription: 'Give one of id, name, alias_id, or alias_name with alias_mount_accessor.',
+    lookupPath({
+      kind: 'entity',
+      byId: (id) => store.entity(id),
+      byName: (name) => store.entityNamed(name),
+      byAliasId: (id) => store.alias(id)?.entity,
+      byAliasName: (accessor, name) => store.aliasByName(accessor, name)?.entity,
+      data: (entity) => entityData(store, entity),
     }),
-    definePath({
-      pattern: 'lookup/group',
-      fields: lookupFields,
-      operations: {
-        update: {
-          summary: 'Look up a group by id, name or alias.',
-          callback: async (_req, d) => {
-            const c = d.values;
-            checkCriteria(c);
-            const group = c.id
-              ? store.group(c.id)
-              : c.name
-                ? store.groupNamed(c.name)
-                : c.alias_id
-                  ? store.groupAlias(c.alias_id)?.group
-                  : store.groupAliasByName(c.alias_mount_accessor, c.alias_name)?.group;
-            return group ? { data: groupData(store, group) } : null;
-          },
-        },
-      },
-      helpSynopsis: 'Look up a group.',
-      helpDescription: 'Give one of id, name, alias_id, or alias_name with alias_mount_accessor.',
+    lookupPath({
+      kind: 'group',
+      byId: (id) => store.group(id),
+      byName: (name) => store.groupNamed(name),
+      byAliasId: (id) => store.groupAlias(id)?.group,
+      byAliasName: (accessor, name) => store.groupAliasByName(accessor, name)?.group,
+      data: (group) => groupData(store, group),
     }),
   ];
 }
