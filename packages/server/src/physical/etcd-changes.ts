@@ -8,6 +8,8 @@ const PROGRESS_WATCH_ID = '-1';
 /** Reconnect delays: the first retry is quick, later ones back off up to this. */
 const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 2000;
+/** How long the first watch may take to open before watchChanges() gives up. */
+const FIRST_OPEN_MS = 30_000;
 /** A progress answer that did not yet cover the revision asked for is asked again after this. */
 const PROGRESS_REASK_MS = 10;
 
@@ -38,8 +40,21 @@ export interface EtcdChangeStream {
  */
 export async function watchEtcdChanges(client: Etcd3, prefix: string, listener: ChangeListener, logger: Logger): Promise<EtcdChangeStream> {
   const feed = new PrefixFeed(client, Buffer.from(prefix, 'utf8'), listener, logger);
-  await feed.open();
-  return feed;
+  // etcd may be unreachable for a moment (the client's connection recovering from an outage):
+  // keep trying for a while, as a watch from now is what the caller asked for.
+  const deadline = Date.now() + FIRST_OPEN_MS;
+  for (let delay = FIRST_RETRY_MS; ; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
+    try {
+      await feed.open();
+      return feed;
+    } catch (err) {
+      if (Date.now() + delay > deadline) {
+        await feed.stop();
+        throw new CofferError('unavailable', `etcd storage: cannot watch for changes: ${(err as Error).message}`, { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 interface Waiter {
