@@ -390,6 +390,12 @@ describe('etcd storage', { skip: skipWithoutEtcd() }, () => {
       const authed = await openEtcd({ ...tls, path: '/auth/', username: 'coffer', password: 'coffer-pw' }, silentLogger);
       await authed.put({ key: 'k', value: buf('authenticated') });
       assert.deepEqual((await authed.get('k'))?.value, buf('authenticated'));
+      // A catch-up by a user with rights on the prefix only (reading the etcd version, then the catch-up itself).
+      const heard: string[] = [];
+      await authed.watchChanges({ onChange: (key) => heard.push(key), onGap: () => undefined });
+      await authed.put({ key: 'watched', value: buf('x') });
+      await authed.syncChanges();
+      assert.deepEqual(heard, ['watched']);
       await authed.close();
       await assert.rejects(openEtcd({ ...tls, path: '/auth/', username: 'coffer', password: 'wrong' }, silentLogger), (err: unknown) =>
         isCofferError(err) && !String((err as Error).message).includes('wrong'));

@@ -29,15 +29,15 @@ export function progressKeepsOrder(version: string): boolean {
   return minor > 5;
 }
 
-/** The method for the etcd member that answers (null when it cannot say: ask again next time). */
-export async function catchUpMethodFor(client: Etcd3, logger: Logger): Promise<CatchUpMethod | null> {
+/** The method for the etcd member that answers; the marker when it cannot tell its version. */
+export async function catchUpMethodFor(client: Etcd3, logger: Logger): Promise<CatchUpMethod> {
   try {
     const { version } = await client.maintenance.status();
     const method: CatchUpMethod = progressKeepsOrder(version) ? 'progress' : 'marker';
     logger.info({ etcd_version: version, method }, 'etcd storage: performance-standby catch-ups use ' + (method === 'progress' ? 'watch progress requests' : 'a marker write per catch-up (this etcd\'s progress answers can overtake events)'));
     return method;
   } catch (err) {
-    logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'etcd storage: cannot read the etcd version; this catch-up writes a marker');
-    return null;
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'etcd storage: cannot read the etcd version; performance-standby catch-ups write a marker');
+    return 'marker';
   }
 }

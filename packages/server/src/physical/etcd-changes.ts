@@ -60,6 +60,7 @@ export async function watchEtcdChanges(client: Etcd3, prefix: string, listener: 
 interface Waiter {
   revision: bigint;
   done: () => void;
+  fail: (err: Error) => void;
 }
 
 class PrefixFeed implements EtcdChangeStream {
@@ -101,7 +102,15 @@ class PrefixFeed implements EtcdChangeStream {
           this.stream = stream;
           this.watchId = null;
           this.progressAsked = false;
-          stream.on('data', (res) => this.stream === stream && this.onResponse(stream, res));
+          stream.on('data', (res) => {
+            if (this.stream !== stream) return;
+            try {
+              this.onResponse(stream, res);
+            } catch (err) {
+              // An answer we cannot read: start over on a new stream (with a gap) rather than guess.
+              this.lost(stream, err instanceof Error ? err : new Error(String(err)));
+            }
+          });
           stream.on('error', (err) => this.lost(stream, err));
           stream.on('end', () => this.lost(stream, new Error('the watch stream ended')));
           stream.write({ create_request: { key: this.prefix, range_end: prefixEnd(this.prefix) } });
@@ -120,6 +129,10 @@ class PrefixFeed implements EtcdChangeStream {
         done: () => {
           clearTimeout(timer);
           resolve();
+        },
+        fail: (err) => {
+          clearTimeout(timer);
+          reject(err);
         },
       };
       const timer = setTimeout(() => {
@@ -145,6 +158,9 @@ class PrefixFeed implements EtcdChangeStream {
     this.watchId = null;
     stream?.cancel();
     this.settleOpening(new Error('stopped'));
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.fail(new CofferError('unavailable', 'etcd storage: the change feed stopped'));
   }
 
   private onResponse(stream: IDuplexStream<IWatchRequest, IWatchResponse>, res: IWatchResponse): void {

@@ -184,7 +184,7 @@ export class EtcdBackend implements PhysicalBackend, Transactional, HABackend, C
     // committed before this call is at or below it.
     const revision =
       method === 'progress'
-        ? await this.call('catch-up', () => this.client.kv.range({ key: this.fullKey(''), keys_only: true, limit: 1 })).then((res) => BigInt(res.header.revision))
+        ? await this.call('catch-up', () => this.client.kv.range({ key: this.fullKey(''), count_only: true })).then((res) => BigInt(res.header.revision))
         : await this.call('catch-up marker write', () => this.client.kv.put({ key: this.fullKey(''), value: MARKER_VALUE })).then((res) => BigInt(res.header.revision));
     const timeoutMs = Math.max(1, deadline - Date.now());
     await Promise.all([...this.feeds].map((feed) => feed.reach(revision, method === 'progress', timeoutMs)));
@@ -192,8 +192,8 @@ export class EtcdBackend implements PhysicalBackend, Transactional, HABackend, C
 
   private async chooseCatchUpMethod(): Promise<CatchUpMethod> {
     if (this.tuning.catchUp) return this.tuning.catchUp;
-    this.catchUpMethod ??= (await catchUpMethodFor(this.client, this.logger)) ?? undefined;
-    return this.catchUpMethod ?? 'marker';
+    this.catchUpMethod ??= await catchUpMethodFor(this.client, this.logger);
+    return this.catchUpMethod;
   }
 
   async close(): Promise<void> {
