@@ -10,7 +10,7 @@ import { Etcd3 } from 'etcd3';
 import { isCofferError, isTransactional, silentLogger } from '@coffer/sdk';
 import { describeStorageConformance } from '@coffer/server/physical/conformance.js';
 import { hasChangeFeed, isHABackend } from '@coffer/server/physical/ha.js';
-import { openEtcd, type EtcdBackend } from '@coffer/server/physical/etcd.js';
+import { openEtcd, type EtcdBackend, type EtcdTuning } from '@coffer/server/physical/etcd.js';
 import { createPhysical } from '@coffer/server/physical/registry.js';
 import { selfSignedCertificate } from '../support/certificates.js';
 import { eventually } from '../support/service.js';
@@ -32,8 +32,8 @@ describe('etcd storage', { skip: skipWithoutEtcd() }, () => {
     await etcd?.stop();
   });
 
-  const open = (config: Record<string, string> = {}): Promise<EtcdBackend> =>
-    openEtcd({ address: etcd.endpoint, ...config }, silentLogger, { lockRetryMs: 100 });
+  const open = (config: Record<string, string> = {}, tuning: EtcdTuning = {}): Promise<EtcdBackend> =>
+    openEtcd({ address: etcd.endpoint, ...config }, silentLogger, { lockRetryMs: 100, ...tuning });
   const freshPath = (): string => `/coffer-test-${++prefixes}/`;
 
   describeStorageConformance('etcd', async () => {
@@ -261,6 +261,99 @@ describe('etcd storage', { skip: skipWithoutEtcd() }, () => {
     });
   });
 
+  describe('syncChanges: a watcher has heard every change committed before the call', () => {
+    for (const method of ['progress', 'marker'] as const) {
+      it(`catching up with ${method === 'progress' ? 'watch progress requests' : 'a marker write'}`, async () => {
+        const path = freshPath();
+        const writer = await open({ path });
+        const reader = await open({ path }, { catchUp: method });
+        const elsewhere = await open({ path: freshPath() });
+        const heard: string[] = [];
+        const stop = await reader.watchChanges({ onChange: (key) => heard.push(key), onGap: () => assert.fail('no gap expected') });
+        try {
+          for (let round = 0; round < 5; round++) {
+            const keys = Array.from({ length: 20 }, (_, i) => `sync/${round}/${i}`);
+            // Many writes at once, then at once a catch-up: without waiting, the feed would be behind.
+            await Promise.all(keys.map((key) => writer.put({ key, value: buf('v') })));
+            await writer.delete(keys[0]!);
+            await reader.syncChanges();
+            for (const key of keys) assert.ok(heard.includes(key), `round ${round}: ${key} not heard`);
+            assert.equal(heard.filter((k) => k === keys[0]).length, 2, 'the delete was heard too');
+          }
+          // The last write of all is outside the prefix: the catch-up still completes.
+          await elsewhere.put({ key: 'not/watched', value: buf('x') });
+          await reader.syncChanges();
+          assert.equal(heard.includes('not/watched'), false);
+          assert.equal(heard.includes(''), false, 'the marker is not a change');
+          // The marker (the prefix itself) is no storage key: listings and reads never show it.
+          assert.equal((await reader.list('')).includes(''), false);
+          assert.deepEqual(await reader.list(''), ['sync/']);
+          assert.equal(await reader.get(''), null);
+        } finally {
+          await stop();
+          for (const s of [writer, reader, elsewhere]) await s.close();
+          await admin.delete().prefix(path);
+        }
+      });
+    }
+
+    it('concurrent catch-ups share rounds: a hundred callers cost at most two marker writes', async () => {
+      const path = freshPath();
+      const reader = await open({ path }, { catchUp: 'marker' });
+      const stop = await reader.watchChanges({ onChange: () => undefined, onGap: () => undefined });
+      try {
+        await reader.syncChanges();
+        const before = BigInt((await admin.get('x').exec()).header.revision);
+        await Promise.all(Array.from({ length: 100 }, () => reader.syncChanges()));
+        const after = BigInt((await admin.get('x').exec()).header.revision);
+        assert.ok(after - before >= 1n && after - before <= 2n, `${after - before} marker writes`);
+      } finally {
+        await stop();
+        await reader.close();
+        await admin.delete().prefix(path);
+      }
+    });
+
+    it('without a watcher there is nothing to catch up with', async () => {
+      const path = freshPath();
+      const reader = await open({ path }, { catchUp: 'marker' });
+      try {
+        await reader.syncChanges();
+        assert.equal((await admin.get(path).exec()).kvs.length, 0, 'no marker written');
+      } finally {
+        await reader.close();
+      }
+    });
+
+    it('a catch-up while etcd is down fails as unavailable; once etcd is back catch-ups work again', async () => {
+      const path = freshPath();
+      const writer = await open({ path });
+      const reader = await open({ path }, { catchUp: 'progress' });
+      const heard: string[] = [];
+      let gaps = 0;
+      const stop = await reader.watchChanges({ onChange: (key) => heard.push(key), onGap: () => void gaps++ });
+      try {
+        const restarted = etcd.restart(2500);
+        await new Promise((r) => setTimeout(r, 500));
+        await assert.rejects(reader.syncChanges(), (err: unknown) => isCofferError(err) && err.code === 'unavailable' && err.status === 503);
+        await restarted;
+        // A write after the outage: the catch-up has to wait for the feed's new watch.
+        assert.ok(await eventually(() => writer.put({ key: 'after/outage', value: buf('x') }).then(() => true, () => false), 15_000, 100));
+        assert.ok(await eventually(() => reader.syncChanges().then(() => true, () => false), 15_000, 100), 'catch-ups work again once etcd is back');
+        // The write was made while the feed was away: it is covered by the gap (or heard, if the watch came back first).
+        assert.ok(gaps >= 1 || heard.includes('after/outage'), 'the change made while reconnecting was neither heard nor covered by a gap');
+        assert.ok(await eventually(async () => gaps >= 1, 15_000, 50), 'the reconnect was reported as a gap');
+        await writer.put({ key: 'after/reconnect', value: buf('x') });
+        await reader.syncChanges();
+        assert.ok(heard.includes('after/reconnect'));
+      } finally {
+        await stop();
+        for (const s of [writer, reader]) await s.close();
+        await admin.delete().prefix(path);
+      }
+    });
+  });
+
   it('TLS with client certificates, and etcd user authentication', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coffer-etcd-tls-'));
     let secure: EtcdInstance | undefined;
@@ -297,6 +390,12 @@ describe('etcd storage', { skip: skipWithoutEtcd() }, () => {
       const authed = await openEtcd({ ...tls, path: '/auth/', username: 'coffer', password: 'coffer-pw' }, silentLogger);
       await authed.put({ key: 'k', value: buf('authenticated') });
       assert.deepEqual((await authed.get('k'))?.value, buf('authenticated'));
+      // A catch-up by a user with rights on the prefix only (reading the etcd version, then the catch-up itself).
+      const heard: string[] = [];
+      await authed.watchChanges({ onChange: (key) => heard.push(key), onGap: () => undefined });
+      await authed.put({ key: 'watched', value: buf('x') });
+      await authed.syncChanges();
+      assert.deepEqual(heard, ['watched']);
       await authed.close();
       await assert.rejects(openEtcd({ ...tls, path: '/auth/', username: 'coffer', password: 'wrong' }, silentLogger), (err: unknown) =>
         isCofferError(err) && !String((err as Error).message).includes('wrong'));

@@ -38,7 +38,7 @@ export interface HaNodeOptions {
   performanceStandby?: boolean;
 }
 
-/** A change feed that can deliver everything committed so far on demand (sqlite's). */
+/** A change feed that can deliver everything committed so far on demand (sqlite's, postgresql's, etcd's). */
 interface SyncableFeed {
   syncChanges(): Promise<void>;
 }

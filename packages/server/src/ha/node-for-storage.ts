@@ -42,7 +42,7 @@ export function haNodeForStorage(physical: PhysicalBackend, settings: HaSettings
       logger: logger.child({ component: 'cluster' }),
     });
   }
-  if (settings.performanceStandby && !node.servesReads) logger.warn({}, 'performance_standby needs a storage whose change feed can catch up on demand (sqlite or postgresql); standbys forward every request');
+  if (settings.performanceStandby && !node.servesReads) logger.warn({}, 'performance_standby needs a storage whose change feed can catch up on demand (sqlite, postgresql or etcd); standbys forward every request');
   return node;
 }
 

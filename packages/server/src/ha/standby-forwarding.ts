@@ -60,15 +60,17 @@ export function withStandbyForwarding(
       // A promotion or step-down in progress decides which way this goes.
       await deps.node.settled();
       if (deps.node.role !== 'standby') return inner(req, res);
-      if (deps.node.servesReads && READ_METHODS.has((req.method ?? 'GET').toUpperCase()) && deps.readsLocally(path)) {
+      if (deps.node.servesReads && READ_METHODS.has((req.method ?? 'GET').toUpperCase())) {
         // A performance standby: catch up with every committed change, then serve the read here.
+        // The catch-up comes first because the mount table is among what it brings up to date:
+        // a mount created just before this read is known only after it.
         // A read that turns out to need a write is handed to the active node (see handOffBlockedRead).
         // A standby that cannot catch up (its change feed is reconnecting) forwards the read instead.
         const caughtUp = await deps.node.catchUp().then(
           () => true,
           () => false,
         );
-        if (caughtUp) return serveAsStandbyRead(() => inner(req, res));
+        if (caughtUp && deps.readsLocally(path)) return serveAsStandbyRead(() => inner(req, res));
       }
       if (await toActive(req, res, deps)) return;
       // This node took the lock while the request waited: it serves it once its promotion is done.

@@ -6,7 +6,12 @@ import { asBuffer, checkEntry, checkKey, checkOps } from './entry-check.js';
 import { listByOrderedSeekAsync } from './ordered-list-async.js';
 import { readEtcdConfig, type EtcdSettings } from './etcd-config.js';
 import { EtcdHALock } from './etcd-ha.js';
-import { watchEtcdChanges } from './etcd-changes.js';
+import { watchEtcdChanges, type EtcdChangeStream } from './etcd-changes.js';
+import { prefixEnd } from './etcd-keys.js';
+import { catchUpMethodFor, type CatchUpMethod } from './etcd-catch-up.js';
+import { SharedRounds } from './shared-rounds.js';
+
+export { prefixEnd };
 
 /** Keys fetched per range request while listing: a folder costs one request, so keep batches small. */
 const LIST_BATCH = 64;
@@ -15,19 +20,14 @@ const LIST_BATCH = 64;
 export interface EtcdTuning {
   /** How often a node waiting for the HA lock tries to take it. */
   lockRetryMs?: number;
+  /** How syncChanges() catches up (default: chosen from the etcd version, see etcd-catch-up.ts). */
+  catchUp?: CatchUpMethod;
 }
 
-/** The first key after every key that starts with `prefix` (etcd's range_end for a prefix). */
-export function prefixEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i]! < 0xff) {
-      end[i]! += 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]); // every key
-}
+/** How long syncChanges() may take before it gives up (the read is then forwarded to the active node). */
+const SYNC_TIMEOUT_MS = 5000;
+/** What the marker key holds (its revision is what matters). */
+const MARKER_VALUE = Buffer.from('catch-up marker (performance standbys)', 'utf8');
 
 /**
  * Storage in etcd (v3 API) under a key prefix. Transactional through etcd's
@@ -41,6 +41,9 @@ export class EtcdBackend implements PhysicalBackend, Transactional, HABackend, C
   private closed = false;
   private readonly locks = new Set<EtcdHALock>();
   private readonly watchers = new Set<() => Promise<void>>();
+  private readonly feeds = new Set<EtcdChangeStream>();
+  private readonly catchUps = new SharedRounds(() => this.catchUpRound());
+  private catchUpMethod: CatchUpMethod | undefined;
 
   constructor(
     private readonly client: Etcd3,
@@ -104,7 +107,11 @@ export class EtcdBackend implements PhysicalBackend, Transactional, HABackend, C
       const res = await this.call('list', () =>
         this.client.kv.range({ key: start, range_end: end, limit: LIST_BATCH, keys_only: true, sort_order: 'Ascend', sort_target: 'Key' }),
       );
-      for (const kv of res.kvs) yield kv.key.toString('utf8').slice(root.length);
+      for (const kv of res.kvs) {
+        const key = kv.key.toString('utf8').slice(root.length);
+        // The prefix itself is the catch-up marker (see syncChanges), never a storage key.
+        if (key !== '') yield key;
+      }
       if (!res.more || res.kvs.length === 0) return;
       start = Buffer.concat([res.kvs[res.kvs.length - 1]!.key, Buffer.from([0])]);
     }
@@ -154,13 +161,47 @@ export class EtcdBackend implements PhysicalBackend, Transactional, HABackend, C
 
   async watchChanges(listener: ChangeListener): Promise<() => Promise<void>> {
     this.assertOpen();
-    const stop = await watchEtcdChanges(this.client, this.settings.prefix, listener, this.logger);
+    const feed = await watchEtcdChanges(this.client, this.settings.prefix, listener, this.logger);
+    this.feeds.add(feed);
     const unwatch = async (): Promise<void> => {
       this.watchers.delete(unwatch);
-      await stop();
+      this.feeds.delete(feed);
+      await feed.stop();
     };
     this.watchers.add(unwatch);
     return unwatch;
+  }
+
+  /**
+   * Delivers to this process's watchers, before it resolves, every change
+   * committed before the call (a performance standby catches up before a
+   * read). Concurrent calls share catch-ups: one runs, the callers that
+   * came later wait for the next. See etcd-catch-up.ts for how a catch-up
+   * learns the feed's progress.
+   */
+  async syncChanges(): Promise<void> {
+    this.assertOpen();
+    if (this.feeds.size === 0) return;
+    await this.catchUps.run();
+  }
+
+  private async catchUpRound(): Promise<void> {
+    const method = await this.chooseCatchUpMethod();
+    const deadline = Date.now() + SYNC_TIMEOUT_MS;
+    // Any answer's header.revision is the store's revision (linearizable reads): every change
+    // committed before this call is at or below it.
+    const revision =
+      method === 'progress'
+        ? await this.call('catch-up', () => this.client.kv.range({ key: this.fullKey(''), count_only: true })).then((res) => BigInt(res.header.revision))
+        : await this.call('catch-up marker write', () => this.client.kv.put({ key: this.fullKey(''), value: MARKER_VALUE })).then((res) => BigInt(res.header.revision));
+    const timeoutMs = Math.max(1, deadline - Date.now());
+    await Promise.all([...this.feeds].map((feed) => feed.reach(revision, method === 'progress', timeoutMs)));
+  }
+
+  private async chooseCatchUpMethod(): Promise<CatchUpMethod> {
+    if (this.tuning.catchUp) return this.tuning.catchUp;
+    this.catchUpMethod ??= await catchUpMethodFor(this.client, this.logger);
+    return this.catchUpMethod;
   }
 
   async close(): Promise<void> {
