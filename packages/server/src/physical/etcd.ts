@@ -3,7 +3,7 @@ import { CofferError, type Logger, type StorageEntry, type Transactional, type T
 import type { PhysicalBackend } from './types.js';
 import type { ChangeFeed, ChangeListener, HABackend, HALock } from './ha.js';
 import { asBuffer, checkEntry, checkKey, checkOps } from './entry-check.js';
-import { listByOrderedSeekAsync } from './ordered-list-async.js';
+import { listByOrderedSeekAsync } from './ordered-list.js';
 import { readEtcdConfig, type EtcdSettings } from './etcd-config.js';
 import { EtcdHALock } from './etcd-ha.js';
 import { watchEtcdChanges, type EtcdChangeStream } from './etcd-changes.js';
