@@ -155,36 +155,3 @@ describe('HA on a PostgreSQL that goes away: three server processes', { skip: st
     }
   });
 });
-
-describe('performance standbys on postgresql: reads served by the standby, never behind an acknowledged write', { skip: postgres.skip }, () => {
-  let db: ThrowawayDatabase;
-  let cluster: Cluster;
-  before(async () => {
-    postgres.failUnderCi();
-    db = await createThrowawayDatabase('perfstandby');
-    cluster = await startCluster(2, 'performance_standby = true', `storage "postgresql" {\n  connection_url = "${db.url}"\n  max_parallel = "4"\n  ha_enabled = "true"\n  ha_lock_ttl = "3s"\n}`);
-  });
-  after(async () => {
-    await cluster?.stop();
-    await db?.drop();
-  });
-
-  it('each write on the active node is read back at once from the standby, which answers itself', async () => {
-    const root = cluster.rootToken;
-    const codes = await eventually('one active node and one performance standby', async () => {
-      const found = await Promise.all(cluster.nodes.map(async (n) => (await api(n.address, 'GET', 'sys/health')).status));
-      return found.includes(200) && found.includes(473) ? found : undefined;
-    });
-    const active = cluster.nodes[codes.indexOf(200)]!.address;
-    const standby = cluster.nodes[codes.indexOf(473)]!.address;
-    assert.equal((await api(standby, 'GET', 'sys/leader')).body.performance_standby, true);
-    assert.equal((await api(active, 'POST', 'sys/mounts/secret', root, { type: 'kv', options: { version: '2' } })).status, 204);
-    for (let i = 0; i < 15; i++) {
-      assert.equal((await api(active, 'POST', 'secret/data/counter', root, { data: { i } })).status, 200);
-      // No forwarding allowed: only a standby serving the read itself can answer 200.
-      const read = await api(standby, 'GET', 'secret/data/counter', root, undefined, { 'X-Vault-No-Request-Forwarding': 'true' });
-      assert.equal(read.status, 200, JSON.stringify(read.body));
-      assert.equal(read.body.data.data.i, i);
-    }
-  });
-});

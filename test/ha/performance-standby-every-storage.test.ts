@@ -1,26 +1,14 @@
-// Performance standbys on etcd: two `coffer server` processes sharing one etcd started for
-// this file. The standby serves reads itself after catching up with its change feed (a watch
-// progress request, or a marker write on etcd versions whose progress answers can overtake
-// events), so a read on it never misses a write the active node acknowledged.
-import { after, before, describe, it } from 'node:test';
+// Performance standbys on each storage a cluster can share: two `coffer server` processes; the
+// standby serves reads itself after catching up with its change feed (sqlite's change log,
+// PostgreSQL's NOTIFY marker, etcd's watch progress request or marker write), so a read on it
+// never misses a write the active node acknowledged.
 import assert from 'node:assert/strict';
-import { api, eventually, startCluster, type Cluster } from './cluster.js';
-import { failWithoutEtcd, skipWithoutEtcd, startEtcdInstance, type EtcdInstance } from '../support/etcd-instance.js';
+import { api, eventually, startCluster } from './cluster.js';
+import { onEveryHaStorage } from './shared-storages.js';
 
-describe('performance standbys on etcd: reads served by the standby, never behind an acknowledged write', { skip: skipWithoutEtcd() }, () => {
-  let etcd: EtcdInstance;
-  let cluster: Cluster;
-  before(async () => {
-    failWithoutEtcd();
-    etcd = await startEtcdInstance();
-    cluster = await startCluster(2, 'performance_standby = true', `storage "etcd" {\n  address = "${etcd.endpoint}"\n  ha_enabled = "true"\n  lock_timeout = "3s"\n}`);
-  });
-  after(async () => {
-    await cluster?.stop();
-    await etcd?.stop();
-  });
-
-  it('each write on the active node is read back at once from the standby, which answers itself', async () => {
+onEveryHaStorage('performance standbys: each write on the active node is read back at once from the standby, which answers itself', async (storageStanza) => {
+  const cluster = await startCluster(2, 'performance_standby = true', storageStanza);
+  try {
     const root = cluster.rootToken;
     const codes = await eventually('one active node and one performance standby', async () => {
       const found = await Promise.all(cluster.nodes.map(async (n) => (await api(n.address, 'GET', 'sys/health')).status));
@@ -30,6 +18,7 @@ describe('performance standbys on etcd: reads served by the standby, never behin
     const standbyNode = cluster.nodes[codes.indexOf(473)]!;
     const standby = standbyNode.address;
     assert.equal((await api(standby, 'GET', 'sys/leader')).body.performance_standby, true);
+    // Mounted on the active node just before the first read: the standby's catch-up brings its mount table along.
     assert.equal((await api(active, 'POST', 'sys/mounts/secret', root, { type: 'kv', options: { version: '2' } })).status, 204);
     for (let i = 0; i < 15; i++) {
       assert.equal((await api(active, 'POST', 'secret/data/counter', root, { data: { i } })).status, 200);
@@ -39,5 +28,7 @@ describe('performance standbys on etcd: reads served by the standby, never behin
       assert.equal(read.status, 200, `round ${i}: ${JSON.stringify(read.body)}\n${standbyNode.process?.output().slice(-3000)}`);
       assert.equal(read.body.data.data.i, i);
     }
-  });
+  } finally {
+    await cluster.stop();
+  }
 });
