@@ -14,6 +14,7 @@ import { openEtcd, type EtcdBackend, type EtcdTuning } from '@coffer/server/phys
 import { createPhysical } from '@coffer/server/physical/registry.js';
 import { selfSignedCertificate } from '../support/certificates.js';
 import { eventually } from '../support/service.js';
+import { haLockContract } from './ha-lock-contract.js';
 import { failWithoutEtcd, skipWithoutEtcd, startEtcdInstance, type EtcdInstance } from '../support/etcd-instance.js';
 
 const buf = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -148,50 +149,8 @@ describe('etcd storage', { skip: skipWithoutEtcd() }, () => {
       await lock.release();
     });
 
-    it('two nodes contend: one holds, holder() reports it, release hands over', async () => {
-      const lockA = a.lockWith('core/lock', '{"node":"a"}');
-      const lockB = b.lockWith('core/lock', '{"node":"b"}');
-      const heldA = await lockA.acquire(new AbortController().signal);
-      assert.ok(heldA && !heldA.aborted);
-      assert.deepEqual(await lockB.holder(), { held: true, value: '{"node":"a"}' });
-
-      let bHolds = false;
-      const waitingB = lockB.acquire(new AbortController().signal).then((s) => ((bHolds = true), s));
-      // Longer than the lease TTL: A's keep-alives hold the lock, B keeps waiting.
-      await new Promise((r) => setTimeout(r, 2500));
-      assert.equal(bHolds, false, 'B got the lock while A held it');
-      assert.equal(heldA.aborted, false, 'A lost the lock although it kept its lease alive');
-
-      await lockA.release();
-      assert.ok(heldA.aborted, 'releasing ends the held signal');
-      const heldB = await waitingB;
-      assert.ok(heldB && !heldB.aborted);
-      assert.deepEqual(await lockA.holder(), { held: true, value: '{"node":"b"}' });
-      await lockB.release();
-      assert.deepEqual(await lockA.holder(), { held: false, value: '' });
-    });
-
-    it('acquire() returns null when stopped while waiting', async () => {
-      const lockA = a.lockWith('core/stop', 'a');
-      assert.ok(await lockA.acquire(new AbortController().signal));
-      const stop = new AbortController();
-      const waiting = b.lockWith('core/stop', 'b').acquire(stop.signal);
-      setTimeout(() => stop.abort(), 300);
-      assert.equal(await waiting, null);
-      await lockA.release();
-    });
-
-    it('closing the storage ends a wait for the lock', async () => {
-      const lockA = a.lockWith('core/closing', 'a');
-      assert.ok(await lockA.acquire(new AbortController().signal));
-      const c = await open({ path, ha_enabled: 'true', lock_timeout: '2s' });
-      const waiting = c.lockWith('core/closing', 'c').acquire(new AbortController().signal);
-      await new Promise((r) => setTimeout(r, 200));
-      await c.close();
-      assert.equal(await waiting, null);
-      assert.deepEqual(await lockA.holder(), { held: true, value: 'a' });
-      await lockA.release();
-    });
+    // A's keep-alives hold the lease (TTL 2 s) while B waits 2.5 s.
+    haLockContract(() => ({ a, b, openThird: () => open({ path, ha_enabled: 'true', lock_timeout: '2s' }), outlastTtlMs: 2500 }));
 
     it('revoking the lease loses the lock: the held signal aborts and another node takes it', async () => {
       const lockA = a.lockWith('core/revoked', 'a');

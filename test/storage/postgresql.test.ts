@@ -9,6 +9,7 @@ import { hasChangeFeed, isHABackend } from '@coffer/server/physical/ha.js';
 import { openPostgresql, type PostgresqlBackend, type PostgresqlTuning } from '@coffer/server/physical/postgresql.js';
 import { createPhysical } from '@coffer/server/physical/registry.js';
 import { eventually } from '../support/service.js';
+import { haLockContract } from './ha-lock-contract.js';
 import { createThrowawayDatabase, probeLocalPostgres, type ThrowawayDatabase } from './postgres-database.js';
 
 const postgres = await probeLocalPostgres();
@@ -201,51 +202,7 @@ describe('postgresql storage', { skip: postgres.skip }, () => {
       assert.deepEqual(locks.rows.map((r) => r.column_name), ['ha_key', 'ha_identity', 'ha_value', 'valid_until']);
     });
 
-    it('two nodes contend: one holds, holder() reports it, release hands over', async () => {
-      const lockA = a.lockWith('core/lock', '{"node":"a"}');
-      const lockB = b.lockWith('core/lock', '{"node":"b"}');
-      const heldA = await lockA.acquire(new AbortController().signal);
-      assert.ok(heldA && !heldA.aborted);
-      assert.deepEqual(await lockB.holder(), { held: true, value: '{"node":"a"}' });
-
-      let bHolds = false;
-      const waitingB = lockB.acquire(new AbortController().signal).then((s) => ((bHolds = true), s));
-      // B keeps trying while A renews for longer than the TTL: A keeps the lock.
-      await new Promise((r) => setTimeout(r, 2000));
-      assert.equal(bHolds, false, 'B got the lock while A held it');
-      assert.equal(heldA.aborted, false, 'A lost the lock although it renewed');
-
-      await lockA.release();
-      assert.ok(heldA.aborted, 'releasing ends the held signal');
-      const heldB = await waitingB;
-      assert.ok(heldB && !heldB.aborted);
-      assert.deepEqual(await lockA.holder(), { held: true, value: '{"node":"b"}' });
-      await lockB.release();
-      assert.deepEqual(await lockA.holder(), { held: false, value: '' });
-    });
-
-    it('acquire() returns null when stopped while waiting', async () => {
-      const lockA = a.lockWith('core/stop', 'a');
-      const lockB = b.lockWith('core/stop', 'b');
-      assert.ok(await lockA.acquire(new AbortController().signal));
-      const stop = new AbortController();
-      const waiting = lockB.acquire(stop.signal);
-      setTimeout(() => stop.abort(), 300);
-      assert.equal(await waiting, null);
-      await lockA.release();
-    });
-
-    it('closing the storage ends a wait for the lock', async () => {
-      const lockA = a.lockWith('core/closing', 'a');
-      assert.ok(await lockA.acquire(new AbortController().signal));
-      const c = await open({ table, ha_enabled: 'true', ha_table: `${table}_locks` });
-      const waiting = c.lockWith('core/closing', 'c').acquire(new AbortController().signal);
-      await new Promise((r) => setTimeout(r, 200));
-      await c.close();
-      assert.equal(await waiting, null);
-      assert.deepEqual(await lockA.holder(), { held: true, value: 'a' });
-      await lockA.release();
-    });
+    haLockContract(() => ({ a, b, openThird: () => open({ table, ha_enabled: 'true', ha_table: `${table}_locks` }), outlastTtlMs: 2000 }));
 
     it('a lock whose row disappears is lost: the held signal aborts and another node takes it', async () => {
       const lockA = a.lockWith('core/lost', 'a');
