@@ -5,6 +5,7 @@ import { ErrorBox } from './components/error-box';
 import { Layout } from './layout';
 import { InitPage } from './pages/init';
 import { LoginPage } from './pages/login';
+import { authorizeProvider, OidcAuthorizePage } from './pages/oidc-authorize';
 import { UnsealPage } from './pages/unseal';
 import { routePage } from './routes';
 import { useRoute } from './router';
@@ -22,7 +23,7 @@ export interface SealStatus {
   storage_type?: string;
 }
 
-/** Sealed or uninitialized servers get the unseal/init page; without a token, the login page; then the app. */
+/** Sealed or uninitialized servers get the unseal/init page; without a token, the login page; then the app (or an OIDC provider's authorization page). */
 export function App() {
   const [seal, setSeal] = useState<SealStatus | undefined>();
   const [sealError, setSealError] = useState<unknown>();
@@ -61,7 +62,10 @@ export function App() {
   if (!seal) return <Busy label="Contacting the server…" />;
   if (!seal.initialized) return <InitPage onDone={refreshSeal} />;
   if (seal.sealed) return <UnsealPage status={seal} onChange={setSeal} />;
-  if (!token) return <LoginPage />;
+  // An application sent the browser to a provider's authorization endpoint: log in first, then only that page.
+  const provider = authorizeProvider(route);
+  if (!token) return <LoginPage purpose={provider !== undefined ? 'An application asks you to sign in with your Coffer identity. Log in to continue to it.' : undefined} />;
+  if (provider !== undefined) return <OidcAuthorizePage provider={provider} />;
   return (
     <Layout route={route} version={seal.version}>
       {routePage(route, seal)}

@@ -13,7 +13,8 @@ const METHODS: { type: LoginMethod['type']; title: string; defaultMount: string 
   { type: 'approle', title: 'AppRole', defaultMount: 'approle' },
 ];
 
-export function LoginPage() {
+/** `purpose`: why the user is asked to log in, when it is not to use the UI itself. */
+export function LoginPage({ purpose }: { purpose?: string | undefined } = {}) {
   const remembered = lastLoginMethod();
   const [type, setType] = useState(remembered.type);
   const [mount, setMount] = useState(remembered.mount || (METHODS.find((m) => m.type === remembered.type)?.defaultMount ?? ''));
@@ -55,6 +56,7 @@ export function LoginPage() {
   return (
     <main id="main" className="center">
       <h1>Log in to Coffer</h1>
+      {purpose ? <p>{purpose}</p> : null}
       {reason ? <Notice>{reason}</Notice> : null}
       <div role="radiogroup" aria-label="Login method" className="segmented">
         {METHODS.map((m) => (
