@@ -8,6 +8,7 @@ import {
 } from '@coffer/sdk/plugin/certificate-authority.js';
 import { renderErrors } from '../http/envelope.js';
 import { createListener, type Listener } from '../http/listener.js';
+import { adoptForwardedClient, CLUSTER_MAX_HEADER_SIZE } from './forwarded-client.js';
 
 /** Where the cluster's CA (certificate and key) is kept, inside the barrier: every unsealed node can read it, nothing is on disk in clear. */
 export const CLUSTER_TLS_PATH = 'core/cluster/tls';
@@ -85,7 +86,12 @@ export class ClusterTransport {
       this.listener = await createListener({
         address: this.options.listenAddress,
         tlsFromMemory: () => this.serverTls(),
-        handler: (req, res) => (this.options.isForwarded(req) ? handler(req, res) : refuse(res)),
+        handler: (req, res) => {
+          if (!this.options.isForwarded(req)) return refuse(res);
+          adoptForwardedClient(req);
+          handler(req, res);
+        },
+        maxHeaderSize: CLUSTER_MAX_HEADER_SIZE,
         logger: this.options.logger,
       });
       this.options.logger.info({ address: this.listener.address }, 'cluster listener started (mutual TLS, forwarded requests only)');

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { CofferError, isCofferError, parseDuration, type Connection, type Logger } from '@coffer/sdk';
+import { CofferError, isCofferError, parseDuration, type Logger } from '@coffer/sdk';
 import type { IncomingRequest, PipelineResult } from '../core/pipeline-types.js';
 import { renderEnvelope, renderErrors } from './envelope.js';
 import { finalStatus } from './final-status.js';
 import { operationFor, queryData } from './operation.js';
 import { patchContentTypeRefusal } from './patch-content-type.js';
-import { peerCertificates } from './peer-certificates.js';
+import { clientConnection } from './client-connection.js';
 import type { JsonLimits } from './json-limits.js';
 import { parseJsonBody, readBody } from './read-body.js';
 import { isFormBody, parseFormBody } from './form-body.js';
@@ -112,7 +112,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
       data,
       token,
       headers: headersOf(req),
-      connection: connectionOf(req),
+      connection: clientConnection(req),
       wrapTtl: wrapTtlHeader ? parseWrapTtl(wrapTtlHeader) : undefined,
       wrapFormat: header(req, 'x-vault-wrap-format') === 'jwt' ? 'jwt' : '',
       ...(deps.unauthenticatedMetrics && path === 'sys/metrics' ? { unauthenticated: true } : {}),
@@ -137,14 +137,6 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     deps.logger.error({ path, method, err: err instanceof Error ? err.message : String(err) }, 'request failed');
     sendError(res, new CofferError('internal', 'internal error'));
   }
-}
-
-/** The client's address and, over TLS, the certificates it presented (for the cert auth method). */
-function connectionOf(req: IncomingMessage): Connection {
-  const connection: Connection = { remoteAddress: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort };
-  const certificates = peerCertificates(req.socket);
-  if (certificates.length > 0) connection.peerCertificates = certificates;
-  return connection;
 }
 
 /**
