@@ -3,6 +3,7 @@ export * from './logger.js';
 export * from './storage/storage.js';
 export * from './storage/view.js';
 export * from './storage/inmem.js';
+export * from './storage/token-records.js';
 export * from './logical/request.js';
 export * from './logical/response.js';
 export * from './logical/secret.js';

@@ -30,6 +30,8 @@ export async function createJwtBackend(conf: BackendConfig, options: JwtOptions 
     pathsSpecial: { unauthenticated: ['login', 'oidc/auth_url', 'oidc/callback'] },
     paths: [pathConfig(ctx), ...pathRoles(), pathLogin(ctx), ...pathOidc(ctx)],
     authRenew: renewLogin,
+    // Pending OIDC logins that were never finished.
+    periodic: ({ storage }) => ctx.states.sweep(storage),
     // Another node changed the config: what was fetched for the old one no longer applies.
     invalidate: (key) => {
       if (key === CONFIG_KEY) ctx.providers.clear();

@@ -106,6 +106,29 @@ describe('OIDC browser flow', () => {
     await rejects(t.read('oidc/callback', { state: back.get('state'), code: back.get('code') }), 'invalid_request', 'Vault login failed. Expired or missing OAuth state.');
   });
 
+  it('keeps the state in the mount\'s storage under its hash: another node finishes the login, the periodic function drops expired ones', async () => {
+    const url = await authUrl({ role: 'web', redirect_uri: REDIRECT });
+    const state = url.searchParams.get('state')!;
+    const stored = await t.storage.list('oidc_state/');
+    assert.deepEqual(stored, [createHash('sha256').update(state).digest('base64url')], 'stored by the SHA-256 of the state, not the state');
+    const entry = (await t.storage.get(`oidc_state/${stored[0]}`))!.value.toString('utf8');
+    assert.ok(!entry.includes(state));
+
+    // A second backend on the same storage stands for another node of the cluster.
+    const other = await createTestBackend((conf) => createJwtBackend(conf, { now: () => clock }), { mountPoint: 'auth/oidc/', mountType: 'oidc', storage: t.storage });
+    const back = await browserVisits(url);
+    const resp = await other.read('oidc/callback', { state: back.get('state'), code: back.get('code') });
+    assert.equal(resp?.auth?.alias?.name, 'alice@example.com');
+    assert.deepEqual(await t.storage.list('oidc_state/'), [], 'the state is used up');
+
+    await authUrl({ role: 'web', redirect_uri: REDIRECT });
+    await t.request('rollback', '');
+    assert.equal((await t.storage.list('oidc_state/')).length, 1, 'a live state survives the periodic function');
+    clock += 5 * 60_000;
+    await t.request('rollback', '');
+    assert.deepEqual(await t.storage.list('oidc_state/'), [], 'an expired one does not');
+  });
+
   it('requires the client nonce given to auth_url', async () => {
     const back = await browserVisits(await authUrl({ role: 'web', redirect_uri: REDIRECT, client_nonce: 'mine' }));
     await rejects(t.read('oidc/callback', { state: back.get('state'), code: back.get('code'), client_nonce: 'theirs' }), 'invalid_request', 'invalid client_nonce');

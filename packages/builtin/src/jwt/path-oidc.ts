@@ -1,10 +1,9 @@
-import { CofferError, definePath, type FieldSchema, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
+import { CofferError, definePath, randomToken, type FieldSchema, type PathDefinition, type Request, type Response, type TypedFieldData } from '@coffer/sdk';
 import { isOidcFlow, readConfig } from './config-entry.js';
 import type { ProviderMetadata } from './discovery.js';
 import type { JwtContext } from './context.js';
 import { authForClaims, checkBoundCidrs } from './login-auth.js';
 import { authorizationUrl, exchangeCode, fetchUserInfo, sameSecret, verifyIdToken } from './oidc-client.js';
-import { randomToken } from './oidc-state.js';
 import { ProviderError } from './provider-http.js';
 import { isAllowedRedirect } from './redirect-uri.js';
 import { canonicalRoleName, readRole } from './role-entry.js';
@@ -40,7 +39,8 @@ export function pathOidc(ctx: JwtContext): PathDefinition[] {
       helpSynopsis: 'Start an OIDC browser login.',
       helpDescription:
         'Returns auth_url, the provider\'s authorization URL with a fresh state, nonce and PKCE challenge. The state is ' +
-        'valid for five minutes and for one callback. auth_url is empty when the redirect_uri is not allowed by the role.',
+        'kept (encrypted) in the mount\'s storage, so any node of a cluster can finish the login; it is valid for five ' +
+        'minutes and for one callback. auth_url is empty when the redirect_uri is not allowed by the role.',
     }),
     definePath({
       pattern: 'oidc/callback$',
@@ -82,7 +82,7 @@ async function authUrl(ctx: JwtContext, req: Request, d: TypedFieldData<typeof A
   }
   const nonce = randomToken();
   const codeVerifier = randomToken();
-  const state = ctx.states.create({ roleName, redirectUri, nonce, codeVerifier, clientNonce: d.values.client_nonce });
+  const state = await ctx.states.create(req.storage, { roleName, redirectUri, nonce, codeVerifier, clientNonce: d.values.client_nonce });
   const url = authorizationUrl(metadata, {
     clientId: config.oidc_client_id,
     redirectUri,
@@ -98,7 +98,8 @@ async function authUrl(ctx: JwtContext, req: Request, d: TypedFieldData<typeof A
 async function oidcCallback(ctx: JwtContext, req: Request, d: TypedFieldData<typeof CALLBACK_FIELDS>): Promise<Response> {
   const config = await readConfig(req.storage);
   if (!config || !isOidcFlow(config)) throw invalid(`${LOGIN_FAILED} Could not load configuration.`);
-  const pending = ctx.states.take(d.values.state);
+  // Taking the state is a storage write: on a performance standby this hands the callback to the active node.
+  const pending = await ctx.states.take(req.storage, d.values.state);
   if (!pending) throw invalid(`${LOGIN_FAILED} Expired or missing OAuth state.`);
   if (pending.clientNonce !== '' && !sameSecret(pending.clientNonce, d.values.client_nonce)) throw invalid('invalid client_nonce');
   const role = await readRole(req.storage, pending.roleName);

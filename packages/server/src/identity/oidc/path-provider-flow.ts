@@ -1,36 +1,13 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { definePath, type PathDefinition, type Request, type Response, type Storage } from '@coffer/sdk';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { definePath, randomToken, type PathDefinition, type Request, type Response, type Storage } from '@coffer/sdk';
 import { requestIdentity } from '../request-identity.js';
 import type { IdentityStore } from '../store.js';
 import { renderClaims } from './claims-template.js';
+import { CODE_TTL_MS, type ProviderFlowRecords } from './flow-records.js';
 import { issuerBase } from './issuer.js';
 import { SIGNING_ALGORITHMS, signJwt } from './jws.js';
 import { currentKey, keyAllowsClient } from './named-keys.js';
 import { allRecords, clientById, readRecord, type Assignment, type Client, type Provider, type Scope } from './provider-store.js';
-
-/** Authorization codes live this long (milliseconds), once. */
-const CODE_TTL_MS = 5 * 60 * 1000;
-
-interface PendingCode {
-  provider: string;
-  clientId: string;
-  entityId: string;
-  redirectUri: string;
-  scopes: string[];
-  nonce: string;
-  codeChallenge: string;
-  codeChallengeMethod: string;
-  authTime: number;
-  expires: number;
-}
-
-interface AccessToken {
-  provider: string;
-  clientId: string;
-  entityId: string;
-  scopes: string[];
-  expires: number;
-}
 
 /** An OAuth error answer: bare JSON, as the token and userinfo endpoints of any OIDC provider answer. */
 function oauthError(status: number, error: string, description: string): Response {
@@ -47,24 +24,18 @@ const sameSecret = (a: string, b: string): boolean => {
   return timingSafeEqual(x, y) && a.length === b.length;
 };
 
-const randomToken = (bytes: number): string => randomBytes(bytes).toString('base64url');
-
 /**
  * Coffer as an OIDC provider (identity/oidc/provider/:name/...): discovery
  * and keys, authorize (for a Coffer token with an entity; authorization code
  * flow, PKCE plain or S256), token (client_secret_post, client_secret_basic
  * or none with PKCE for public clients) and userinfo. Codes and access
- * tokens are kept in memory by the node that issued them.
+ * tokens are kept in the identity mount's storage (flow-records.ts), so a
+ * code issued on one node is redeemed on another; issuing or redeeming one
+ * is a storage write, which a performance standby hands to the active node.
  */
-export function providerFlowPaths(store: IdentityStore): PathDefinition[] {
-  const codes = new Map<string, PendingCode>();
-  const accessTokens = new Map<string, AccessToken>();
+export function providerFlowPaths(store: IdentityStore, records: ProviderFlowRecords): PathDefinition[] {
+  const { codes, accessTokens } = records;
   const now = () => store.now();
-  const sweep = () => {
-    const t = now();
-    for (const [k, v] of codes) if (v.expires <= t) codes.delete(k);
-    for (const [k, v] of accessTokens) if (v.expires <= t) accessTokens.delete(k);
-  };
 
   const issuerOf = async (storage: Storage, provider: Provider): Promise<{ base: string; issuer: string }> => {
     const base = provider.issuer || (await issuerBase(storage, store.serverAddress));
@@ -208,9 +179,7 @@ export function providerFlowPaths(store: IdentityStore): PathDefinition[] {
     const entity = req.entityId ? store.entity(req.entityId) : undefined;
     if (!entity) return oauthError(400, 'invalid_request', 'identity entity must be associated with the request');
     if (entity.disabled || !(await assigned(req.storage, client, entity.id))) return oauthError(403, 'access_denied', 'identity entity not authorized by client assignment');
-    sweep();
-    const code = randomToken(24);
-    codes.set(code, {
+    const pending = {
       provider: provider.name,
       clientId: client.clientId,
       entityId: entity.id,
@@ -220,8 +189,8 @@ export function providerFlowPaths(store: IdentityStore): PathDefinition[] {
       codeChallenge: v.code_challenge,
       codeChallengeMethod: method,
       authTime: Math.floor(now() / 1000),
-      expires: now() + CODE_TTL_MS,
-    });
+    };
+    const code = await codes.create(req.storage, pending, CODE_TTL_MS, randomToken(24));
     return rawJson({ code, ...(v.state ? { state: v.state } : {}) });
   }
 
@@ -243,10 +212,8 @@ export function providerFlowPaths(store: IdentityStore): PathDefinition[] {
     if (!client || !allowsClient(provider, client.clientId)) return oauthError(401, 'invalid_client', 'client failed to authenticate');
     if (client.clientType === 'confidential' && !sameSecret(clientSecret, client.clientSecret)) return oauthError(401, 'invalid_client', 'client failed to authenticate');
     if (v.grant_type !== 'authorization_code') return oauthError(400, 'unsupported_grant_type', 'the grant_type must be "authorization_code"');
-    sweep();
-    const pending = codes.get(v.code);
     // A code is good for one attempt, right or wrong.
-    codes.delete(v.code);
+    const pending = await codes.take(req.storage, v.code);
     if (!pending || pending.provider !== provider.name || pending.clientId !== client.clientId) return oauthError(400, 'invalid_grant', 'authorization code is invalid or expired');
     if (pending.redirectUri !== v.redirect_uri) return oauthError(400, 'invalid_grant', 'redirect_uri does not match the one of the authorization request');
     if (pending.codeChallenge || client.clientType === 'public') {
@@ -259,9 +226,12 @@ export function providerFlowPaths(store: IdentityStore): PathDefinition[] {
     const key = await currentKey(req.storage, client.key, now());
     if (!key?.signing || !keyAllowsClient(key, client.clientId)) return oauthError(400, 'invalid_request', `the key "${client.key}" cannot sign for this client`);
 
-    const accessToken = randomToken(32);
     const iat = Math.floor(now() / 1000);
-    accessTokens.set(accessToken, { provider: provider.name, clientId: client.clientId, entityId: entity.id, scopes: pending.scopes, expires: now() + client.accessTokenTtl * 1000 });
+    const accessToken = await accessTokens.create(
+      req.storage,
+      { provider: provider.name, clientId: client.clientId, entityId: entity.id, scopes: pending.scopes },
+      client.accessTokenTtl * 1000,
+    );
     const claims: Record<string, unknown> = {
       ...(await scopeClaims(req.storage, provider, pending.scopes, entity.id)),
       iss: (await issuerOf(req.storage, provider)).issuer,
@@ -283,8 +253,8 @@ export function providerFlowPaths(store: IdentityStore): PathDefinition[] {
 
   async function userinfo(req: Request, providerName: string, bodyToken: string): Promise<Response> {
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers?.['authorization']?.[0] ?? '')?.[1] ?? bodyToken;
-    sweep();
-    const token = bearer ? accessTokens.get(bearer) : undefined;
+    // A read only, unless the token has expired (then it is removed): a performance standby answers it itself.
+    const token = await accessTokens.find(req.storage, bearer);
     if (!token || token.provider !== providerName) return oauthError(401, 'invalid_token', 'the access token is invalid or expired');
     const provider = await readRecord<Provider>(req.storage, 'provider', providerName);
     const entity = store.entity(token.entityId);
