@@ -1,9 +1,10 @@
 // The `oidc` auth method with Coffer's own OIDC provider as the identity
 // provider, end to end on one server: the relying party (auth/oidc) discovers
 // the provider (identity/oidc/provider/main) over HTTP at the server's own
-// address, and the test plays the browser. Coffer's UI has no authorize page
-// yet, so the "browser" calls the provider's authorize API with the signed-in
-// userpass user's token, then hands code and state to the callback.
+// address, and the test plays the browser: it calls the provider's authorize
+// API with the signed-in userpass user's token (what the UI's authorization
+// page does; test/ui/oidc-authorize-browser.test.ts drives that page), then
+// hands code and state to the callback.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startInProcessServer, type InProcessServer } from '@coffer/server/testing/in-process-server.js';
@@ -87,7 +88,7 @@ describe('oidc auth method with Coffer as its own identity provider', () => {
 
   it('logs in through auth_url, the provider\'s authorize and the callback', async () => {
     const { url, params } = await startLogin();
-    // As Vault's, the provider's authorization endpoint is a UI page (which Coffer's UI does not have yet).
+    // As Vault's, the provider's authorization endpoint is a UI page.
     assert.equal(url.origin + url.pathname, `${s.address}/ui/vault/identity/oidc/provider/main/authorize`);
     assert.equal(params['client_id'], app.client_id);
     assert.equal(params['redirect_uri'], REDIRECT_URI);
