@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Connection } from '@coffer/sdk';
 import { clientConnection, reportClientConnection } from '../http/client-connection.js';
+import { toPem } from '../http/peer-certificates.js';
 
 /**
  * A standby forwards a request for its client, so the active node's socket is
@@ -12,15 +13,16 @@ import { clientConnection, reportClientConnection } from '../http/client-connect
  */
 export const FORWARDED_CLIENT_ADDRESS = 'x-coffer-forwarded-client-address';
 export const FORWARDED_CLIENT_CERTS = 'x-coffer-forwarded-client-certs';
+/** Never copied from a client's request: only describeClient sets them. */
+export const FORWARDED_CLIENT_HEADERS: readonly string[] = [FORWARDED_CLIENT_ADDRESS, FORWARDED_CLIENT_CERTS];
 
 /** Room on the cluster port for a client's certificate chain in a header (Node's default allows 16 KiB in all). */
 export const CLUSTER_MAX_HEADER_SIZE = 256 * 1024;
 
-/** Sets the headers that describe `req`'s client on a request being forwarded (replacing any the client sent). */
+/** Sets the headers that describe `req`'s client on a request being forwarded (the caller copied none of the client's own). */
 export function describeClient(req: IncomingMessage, headers: OutgoingHttpHeaders): void {
   const client = clientConnection(req);
   headers[FORWARDED_CLIENT_ADDRESS] = client.remotePort === undefined ? client.remoteAddress : `${client.remoteAddress} ${client.remotePort}`;
-  delete headers[FORWARDED_CLIENT_CERTS];
   if (client.peerCertificates?.length) headers[FORWARDED_CLIENT_CERTS] = client.peerCertificates.map(pemToBase64).join(',');
 }
 
@@ -34,7 +36,7 @@ export function adoptForwardedClient(req: IncomingMessage): void {
   const [remoteAddress = '', port] = address.split(' ');
   const connection: Connection = { remoteAddress };
   if (port !== undefined && /^\d+$/.test(port)) connection.remotePort = Number(port);
-  if (typeof certs === 'string' && certs !== '') connection.peerCertificates = certs.split(',').map(base64ToPem);
+  if (typeof certs === 'string' && certs !== '') connection.peerCertificates = certs.split(',').map((b64) => toPem(Buffer.from(b64, 'base64')));
   reportClientConnection(req, connection);
 }
 
@@ -42,7 +44,3 @@ function pemToBase64(pem: string): string {
   return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
 }
 
-function base64ToPem(b64: string): string {
-  const body = b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
-}

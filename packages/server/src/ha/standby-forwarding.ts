@@ -8,7 +8,7 @@ import type { HaNode } from './ha-node.js';
 import type { ClusterClientTls } from './cluster-transport.js';
 import type { LeaderAdvert } from './leader-advert.js';
 import { serveAsStandbyRead, standbyReadBlocked } from './standby-reads.js';
-import { describeClient, FORWARDED_CLIENT_ADDRESS, FORWARDED_CLIENT_CERTS } from './forwarded-client.js';
+import { describeClient, FORWARDED_CLIENT_HEADERS } from './forwarded-client.js';
 
 /** Set on a request a standby forwarded, so that a node that is not active either cannot forward it again. */
 export const FORWARDED_HEADER = 'x-coffer-forwarded-by';
@@ -184,15 +184,11 @@ function forward(req: IncomingMessage, res: ServerResponse, method: string, body
   const target = new URL(req.url ?? '/', route.base);
   const headers: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.includes(name)) headers[name] = value;
+    if (value !== undefined && !HOP_BY_HOP.includes(name) && !FORWARDED_CLIENT_HEADERS.includes(name)) headers[name] = value;
   }
   headers[FORWARDED_HEADER] = selfId;
   // Who the client is goes only to the cluster port, which alone believes it (ha/forwarded-client.ts).
   if (route.clusterTls) describeClient(req, headers);
-  else {
-    delete headers[FORWARDED_CLIENT_ADDRESS];
-    delete headers[FORWARDED_CLIENT_CERTS];
-  }
   if (body.length > 0 || method === 'POST' || method === 'PUT' || method === 'PATCH') headers['content-length'] = body.length;
   const client = target.protocol === 'https:' ? https : http;
   const tls: https.RequestOptions = route.clusterTls

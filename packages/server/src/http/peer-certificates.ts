@@ -32,7 +32,8 @@ export function peerCertificates(socket: Socket): string[] {
   return chain;
 }
 
-function toPem(der: Buffer): string {
+/** A DER certificate as PEM. */
+export function toPem(der: Buffer): string {
   const body = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }

@@ -1,7 +1,7 @@
 import { Etcd3, type IRequestOp } from 'etcd3';
 import { CofferError, type Logger, type StorageEntry, type Transactional, type TxnOp } from '@coffer/sdk';
 import type { PhysicalBackend } from './types.js';
-import type { ChangeFeed, ChangeListener, HABackend, HALock } from './ha.js';
+import { lockRetryMsFor, type ChangeFeed, type ChangeListener, type HABackend, type HALock } from './ha.js';
 import { asBuffer, checkEntry, checkKey, checkOps } from './entry-check.js';
 import { listByOrderedSeekAsync } from './ordered-list.js';
 import { readEtcdConfig, type EtcdSettings } from './etcd-config.js';
@@ -152,8 +152,7 @@ export class EtcdBackend implements PhysicalBackend, Transactional, HABackend, C
       value,
       this.settings.lockTtlSeconds,
       this.logger,
-      // A waiting node tries eight times per TTL (at most once a second): a dead holder is replaced about an eighth of a TTL after its lease expires.
-      this.tuning.lockRetryMs ?? Math.min(1000, (this.settings.lockTtlSeconds * 1000) / 8),
+      this.tuning.lockRetryMs ?? lockRetryMsFor(this.settings.lockTtlSeconds * 1000),
     );
     this.locks.add(lock);
     return lock;

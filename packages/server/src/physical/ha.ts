@@ -43,6 +43,15 @@ export interface ChangeFeed {
   watchChanges(listener: ChangeListener): Promise<() => Promise<void>>;
 }
 
+/**
+ * How often a node waiting for an HA lock tries to take it: eight times per
+ * lock TTL, at most once a second, so a dead holder is replaced about an
+ * eighth of a TTL after its lock expires (PostgreSQL's row, etcd's lease).
+ */
+export function lockRetryMsFor(ttlMs: number): number {
+  return Math.max(50, Math.min(1000, Math.floor(ttlMs / 8)));
+}
+
 export function isHABackend(backend: unknown): backend is HABackend {
   return typeof (backend as Partial<HABackend> | null)?.lockWith === 'function';
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '@coffer/sdk';
-import type { HALock } from './ha.js';
+import { lockRetryMsFor, type HALock } from './ha.js';
 import { sleep } from './abortable-sleep.js';
 
 export interface PostgresLockTiming {
@@ -13,13 +13,9 @@ export interface PostgresLockTiming {
   retryMs: number;
 }
 
-/**
- * The holder renews three times per TTL; a waiting node polls eight times
- * per TTL (at most once a second), so a dead holder is replaced about one
- * TTL plus an eighth after its last renewal.
- */
+/** The holder renews three times per TTL; a waiting node retries as lockRetryMsFor says. */
 export function lockTimingFor(ttlMs: number): PostgresLockTiming {
-  return { ttlMs, renewMs: Math.max(100, Math.floor(ttlMs / 3)), retryMs: Math.max(50, Math.min(1000, Math.floor(ttlMs / 8))) };
+  return { ttlMs, renewMs: Math.max(100, Math.floor(ttlMs / 3)), retryMs: lockRetryMsFor(ttlMs) };
 }
 
 /** 4 s, like sqlite's: failover after a crash well under 5 s (Vault's 15 s is one ha_lock_ttl away). */
